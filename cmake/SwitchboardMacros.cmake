@@ -1,0 +1,41 @@
+# SPDX-License-Identifier: Apache-2.0
+# Shared settings for every Switchboard target.
+
+# sb_set_target_defaults(<target>): warnings, Qt's strictness macros, sanitizers.
+function(sb_set_target_defaults target)
+    target_compile_options(${target} PRIVATE -Wall -Wextra)
+    target_compile_definitions(${target} PRIVATE
+        QT_NO_CAST_FROM_ASCII
+        QT_NO_URL_CAST_FROM_STRING
+        QT_USE_QSTRINGBUILDER
+        QT_NO_FOREACH
+        QT_DISABLE_DEPRECATED_BEFORE=0x060400)
+    if(SWITCHBOARD_SANITIZE)
+        target_compile_options(${target} PRIVATE -fsanitize=address,undefined -fno-omit-frame-pointer
+                                                 -fno-sanitize-recover=undefined)
+        target_link_options(${target} PRIVATE -fsanitize=address,undefined)
+    endif()
+endfunction()
+
+# sb_add_plugin(<target> SOURCES ... [LIBRARIES ...] [OUTPUT_DIRECTORY dir] [NO_INSTALL])
+# Builds a protocol plugin into the build tree's plugin directory (so it loads from the build
+# tree like an installed one) and installs it into the plugin directory.
+function(sb_add_plugin target)
+    cmake_parse_arguments(ARG "NO_INSTALL" "OUTPUT_DIRECTORY" "SOURCES;LIBRARIES" ${ARGN})
+    if(ARG_UNPARSED_ARGUMENTS)
+        message(FATAL_ERROR "sb_add_plugin: unknown arguments ${ARG_UNPARSED_ARGUMENTS}")
+    endif()
+    if(NOT ARG_OUTPUT_DIRECTORY)
+        set(ARG_OUTPUT_DIRECTORY "${SWITCHBOARD_BUILD_PLUGIN_DIR}")
+    endif()
+    qt_add_plugin(${target} SHARED)
+    target_sources(${target} PRIVATE ${ARG_SOURCES})
+    target_link_libraries(${target} PRIVATE Switchboard::Core ${ARG_LIBRARIES})
+    set_target_properties(${target} PROPERTIES
+        LIBRARY_OUTPUT_DIRECTORY "${ARG_OUTPUT_DIRECTORY}"
+        PREFIX "")
+    sb_set_target_defaults(${target})
+    if(NOT ARG_NO_INSTALL)
+        install(TARGETS ${target} LIBRARY DESTINATION "${SWITCHBOARD_PLUGIN_SUBDIR}")
+    endif()
+endfunction()

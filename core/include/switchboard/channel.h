@@ -1,0 +1,37 @@
+// SPDX-License-Identifier: Apache-2.0
+#pragma once
+
+#include <switchboard/result.h>
+#include <switchboard/retrypolicy.h>
+
+namespace sb {
+
+enum class ChannelType : quint8 {
+    Broadcast,    // every subscriber of the channel gets every message
+    Topic,        // subscribers' wildcard patterns route by the message's topic
+    PointToPoint, // the topic names exactly one subscriber address; no such address is NO_ROUTE
+    Queue,        // competing consumers: each message to exactly one member, round robin
+};
+
+SWITCHBOARD_EXPORT QString channelTypeName(ChannelType type);
+SWITCHBOARD_EXPORT bool channelTypeFromName(const QString &name, ChannelType *type);
+
+struct SWITCHBOARD_EXPORT ChannelConfig
+{
+    QString name;
+    ChannelType type = ChannelType::Topic;
+    QString description;
+    qint64 maxMessageSize = 0; // payload bytes; 0: the hub's limit
+    int maxQueueDepth = 0;     // queue channels: backlog held while no consumer is attached; 0: hub default
+    qint64 ttlMs = 0;          // default TTL for messages without one; 0: none
+    RetryPolicy retry;
+    bool requireAuth = false;  // publishers and subscribers must be authenticated
+
+    static Status validateName(const QString &name);
+    // Keys: name, type, description, max-message-size, max-queue-depth, ttl-ms, retry{...}, require-auth.
+    static Result<ChannelConfig> fromVariantMap(const QVariantMap &map);
+    QVariantMap toVariantMap() const;
+    bool operator==(const ChannelConfig &o) const;
+};
+
+} // namespace sb

@@ -1,0 +1,52 @@
+// SPDX-License-Identifier: Apache-2.0
+#pragma once
+
+#include <switchboard/auth.h>
+#include <switchboard/ratelimiter.h>
+#include <switchboard/stats.h>
+#include <switchboard/subscriber.h>
+
+#include <QDateTime>
+
+namespace sb {
+
+// One client of the hub over any protocol: id, protocol, peer, identity, counters, rate limit and
+// (as a Subscriber) its bounded outbound queue. Protocol plugins subclass it; the hub lists them.
+class SWITCHBOARD_EXPORT Connection : public Subscriber
+{
+    Q_OBJECT
+public:
+    Connection(const QString &id, const QString &protocol, const QString &peer, QObject *parent = nullptr);
+    ~Connection() override;
+
+    QString id() const { return subscriberId(); }
+    QString protocol() const { return m_protocol; }
+    QString peer() const { return m_peer; }
+    QDateTime connectedAt() const { return m_connectedAt; }
+
+    const Identity &identity() const { return m_identity; }
+    void setIdentity(const Identity &identity) { m_identity = identity; }
+    RateLimiter &rateLimiter() { return m_rateLimiter; }
+    StatCounters &counters() { return m_counters; }
+    const StatCounters &counters() const { return m_counters; }
+    int subscriptionCount() const { return m_subscriptions; }
+    void setSubscriptionCount(int n) { m_subscriptions = n; }
+
+    // Close with a reason the peer is told where the protocol can say it.
+    virtual void close(const Error &reason) = 0;
+    QVariantMap toVariantMap() const;
+
+Q_SIGNALS:
+    void closed(const QString &id);
+
+private:
+    QString m_protocol;
+    QString m_peer;
+    QDateTime m_connectedAt;
+    Identity m_identity;
+    RateLimiter m_rateLimiter;
+    StatCounters m_counters;
+    int m_subscriptions = 0;
+};
+
+} // namespace sb

@@ -1,0 +1,59 @@
+// SPDX-License-Identifier: Apache-2.0
+#pragma once
+
+#include <switchboard/global.h>
+
+#include <QString>
+#include <QVariantMap>
+
+namespace sb {
+
+// Stable error codes. The names (errorCodeName) are part of every protocol's contract.
+enum class ErrorCode : quint16 {
+    None = 0,
+    BadFrame,          // malformed bytes on the wire or in a codec
+    BadMessage,        // well-formed but semantically invalid message
+    InvalidTopic,
+    UnknownFrame,
+    TooLarge,
+    ChannelNotFound,
+    ChannelExists,
+    InvalidConfig,
+    NoRoute,
+    AddressInUse,
+    NotFound,
+    NoResponders,
+    Timeout,
+    Expired,
+    RateLimited,
+    QueueFull,
+    Overflow,
+    Unauthenticated,
+    Forbidden,
+    HandlerFailed,
+    NotConnected,
+    PluginIncompatible,
+    PluginLoadFailed,
+    PortInUse,
+    Internal,
+};
+
+SWITCHBOARD_EXPORT QString errorCodeName(ErrorCode code);
+SWITCHBOARD_EXPORT ErrorCode errorCodeFromName(const QString &name);
+
+struct SWITCHBOARD_EXPORT Error {
+    ErrorCode code = ErrorCode::None;
+    QString message;
+    QVariantMap details;
+
+    Error() = default;
+    Error(ErrorCode c, QString msg, QVariantMap det = {})
+        : code(c), message(std::move(msg)), details(std::move(det)) {}
+
+    bool isError() const { return code != ErrorCode::None; }
+    QString codeName() const { return errorCodeName(code); }
+    // "CODE: message" for logs and command-line output.
+    QString toString() const;
+};
+
+} // namespace sb

@@ -1,0 +1,58 @@
+// SPDX-License-Identifier: Apache-2.0
+#pragma once
+
+#include <switchboard/auth.h>
+#include <switchboard/bus.h>
+
+#include <QObject>
+
+namespace sb {
+
+class Connection;
+class Endpoint;
+
+// What a protocol plugin sees of the hub: the bus, authentication, and the registry of
+// connections and endpoints. Lives in the bus thread.
+class SWITCHBOARD_EXPORT Hub : public QObject
+{
+    Q_OBJECT
+public:
+    explicit Hub(QObject *parent = nullptr);
+    ~Hub() override;
+
+    Bus *bus() { return &m_bus; }
+    const Bus *bus() const { return &m_bus; }
+
+    void setAuthenticator(const Authenticator *authenticator) { m_authenticator = authenticator; }
+    const Authenticator *authenticator() const { return m_authenticator; }
+    // Whether connections must authenticate before anything else (default: false).
+    void setRequireAuth(bool required) { m_requireAuth = required; }
+    bool requireAuth() const { return m_requireAuth; }
+
+    // A unique id such as "native-7".
+    QString nextConnectionId(const QString &protocol);
+    void registerConnection(Connection *connection);
+    // Removes the connection and all its subscriptions.
+    void unregisterConnection(Connection *connection);
+    QList<Connection *> connections() const;
+    Connection *connection(const QString &id) const;
+    Status closeConnection(const QString &id, const Error &reason);
+
+    void addEndpoint(Endpoint *endpoint);
+    QList<Endpoint *> endpoints() const { return m_endpoints; }
+    QVariantMap health() const;
+
+Q_SIGNALS:
+    void connectionAdded(const QString &id);
+    void connectionRemoved(const QString &id);
+
+private:
+    Bus m_bus;
+    const Authenticator *m_authenticator = nullptr;
+    bool m_requireAuth = false;
+    QHash<QString, Connection *> m_connections;
+    QList<Endpoint *> m_endpoints;
+    quint64 m_nextConnection = 1;
+};
+
+} // namespace sb

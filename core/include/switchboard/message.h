@@ -1,0 +1,95 @@
+// SPDX-License-Identifier: Apache-2.0
+#pragma once
+
+#include <switchboard/error.h>
+#include <switchboard/global.h>
+
+#include <QByteArray>
+#include <QMap>
+#include <QSharedDataPointer>
+#include <QString>
+
+namespace sb {
+
+enum class MessageType : quint8 { Event = 0, Request = 1, Response = 2, Subscribe = 3, Unsubscribe = 4 };
+
+SWITCHBOARD_EXPORT QString messageTypeName(MessageType type);
+// Returns false when \a name is not one of request|response|event|subscribe|unsubscribe.
+SWITCHBOARD_EXPORT bool messageTypeFromName(const QString &name, MessageType *type);
+
+using Headers = QMap<QString, QString>;
+
+class MessageData;
+
+// The envelope every protocol is translated into. An immutable-by-convention value type:
+// copies share their data (one allocation per message, not per subscriber).
+class SWITCHBOARD_EXPORT Message
+{
+public:
+    Message();
+    Message(MessageType type, const QString &topic, const QByteArray &payload = {});
+    Message(const Message &other);
+    Message(Message &&other) noexcept;
+    Message &operator=(const Message &other);
+    Message &operator=(Message &&other) noexcept;
+    ~Message();
+
+    // A new message with a fresh id and the current time.
+    static Message create(MessageType type, const QString &topic, const QByteArray &payload = {});
+    static QString newId();
+
+    QString id() const;
+    void setId(const QString &id);
+    MessageType type() const;
+    void setType(MessageType type);
+    QString channel() const;
+    void setChannel(const QString &channel);
+    QString topic() const;
+    void setTopic(const QString &topic);
+    QString action() const;
+    void setAction(const QString &action);
+    Headers headers() const;
+    void setHeaders(const Headers &headers);
+    QString header(const QString &key) const;
+    void setHeader(const QString &key, const QString &value);
+    QByteArray payload() const;
+    void setPayload(const QByteArray &payload);
+    QString contentType() const;
+    void setContentType(const QString &contentType);
+    qint64 timestamp() const; // milliseconds since the epoch, UTC
+    void setTimestamp(qint64 msecsSinceEpoch);
+    QString correlationId() const;
+    void setCorrelationId(const QString &id);
+    QString replyTo() const;
+    void setReplyTo(const QString &replyTo);
+    qint64 ttl() const; // milliseconds from timestamp; 0 means no expiry
+    void setTtl(qint64 msecs);
+    int attempt() const; // 1 for the first delivery
+    void setAttempt(int attempt);
+    QString source() const;
+    void setSource(const QString &source);
+    Error error() const;
+    void setError(const Error &error);
+    bool hasError() const;
+
+    // True when ttl() is set and timestamp() + ttl() lies before \a nowMsecs.
+    bool isExpired(qint64 nowMsecs) const;
+    // Approximate memory/wire size, used for byte limits on queues.
+    qint64 byteSize() const;
+
+    // The binary encoding (BinaryCodec::encodeMessage), computed once and shared by every copy
+    // until the message is modified. Call from the thread that owns the message's route.
+    const QByteArray &wireBytes() const;
+    // Lets a decoder hand over the exact bytes it decoded, so forwarding never re-encodes.
+    void setWireBytes(const QByteArray &bytes) const;
+
+    bool operator==(const Message &other) const;
+    bool operator!=(const Message &other) const { return !(*this == other); }
+
+private:
+    QSharedDataPointer<MessageData> d;
+};
+
+} // namespace sb
+
+Q_DECLARE_METATYPE(sb::Message)

@@ -1,0 +1,74 @@
+// SPDX-License-Identifier: Apache-2.0
+#pragma once
+
+#include <switchboard/global.h>
+
+#include <QObject>
+#include <QTimer>
+#include <QVariantMap>
+
+#include <memory>
+#include <unordered_map>
+
+namespace sb {
+
+struct SWITCHBOARD_EXPORT StatCounters
+{
+    quint64 in = 0, out = 0, bytesIn = 0, bytesOut = 0, dropped = 0, deadLettered = 0, errors = 0;
+};
+
+// Counters of one channel, topic, connection or plugin, with rates over 1 s, 10 s and 60 s.
+// The 1 s rate is the last second's count; 10 s and 60 s are exponentially weighted averages
+// (like the load average), so an entry costs a few dozen bytes however long the window.
+class SWITCHBOARD_EXPORT StatsEntry
+{
+public:
+    enum Window { Second = 0, TenSeconds = 1, Minute = 2 };
+    StatCounters total;
+
+    void tick(); // once per second
+    double inRate(Window w) const { return m_in[w]; }
+    double outRate(Window w) const { return m_out[w]; }
+    double bytesInRate(Window w) const { return m_bytesIn[w]; }
+    double bytesOutRate(Window w) const { return m_bytesOut[w]; }
+    QVariantMap toVariantMap() const;
+
+private:
+    StatCounters m_prev;
+    double m_in[3] = {}, m_out[3] = {}, m_bytesIn[3] = {}, m_bytesOut[3] = {};
+};
+
+// All counters of one hub, owned by the bus thread (no locks: only that thread touches them).
+class SWITCHBOARD_EXPORT Stats : public QObject
+{
+    Q_OBJECT
+public:
+    enum Scope { Channel, Topic, Connection, Plugin };
+    Q_ENUM(Scope)
+
+    explicit Stats(QObject *parent = nullptr);
+    ~Stats() override;
+
+    StatsEntry &global() { return m_global; }
+    const StatsEntry &global() const { return m_global; }
+    // The entry for \a key, created on first use. Topic entries are capped (setMaxTopics);
+    // topics beyond the cap are counted under "(other)".
+    StatsEntry &entry(Scope scope, const QString &key);
+    const StatsEntry *find(Scope scope, const QString &key) const;
+    void remove(Scope scope, const QString &key);
+    int entryCount(Scope scope) const;
+    void setMaxTopics(int max) { m_maxTopics = max; }
+
+    void tick();
+    QVariantMap snapshot(Scope scope) const;
+    QVariantMap globalSnapshot() const { return m_global.toVariantMap(); }
+
+private:
+    using Map = std::unordered_map<QString, std::unique_ptr<StatsEntry>>;
+    Map m_maps[4];
+    StatsEntry m_global;
+    int m_maxTopics = 100000;
+    QTimer m_timer;
+};
+
+} // namespace sb

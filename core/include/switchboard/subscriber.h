@@ -1,0 +1,118 @@
+// SPDX-License-Identifier: Apache-2.0
+#pragma once
+
+#include <switchboard/deadletter.h>
+#include <switchboard/result.h>
+
+#include <QMutex>
+#include <QObject>
+
+#include <deque>
+#include <memory>
+
+namespace sb {
+
+class DeadLetterStore;
+class Subscriber;
+
+enum class OverflowPolicy : quint8 { DropOldest, DropNewest, Disconnect };
+SWITCHBOARD_EXPORT QString overflowPolicyName(OverflowPolicy policy);
+SWITCHBOARD_EXPORT bool overflowPolicyFromName(const QString &name, OverflowPolicy *policy);
+
+// Bounds of one subscriber's outbound queue.
+struct SWITCHBOARD_EXPORT QueueLimits
+{
+    int maxMessages = 10000;
+    qint64 maxBytes = 64 * 1024 * 1024;
+    OverflowPolicy policy = OverflowPolicy::DropOldest;
+
+    // Keys: max-messages, max-bytes, overflow (drop-oldest | drop-newest | disconnect).
+    static Result<QueueLimits> fromVariantMap(const QVariantMap &map, const QString &context = {});
+};
+
+struct Delivery
+{
+    Message message;
+    SubscriptionId subscription = 0;
+    quint32 tag = 0; // the subscriber's own id for the subscription (e.g. a client's sid)
+};
+
+enum class OfferResult : quint8 {
+    Accepted,
+    DroppedOldest, // accepted; the oldest pending message was dead-lettered to make room
+    DroppedNewest, // not accepted; dead-lettered
+    Overflowed,    // not accepted; policy is disconnect: everything pending was dead-lettered
+    Gone,          // the subscriber no longer exists; the bus drops its subscriptions
+};
+
+// The bus's handle on a subscriber. It outlives the subscriber, holds its bounded queue and is
+// safe to use from the bus thread while the subscriber lives on another: offer() appends under a
+// private mutex and posts at most one drain call per batch to the subscriber's thread.
+class SWITCHBOARD_EXPORT SubscriberLink
+{
+public:
+    OfferResult offer(const Message &message, SubscriptionId subscription, quint32 tag);
+    bool isAlive() const;
+    QString subscriberId() const { return m_id; }
+    Subscriber *subscriber() const { return m_subscriber; } // identity only; do not call across threads
+
+private:
+    friend class Subscriber;
+    mutable QMutex m_mutex;
+    Subscriber *m_subscriber = nullptr;
+    QString m_id;
+    std::deque<Delivery> m_queue;
+    qint64 m_bytes = 0;
+    QueueLimits m_limits;
+    DeadLetterStore *m_store = nullptr;
+    bool m_drainScheduled = false;
+    bool m_overflowed = false;
+    quint64 m_dropped = 0;
+    quint64 m_accepted = 0;
+};
+
+// Base of everything that receives messages from the bus: network connections and in-process
+// subscriptions. Subclasses implement drain(), which runs in the subscriber's thread and takes
+// what is pending with takePending().
+class SWITCHBOARD_EXPORT Subscriber : public QObject
+{
+    Q_OBJECT
+public:
+    explicit Subscriber(const QString &id, QObject *parent = nullptr);
+    ~Subscriber() override;
+
+    QString subscriberId() const;
+    void setQueueLimits(const QueueLimits &limits);
+    QueueLimits queueLimits() const;
+    void setDeadLetterStore(DeadLetterStore *store);
+    DeadLetterStore *deadLetterStore() const;
+
+    int pendingCount() const;
+    qint64 pendingBytes() const;
+    quint64 droppedCount() const;
+    quint64 acceptedCount() const;
+
+    const std::shared_ptr<SubscriberLink> &link() const { return m_link; }
+
+    // Sends \a delivery to the dead-letter store (if any) with \a reason.
+    void deadLetter(const Delivery &delivery, DeadLetterReason reason, const QString &detail, int attempts = 0) const;
+
+protected:
+    // Deliver what is pending. Called in this object's thread, at most once per event-loop turn.
+    virtual void drain() = 0;
+    // Called in this object's thread when the disconnect overflow policy triggered.
+    virtual void overflowDisconnect() {}
+    // Moves up to \a max pending deliveries into \a out (expired ones are dead-lettered instead).
+    int takePending(std::deque<Delivery> &out, int max);
+    // Ask for another drain() on the next event-loop turn (e.g. when a socket can take more).
+    void scheduleDrain();
+    // Dead-letter everything still pending with \a reason; call when a subscriber shuts down.
+    void flushPendingToDeadLetters(DeadLetterReason reason, const QString &detail);
+
+private:
+    void runDrain();
+    friend class SubscriberLink;
+    std::shared_ptr<SubscriberLink> m_link;
+};
+
+} // namespace sb

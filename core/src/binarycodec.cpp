@@ -1,0 +1,351 @@
+// SPDX-License-Identifier: Apache-2.0
+#include <switchboard/binarycodec.h>
+
+#include <QJsonDocument>
+#include <QJsonObject>
+
+namespace sb {
+
+namespace {
+
+enum Field : quint16 {
+    FId = 1 << 0,
+    FChannel = 1 << 1,
+    FTopic = 1 << 2,
+    FAction = 1 << 3,
+    FContentType = 1 << 4,
+    FCorrelation = 1 << 5,
+    FReplyTo = 1 << 6,
+    FSource = 1 << 7,
+    FTtl = 1 << 8,
+    FAttempt = 1 << 9,
+    FHeaders = 1 << 10,
+    FError = 1 << 11,
+    FKnown = (1 << 12) - 1,
+};
+
+void putVarint(QByteArray &out, quint64 v)
+{
+    char buf[10];
+    int n = 0;
+    do {
+        quint8 byte = v & 0x7f;
+        v >>= 7;
+        if (v)
+            byte |= 0x80;
+        buf[n++] = char(byte);
+    } while (v);
+    out.append(buf, n);
+}
+
+void putString(QByteArray &out, const QString &s)
+{
+    const QByteArray utf8 = s.toUtf8();
+    putVarint(out, quint64(utf8.size()));
+    out.append(utf8);
+}
+
+void putBytes(QByteArray &out, const QByteArray &b)
+{
+    putVarint(out, quint64(b.size()));
+    out.append(b);
+}
+
+void putU16(QByteArray &out, quint16 v)
+{
+    const char b[2] = {char(v >> 8), char(v & 0xff)};
+    out.append(b, 2);
+}
+
+void putI64(QByteArray &out, qint64 sv)
+{
+    const quint64 v = quint64(sv);
+    char b[8];
+    for (int i = 0; i < 8; ++i)
+        b[i] = char((v >> (56 - 8 * i)) & 0xff);
+    out.append(b, 8);
+}
+
+// Bounds-checked reader; every failure names what was being read and where.
+class Reader
+{
+public:
+    explicit Reader(QByteArrayView data) : m_data(data) {}
+
+    bool failed() const { return !m_error.isEmpty(); }
+    const QString &error() const { return m_error; }
+    qsizetype pos() const { return m_pos; }
+    bool atEnd() const { return m_pos == m_data.size(); }
+
+    quint8 u8(const char *what)
+    {
+        if (!need(1, what))
+            return 0;
+        return quint8(m_data[m_pos++]);
+    }
+    quint16 u16(const char *what)
+    {
+        if (!need(2, what))
+            return 0;
+        const quint16 v = quint16(quint8(m_data[m_pos]) << 8 | quint8(m_data[m_pos + 1]));
+        m_pos += 2;
+        return v;
+    }
+    qint64 i64(const char *what)
+    {
+        if (!need(8, what))
+            return 0;
+        quint64 v = 0;
+        for (int i = 0; i < 8; ++i)
+            v = v << 8 | quint8(m_data[m_pos + i]);
+        m_pos += 8;
+        return qint64(v);
+    }
+    quint64 varint(const char *what)
+    {
+        quint64 v = 0;
+        for (int shift = 0; shift < 64; shift += 7) {
+            if (!need(1, what))
+                return 0;
+            const quint8 byte = quint8(m_data[m_pos++]);
+            v |= quint64(byte & 0x7f) << shift;
+            if (!(byte & 0x80))
+                return v;
+        }
+        fail(what, "varint longer than 10 bytes");
+        return 0;
+    }
+    QByteArrayView bytes(const char *what)
+    {
+        const quint64 len = varint(what);
+        if (failed() || !need(len, what))
+            return {};
+        const QByteArrayView v = m_data.sliced(m_pos, qsizetype(len));
+        m_pos += qsizetype(len);
+        return v;
+    }
+    QString string(const char *what)
+    {
+        const QByteArrayView b = bytes(what);
+        return failed() ? QString() : QString::fromUtf8(b);
+    }
+    void fail(const char *what, const char *why)
+    {
+        if (m_error.isEmpty())
+            m_error = QStringLiteral("%1 at byte %2: %3")
+                          .arg(QLatin1String(what))
+                          .arg(m_pos)
+                          .arg(QLatin1String(why));
+    }
+
+private:
+    bool need(quint64 n, const char *what)
+    {
+        if (failed())
+            return false;
+        if (n > quint64(m_data.size() - m_pos)) {
+            fail(what, "truncated");
+            return false;
+        }
+        return true;
+    }
+
+    QByteArrayView m_data;
+    qsizetype m_pos = 0;
+    QString m_error;
+};
+
+} // namespace
+
+QByteArray BinaryCodec::encodeMessage(const Message &message)
+{
+    QByteArray out;
+    out.reserve(48 + message.payload().size() + message.topic().size() * 2);
+    appendMessage(out, message);
+    return out;
+}
+
+void BinaryCodec::appendMessage(QByteArray &out, const Message &m)
+{
+    quint16 mask = 0;
+    const QString id = m.id(), channel = m.channel(), topic = m.topic(), action = m.action(),
+                  contentType = m.contentType(), correlation = m.correlationId(), replyTo = m.replyTo(),
+                  source = m.source();
+    if (!id.isEmpty()) mask |= FId;
+    if (!channel.isEmpty()) mask |= FChannel;
+    if (!topic.isEmpty()) mask |= FTopic;
+    if (!action.isEmpty()) mask |= FAction;
+    if (!contentType.isEmpty()) mask |= FContentType;
+    if (!correlation.isEmpty()) mask |= FCorrelation;
+    if (!replyTo.isEmpty()) mask |= FReplyTo;
+    if (!source.isEmpty()) mask |= FSource;
+    if (m.ttl() > 0) mask |= FTtl;
+    if (m.attempt() != 1) mask |= FAttempt;
+    if (!m.headers().isEmpty()) mask |= FHeaders;
+    if (m.hasError()) mask |= FError;
+
+    out.append(char(MessageCodecVersion));
+    out.append(char(m.type()));
+    putU16(out, mask);
+    if (mask & FId) putString(out, id);
+    if (mask & FChannel) putString(out, channel);
+    if (mask & FTopic) putString(out, topic);
+    if (mask & FAction) putString(out, action);
+    if (mask & FContentType) putString(out, contentType);
+    if (mask & FCorrelation) putString(out, correlation);
+    if (mask & FReplyTo) putString(out, replyTo);
+    if (mask & FSource) putString(out, source);
+    putI64(out, m.timestamp());
+    if (mask & FTtl) putVarint(out, quint64(m.ttl()));
+    if (mask & FAttempt) putVarint(out, quint64(qMax(0, m.attempt())));
+    if (mask & FHeaders) {
+        const Headers h = m.headers();
+        putVarint(out, quint64(h.size()));
+        for (auto it = h.cbegin(); it != h.cend(); ++it) {
+            putString(out, it.key());
+            putString(out, it.value());
+        }
+    }
+    if (mask & FError) {
+        const Error e = m.error();
+        putU16(out, quint16(e.code));
+        putString(out, e.message);
+        putBytes(out, e.details.isEmpty() ? QByteArray()
+                                          : QJsonDocument(QJsonObject::fromVariantMap(e.details))
+                                                .toJson(QJsonDocument::Compact));
+    }
+    putBytes(out, m.payload());
+}
+
+Result<Message> BinaryCodec::decodeMessage(QByteArrayView data, bool keepWire)
+{
+    Reader r(data);
+    const quint8 version = r.u8("codec version");
+    if (!r.failed() && version != MessageCodecVersion)
+        return Error(ErrorCode::BadFrame,
+                     QStringLiteral("unsupported message codec version %1 (this hub speaks %2)")
+                         .arg(version)
+                         .arg(MessageCodecVersion));
+    const quint8 type = r.u8("message type");
+    if (!r.failed() && type > quint8(MessageType::Unsubscribe))
+        return Error(ErrorCode::BadFrame, QStringLiteral("unknown message type %1").arg(type));
+    const quint16 mask = r.u16("presence mask");
+    if (!r.failed() && (mask & ~FKnown))
+        return Error(ErrorCode::BadFrame, QStringLiteral("unknown message fields 0x%1").arg(mask & ~FKnown, 0, 16));
+
+    Message m;
+    m.setType(MessageType(type));
+    if (mask & FId) m.setId(r.string("id"));
+    if (mask & FChannel) m.setChannel(r.string("channel"));
+    if (mask & FTopic) m.setTopic(r.string("topic"));
+    if (mask & FAction) m.setAction(r.string("action"));
+    if (mask & FContentType) m.setContentType(r.string("content type"));
+    if (mask & FCorrelation) m.setCorrelationId(r.string("correlation id"));
+    if (mask & FReplyTo) m.setReplyTo(r.string("reply-to"));
+    if (mask & FSource) m.setSource(r.string("source"));
+    m.setTimestamp(r.i64("timestamp"));
+    if (mask & FTtl) {
+        const quint64 ttl = r.varint("ttl");
+        if (ttl > quint64(std::numeric_limits<qint64>::max() / 2))
+            r.fail("ttl", "out of range");
+        m.setTtl(qint64(ttl));
+    }
+    if (mask & FAttempt) {
+        const quint64 attempt = r.varint("attempt");
+        if (attempt > 1000000)
+            r.fail("attempt", "out of range");
+        m.setAttempt(int(attempt));
+    }
+    if (mask & FHeaders) {
+        const quint64 count = r.varint("header count");
+        if (count > quint64(data.size()))
+            r.fail("header count", "more headers than bytes");
+        Headers h;
+        for (quint64 i = 0; i < count && !r.failed(); ++i) {
+            const QString key = r.string("header key");
+            h.insert(key, r.string("header value"));
+        }
+        m.setHeaders(h);
+    }
+    if (mask & FError) {
+        Error e;
+        const quint16 code = r.u16("error code");
+        if (code > quint16(ErrorCode::Internal))
+            r.fail("error code", "unknown code");
+        e.code = ErrorCode(code);
+        e.message = r.string("error message");
+        const QByteArrayView details = r.bytes("error details");
+        if (!r.failed() && !details.isEmpty()) {
+            QJsonParseError pe;
+            const QJsonDocument doc = QJsonDocument::fromJson(details.toByteArray(), &pe);
+            if (!doc.isObject())
+                r.fail("error details", "not a JSON object");
+            e.details = doc.object().toVariantMap();
+        }
+        m.setError(e);
+    }
+    const QByteArrayView payload = r.bytes("payload");
+    if (r.failed())
+        return Error(ErrorCode::BadFrame, QStringLiteral("malformed message: ") + r.error());
+    if (!r.atEnd())
+        return Error(ErrorCode::BadFrame,
+                     QStringLiteral("malformed message: %1 trailing bytes after the payload")
+                         .arg(data.size() - r.pos()));
+    m.setPayload(payload.toByteArray());
+    if (keepWire)
+        m.setWireBytes(data.toByteArray());
+    return m;
+}
+
+void BinaryCodec::appendFrameHeader(QByteArray &out, quint8 frameType, quint8 flags, quint32 bodyLength)
+{
+    const char h[FrameHeaderSize] = {char(FrameMagic),        char(FrameVersion),
+                                     char(frameType),         char(flags),
+                                     char(bodyLength >> 24),  char((bodyLength >> 16) & 0xff),
+                                     char((bodyLength >> 8) & 0xff), char(bodyLength & 0xff)};
+    out.append(h, FrameHeaderSize);
+}
+
+QByteArray BinaryCodec::encodeFrame(quint8 frameType, const QByteArray &body, quint8 flags)
+{
+    QByteArray out;
+    out.reserve(FrameHeaderSize + body.size());
+    appendFrameHeader(out, frameType, flags, quint32(body.size()));
+    out.append(body);
+    return out;
+}
+
+QByteArray BinaryCodec::encodeMessageFrame(const Message &message, quint8 frameType)
+{
+    return encodeFrame(frameType, message.wireBytes());
+}
+
+Result<Message> BinaryCodec::decodeMessageFrame(QByteArrayView frame, qint64 maxFrameSize)
+{
+    if (frame.size() < FrameHeaderSize)
+        return Error(ErrorCode::BadFrame,
+                     QStringLiteral("frame of %1 bytes is shorter than the %2-byte header")
+                         .arg(frame.size())
+                         .arg(FrameHeaderSize));
+    if (quint8(frame[0]) != FrameMagic)
+        return Error(ErrorCode::BadFrame, QStringLiteral("not a Switchboard frame (bad magic byte)"));
+    if (quint8(frame[1]) != FrameVersion)
+        return Error(ErrorCode::BadFrame,
+                     QStringLiteral("unsupported frame version %1").arg(quint8(frame[1])));
+    const quint32 len = quint32(quint8(frame[4])) << 24 | quint32(quint8(frame[5])) << 16
+        | quint32(quint8(frame[6])) << 8 | quint32(quint8(frame[7]));
+    if (qint64(len) + FrameHeaderSize > maxFrameSize)
+        return Error(ErrorCode::TooLarge,
+                     QStringLiteral("frame of %1 bytes exceeds the limit of %2 bytes")
+                         .arg(qint64(len) + FrameHeaderSize)
+                         .arg(maxFrameSize),
+                     {{QStringLiteral("limit"), maxFrameSize}});
+    if (qint64(len) != frame.size() - FrameHeaderSize)
+        return Error(ErrorCode::BadFrame,
+                     QStringLiteral("frame header announces %1 body bytes, %2 present")
+                         .arg(len)
+                         .arg(frame.size() - FrameHeaderSize));
+    return decodeMessage(frame.sliced(FrameHeaderSize));
+}
+
+} // namespace sb

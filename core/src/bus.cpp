@@ -1,0 +1,746 @@
+// SPDX-License-Identifier: Apache-2.0
+#include <switchboard/bus.h>
+#include <switchboard/connection.h>
+#include <switchboard/memorydeadletterstore.h>
+#include <switchboard/topic.h>
+#include <switchboard/topictrie.h>
+
+#include <QDateTime>
+#include <QTimer>
+
+namespace sb {
+
+struct Bus::Subscription
+{
+    SubscriptionId id = 0;
+    std::shared_ptr<SubscriberLink> link;
+    Subscriber *subscriber = nullptr; // identity only; may live on another thread
+    Space *space = nullptr;
+    QString pattern;
+    QString queueGroup;
+    quint32 tag = 0;
+    QPointer<Connection> origin;
+    bool owned = false; // an in-process CallbackSubscriber the bus created
+};
+
+// The subscriptions a topic resolves to, cached per topic until the space's subscriptions change.
+struct Bus::Route
+{
+    QVector<Subscription *> plain;
+    QVector<QVector<Subscription *>> groups;
+    QVector<quint64 *> cursors; // round-robin position per group
+    StatsEntry *topicStats = nullptr;
+};
+
+struct Bus::Space
+{
+    ChannelConfig config;
+    bool isDefault = false;
+    TopicTrie trie;                           // topic spaces
+    QVector<Subscription *> members;          // every subscription, in order
+    QHash<QString, Subscription *> addresses; // point-to-point
+    std::unordered_map<QString, Route> cache;
+    std::unordered_map<QString, quint64> groupCursors;
+    quint64 queueCursor = 0;
+    std::deque<Message> backlog; // queue channels while no consumer is attached
+    StatsEntry *stats = nullptr;
+
+    void invalidate() { cache.clear(); }
+};
+
+struct Bus::PendingRequest
+{
+    QString correlationId;
+    QPointer<QObject> context;
+    ReplyCallback callback;
+    qint64 deadline = 0;
+    QString destination;
+};
+
+Bus::Bus(QObject *parent)
+    : QObject(parent), m_memoryStore(std::make_unique<MemoryDeadLetterStore>()), m_deadLetters(m_memoryStore.get()),
+      m_default(std::make_unique<Space>()), m_requestTimer(new QTimer(this))
+{
+    m_default->isDefault = true;
+    m_default->config.type = ChannelType::Topic;
+    m_requestTimer->setSingleShot(true);
+    m_requestTimer->setTimerType(Qt::PreciseTimer);
+    connect(m_requestTimer, &QTimer::timeout, this, &Bus::expireRequests);
+}
+
+Bus::~Bus()
+{
+    // Owned in-process subscribers die with the bus; others only lose their subscriptions.
+    for (auto &[id, sub] : m_subscriptions) {
+        if (sub->owned && sub->link->isAlive())
+            sub->subscriber->deleteLater();
+    }
+}
+
+void Bus::setLimits(const BusLimits &limits)
+{
+    m_limits = limits;
+    m_default->config.retry = limits.retry;
+}
+
+void Bus::setDeadLetterStore(DeadLetterStore *store)
+{
+    m_deadLetters = store ? store : m_memoryStore.get();
+}
+
+Bus::Space *Bus::space(const QString &channel) const
+{
+    if (channel.isEmpty())
+        return m_default.get();
+    auto it = m_channels.find(channel);
+    return it == m_channels.end() ? nullptr : it->second.get();
+}
+
+static Error channelNotFound(const QString &name)
+{
+    return Error(ErrorCode::ChannelNotFound, QStringLiteral("channel \"%1\" does not exist").arg(name),
+                 {{QStringLiteral("channel"), name}});
+}
+
+// --- channels -------------------------------------------------------------------------------
+
+Status Bus::createChannel(const ChannelConfig &config)
+{
+    if (Status st = ChannelConfig::validateName(config.name); !st)
+        return st;
+    if (m_channels.count(config.name))
+        return Error(ErrorCode::ChannelExists, QStringLiteral("channel \"%1\" already exists").arg(config.name),
+                     {{QStringLiteral("channel"), config.name}});
+    auto s = std::make_unique<Space>();
+    s->config = config;
+    s->stats = &m_stats.entry(Stats::Channel, config.name);
+    m_channels.emplace(config.name, std::move(s));
+    Q_EMIT channelsChanged();
+    return {};
+}
+
+Status Bus::updateChannel(const ChannelConfig &config)
+{
+    Space *s = config.name.isEmpty() ? nullptr : space(config.name);
+    if (!s)
+        return channelNotFound(config.name);
+    if (s->config.type != config.type && !s->members.isEmpty())
+        return Error(ErrorCode::InvalidConfig,
+                     QStringLiteral("channel \"%1\" has %2 subscription(s); its type cannot change while in use")
+                         .arg(config.name)
+                         .arg(s->members.size()),
+                     {{QStringLiteral("key"), QStringLiteral("type")}});
+    s->config = config;
+    s->invalidate();
+    Q_EMIT channelsChanged();
+    return {};
+}
+
+Status Bus::deleteChannel(const QString &name)
+{
+    auto it = m_channels.find(name);
+    if (it == m_channels.end())
+        return channelNotFound(name);
+    Space *s = it->second.get();
+    const QVector<Subscription *> members = s->members;
+    for (Subscription *sub : members)
+        removeSubscription(sub->id);
+    for (const Message &m : s->backlog)
+        deadLetter(m, DeadLetterReason::Rejected, name, QStringLiteral("channel deleted before delivery"));
+    m_stats.remove(Stats::Channel, name);
+    m_channels.erase(it);
+    Q_EMIT channelsChanged();
+    return {};
+}
+
+QList<ChannelConfig> Bus::channels() const
+{
+    QList<ChannelConfig> out;
+    for (const auto &[name, s] : m_channels)
+        out.append(s->config);
+    return out;
+}
+
+std::optional<ChannelConfig> Bus::channel(const QString &name) const
+{
+    auto it = m_channels.find(name);
+    if (it == m_channels.end())
+        return std::nullopt;
+    return it->second->config;
+}
+
+// --- publishing -------------------------------------------------------------------------------
+
+void Bus::deadLetter(const Message &message, DeadLetterReason reason, const QString &destination,
+                     const QString &detail)
+{
+    if (m_requeueing)
+        return; // a failed requeue leaves the original letter in place; no second copy
+    DeadLetter letter;
+    letter.reason = reason;
+    letter.message = message;
+    letter.attempts = qMax(0, message.attempt() - 1);
+    letter.destination = destination;
+    letter.detail = detail;
+    m_deadLetters->add(std::move(letter));
+    ++m_stats.global().total.deadLettered;
+}
+
+Result<int> Bus::publish(Message message, Connection *origin)
+{
+    Result<int> r = route(message, origin, false);
+    reapGone();
+    return r;
+}
+
+Result<int> Bus::route(Message &message, Connection *origin, bool isRequest)
+{
+    StatsEntry &global = m_stats.global();
+    auto fail = [&](Error e) -> Result<int> {
+        ++global.total.errors;
+        if (origin)
+            ++origin->counters().errors;
+        return e;
+    };
+    if (origin && !origin->rateLimiter().isUnlimited()) {
+        const qint64 now = RateLimiter::monotonicMsecs();
+        if (!origin->rateLimiter().tryAcquire(now))
+            return fail(Error(ErrorCode::RateLimited,
+                              QStringLiteral("publish rate limit of %1 msg/s exceeded").arg(origin->rateLimiter().rate()),
+                              {{QStringLiteral("retryAfterMs"), origin->rateLimiter().retryAfterMs(now)}}));
+    }
+    const QString channelName = message.channel();
+    Space *sp = space(channelName);
+    if (!sp)
+        return fail(channelNotFound(channelName));
+    const ChannelConfig &cfg = sp->config;
+    const QString topic = message.topic();
+
+    if (cfg.requireAuth && origin && !origin->identity().authenticated)
+        return fail(Error(ErrorCode::Unauthenticated,
+                          QStringLiteral("channel \"%1\" requires an authenticated connection").arg(channelName)));
+    if (m_authorizer && origin) {
+        if (Status st = m_authorizer->authorizePublish(origin->identity(), channelName, topic); !st) {
+            deadLetter(message, DeadLetterReason::Rejected, channelName.isEmpty() ? topic : channelName,
+                       st.error().message);
+            return fail(st.error());
+        }
+    }
+    // Topic rules per route type. A topic already in the route cache was validated before.
+    const bool needsTopic = cfg.type == ChannelType::Topic || cfg.type == ChannelType::PointToPoint;
+    if (needsTopic || !topic.isEmpty()) {
+        if (!(cfg.type == ChannelType::Topic && sp->cache.count(topic))) {
+            if (Status st = Topic::validateTopic(topic); !st)
+                return fail(st.error());
+        }
+    }
+    const qint64 maxSize = cfg.maxMessageSize > 0 ? cfg.maxMessageSize : m_limits.maxMessageSize;
+    if (message.payload().size() > maxSize) {
+        const QString dest = channelName.isEmpty() ? topic : channelName;
+        deadLetter(message, DeadLetterReason::TooLarge, dest,
+                   QStringLiteral("payload of %1 bytes exceeds %2").arg(message.payload().size()).arg(maxSize));
+        return fail(Error(ErrorCode::TooLarge,
+                          QStringLiteral("payload of %1 bytes exceeds the limit of %2 bytes")
+                              .arg(message.payload().size())
+                              .arg(maxSize),
+                          {{QStringLiteral("limit"), maxSize}, {QStringLiteral("size"), message.payload().size()}}));
+    }
+    if (message.id().isEmpty())
+        message.setId(Message::newId());
+    const qint64 now = QDateTime::currentMSecsSinceEpoch();
+    if (message.timestamp() == 0)
+        message.setTimestamp(now);
+    if (message.source().isEmpty() && origin)
+        message.setSource(origin->id());
+    if (message.ttl() == 0 && cfg.ttlMs > 0)
+        message.setTtl(cfg.ttlMs);
+    if (message.isExpired(now)) {
+        deadLetter(message, DeadLetterReason::Expired, channelName.isEmpty() ? topic : channelName,
+                   QStringLiteral("expired before it was routed"));
+        return fail(Error(ErrorCode::Expired, QStringLiteral("message %1 expired before it was routed").arg(message.id())));
+    }
+
+    const qint64 bytes = message.payload().size();
+    ++global.total.in;
+    global.total.bytesIn += quint64(bytes);
+    if (sp->stats) {
+        ++sp->stats->total.in;
+        sp->stats->total.bytesIn += quint64(bytes);
+    }
+    if (origin) {
+        ++origin->counters().in;
+        origin->counters().bytesIn += quint64(bytes);
+    }
+
+    if (cfg.type == ChannelType::Queue && !isRequest) {
+        int n = deliverTo(*sp, message);
+        if (n == 0) {
+            const int depth = cfg.maxQueueDepth > 0 ? cfg.maxQueueDepth : m_limits.maxQueueDepth;
+            if (int(sp->backlog.size()) >= depth) {
+                deadLetter(message, DeadLetterReason::Overflow, channelName,
+                           QStringLiteral("queue channel backlog full (%1 messages)").arg(depth));
+                return fail(Error(ErrorCode::QueueFull,
+                                  QStringLiteral("queue channel \"%1\" has no consumer and its backlog of %2 "
+                                                 "messages is full")
+                                      .arg(channelName)
+                                      .arg(depth),
+                                  {{QStringLiteral("limit"), depth}}));
+            }
+            sp->backlog.push_back(message);
+        }
+        return n;
+    }
+
+    const int n = deliverTo(*sp, message);
+    if (n == 0 && cfg.type == ChannelType::PointToPoint && !isRequest) {
+        deadLetter(message, DeadLetterReason::NoRoute, channelName + QLatin1Char('/') + topic,
+                   QStringLiteral("no subscriber has the address"));
+        return fail(Error(ErrorCode::NoRoute,
+                          QStringLiteral("no subscriber with address \"%1\" on channel \"%2\"").arg(topic, channelName),
+                          {{QStringLiteral("channel"), channelName}, {QStringLiteral("topic"), topic}}));
+    }
+    return n;
+}
+
+const Bus::Route &Bus::routeFor(Space &sp, const QString &topic)
+{
+    const QString key = sp.config.type == ChannelType::Broadcast ? QString() : topic;
+    auto it = sp.cache.find(key);
+    if (it != sp.cache.end())
+        return it->second;
+    if (int(sp.cache.size()) >= m_limits.matchCacheSize)
+        sp.cache.clear();
+
+    Route r;
+    QVector<Subscription *> candidates;
+    if (sp.config.type == ChannelType::Broadcast) {
+        candidates = sp.members;
+    } else {
+        QVector<SubscriptionId> ids;
+        sp.trie.match(topic, ids);
+        std::sort(ids.begin(), ids.end()); // subscription order, so round robin is stable
+        candidates.reserve(ids.size());
+        for (SubscriptionId id : ids) {
+            auto s = m_subscriptions.find(id);
+            if (s != m_subscriptions.end())
+                candidates.append(s->second.get());
+        }
+    }
+    QStringList groupNames;
+    for (Subscription *s : candidates) {
+        if (s->queueGroup.isEmpty()) {
+            r.plain.append(s);
+            continue;
+        }
+        qsizetype g = groupNames.indexOf(s->queueGroup);
+        if (g < 0) {
+            groupNames.append(s->queueGroup);
+            r.groups.append(QVector<Subscription *>());
+            r.cursors.append(&sp.groupCursors[s->queueGroup]);
+            g = groupNames.size() - 1;
+        }
+        r.groups[g].append(s);
+    }
+    if (sp.isDefault)
+        r.topicStats = &m_stats.entry(Stats::Topic, topic);
+    return sp.cache.emplace(key, std::move(r)).first->second;
+}
+
+bool Bus::offer(Subscription *sub, const Message &message)
+{
+    switch (sub->link->offer(message, sub->id, sub->tag)) {
+    case OfferResult::Accepted:
+        return true;
+    case OfferResult::DroppedOldest:
+    case OfferResult::DroppedNewest:
+    case OfferResult::Overflowed:
+        ++m_stats.global().total.dropped;
+        ++m_stats.global().total.deadLettered;
+        return true;
+    case OfferResult::Gone:
+        m_gone.append(sub->id);
+        return false;
+    }
+    return false;
+}
+
+int Bus::deliverTo(Space &sp, Message &message)
+{
+    int delivered = 0;
+    switch (sp.config.type) {
+    case ChannelType::Broadcast:
+    case ChannelType::Topic: {
+        const Route &r = routeFor(sp, message.topic());
+        for (Subscription *s : r.plain)
+            delivered += offer(s, message) ? 1 : 0;
+        for (qsizetype g = 0; g < r.groups.size(); ++g) {
+            const auto &members = r.groups[g];
+            quint64 &cursor = *r.cursors[g];
+            for (qsizetype tries = 0; tries < members.size(); ++tries) {
+                Subscription *s = members[qsizetype(cursor++ % quint64(members.size()))];
+                if (offer(s, message)) {
+                    ++delivered;
+                    break;
+                }
+            }
+        }
+        if (r.topicStats) {
+            ++r.topicStats->total.in;
+            r.topicStats->total.bytesIn += quint64(message.payload().size());
+            r.topicStats->total.out += quint64(delivered);
+        }
+        break;
+    }
+    case ChannelType::PointToPoint:
+        if (Subscription *s = sp.addresses.value(message.topic()))
+            delivered = offer(s, message) ? 1 : 0;
+        break;
+    case ChannelType::Queue:
+        for (qsizetype tries = 0; tries < sp.members.size(); ++tries) {
+            Subscription *s = sp.members[qsizetype(sp.queueCursor++ % quint64(sp.members.size()))];
+            if (offer(s, message)) {
+                delivered = 1;
+                break;
+            }
+        }
+        break;
+    }
+    m_stats.global().total.out += quint64(delivered);
+    m_stats.global().total.bytesOut += quint64(delivered) * quint64(message.payload().size());
+    if (sp.stats)
+        sp.stats->total.out += quint64(delivered);
+    return delivered;
+}
+
+void Bus::dispatchBacklog(Space &sp)
+{
+    const qint64 now = QDateTime::currentMSecsSinceEpoch();
+    while (!sp.backlog.empty() && !sp.members.isEmpty()) {
+        Message m = std::move(sp.backlog.front());
+        sp.backlog.pop_front();
+        if (m.isExpired(now)) {
+            deadLetter(m, DeadLetterReason::Expired, sp.config.name, QStringLiteral("expired in the queue backlog"));
+            continue;
+        }
+        if (deliverTo(sp, m) == 0) {
+            sp.backlog.push_front(std::move(m));
+            break;
+        }
+    }
+    reapGone();
+}
+
+// --- subscriptions ----------------------------------------------------------------------------
+
+Result<SubscriptionId> Bus::subscribe(Subscriber *subscriber, const SubscriptionOptions &options, Connection *origin)
+{
+    Space *sp = space(options.channel);
+    if (!sp)
+        return channelNotFound(options.channel);
+    const ChannelConfig &cfg = sp->config;
+    if (cfg.requireAuth && origin && !origin->identity().authenticated)
+        return Error(ErrorCode::Unauthenticated,
+                     QStringLiteral("channel \"%1\" requires an authenticated connection").arg(options.channel));
+    if (m_authorizer && origin) {
+        if (Status st = m_authorizer->authorizeSubscribe(origin->identity(), options.channel, options.pattern); !st)
+            return st.error();
+    }
+    switch (cfg.type) {
+    case ChannelType::Topic:
+        if (Status st = Topic::validatePattern(options.pattern); !st)
+            return st.error();
+        break;
+    case ChannelType::PointToPoint:
+        if (Status st = Topic::validateTopic(options.pattern); !st)
+            return Error(ErrorCode::InvalidTopic,
+                         QStringLiteral("a point-to-point subscription needs an exact address: ") + st.error().message);
+        if (sp->addresses.contains(options.pattern))
+            return Error(ErrorCode::AddressInUse,
+                         QStringLiteral("address \"%1\" on channel \"%2\" is already taken")
+                             .arg(options.pattern, options.channel));
+        break;
+    case ChannelType::Broadcast:
+    case ChannelType::Queue:
+        if (!options.pattern.isEmpty()) {
+            if (Status st = Topic::validatePattern(options.pattern); !st)
+                return st.error();
+        }
+        break;
+    }
+    if (options.queueGroup.size() > 128 || options.queueGroup.contains(QLatin1Char(' ')))
+        return Error(ErrorCode::BadMessage, QStringLiteral("queue group names are at most 128 characters, no spaces"));
+
+    if (!subscriber->deadLetterStore())
+        subscriber->setDeadLetterStore(m_deadLetters);
+    auto sub = std::make_unique<Subscription>();
+    sub->id = m_nextId++;
+    sub->link = subscriber->link();
+    sub->subscriber = subscriber;
+    sub->space = sp;
+    sub->pattern = options.pattern;
+    sub->queueGroup = options.queueGroup;
+    sub->tag = options.tag;
+    sub->origin = origin;
+    Subscription *raw = sub.get();
+    m_subscriptions.emplace(sub->id, std::move(sub));
+
+    sp->members.append(raw);
+    if (cfg.type == ChannelType::Topic)
+        sp->trie.insert(raw->pattern, raw->id);
+    else if (cfg.type == ChannelType::PointToPoint)
+        sp->addresses.insert(raw->pattern, raw);
+    sp->invalidate();
+    if (origin)
+        origin->setSubscriptionCount(origin->subscriptionCount() + 1);
+    if (cfg.type == ChannelType::Queue && !sp->backlog.empty())
+        dispatchBacklog(*sp);
+    return raw->id;
+}
+
+Result<SubscriptionId> Bus::subscribe(const SubscriptionOptions &options, QObject *context, MessageHandler handler)
+{
+    Space *sp = space(options.channel);
+    if (!sp)
+        return channelNotFound(options.channel);
+    static quint64 counter = 0;
+    auto *cs = new CallbackSubscriber(QStringLiteral("inproc-%1").arg(++counter), std::move(handler), sp->config.retry);
+    cs->setQueueLimits(m_limits.subscriberQueue);
+    cs->setDeadLetterStore(m_deadLetters);
+    cs->moveToThread(context->thread());
+    Result<SubscriptionId> r = subscribe(cs, options);
+    if (!r) {
+        delete cs;
+        return r;
+    }
+    m_subscriptions[r.value()]->owned = true;
+    const SubscriptionId id = r.value();
+    connect(context, &QObject::destroyed, this, [this, id] { unsubscribe(id); });
+    return r;
+}
+
+bool Bus::unsubscribe(SubscriptionId id)
+{
+    if (!m_subscriptions.count(id))
+        return false;
+    removeSubscription(id);
+    return true;
+}
+
+void Bus::removeSubscription(SubscriptionId id)
+{
+    auto it = m_subscriptions.find(id);
+    if (it == m_subscriptions.end())
+        return;
+    Subscription *sub = it->second.get();
+    Space *sp = sub->space;
+    sp->members.removeOne(sub);
+    if (sp->config.type == ChannelType::Topic)
+        sp->trie.remove(sub->pattern, sub->id);
+    else if (sp->config.type == ChannelType::PointToPoint)
+        sp->addresses.remove(sub->pattern);
+    sp->invalidate();
+    if (sub->origin)
+        sub->origin->setSubscriptionCount(qMax(0, sub->origin->subscriptionCount() - 1));
+    if (sub->owned && sub->link->isAlive())
+        sub->subscriber->deleteLater();
+    m_subscriptions.erase(it);
+}
+
+void Bus::removeSubscriber(Subscriber *subscriber)
+{
+    QVector<SubscriptionId> ids;
+    for (const auto &[id, sub] : m_subscriptions) {
+        if (sub->subscriber == subscriber)
+            ids.append(id);
+    }
+    for (SubscriptionId id : ids)
+        removeSubscription(id);
+}
+
+void Bus::reapGone()
+{
+    if (m_gone.isEmpty())
+        return;
+    const QVector<SubscriptionId> gone = std::exchange(m_gone, {});
+    for (SubscriptionId id : gone)
+        removeSubscription(id);
+}
+
+// --- request / reply --------------------------------------------------------------------------
+
+Result<QString> Bus::request(Message message, int timeoutMs, QObject *context, ReplyCallback callback,
+                             Connection *origin)
+{
+    if (timeoutMs <= 0)
+        timeoutMs = m_limits.defaultRequestTimeoutMs;
+    timeoutMs = qMin(timeoutMs, m_limits.maxRequestTimeoutMs);
+    message.setType(MessageType::Request);
+    if (message.id().isEmpty())
+        message.setId(Message::newId());
+    if (message.correlationId().isEmpty())
+        message.setCorrelationId(message.id());
+    const QString corr = message.correlationId();
+    if (m_pending.count(corr))
+        return Error(ErrorCode::BadMessage, QStringLiteral("a request with correlation id \"%1\" is already pending").arg(corr));
+    if (message.ttl() == 0)
+        message.setTtl(timeoutMs); // nobody should work on a request after its requester gave up
+
+    Result<int> r = route(message, origin, true);
+    reapGone();
+    if (!r)
+        return r.error();
+    const QString destination = message.channel().isEmpty() ? message.topic()
+                                                             : message.channel() + QLatin1Char('/') + message.topic();
+    if (r.value() == 0)
+        return Error(ErrorCode::NoResponders, QStringLiteral("no responders for \"%1\"").arg(destination),
+                     {{QStringLiteral("channel"), message.channel()}, {QStringLiteral("topic"), message.topic()}});
+
+    auto pending = std::make_unique<PendingRequest>();
+    pending->correlationId = corr;
+    pending->context = context;
+    pending->callback = std::move(callback);
+    pending->deadline = RateLimiter::monotonicMsecs() + timeoutMs;
+    pending->destination = destination;
+    m_deadlines.emplace(pending->deadline, corr);
+    m_pending.emplace(corr, std::move(pending));
+    armRequestTimer();
+    return corr;
+}
+
+Status Bus::reply(Message response, Connection *origin)
+{
+    const QString corr = response.correlationId();
+    if (corr.isEmpty())
+        return Error(ErrorCode::BadMessage, QStringLiteral("a response needs the correlation id of its request"));
+    auto it = m_pending.find(corr);
+    if (it == m_pending.end()) {
+        deadLetter(response, DeadLetterReason::NoRoute, corr, QStringLiteral("late or duplicate response"));
+        return Error(ErrorCode::NoRoute,
+                     QStringLiteral("no pending request with correlation id \"%1\" (it timed out or was already answered)")
+                         .arg(corr),
+                     {{QStringLiteral("correlationId"), corr}});
+    }
+    std::unique_ptr<PendingRequest> pending = std::move(it->second);
+    m_pending.erase(it);
+    auto range = m_deadlines.equal_range(pending->deadline);
+    for (auto d = range.first; d != range.second; ++d) {
+        if (d->second == corr) {
+            m_deadlines.erase(d);
+            break;
+        }
+    }
+    response.setType(MessageType::Response);
+    if (response.id().isEmpty())
+        response.setId(Message::newId());
+    if (response.timestamp() == 0)
+        response.setTimestamp(QDateTime::currentMSecsSinceEpoch());
+    if (origin) {
+        ++origin->counters().in;
+        origin->counters().bytesIn += quint64(response.payload().size());
+        if (response.source().isEmpty())
+            response.setSource(origin->id());
+    }
+    ++m_stats.global().total.in;
+    invokeReply(*pending, response);
+    return {};
+}
+
+void Bus::invokeReply(PendingRequest &pending, const Result<Message> &result)
+{
+    QObject *context = pending.context.data();
+    if (!context)
+        return; // the requester is gone
+    QMetaObject::invokeMethod(
+        context, [cb = std::move(pending.callback), result] { cb(result); }, Qt::QueuedConnection);
+}
+
+void Bus::armRequestTimer()
+{
+    if (m_deadlines.empty()) {
+        m_requestTimer->stop();
+        return;
+    }
+    const qint64 wait = m_deadlines.begin()->first - RateLimiter::monotonicMsecs();
+    m_requestTimer->start(int(qBound(qint64(0), wait, qint64(std::numeric_limits<int>::max()))));
+}
+
+void Bus::expireRequests()
+{
+    const qint64 now = RateLimiter::monotonicMsecs();
+    while (!m_deadlines.empty() && m_deadlines.begin()->first <= now) {
+        const QString corr = m_deadlines.begin()->second;
+        m_deadlines.erase(m_deadlines.begin());
+        auto it = m_pending.find(corr);
+        if (it == m_pending.end())
+            continue;
+        std::unique_ptr<PendingRequest> pending = std::move(it->second);
+        m_pending.erase(it);
+        ++m_stats.global().total.errors;
+        invokeReply(*pending, Error(ErrorCode::Timeout,
+                                    QStringLiteral("no response from \"%1\" within the timeout").arg(pending->destination),
+                                    {{QStringLiteral("correlationId"), corr}}));
+    }
+    armRequestTimer();
+}
+
+// --- retries and dead letters -----------------------------------------------------------------
+
+Status Bus::retryDelivery(SubscriptionId subscription, Message message, const QString &why)
+{
+    auto it = m_subscriptions.find(subscription);
+    if (it == m_subscriptions.end()) {
+        deadLetter(message, DeadLetterReason::HandlerFailed, QString(), why + QStringLiteral(" (subscription gone)"));
+        return Error(ErrorCode::NotFound, QStringLiteral("subscription %1 does not exist").arg(subscription));
+    }
+    Subscription *sub = it->second.get();
+    const RetryPolicy &policy = sub->space->isDefault ? m_limits.retry : sub->space->config.retry;
+    const int attempt = message.attempt();
+    const QString destination = sub->link->subscriberId();
+    if (!policy.shouldRetry(attempt)) {
+        deadLetter(message, DeadLetterReason::HandlerFailed, destination,
+                   QStringLiteral("failed %1 time(s): %2").arg(attempt).arg(why));
+        return {};
+    }
+    message.setAttempt(attempt + 1);
+    QTimer::singleShot(policy.delayBeforeAttempt(attempt + 1), this, [this, subscription, message, destination] {
+        auto s = m_subscriptions.find(subscription);
+        if (s == m_subscriptions.end()) {
+            deadLetter(message, DeadLetterReason::SubscriberGone, destination,
+                       QStringLiteral("subscription ended before the retry"));
+            return;
+        }
+        offer(s->second.get(), message);
+        reapGone();
+    });
+    return {};
+}
+
+Result<int> Bus::requeueDeadLetter(quint64 id)
+{
+    std::optional<DeadLetter> letter = m_deadLetters->get(id);
+    if (!letter)
+        return Error(ErrorCode::NotFound, QStringLiteral("dead letter %1 does not exist").arg(id),
+                     {{QStringLiteral("id"), id}});
+    Message m = letter->message;
+    m.setHeader(QStringLiteral("x-sb-requeued-from"), QString::number(id));
+    m.setHeader(QStringLiteral("x-sb-requeue-reason"), deadLetterReasonName(letter->reason));
+    m.setHeader(QStringLiteral("x-sb-requeued-at"), QDateTime::currentDateTimeUtc().toString(Qt::ISODateWithMs));
+    m.setAttempt(1);
+    if (m.ttl() > 0)
+        m.setTimestamp(QDateTime::currentMSecsSinceEpoch()); // a fresh TTL window
+    Result<int> r = 0;
+    m_requeueing = true;
+    if (m.type() == MessageType::Response) {
+        if (Status st = reply(m); !st)
+            r = st.error();
+    } else {
+        r = publish(m);
+    }
+    m_requeueing = false;
+    if (!r)
+        return r;
+    m_deadLetters->take(id);
+    return r;
+}
+
+} // namespace sb

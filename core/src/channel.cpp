@@ -1,0 +1,113 @@
+// SPDX-License-Identifier: Apache-2.0
+#include <switchboard/channel.h>
+
+#include <QRegularExpression>
+
+namespace sb {
+
+QString channelTypeName(ChannelType type)
+{
+    switch (type) {
+    case ChannelType::Broadcast: return QStringLiteral("broadcast");
+    case ChannelType::Topic: return QStringLiteral("topic");
+    case ChannelType::PointToPoint: return QStringLiteral("point-to-point");
+    case ChannelType::Queue: return QStringLiteral("queue");
+    }
+    return QStringLiteral("topic");
+}
+
+bool channelTypeFromName(const QString &name, ChannelType *type)
+{
+    for (ChannelType t : {ChannelType::Broadcast, ChannelType::Topic, ChannelType::PointToPoint, ChannelType::Queue}) {
+        if (channelTypeName(t) == name) {
+            *type = t;
+            return true;
+        }
+    }
+    return false;
+}
+
+Status ChannelConfig::validateName(const QString &name)
+{
+    static const QRegularExpression re(QStringLiteral("^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$"));
+    if (!re.match(name).hasMatch())
+        return Error(ErrorCode::InvalidConfig,
+                     QStringLiteral("channel name \"%1\" is invalid: use 1 to 128 letters, digits, '_', '-' or '.', "
+                                    "starting with a letter or digit")
+                         .arg(name),
+                     {{QStringLiteral("key"), QStringLiteral("name")}});
+    return {};
+}
+
+Result<ChannelConfig> ChannelConfig::fromVariantMap(const QVariantMap &map)
+{
+    ChannelConfig c;
+    c.name = map.value(QStringLiteral("name")).toString();
+    if (Status st = validateName(c.name); !st)
+        return st.error();
+    auto bad = [&](const QString &key, const QString &why) {
+        return Error(ErrorCode::InvalidConfig, QStringLiteral("channel \"%1\": %2: %3").arg(c.name, key, why),
+                     {{QStringLiteral("key"), key}, {QStringLiteral("channel"), c.name}});
+    };
+    for (auto it = map.cbegin(); it != map.cend(); ++it) {
+        const QString &key = it.key();
+        bool ok = true;
+        if (key == QLatin1String("name")) {
+            continue;
+        } else if (key == QLatin1String("type")) {
+            if (!channelTypeFromName(it.value().toString(), &c.type))
+                return bad(key, QStringLiteral("\"%1\" is not one of broadcast, topic, point-to-point, queue")
+                                    .arg(it.value().toString()));
+        } else if (key == QLatin1String("description")) {
+            c.description = it.value().toString();
+        } else if (key == QLatin1String("max-message-size")) {
+            c.maxMessageSize = it.value().toLongLong(&ok);
+            if (!ok || c.maxMessageSize < 0)
+                return bad(key, QStringLiteral("must be a non-negative number of bytes"));
+        } else if (key == QLatin1String("max-queue-depth")) {
+            c.maxQueueDepth = it.value().toInt(&ok);
+            if (!ok || c.maxQueueDepth < 0)
+                return bad(key, QStringLiteral("must be a non-negative integer"));
+        } else if (key == QLatin1String("ttl-ms")) {
+            c.ttlMs = it.value().toLongLong(&ok);
+            if (!ok || c.ttlMs < 0)
+                return bad(key, QStringLiteral("must be a non-negative number of milliseconds"));
+        } else if (key == QLatin1String("require-auth")) {
+            const QString v = it.value().toString();
+            if (v != QLatin1String("true") && v != QLatin1String("false"))
+                return bad(key, QStringLiteral("must be true or false"));
+            c.requireAuth = v == QLatin1String("true");
+        } else if (key == QLatin1String("retry")) {
+            if (it.value().typeId() != QMetaType::QVariantMap)
+                return bad(key, QStringLiteral("must be a map"));
+            auto retry = RetryPolicy::fromVariantMap(it.value().toMap(), QStringLiteral("retry"));
+            if (!retry)
+                return bad(key, retry.error().message);
+            c.retry = retry.value();
+        } else {
+            return bad(key, QStringLiteral("unknown key (expected type, description, max-message-size, "
+                                           "max-queue-depth, ttl-ms, retry, require-auth)"));
+        }
+    }
+    return c;
+}
+
+QVariantMap ChannelConfig::toVariantMap() const
+{
+    return {{QStringLiteral("name"), name},
+            {QStringLiteral("type"), channelTypeName(type)},
+            {QStringLiteral("description"), description},
+            {QStringLiteral("max-message-size"), maxMessageSize},
+            {QStringLiteral("max-queue-depth"), maxQueueDepth},
+            {QStringLiteral("ttl-ms"), ttlMs},
+            {QStringLiteral("retry"), retry.toVariantMap()},
+            {QStringLiteral("require-auth"), requireAuth}};
+}
+
+bool ChannelConfig::operator==(const ChannelConfig &o) const
+{
+    return name == o.name && type == o.type && description == o.description && maxMessageSize == o.maxMessageSize
+        && maxQueueDepth == o.maxQueueDepth && ttlMs == o.ttlMs && retry == o.retry && requireAuth == o.requireAuth;
+}
+
+} // namespace sb

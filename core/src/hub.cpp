@@ -1,0 +1,73 @@
+// SPDX-License-Identifier: Apache-2.0
+#include <switchboard/connection.h>
+#include <switchboard/deadletterstore.h>
+#include <switchboard/endpoint.h>
+#include <switchboard/hub.h>
+
+namespace sb {
+
+Hub::Hub(QObject *parent) : QObject(parent), m_bus(this) {}
+
+Hub::~Hub() = default;
+
+QString Hub::nextConnectionId(const QString &protocol)
+{
+    return protocol + QLatin1Char('-') + QString::number(m_nextConnection++);
+}
+
+void Hub::registerConnection(Connection *connection)
+{
+    if (!connection->deadLetterStore())
+        connection->setDeadLetterStore(m_bus.deadLetters());
+    m_connections.insert(connection->id(), connection);
+    Q_EMIT connectionAdded(connection->id());
+}
+
+void Hub::unregisterConnection(Connection *connection)
+{
+    m_bus.removeSubscriber(connection);
+    if (m_connections.remove(connection->id()))
+        Q_EMIT connectionRemoved(connection->id());
+}
+
+QList<Connection *> Hub::connections() const
+{
+    return m_connections.values();
+}
+
+Connection *Hub::connection(const QString &id) const
+{
+    return m_connections.value(id);
+}
+
+Status Hub::closeConnection(const QString &id, const Error &reason)
+{
+    Connection *c = m_connections.value(id);
+    if (!c)
+        return Error(ErrorCode::NotFound, QStringLiteral("no connection \"%1\"").arg(id));
+    c->close(reason);
+    return {};
+}
+
+void Hub::addEndpoint(Endpoint *endpoint)
+{
+    m_endpoints.append(endpoint);
+}
+
+QVariantMap Hub::health() const
+{
+    QVariantList endpoints;
+    bool healthy = true;
+    for (const Endpoint *e : m_endpoints) {
+        endpoints.append(e->health());
+        healthy = healthy && e->state() == Endpoint::State::Running;
+    }
+    return {{QStringLiteral("healthy"), healthy},
+            {QStringLiteral("connections"), m_connections.size()},
+            {QStringLiteral("subscriptions"), m_bus.subscriptionCount()},
+            {QStringLiteral("deadLetters"), m_bus.deadLetters()->count()},
+            {QStringLiteral("pendingRequests"), m_bus.pendingRequests()},
+            {QStringLiteral("endpoints"), endpoints}};
+}
+
+} // namespace sb

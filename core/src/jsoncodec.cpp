@@ -1,0 +1,252 @@
+// SPDX-License-Identifier: Apache-2.0
+#include <switchboard/jsoncodec.h>
+
+#include <QDateTime>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QStringDecoder>
+
+namespace sb {
+
+namespace {
+const QString kMessageId = QStringLiteral("messageId");
+const QString kType = QStringLiteral("type");
+const QString kChannel = QStringLiteral("channel");
+const QString kAction = QStringLiteral("action");
+const QString kData = QStringLiteral("data");
+const QString kTimestamp = QStringLiteral("timestamp");
+const QString kCorrelationId = QStringLiteral("correlationId");
+const QString kError = QStringLiteral("error");
+const QString kTopic = QStringLiteral("topic");
+const QString kHeaders = QStringLiteral("headers");
+const QString kContentType = QStringLiteral("contentType");
+const QString kReplyTo = QStringLiteral("replyTo");
+const QString kTtl = QStringLiteral("ttl");
+const QString kAttempt = QStringLiteral("attempt");
+const QString kSource = QStringLiteral("source");
+const QString kDataEncoding = QStringLiteral("dataEncoding");
+const QString kBase64 = QStringLiteral("base64");
+const QString kJsonType = QStringLiteral("application/json");
+
+Error badField(const QString &field, const QString &why)
+{
+    return Error(ErrorCode::BadMessage, QStringLiteral("field \"%1\": %2").arg(field, why),
+                 {{QStringLiteral("field"), field}});
+}
+
+bool optionalString(const QJsonObject &o, const QString &key, QString *out, Error *error)
+{
+    const QJsonValue v = o.value(key);
+    if (v.isUndefined() || v.isNull())
+        return true;
+    if (!v.isString()) {
+        *error = badField(key, QStringLiteral("must be a string"));
+        return false;
+    }
+    *out = v.toString();
+    return true;
+}
+} // namespace
+
+QString JsonCodec::formatTimestamp(qint64 msecsSinceEpoch)
+{
+    return QDateTime::fromMSecsSinceEpoch(msecsSinceEpoch, Qt::UTC).toString(Qt::ISODateWithMs);
+}
+
+bool JsonCodec::isJsonContentType(const QString &contentType)
+{
+    return contentType == kJsonType || contentType.endsWith(QLatin1String("+json"));
+}
+
+QJsonObject JsonCodec::toJsonObject(const Message &m)
+{
+    QJsonObject o;
+    o.insert(kMessageId, m.id());
+    o.insert(kType, messageTypeName(m.type()));
+    o.insert(kChannel, m.channel());
+    o.insert(kAction, m.action());
+
+    const QByteArray payload = m.payload();
+    QJsonValue data;
+    bool embedded = false;
+    if (isJsonContentType(m.contentType()) && !payload.isEmpty()) {
+        QJsonParseError pe;
+        // Wrap so scalars and arrays parse too.
+        const QJsonDocument doc = QJsonDocument::fromJson("[" + payload + "]", &pe);
+        if (pe.error == QJsonParseError::NoError && doc.array().size() == 1) {
+            data = doc.array().at(0);
+            embedded = true;
+        }
+    }
+    if (!embedded) {
+        QStringDecoder decoder(QStringDecoder::Utf8, QStringDecoder::Flag::Stateless);
+        const QString text = decoder(payload);
+        if (!decoder.hasError()) {
+            data = text;
+        } else {
+            data = QString::fromLatin1(payload.toBase64());
+            o.insert(kDataEncoding, kBase64);
+        }
+    }
+    o.insert(kData, data);
+    o.insert(kTimestamp, formatTimestamp(m.timestamp()));
+    o.insert(kCorrelationId, m.correlationId());
+    if (m.hasError()) {
+        const Error e = m.error();
+        QJsonObject err{{QStringLiteral("code"), e.codeName()}, {QStringLiteral("message"), e.message}};
+        err.insert(QStringLiteral("details"), QJsonObject::fromVariantMap(e.details));
+        o.insert(kError, err);
+    } else {
+        o.insert(kError, QJsonValue::Null);
+    }
+    if (!m.topic().isEmpty()) o.insert(kTopic, m.topic());
+    if (!m.headers().isEmpty()) {
+        QJsonObject h;
+        const Headers headers = m.headers();
+        for (auto it = headers.cbegin(); it != headers.cend(); ++it)
+            h.insert(it.key(), it.value());
+        o.insert(kHeaders, h);
+    }
+    if (!m.contentType().isEmpty()) o.insert(kContentType, m.contentType());
+    if (!m.replyTo().isEmpty()) o.insert(kReplyTo, m.replyTo());
+    if (m.ttl() > 0) o.insert(kTtl, double(m.ttl()));
+    if (m.attempt() != 1) o.insert(kAttempt, m.attempt());
+    if (!m.source().isEmpty()) o.insert(kSource, m.source());
+    return o;
+}
+
+QByteArray JsonCodec::encode(const Message &message)
+{
+    return QJsonDocument(toJsonObject(message)).toJson(QJsonDocument::Compact);
+}
+
+Result<Message> JsonCodec::fromJsonObject(const QJsonObject &o)
+{
+    Message m;
+    Error error;
+
+    const QJsonValue type = o.value(kType);
+    if (!type.isString())
+        return badField(kType, QStringLiteral("is required and must be one of request, response, event, "
+                                              "subscribe, unsubscribe"));
+    MessageType t;
+    if (!messageTypeFromName(type.toString(), &t))
+        return badField(kType, QStringLiteral("\"%1\" is not one of request, response, event, subscribe, "
+                                              "unsubscribe")
+                                   .arg(type.toString()));
+    m.setType(t);
+
+    QString s;
+    struct StringField {
+        const QString &key;
+        void (Message::*set)(const QString &);
+    };
+    const StringField fields[] = {
+        {kMessageId, &Message::setId},         {kChannel, &Message::setChannel},
+        {kAction, &Message::setAction},        {kCorrelationId, &Message::setCorrelationId},
+        {kTopic, &Message::setTopic},          {kContentType, &Message::setContentType},
+        {kReplyTo, &Message::setReplyTo},      {kSource, &Message::setSource},
+    };
+    for (const auto &f : fields) {
+        s.clear();
+        if (!optionalString(o, f.key, &s, &error))
+            return error;
+        (m.*f.set)(s);
+    }
+
+    const QJsonValue ts = o.value(kTimestamp);
+    if (!ts.isUndefined() && !ts.isNull()) {
+        if (!ts.isString())
+            return badField(kTimestamp, QStringLiteral("must be an ISO-8601 string"));
+        QDateTime dt = QDateTime::fromString(ts.toString(), Qt::ISODateWithMs);
+        if (!dt.isValid())
+            dt = QDateTime::fromString(ts.toString(), Qt::ISODate);
+        if (!dt.isValid())
+            return badField(kTimestamp, QStringLiteral("\"%1\" is not an ISO-8601 date-time").arg(ts.toString()));
+        m.setTimestamp(dt.toMSecsSinceEpoch());
+    }
+
+    const QJsonValue data = o.value(kData);
+    const QJsonValue encoding = o.value(kDataEncoding);
+    if (data.isString()) {
+        if (encoding.isString() && encoding.toString() == kBase64) {
+            auto decoded = QByteArray::fromBase64Encoding(data.toString().toLatin1(),
+                                                          QByteArray::AbortOnBase64DecodingErrors);
+            if (!decoded)
+                return badField(kData, QStringLiteral("is not valid base64"));
+            m.setPayload(*decoded);
+        } else if (!encoding.isUndefined() && !encoding.isNull()) {
+            return badField(kDataEncoding, QStringLiteral("only \"base64\" is supported"));
+        } else {
+            m.setPayload(data.toString().toUtf8());
+        }
+    } else if (data.isObject() || data.isArray() || data.isDouble() || data.isBool()) {
+        QJsonArray wrap{data};
+        QByteArray json = QJsonDocument(wrap).toJson(QJsonDocument::Compact);
+        m.setPayload(json.mid(1, json.size() - 2));
+        if (m.contentType().isEmpty())
+            m.setContentType(kJsonType);
+    }
+
+    const QJsonValue err = o.value(kError);
+    if (err.isObject()) {
+        const QJsonObject eo = err.toObject();
+        const QJsonValue code = eo.value(QStringLiteral("code"));
+        if (!code.isString())
+            return badField(QStringLiteral("error.code"), QStringLiteral("must be an error code string"));
+        const ErrorCode c = errorCodeFromName(code.toString());
+        if (c == ErrorCode::Internal && code.toString() != QLatin1String("INTERNAL"))
+            return badField(QStringLiteral("error.code"), QStringLiteral("unknown code \"%1\"").arg(code.toString()));
+        m.setError(Error(c, eo.value(QStringLiteral("message")).toString(),
+                         eo.value(QStringLiteral("details")).toObject().toVariantMap()));
+    } else if (!err.isUndefined() && !err.isNull()) {
+        return badField(kError, QStringLiteral("must be an object or null"));
+    }
+
+    const QJsonValue headers = o.value(kHeaders);
+    if (headers.isObject()) {
+        Headers h;
+        const QJsonObject ho = headers.toObject();
+        for (auto it = ho.begin(); it != ho.end(); ++it) {
+            if (!it.value().isString())
+                return badField(kHeaders + QLatin1Char('.') + it.key(), QStringLiteral("must be a string"));
+            h.insert(it.key(), it.value().toString());
+        }
+        m.setHeaders(h);
+    } else if (!headers.isUndefined() && !headers.isNull()) {
+        return badField(kHeaders, QStringLiteral("must be an object of strings"));
+    }
+
+    const QJsonValue ttl = o.value(kTtl);
+    if (!ttl.isUndefined() && !ttl.isNull()) {
+        if (!ttl.isDouble() || ttl.toDouble() < 0 || ttl.toDouble() > 9.0e15)
+            return badField(kTtl, QStringLiteral("must be a non-negative number of milliseconds"));
+        m.setTtl(qint64(ttl.toDouble()));
+    }
+    const QJsonValue attempt = o.value(kAttempt);
+    if (!attempt.isUndefined() && !attempt.isNull()) {
+        if (!attempt.isDouble() || attempt.toDouble() < 0 || attempt.toDouble() > 1000000)
+            return badField(kAttempt, QStringLiteral("must be a non-negative integer"));
+        m.setAttempt(attempt.toInt());
+    }
+    return m;
+}
+
+Result<Message> JsonCodec::decode(const QByteArray &json, qint64 maxSize)
+{
+    if (json.size() > maxSize)
+        return Error(ErrorCode::TooLarge,
+                     QStringLiteral("JSON message of %1 bytes exceeds the limit of %2 bytes").arg(json.size()).arg(maxSize),
+                     {{QStringLiteral("limit"), maxSize}});
+    QJsonParseError pe;
+    const QJsonDocument doc = QJsonDocument::fromJson(json, &pe);
+    if (pe.error != QJsonParseError::NoError)
+        return Error(ErrorCode::BadFrame,
+                     QStringLiteral("invalid JSON at offset %1: %2").arg(pe.offset).arg(pe.errorString()),
+                     {{QStringLiteral("offset"), pe.offset}});
+    if (!doc.isObject())
+        return Error(ErrorCode::BadMessage, QStringLiteral("a message must be a JSON object"));
+    return fromJsonObject(doc.object());
+}
+
+} // namespace sb

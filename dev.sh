@@ -1,0 +1,53 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
+# Switchboard developer entry point: installs missing Debian packages, configures, builds,
+# then runs the daemon (`./dev.sh run`) or every test (`./dev.sh test`).
+#   ./dev.sh run  [-- daemon args]   build (preset "default") and start switchboardd
+#   ./dev.sh test [--asan]           build and run ctest (preset "default", or "asan": ASan + UBSan)
+set -euo pipefail
+cd "$(dirname "$0")"
+
+PACKAGES=(cmake ninja-build g++ pkg-config qt6-base-dev qt6-base-dev-tools libyaml-cpp-dev)
+
+install_missing() {
+    local missing=()
+    for p in "${PACKAGES[@]}"; do
+        dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+    done
+    if ((${#missing[@]})); then
+        echo "dev.sh: installing missing packages: ${missing[*]}"
+        local sudo=""
+        [ "$(id -u)" -eq 0 ] || sudo="sudo"
+        $sudo apt-get update -qq
+        DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"
+    fi
+}
+
+build() {
+    local preset=$1
+    cmake --preset "$preset"
+    cmake --build --preset "$preset"
+}
+
+cmd=${1:-run}
+shift || true
+case "$cmd" in
+run)
+    install_missing
+    build default
+    # The QML console arrives with issue #5; until then the main job is the daemon on its
+    # embedded default (in-process bus, native protocol on 127.0.0.1:7400 and local socket).
+    exec build/default/bin/switchboardd "$@"
+    ;;
+test)
+    preset=default
+    if [ "${1:-}" = "--asan" ]; then preset=asan; fi
+    install_missing
+    build "$preset"
+    ctest --preset "$preset"
+    ;;
+*)
+    echo "usage: ./dev.sh run [-- daemon args] | ./dev.sh test [--asan]" >&2
+    exit 64
+    ;;
+esac
