@@ -1,0 +1,478 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "switchboardclient.h"
+
+#include "protocol/nativeprotocol.h"
+
+#include <switchboard/topic.h>
+
+#include <QJsonObject>
+#include <QLocalSocket>
+#include <QRandomGenerator>
+#include <QSslSocket>
+#include <QTcpSocket>
+#include <QUrl>
+
+namespace sb {
+
+using namespace sb::native;
+
+struct SwitchboardClient::Private
+{
+    enum class Kind { Tcp, Tls, Local } kind = Kind::Tcp;
+    QString host;
+    quint16 port = 0;
+    QString localName;
+    QPointer<QIODevice> socket;
+    FrameReader reader;
+};
+
+SwitchboardClient::SwitchboardClient(QObject *parent) : QObject(parent), d(std::make_unique<Private>())
+{
+    m_reconnectTimer.setSingleShot(true);
+    connect(&m_reconnectTimer, &QTimer::timeout, this, &SwitchboardClient::openSocket);
+    connect(&m_pingTimer, &QTimer::timeout, this, [this] {
+        if (m_state == State::Connected) {
+            appendControl(m_out, FrameType::Ping, nextSeq());
+            scheduleFlush();
+        }
+    });
+}
+
+SwitchboardClient::~SwitchboardClient()
+{
+    m_userDisconnect = true;
+    if (d->socket) {
+        d->socket->disconnect(this);
+        delete d->socket.data();
+    }
+}
+
+quint32 SwitchboardClient::nextSeq()
+{
+    if (++m_seq == 0)
+        m_seq = 1;
+    return m_seq;
+}
+
+void SwitchboardClient::setState(State s)
+{
+    if (m_state == s)
+        return;
+    m_state = s;
+    Q_EMIT stateChanged(s);
+}
+
+Status SwitchboardClient::connectToHub(const QString &address)
+{
+    if (address.startsWith(QLatin1String("local:"))) {
+        d->kind = Private::Kind::Local;
+        d->localName = address.mid(6);
+        if (d->localName.isEmpty())
+            return Error(ErrorCode::InvalidConfig, QStringLiteral("\"local:\" needs a socket name or path"));
+    } else {
+        const QUrl url(address);
+        if (!url.isValid() || url.host().isEmpty() || url.port() <= 0
+            || (url.scheme() != QLatin1String("tcp") && url.scheme() != QLatin1String("tls")))
+            return Error(ErrorCode::InvalidConfig,
+                         QStringLiteral("\"%1\" is not tcp://host:port, tls://host:port or local:name").arg(address));
+        d->kind = url.scheme() == QLatin1String("tls") ? Private::Kind::Tls : Private::Kind::Tcp;
+        d->host = url.host();
+        d->port = quint16(url.port());
+    }
+    m_userDisconnect = false;
+    m_reconnectAttempt = 0;
+    setState(State::Connecting);
+    openSocket();
+    return {};
+}
+
+void SwitchboardClient::openSocket()
+{
+    if (d->socket) {
+        d->socket->disconnect(this);
+        d->socket->deleteLater();
+    }
+    d->reader = FrameReader(m_options.maxFrameSize);
+    m_out.clear();
+    if (d->kind == Private::Kind::Local) {
+        auto *s = new QLocalSocket(this);
+        d->socket = s;
+        connect(s, &QLocalSocket::connected, this, &SwitchboardClient::onSocketConnected);
+        connect(s, &QLocalSocket::disconnected, this, &SwitchboardClient::onSocketDisconnected);
+        connect(s, &QLocalSocket::errorOccurred, this, [this, s](QLocalSocket::LocalSocketError) {
+            m_lastError = Error(ErrorCode::NotConnected, s->errorString());
+            if (s->state() == QLocalSocket::UnconnectedState)
+                onSocketDisconnected();
+        });
+        connect(s, &QIODevice::readyRead, this, &SwitchboardClient::onReadyRead);
+        s->connectToServer(d->localName);
+        return;
+    }
+    QTcpSocket *s = nullptr;
+    if (d->kind == Private::Kind::Tls) {
+        auto *ssl = new QSslSocket(this);
+        // Development setups use self-signed certificates; production pins them via the system store.
+        if (qEnvironmentVariableIsSet("SWITCHBOARD_TLS_INSECURE"))
+            ssl->setPeerVerifyMode(QSslSocket::VerifyNone);
+        connect(ssl, &QSslSocket::encrypted, this, &SwitchboardClient::onSocketConnected);
+        s = ssl;
+    } else {
+        s = new QTcpSocket(this);
+        connect(s, &QTcpSocket::connected, this, &SwitchboardClient::onSocketConnected);
+    }
+    d->socket = s;
+    connect(s, &QTcpSocket::disconnected, this, &SwitchboardClient::onSocketDisconnected);
+    connect(s, &QTcpSocket::errorOccurred, this, [this, s](QAbstractSocket::SocketError) {
+        m_lastError = Error(ErrorCode::NotConnected, s->errorString());
+        if (s->state() == QAbstractSocket::UnconnectedState)
+            onSocketDisconnected();
+    });
+    connect(s, &QIODevice::readyRead, this, &SwitchboardClient::onReadyRead);
+    if (auto *ssl = qobject_cast<QSslSocket *>(s))
+        ssl->connectToHostEncrypted(d->host, d->port);
+    else
+        s->connectToHost(d->host, d->port);
+}
+
+void SwitchboardClient::onSocketConnected()
+{
+    if (auto *tcp = qobject_cast<QAbstractSocket *>(d->socket.data()))
+        tcp->setSocketOption(QAbstractSocket::LowDelayOption, 1);
+    QJsonObject hello{{QStringLiteral("protocol"), ProtocolVersion}, {QStringLiteral("name"), m_options.name}};
+    if (!m_options.user.isEmpty())
+        hello.insert(QStringLiteral("user"), m_options.user);
+    if (!m_options.token.isEmpty())
+        hello.insert(QStringLiteral("token"), m_options.token);
+    appendControl(m_out, FrameType::Connect, nextSeq(), hello);
+    flush();
+}
+
+void SwitchboardClient::onSocketDisconnected()
+{
+    QIODevice *socket = d->socket.data();
+    if (!socket)
+        return;
+    socket->disconnect(this);
+    socket->deleteLater();
+    d->socket = nullptr;
+    m_pingTimer.stop();
+    const bool wasConnected = m_state == State::Connected;
+    failPending(Error(ErrorCode::NotConnected, QStringLiteral("connection to the hub lost")));
+    if (m_userDisconnect || !m_options.autoReconnect || m_lastError.code == ErrorCode::Unauthenticated) {
+        setState(State::Disconnected);
+    } else {
+        setState(State::Reconnecting);
+        scheduleReconnect();
+    }
+    if (wasConnected)
+        Q_EMIT disconnected();
+}
+
+void SwitchboardClient::scheduleReconnect()
+{
+    const double base = qMin(double(m_options.reconnectMaxMs),
+                             m_options.reconnectInitialMs * std::pow(2.0, qMin(m_reconnectAttempt, 20)));
+    ++m_reconnectAttempt;
+    const double jitter = 0.8 + 0.4 * QRandomGenerator::global()->generateDouble();
+    m_reconnectTimer.start(int(base * jitter));
+}
+
+void SwitchboardClient::failPending(const Error &error)
+{
+    const auto acks = std::exchange(m_acks, {});
+    for (const AckHandler &h : acks)
+        h(error);
+    const auto requests = std::exchange(m_requests, {});
+    for (const PendingRequest &r : requests) {
+        delete r.guard;
+        r.handler(error);
+    }
+    m_subscribeSeqs.clear();
+}
+
+void SwitchboardClient::disconnectFromHub()
+{
+    m_userDisconnect = true;
+    m_reconnectTimer.stop();
+    m_offline.clear();
+    m_offlineCount = 0;
+    if (auto *tcp = qobject_cast<QAbstractSocket *>(d->socket.data())) {
+        flush();
+        tcp->disconnectFromHost();
+    } else if (auto *local = qobject_cast<QLocalSocket *>(d->socket.data())) {
+        flush();
+        local->disconnectFromServer();
+    } else {
+        setState(State::Disconnected);
+    }
+}
+
+void SwitchboardClient::onReadyRead()
+{
+    QIODevice *socket = d->socket.data();
+    while (socket && socket->bytesAvailable() > 0) {
+        const qint64 avail = socket->bytesAvailable();
+        char *dst = d->reader.reserve(avail);
+        const qint64 got = socket->read(dst, avail);
+        d->reader.commit(qMax<qint64>(0, got));
+        if (got <= 0)
+            break;
+        Frame frame;
+        Error error;
+        while (true) {
+            const auto r = d->reader.next(frame, &error);
+            if (r == FrameReader::Result::NeedMore)
+                break;
+            if (r == FrameReader::Result::Frame) {
+                handleFrame(frame.type, frame.body);
+                if (d->socket.data() != socket)
+                    return; // the handler closed or replaced the socket
+                continue;
+            }
+            m_lastError = error;
+            Q_EMIT errorOccurred(error);
+            if (r == FrameReader::Result::Corrupt) {
+                socket->close();
+                return;
+            }
+        }
+    }
+}
+
+void SwitchboardClient::handleFrame(quint8 type, QByteArrayView body)
+{
+    const quint32 seq = readU32(body);
+    switch (FrameType(type)) {
+    case FrameType::Deliver: {
+        Result<Message> msg = BinaryCodec::decodeMessage(body.sliced(qMin<qsizetype>(4, body.size())));
+        if (!msg) {
+            Q_EMIT errorOccurred(msg.error());
+            return;
+        }
+        auto it = m_subs.constFind(seq);
+        if (it == m_subs.cend())
+            return; // unsubscribed while the message was in flight
+        const MessageHandler handler = it->handler; // the handler may unsubscribe
+        if (handler)
+            handler(msg.value());
+        Q_EMIT messageReceived(seq, msg.value());
+        return;
+    }
+    case FrameType::Connected: {
+        auto json = controlJson(body);
+        m_connectionId = json ? json->value(QStringLiteral("connectionId")).toString() : QString();
+        m_reconnectAttempt = 0;
+        m_lastError = Error();
+        setState(State::Connected);
+        for (auto it = m_subs.cbegin(); it != m_subs.cend(); ++it)
+            sendSubscribe(it.key(), it.value());
+        if (!m_offline.isEmpty()) {
+            m_out.append(m_offline);
+            m_offline.clear();
+            m_offlineCount = 0;
+        }
+        flush();
+        if (m_options.pingIntervalMs > 0)
+            m_pingTimer.start(m_options.pingIntervalMs);
+        Q_EMIT connected();
+        return;
+    }
+    case FrameType::Ack: {
+        if (auto h = m_acks.take(seq))
+            h(Status());
+        if (m_subscribeSeqs.contains(seq))
+            Q_EMIT subscribed(m_subscribeSeqs.take(seq));
+        return;
+    }
+    case FrameType::Reply: {
+        auto it = m_requests.find(seq);
+        if (it == m_requests.end())
+            return; // answered after our own guard expired
+        PendingRequest pending = it.value();
+        m_requests.erase(it);
+        delete pending.guard;
+        Result<Message> msg = BinaryCodec::decodeMessage(body.sliced(qMin<qsizetype>(4, body.size())));
+        pending.handler(msg ? Result<Message>(msg.value()) : Result<Message>(msg.error()));
+        return;
+    }
+    case FrameType::Error: {
+        auto json = controlJson(body);
+        bool fatal = false;
+        const Error error = json ? errorFromJson(json.value(), &fatal) : json.error();
+        if (seq != 0) {
+            if (auto h = m_acks.take(seq)) {
+                h(error);
+                return;
+            }
+            if (m_subscribeSeqs.contains(seq)) {
+                const quint32 sid = m_subscribeSeqs.take(seq);
+                m_subs.remove(sid);
+                Q_EMIT subscribeFailed(sid, error);
+                return;
+            }
+            auto it = m_requests.find(seq);
+            if (it != m_requests.end()) {
+                PendingRequest pending = it.value();
+                m_requests.erase(it);
+                delete pending.guard;
+                pending.handler(error);
+                return;
+            }
+        }
+        m_lastError = error;
+        Q_EMIT errorOccurred(error);
+        return;
+    }
+    case FrameType::Ping:
+        appendControl(m_out, FrameType::Pong, seq);
+        scheduleFlush();
+        return;
+    case FrameType::Pong:
+        return;
+    default:
+        Q_EMIT errorOccurred(Error(ErrorCode::UnknownFrame,
+                                   QStringLiteral("hub sent an unexpected %1 frame").arg(frameTypeName(type))));
+    }
+}
+
+Status SwitchboardClient::publish(const Message &message, AckHandler onAck)
+{
+    if (m_state == State::Disconnected)
+        return Error(ErrorCode::NotConnected, QStringLiteral("not connected to a hub"));
+    const quint32 seq = onAck ? nextSeq() : 0;
+    if (m_state != State::Connected) {
+        if (m_offlineCount >= m_options.maxOfflineMessages)
+            return Error(ErrorCode::QueueFull,
+                         QStringLiteral("reconnecting, and the offline buffer of %1 messages is full")
+                             .arg(m_options.maxOfflineMessages));
+        appendMessageFrame(m_offline, FrameType::Publish, seq, message);
+        ++m_offlineCount;
+    } else {
+        appendMessageFrame(m_out, FrameType::Publish, seq, message);
+        scheduleFlush();
+    }
+    if (onAck)
+        m_acks.insert(seq, std::move(onAck));
+    return {};
+}
+
+Status SwitchboardClient::publish(const QString &topic, const QByteArray &payload, AckHandler onAck)
+{
+    Message m(MessageType::Event, topic, payload);
+    return publish(m, std::move(onAck));
+}
+
+quint32 SwitchboardClient::subscribe(const SubscribeOptions &options, MessageHandler handler)
+{
+    const quint32 sid = m_nextSid++;
+    Sub sub{options, std::move(handler)};
+    if (m_state == State::Connected)
+        sendSubscribe(sid, sub);
+    m_subs.insert(sid, std::move(sub));
+    return sid;
+}
+
+quint32 SwitchboardClient::subscribe(const QString &pattern, MessageHandler handler)
+{
+    return subscribe(SubscribeOptions{pattern, QString(), QString()}, std::move(handler));
+}
+
+void SwitchboardClient::sendSubscribe(quint32 sid, const Sub &sub)
+{
+    const quint32 seq = nextSeq();
+    QJsonObject o{{QStringLiteral("sid"), double(sid)}, {QStringLiteral("pattern"), sub.options.pattern}};
+    if (!sub.options.channel.isEmpty())
+        o.insert(QStringLiteral("channel"), sub.options.channel);
+    if (!sub.options.queueGroup.isEmpty())
+        o.insert(QStringLiteral("queue"), sub.options.queueGroup);
+    appendControl(m_out, FrameType::Subscribe, seq, o);
+    m_subscribeSeqs.insert(seq, sid);
+    scheduleFlush();
+}
+
+void SwitchboardClient::unsubscribe(quint32 sid)
+{
+    if (!m_subs.remove(sid))
+        return;
+    if (m_state == State::Connected) {
+        appendControl(m_out, FrameType::Unsubscribe, nextSeq(), {{QStringLiteral("sid"), double(sid)}});
+        scheduleFlush();
+    }
+}
+
+void SwitchboardClient::nack(quint32 sid, const Message &message)
+{
+    if (m_state != State::Connected)
+        return; // the hub dead-letters what it cannot deliver
+    appendMessageFrame(m_out, FrameType::Nack, sid, message);
+    scheduleFlush();
+}
+
+Status SwitchboardClient::request(const Message &request, int timeoutMs, ReplyHandler handler)
+{
+    if (m_state != State::Connected)
+        return Error(ErrorCode::NotConnected, QStringLiteral("not connected to a hub"));
+    const quint32 seq = nextSeq();
+    const quint32 timeout = quint32(qMax(0, timeoutMs));
+    const QByteArray extra(reinterpret_cast<const char *>(std::array<uchar, 4>{
+                                                              uchar(timeout >> 24), uchar((timeout >> 16) & 0xff),
+                                                              uchar((timeout >> 8) & 0xff), uchar(timeout & 0xff)}
+                                                              .data()),
+                           4);
+    appendMessageFrame(m_out, FrameType::Request, seq, request, &extra);
+    scheduleFlush();
+    PendingRequest pending;
+    pending.handler = std::move(handler);
+    // The hub answers TIMEOUT itself; this guard covers a hub that went silent.
+    pending.guard = new QTimer(this);
+    pending.guard->setSingleShot(true);
+    connect(pending.guard, &QTimer::timeout, this, [this, seq] {
+        auto it = m_requests.find(seq);
+        if (it == m_requests.end())
+            return;
+        PendingRequest p = it.value();
+        m_requests.erase(it);
+        p.guard->deleteLater();
+        p.handler(Error(ErrorCode::Timeout, QStringLiteral("no answer from the hub")));
+    });
+    pending.guard->start((timeoutMs > 0 ? timeoutMs : 5000) + 2000);
+    m_requests.insert(seq, pending);
+    return {};
+}
+
+Status SwitchboardClient::reply(const Message &request, Message response)
+{
+    if (m_state != State::Connected)
+        return Error(ErrorCode::NotConnected, QStringLiteral("not connected to a hub"));
+    response.setType(MessageType::Response);
+    response.setCorrelationId(request.correlationId());
+    if (response.topic().isEmpty())
+        response.setTopic(request.topic());
+    appendMessageFrame(m_out, FrameType::Reply, 0, response);
+    scheduleFlush();
+    return {};
+}
+
+qint64 SwitchboardClient::bytesToWrite() const
+{
+    return m_out.size() + (d->socket ? d->socket->bytesToWrite() : 0);
+}
+
+void SwitchboardClient::scheduleFlush()
+{
+    if (m_flushScheduled)
+        return;
+    m_flushScheduled = true;
+    QMetaObject::invokeMethod(this, &SwitchboardClient::flush, Qt::QueuedConnection);
+}
+
+void SwitchboardClient::flush()
+{
+    m_flushScheduled = false;
+    if (m_out.isEmpty() || !d->socket)
+        return;
+    d->socket->write(m_out);
+    m_out.resize(0);
+}
+
+} // namespace sb

@@ -1,0 +1,145 @@
+// SPDX-License-Identifier: Apache-2.0
+#pragma once
+
+#include <switchboard/message.h>
+#include <switchboard/result.h>
+
+#include <QHash>
+#include <QObject>
+#include <QPointer>
+#include <QTimer>
+
+#include <functional>
+#include <memory>
+
+#if defined(SWITCHBOARD_BUILD_CLIENT)
+#define SWITCHBOARD_CLIENT_EXPORT Q_DECL_EXPORT
+#else
+#define SWITCHBOARD_CLIENT_EXPORT Q_DECL_IMPORT
+#endif
+
+class QIODevice;
+
+namespace sb {
+
+// Client of the hub's native protocol over TCP, TLS or a local socket. Lives in one thread; every
+// handler runs in that thread. Reconnects with exponential backoff, resubscribes, and buffers
+// publishes (bounded) while reconnecting.
+class SWITCHBOARD_CLIENT_EXPORT SwitchboardClient : public QObject
+{
+    Q_OBJECT
+public:
+    enum class State { Disconnected, Connecting, Connected, Reconnecting };
+    Q_ENUM(State)
+
+    struct Options
+    {
+        QString name;                   // shown in the hub's connection list
+        QString user;
+        QString token;                  // sent only in CONNECT
+        bool autoReconnect = true;
+        int reconnectInitialMs = 100;
+        int reconnectMaxMs = 5000;
+        int maxOfflineMessages = 10000; // publishes held while reconnecting
+        int pingIntervalMs = 20000;
+        qint64 maxFrameSize = 16 * 1024 * 1024;
+    };
+    struct SubscribeOptions
+    {
+        QString pattern;
+        QString channel;
+        QString queueGroup;
+    };
+    using MessageHandler = std::function<void(const Message &)>;
+    using ReplyHandler = std::function<void(const Result<Message> &)>;
+    using AckHandler = std::function<void(const Status &)>;
+
+    explicit SwitchboardClient(QObject *parent = nullptr);
+    ~SwitchboardClient() override;
+
+    void setOptions(const Options &options) { m_options = options; }
+    const Options &options() const { return m_options; }
+
+    // \a address: "tcp://host:port", "tls://host:port" or "local:name-or-path".
+    Status connectToHub(const QString &address);
+    void disconnectFromHub();
+    State state() const { return m_state; }
+    bool isConnected() const { return m_state == State::Connected; }
+    QString connectionId() const { return m_connectionId; }
+    Error lastError() const { return m_lastError; }
+
+    // Fire-and-forget; with \a onAck the hub confirms (or refuses with a code) each message.
+    Status publish(const Message &message, AckHandler onAck = {});
+    Status publish(const QString &topic, const QByteArray &payload, AckHandler onAck = {});
+
+    // Returns the subscription id; subscribed() or subscribeFailed() follows.
+    quint32 subscribe(const SubscribeOptions &options, MessageHandler handler);
+    quint32 subscribe(const QString &pattern, MessageHandler handler);
+    void unsubscribe(quint32 sid);
+    // Tell the hub this subscriber failed \a message; the hub retries with backoff, then dead-letters.
+    void nack(quint32 sid, const Message &message);
+
+    Status request(const Message &request, int timeoutMs, ReplyHandler handler);
+    // Answers \a request (correlation id, type response) with \a response.
+    Status reply(const Message &request, Message response);
+
+    qint64 bytesToWrite() const;
+    int pendingRequests() const { return int(m_requests.size()); }
+
+Q_SIGNALS:
+    void stateChanged(sb::SwitchboardClient::State state);
+    void connected();
+    void disconnected();
+    void subscribed(quint32 sid);
+    void subscribeFailed(quint32 sid, const sb::Error &error);
+    void messageReceived(quint32 sid, const sb::Message &message);
+    void errorOccurred(const sb::Error &error);
+
+private:
+    struct Private;
+    struct Sub
+    {
+        SubscribeOptions options;
+        MessageHandler handler;
+    };
+    struct PendingRequest
+    {
+        ReplyHandler handler;
+        QTimer *guard = nullptr;
+    };
+
+    void setState(State s);
+    void openSocket();
+    void onSocketConnected();
+    void onSocketDisconnected();
+    void onReadyRead();
+    void handleFrame(quint8 type, QByteArrayView body);
+    void sendSubscribe(quint32 sid, const Sub &sub);
+    void scheduleFlush();
+    void flush();
+    void failPending(const Error &error);
+    void scheduleReconnect();
+    quint32 nextSeq();
+
+    Options m_options;
+    std::unique_ptr<Private> d;
+    State m_state = State::Disconnected;
+    QString m_connectionId;
+    Error m_lastError;
+    QByteArray m_out;
+    QByteArray m_offline;
+    int m_offlineCount = 0;
+    bool m_flushScheduled = false;
+    bool m_userDisconnect = false;
+    int m_reconnectAttempt = 0;
+    quint32 m_seq = 0;
+    quint32 m_nextSid = 1;
+    QHash<quint32, Sub> m_subs;
+    QHash<quint32, quint32> m_subscribeSeqs; // seq -> sid
+    QHash<quint32, AckHandler> m_acks;
+    QHash<quint32, PendingRequest> m_requests;
+    QTimer m_reconnectTimer;
+    QTimer m_pingTimer;
+};
+
+} // namespace sb

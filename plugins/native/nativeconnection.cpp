@@ -1,0 +1,456 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "nativeconnection.h"
+
+#include <switchboard/hub.h>
+#include <switchboard/topic.h>
+
+#include <QJsonObject>
+#include <QLocalSocket>
+#include <QLoggingCategory>
+#include <QTcpSocket>
+#include <QTimer>
+
+Q_LOGGING_CATEGORY(lcNative, "switchboard.native")
+
+namespace sb::native {
+
+namespace {
+constexpr int kDrainBatch = 512;
+constexpr qint64 kReadChunk = 64 * 1024;
+} // namespace
+
+NativeConnection::NativeConnection(Hub *hub, QIODevice *socket, const QString &protocol, const QString &peer,
+                                   const NativeSettings &settings, QObject *parent)
+    : Connection(hub->nextConnectionId(QStringLiteral("native")), protocol, peer, parent), m_hub(hub),
+      m_socket(socket), m_settings(settings), m_reader(settings.maxFrameSize),
+      m_lastActivity(RateLimiter::monotonicMsecs()), m_connectedAtMono(m_lastActivity)
+{
+    socket->setParent(this);
+    setQueueLimits(settings.queue);
+    rateLimiter().configure(settings.rateLimit, settings.rateBurst);
+    connect(socket, &QIODevice::readyRead, this, &NativeConnection::onReadyRead);
+    connect(socket, &QIODevice::bytesWritten, this, [this] {
+        if (pendingCount() > 0 || (m_draining && m_socket && m_socket->bytesToWrite() == 0))
+            scheduleDrainOrFinish();
+    });
+    if (auto *tcp = qobject_cast<QAbstractSocket *>(socket)) {
+        connect(tcp, &QAbstractSocket::disconnected, this, &NativeConnection::onDisconnected);
+        tcp->setSocketOption(QAbstractSocket::LowDelayOption, 1);
+    } else if (auto *local = qobject_cast<QLocalSocket *>(socket)) {
+        connect(local, &QLocalSocket::disconnected, this, &NativeConnection::onDisconnected);
+    }
+    hub->registerConnection(this);
+    // Bytes may already be waiting (e.g. sent together with the TLS handshake).
+    if (socket->bytesAvailable() > 0)
+        QMetaObject::invokeMethod(this, &NativeConnection::onReadyRead, Qt::QueuedConnection);
+}
+
+NativeConnection::~NativeConnection()
+{
+    if (!m_gone)
+        m_hub->unregisterConnection(this);
+}
+
+void NativeConnection::onReadyRead()
+{
+    if (!m_socket || m_closing || m_draining)
+        return;
+    m_lastActivity = RateLimiter::monotonicMsecs();
+    m_pingSent = false;
+    while (true) {
+        const qint64 avail = m_socket->bytesAvailable();
+        if (avail <= 0)
+            break;
+        const qint64 want = qMin(avail, kReadChunk * 16);
+        char *dst = m_reader.reserve(want);
+        const qint64 got = m_socket->read(dst, want);
+        m_reader.commit(qMax<qint64>(0, got));
+        if (got <= 0)
+            break;
+        Frame frame;
+        sb::Error error;
+        bool stop = false;
+        while (!stop && !m_closing) {
+            switch (m_reader.next(frame, &error)) {
+            case FrameReader::Result::NeedMore:
+                stop = true;
+                break;
+            case FrameReader::Result::Frame:
+                handleFrame(frame);
+                break;
+            case FrameReader::Result::Oversize:
+                ++counters().errors;
+                sendError(0, error);
+                break;
+            case FrameReader::Result::Corrupt:
+                ++counters().errors;
+                close(error);
+                return;
+            }
+        }
+    }
+}
+
+void NativeConnection::handleFrame(const Frame &frame)
+{
+    const quint32 seq = readU32(frame.body);
+    if (frame.body.size() < 4) {
+        sendError(0, sb::Error(ErrorCode::BadFrame, QStringLiteral("%1 frame without its 4-byte sequence number")
+                                                        .arg(frameTypeName(frame.type))));
+        return;
+    }
+    if (!m_handshakeDone && frame.type != quint8(FrameType::Connect)) {
+        close(sb::Error(ErrorCode::Unauthenticated,
+                        QStringLiteral("the first frame must be CONNECT, got %1").arg(frameTypeName(frame.type))));
+        return;
+    }
+    switch (FrameType(frame.type)) {
+    case FrameType::Connect: return handleConnect(seq, frame.body);
+    case FrameType::Publish: return handlePublish(frame.body);
+    case FrameType::Subscribe: return handleSubscribe(seq, frame.body);
+    case FrameType::Unsubscribe: return handleUnsubscribe(seq, frame.body);
+    case FrameType::Request: return handleRequest(frame.body);
+    case FrameType::Reply: return handleReply(frame.body);
+    case FrameType::Nack: return handleNack(frame.body);
+    case FrameType::Ping:
+        appendControl(m_out, FrameType::Pong, seq);
+        scheduleFlush();
+        return;
+    case FrameType::Pong:
+        return;
+    case FrameType::Connected:
+    case FrameType::Deliver:
+    case FrameType::Ack:
+    case FrameType::Error:
+        break;
+    }
+    ++counters().errors;
+    sendError(seq, sb::Error(ErrorCode::UnknownFrame,
+                             QStringLiteral("%1 is not a frame a client may send").arg(frameTypeName(frame.type)),
+                             {{QStringLiteral("frameType"), frame.type}}));
+}
+
+void NativeConnection::handleConnect(quint32 seq, QByteArrayView body)
+{
+    if (m_handshakeDone) {
+        sendError(seq, sb::Error(ErrorCode::BadFrame, QStringLiteral("already connected")));
+        return;
+    }
+    auto json = controlJson(body);
+    if (!json) {
+        close(json.error());
+        return;
+    }
+    const int protocol = json->value(QStringLiteral("protocol")).toInt(ProtocolVersion);
+    if (protocol != ProtocolVersion) {
+        close(sb::Error(ErrorCode::BadFrame, QStringLiteral("client speaks native protocol %1; this hub speaks %2")
+                                                 .arg(protocol)
+                                                 .arg(ProtocolVersion)));
+        return;
+    }
+    const QString user = json->value(QStringLiteral("user")).toString();
+    const QByteArray token = json->value(QStringLiteral("token")).toString().toUtf8();
+    Identity identity;
+    identity.name = user.isEmpty() ? QStringLiteral("anonymous") : user;
+    if (const Authenticator *auth = m_hub->authenticator(); auth && (!token.isEmpty() || m_hub->requireAuth())) {
+        Result<Identity> r = auth->authenticate(user, token);
+        if (!r) {
+            close(r.error());
+            return;
+        }
+        identity = r.value();
+    } else if (m_hub->requireAuth()) {
+        close(sb::Error(ErrorCode::Unauthenticated, QStringLiteral("this hub requires authentication")));
+        return;
+    }
+    setIdentity(identity);
+    m_handshakeDone = true;
+    QJsonObject hello{{QStringLiteral("connectionId"), id()},
+                      {QStringLiteral("server"), QStringLiteral("switchboard")},
+                      {QStringLiteral("protocol"), ProtocolVersion},
+                      {QStringLiteral("maxFrameSize"), double(m_settings.maxFrameSize)},
+                      {QStringLiteral("idleTimeoutMs"), m_settings.idleTimeoutMs},
+                      {QStringLiteral("identity"), identity.name}};
+    appendControl(m_out, FrameType::Connected, seq, hello);
+    scheduleFlush();
+}
+
+void NativeConnection::handlePublish(QByteArrayView body)
+{
+    const quint32 seq = readU32(body);
+    Result<Message> msg = BinaryCodec::decodeMessage(body.sliced(4), true);
+    if (!msg) {
+        ++counters().errors;
+        sendError(seq, msg.error());
+        return;
+    }
+    Result<int> r = m_hub->bus()->publish(std::move(msg).value(), this);
+    if (!r)
+        sendError(seq, r.error());
+    else if (seq != 0)
+        sendAck(seq, {{QStringLiteral("deliveries"), r.value()}});
+}
+
+void NativeConnection::handleSubscribe(quint32 seq, QByteArrayView body)
+{
+    auto json = controlJson(body);
+    if (!json) {
+        sendError(seq, json.error());
+        return;
+    }
+    const QJsonValue sidValue = json->value(QStringLiteral("sid"));
+    const quint32 sid = quint32(sidValue.toDouble());
+    if (!sidValue.isDouble() || sid == 0) {
+        sendError(seq, sb::Error(ErrorCode::BadMessage, QStringLiteral("SUBSCRIBE needs a positive integer \"sid\"")));
+        return;
+    }
+    if (m_subscriptions.contains(sid)) {
+        sendError(seq, sb::Error(ErrorCode::BadMessage, QStringLiteral("subscription id %1 is already in use").arg(sid),
+                                 {{QStringLiteral("sid"), sid}}));
+        return;
+    }
+    SubscriptionOptions options;
+    options.pattern = json->value(QStringLiteral("pattern")).toString();
+    options.channel = json->value(QStringLiteral("channel")).toString();
+    options.queueGroup = json->value(QStringLiteral("queue")).toString();
+    options.tag = sid;
+    Result<SubscriptionId> r = m_hub->bus()->subscribe(this, options, this);
+    if (!r) {
+        sb::Error e = r.error();
+        e.details.insert(QStringLiteral("sid"), sid);
+        sendError(seq, e);
+        return;
+    }
+    m_subscriptions.insert(sid, r.value());
+    sendAck(seq, {{QStringLiteral("sid"), double(sid)}});
+}
+
+void NativeConnection::handleUnsubscribe(quint32 seq, QByteArrayView body)
+{
+    auto json = controlJson(body);
+    if (!json) {
+        sendError(seq, json.error());
+        return;
+    }
+    const quint32 sid = quint32(json->value(QStringLiteral("sid")).toDouble());
+    auto it = m_subscriptions.find(sid);
+    if (it == m_subscriptions.end()) {
+        sendError(seq, sb::Error(ErrorCode::NotFound, QStringLiteral("no subscription with id %1").arg(sid),
+                                 {{QStringLiteral("sid"), sid}}));
+        return;
+    }
+    m_hub->bus()->unsubscribe(it.value());
+    m_subscriptions.erase(it);
+    sendAck(seq, {{QStringLiteral("sid"), double(sid)}});
+}
+
+void NativeConnection::handleRequest(QByteArrayView body)
+{
+    const quint32 seq = readU32(body);
+    if (body.size() < 8) {
+        sendError(seq, sb::Error(ErrorCode::BadFrame, QStringLiteral("REQUEST frame without its timeout")));
+        return;
+    }
+    const int timeoutMs = int(qMin<quint32>(readU32(body, 4), quint32(std::numeric_limits<int>::max())));
+    Result<Message> msg = BinaryCodec::decodeMessage(body.sliced(8));
+    if (!msg) {
+        ++counters().errors;
+        sendError(seq, msg.error());
+        return;
+    }
+    QPointer<NativeConnection> self(this);
+    Result<QString> r = m_hub->bus()->request(
+        std::move(msg).value(), timeoutMs, this,
+        [self, seq](const Result<Message> &response) {
+            if (!self || self->m_closing)
+                return;
+            if (response) {
+                appendMessageFrame(self->m_out, FrameType::Reply, seq, response.value());
+                ++self->counters().out;
+                self->scheduleFlush();
+            } else {
+                self->sendError(seq, response.error());
+            }
+        },
+        this);
+    if (!r)
+        sendError(seq, r.error());
+}
+
+void NativeConnection::handleReply(QByteArrayView body)
+{
+    const quint32 seq = readU32(body);
+    Result<Message> msg = BinaryCodec::decodeMessage(body.sliced(4));
+    if (!msg) {
+        ++counters().errors;
+        sendError(seq, msg.error());
+        return;
+    }
+    Status st = m_hub->bus()->reply(std::move(msg).value(), this);
+    if (!st)
+        sendError(seq, st.error());
+    else if (seq != 0)
+        sendAck(seq);
+}
+
+void NativeConnection::handleNack(QByteArrayView body)
+{
+    const quint32 sid = readU32(body);
+    Result<Message> msg = BinaryCodec::decodeMessage(body.sliced(4));
+    if (!msg) {
+        ++counters().errors;
+        sendError(0, msg.error());
+        return;
+    }
+    const SubscriptionId sub = m_subscriptions.value(sid);
+    m_hub->bus()->retryDelivery(sub, std::move(msg).value(), QStringLiteral("rejected by client %1").arg(id()));
+}
+
+void NativeConnection::sendError(quint32 seq, const sb::Error &error, bool fatal)
+{
+    if (!m_socket)
+        return;
+    appendError(m_out, seq, error, fatal);
+    scheduleFlush();
+}
+
+void NativeConnection::sendAck(quint32 seq, const QJsonObject &extra)
+{
+    appendControl(m_out, FrameType::Ack, seq, extra);
+    scheduleFlush();
+}
+
+void NativeConnection::scheduleFlush()
+{
+    if (m_flushScheduled)
+        return;
+    m_flushScheduled = true;
+    QMetaObject::invokeMethod(this, &NativeConnection::flush, Qt::QueuedConnection);
+}
+
+void NativeConnection::flush()
+{
+    m_flushScheduled = false;
+    if (m_out.isEmpty() || !m_socket)
+        return;
+    m_socket->write(m_out);
+    m_out.resize(0);
+}
+
+void NativeConnection::drain()
+{
+    if (!m_socket || m_closing)
+        return;
+    int delivered = 0;
+    quint64 bytes = 0;
+    while (m_socket->bytesToWrite() + m_out.size() < m_settings.highWaterBytes) {
+        m_batch.clear();
+        if (takePending(m_batch, kDrainBatch) == 0)
+            break;
+        for (const Delivery &d : m_batch) {
+            appendMessageFrame(m_out, FrameType::Deliver, d.tag, d.message);
+            bytes += quint64(d.message.payload().size());
+        }
+        delivered += int(m_batch.size());
+        flush();
+    }
+    m_batch.clear();
+    counters().out += quint64(delivered);
+    counters().bytesOut += bytes;
+    flush();
+    if (m_draining && pendingCount() == 0 && m_socket->bytesToWrite() == 0)
+        close(sb::Error(ErrorCode::NotConnected, QStringLiteral("hub is shutting down")));
+}
+
+void NativeConnection::scheduleDrainOrFinish()
+{
+    if (pendingCount() > 0)
+        scheduleDrain();
+    else if (m_draining)
+        QMetaObject::invokeMethod(this, &NativeConnection::drain, Qt::QueuedConnection);
+}
+
+void NativeConnection::overflowDisconnect()
+{
+    close(sb::Error(ErrorCode::Overflow,
+                    QStringLiteral("outbound queue full (%1 messages / %2 bytes); disconnected by policy, the "
+                                   "undelivered messages are in the dead letters")
+                        .arg(queueLimits().maxMessages)
+                        .arg(queueLimits().maxBytes)));
+}
+
+void NativeConnection::close(const sb::Error &reason)
+{
+    if (m_closing)
+        return;
+    qCInfo(lcNative).noquote() << id() << peer() << "closed:" << reason.toString();
+    m_closing = true;
+    if (m_socket) {
+        appendError(m_out, 0, reason, true);
+        flush();
+    }
+    m_hub->unregisterConnection(this);
+    m_gone = true;
+    flushPendingToDeadLetters(DeadLetterReason::SubscriberGone, QStringLiteral("connection closed: ") + reason.toString());
+    if (auto *tcp = qobject_cast<QAbstractSocket *>(m_socket.data()))
+        tcp->disconnectFromHost(); // writes what is buffered first
+    else if (auto *local = qobject_cast<QLocalSocket *>(m_socket.data()))
+        local->disconnectFromServer();
+    // Never wait for a peer that does not read: abort after a grace period.
+    QTimer::singleShot(2000, this, &NativeConnection::abortSocket);
+}
+
+void NativeConnection::drainAndClose(int timeoutMs)
+{
+    if (m_closing)
+        return;
+    m_draining = true; // stop reading; deliver what is queued, then close
+    drain();
+    QTimer::singleShot(qMax(0, timeoutMs), this, [this] {
+        close(sb::Error(ErrorCode::NotConnected, QStringLiteral("hub is shutting down")));
+    });
+}
+
+void NativeConnection::abortSocket()
+{
+    if (auto *tcp = qobject_cast<QAbstractSocket *>(m_socket.data()))
+        tcp->abort();
+    else if (auto *local = qobject_cast<QLocalSocket *>(m_socket.data()))
+        local->abort();
+    deleteLater();
+}
+
+void NativeConnection::onDisconnected()
+{
+    if (!m_gone) {
+        m_hub->unregisterConnection(this);
+        m_gone = true;
+        flushPendingToDeadLetters(DeadLetterReason::SubscriberGone, QStringLiteral("peer disconnected"));
+    }
+    m_closing = true;
+    deleteLater();
+}
+
+void NativeConnection::checkTimeouts(qint64 nowMsecs)
+{
+    if (m_closing)
+        return;
+    if (!m_handshakeDone) {
+        if (nowMsecs - m_connectedAtMono > m_settings.handshakeTimeoutMs)
+            close(sb::Error(ErrorCode::Timeout,
+                            QStringLiteral("no CONNECT within %1 ms").arg(m_settings.handshakeTimeoutMs)));
+        return;
+    }
+    if (m_settings.idleTimeoutMs <= 0)
+        return;
+    const qint64 idle = nowMsecs - m_lastActivity;
+    if (idle > 2 * qint64(m_settings.idleTimeoutMs)) {
+        close(sb::Error(ErrorCode::Timeout, QStringLiteral("no traffic for %1 ms").arg(idle)));
+    } else if (idle > m_settings.idleTimeoutMs && !m_pingSent) {
+        m_pingSent = true;
+        appendControl(m_out, FrameType::Ping, 0);
+        scheduleFlush();
+    }
+}
+
+} // namespace sb::native

@@ -1,0 +1,87 @@
+// SPDX-License-Identifier: Apache-2.0
+#pragma once
+
+#include "protocol/nativeprotocol.h"
+
+#include <switchboard/connection.h>
+
+#include <QHash>
+#include <QIODevice>
+#include <QPointer>
+
+namespace sb {
+class Hub;
+}
+
+namespace sb::native {
+
+struct NativeSettings
+{
+    qint64 maxFrameSize = BinaryCodec::DefaultMaxFrameSize;
+    int handshakeTimeoutMs = 5000;
+    int idleTimeoutMs = 60000;        // a ping after this long without traffic, closed after twice
+    qint64 highWaterBytes = 512 * 1024; // socket bytes in flight before the queue holds back
+    QueueLimits queue;
+    double rateLimit = 0;             // publishes per second, 0: unlimited
+    double rateBurst = 0;
+};
+
+// One native-protocol client, on a TCP (optionally TLS) or local socket. Lives in the bus thread.
+// Reads parse every complete frame in the buffer; writes are coalesced into one outbound buffer
+// flushed once per event-loop turn; deliveries leave the bounded queue only while the socket's
+// own buffer is below the high-water mark.
+class NativeConnection : public sb::Connection
+{
+    Q_OBJECT
+public:
+    NativeConnection(Hub *hub, QIODevice *socket, const QString &protocol, const QString &peer,
+                     const NativeSettings &settings, QObject *parent = nullptr);
+    ~NativeConnection() override;
+
+    void close(const sb::Error &reason) override;
+    // Graceful: stop reading, flush what is queued, then close.
+    void drainAndClose(int timeoutMs);
+    // Called about once a second by the endpoint: handshake and idle timeouts.
+    void checkTimeouts(qint64 nowMsecs);
+    bool isHandshakeDone() const { return m_handshakeDone; }
+
+protected:
+    void drain() override;
+    void overflowDisconnect() override;
+
+private:
+    void onReadyRead();
+    void onDisconnected();
+    void handleFrame(const Frame &frame);
+    void handleConnect(quint32 seq, QByteArrayView body);
+    void handlePublish(QByteArrayView body);
+    void handleSubscribe(quint32 seq, QByteArrayView body);
+    void handleUnsubscribe(quint32 seq, QByteArrayView body);
+    void handleRequest(QByteArrayView body);
+    void handleReply(QByteArrayView body);
+    void handleNack(QByteArrayView body);
+    void sendError(quint32 seq, const sb::Error &error, bool fatal = false);
+    void sendAck(quint32 seq, const QJsonObject &extra = {});
+    void scheduleFlush();
+    void scheduleDrainOrFinish();
+    void flush();
+    void abortSocket();
+
+    Hub *m_hub;
+    QPointer<QIODevice> m_socket;
+    NativeSettings m_settings;
+    FrameReader m_reader;
+    QByteArray m_out;
+    std::deque<Delivery> m_batch;
+    QHash<quint32, SubscriptionId> m_subscriptions; // client sid -> bus subscription
+    qint64 m_lastActivity;
+    qint64 m_connectedAtMono;
+    bool m_handshakeDone = false;
+    bool m_pingSent = false;
+    bool m_flushScheduled = false;
+    bool m_closing = false;
+    bool m_draining = false;
+    bool m_gone = false;
+};
+
+} // namespace sb::native

@@ -1,0 +1,257 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "nativeendpoint.h"
+
+#include <switchboard/hub.h>
+
+#include <QFile>
+#include <QLocalServer>
+#include <QLocalSocket>
+#include <QSslKey>
+#include <QSslServer>
+#include <QSslSocket>
+#include <QTcpServer>
+#include <QTcpSocket>
+
+namespace sb::native {
+
+namespace {
+Error badKey(const QString &key, const QString &why)
+{
+    return Error(ErrorCode::InvalidConfig, QStringLiteral("native.%1: %2").arg(key, why),
+                 {{QStringLiteral("key"), QString(QStringLiteral("native.") + key)}});
+}
+
+bool toInt64(const QVariant &v, qint64 min, qint64 *out)
+{
+    bool ok = false;
+    const qint64 n = v.toLongLong(&ok);
+    if (!ok || n < min)
+        return false;
+    *out = n;
+    return true;
+}
+} // namespace
+
+Result<NativeEndpointConfig> NativeEndpointConfig::fromVariantMap(const QVariantMap &map)
+{
+    NativeEndpointConfig c;
+    for (auto it = map.cbegin(); it != map.cend(); ++it) {
+        const QString &key = it.key();
+        const QVariant &v = it.value();
+        qint64 n = 0;
+        if (key == QLatin1String("tcp")) {
+            const QString s = v.toString();
+            if (s.isEmpty())
+                continue;
+            const qsizetype colon = s.lastIndexOf(QLatin1Char(':'));
+            bool ok = false;
+            const uint port = colon > 0 ? s.mid(colon + 1).toUInt(&ok) : 0;
+            if (colon <= 0 || !ok || port > 65535)
+                return badKey(key, QStringLiteral("\"%1\" is not host:port (e.g. 127.0.0.1:7400; port 0 picks a free one)").arg(s));
+            c.tcpHost = s.left(colon);
+            if (c.tcpHost.startsWith(QLatin1Char('[')) && c.tcpHost.endsWith(QLatin1Char(']')))
+                c.tcpHost = c.tcpHost.mid(1, c.tcpHost.size() - 2);
+            if (QHostAddress(c.tcpHost).isNull() && c.tcpHost != QLatin1String("localhost"))
+                return badKey(key, QStringLiteral("\"%1\" is not an IP address").arg(c.tcpHost));
+            c.tcpPort = quint16(port);
+        } else if (key == QLatin1String("local")) {
+            c.localName = v.toString();
+        } else if (key == QLatin1String("tls")) {
+            const QVariantMap tls = v.toMap();
+            c.tlsCert = tls.value(QStringLiteral("cert")).toString();
+            c.tlsKey = tls.value(QStringLiteral("key")).toString();
+            if (c.tlsCert.isEmpty() || c.tlsKey.isEmpty())
+                return badKey(key, QStringLiteral("needs both \"cert\" and \"key\" (PEM file paths)"));
+        } else if (key == QLatin1String("max-frame-size")) {
+            if (!toInt64(v, 1024, &c.settings.maxFrameSize))
+                return badKey(key, QStringLiteral("must be a number of bytes >= 1024"));
+        } else if (key == QLatin1String("handshake-timeout-ms")) {
+            if (!toInt64(v, 1, &n))
+                return badKey(key, QStringLiteral("must be a positive number of milliseconds"));
+            c.settings.handshakeTimeoutMs = int(n);
+        } else if (key == QLatin1String("idle-timeout-ms")) {
+            if (!toInt64(v, 0, &n))
+                return badKey(key, QStringLiteral("must be a number of milliseconds (0: never)"));
+            c.settings.idleTimeoutMs = int(n);
+        } else if (key == QLatin1String("high-water-bytes")) {
+            if (!toInt64(v, 1024, &c.settings.highWaterBytes))
+                return badKey(key, QStringLiteral("must be a number of bytes >= 1024"));
+        } else if (key == QLatin1String("queue")) {
+            auto q = QueueLimits::fromVariantMap(v.toMap(), QStringLiteral("native.queue"));
+            if (!q)
+                return q.error();
+            c.settings.queue = q.value();
+        } else if (key == QLatin1String("rate-limit")) {
+            const QVariantMap rl = v.toMap();
+            bool ok1 = true, ok2 = true;
+            c.settings.rateLimit = rl.value(QStringLiteral("messages-per-second"), 0).toDouble(&ok1);
+            c.settings.rateBurst = rl.value(QStringLiteral("burst"), 0).toDouble(&ok2);
+            if (!ok1 || !ok2 || c.settings.rateLimit < 0 || c.settings.rateBurst < 0)
+                return badKey(key, QStringLiteral("needs non-negative \"messages-per-second\" and \"burst\""));
+        } else {
+            return badKey(key, QStringLiteral("unknown key"));
+        }
+    }
+    if (c.tcpHost.isEmpty() && c.localName.isEmpty())
+        return badKey(QStringLiteral("tcp"), QStringLiteral("neither \"tcp\" nor \"local\" is set; nothing to listen on"));
+    return c;
+}
+
+NativeEndpoint::NativeEndpoint(const NativeEndpointConfig &config, Hub *hub, QObject *parent)
+    : Endpoint(QStringLiteral("native"), QStringLiteral("native"), parent), m_config(config), m_hub(hub)
+{
+    m_sweep.setInterval(qBound(100, qMin(config.settings.handshakeTimeoutMs, config.settings.idleTimeoutMs > 0
+                                                                                   ? config.settings.idleTimeoutMs
+                                                                                   : 1000) / 2,
+                               1000));
+    connect(&m_sweep, &QTimer::timeout, this, &NativeEndpoint::sweep);
+}
+
+NativeEndpoint::~NativeEndpoint() = default;
+
+Status NativeEndpoint::start()
+{
+    if (!m_config.tcpHost.isEmpty()) {
+        if (!m_config.tlsCert.isEmpty()) {
+            auto fail = [this](const Error &e) {
+                setError(e);
+                return Status(e);
+            };
+            QFile certFile(m_config.tlsCert), keyFile(m_config.tlsKey);
+            if (!certFile.open(QIODevice::ReadOnly))
+                return fail(badKey(QStringLiteral("tls.cert"), certFile.errorString()));
+            if (!keyFile.open(QIODevice::ReadOnly))
+                return fail(badKey(QStringLiteral("tls.key"), keyFile.errorString()));
+            const QList<QSslCertificate> chain = QSslCertificate::fromData(certFile.readAll(), QSsl::Pem);
+            const QByteArray keyPem = keyFile.readAll();
+            QSslKey key(keyPem, QSsl::Rsa, QSsl::Pem);
+            if (key.isNull())
+                key = QSslKey(keyPem, QSsl::Ec, QSsl::Pem);
+            if (chain.isEmpty() || key.isNull())
+                return fail(badKey(QStringLiteral("tls"), QStringLiteral("cannot read a PEM certificate and RSA/EC key")));
+            QSslConfiguration ssl = QSslConfiguration::defaultConfiguration();
+            ssl.setLocalCertificateChain(chain);
+            ssl.setPrivateKey(key);
+            ssl.setPeerVerifyMode(QSslSocket::VerifyNone);
+            auto *server = new QSslServer(this);
+            server->setSslConfiguration(ssl);
+            m_tcp = server;
+        } else {
+            m_tcp = new QTcpServer(this);
+        }
+        const QHostAddress address = m_config.tcpHost == QLatin1String("localhost") ? QHostAddress(QHostAddress::LocalHost)
+                                                                                    : QHostAddress(m_config.tcpHost);
+        if (!m_tcp->listen(address, m_config.tcpPort)) {
+            const Error e(m_tcp->serverError() == QAbstractSocket::AddressInUseError ? ErrorCode::PortInUse
+                                                                                      : ErrorCode::Internal,
+                          QStringLiteral("native: cannot listen on %1:%2: %3")
+                              .arg(m_config.tcpHost)
+                              .arg(m_config.tcpPort)
+                              .arg(m_tcp->errorString()));
+            delete m_tcp;
+            m_tcp = nullptr;
+            setError(e);
+            return e;
+        }
+        connect(m_tcp, &QTcpServer::pendingConnectionAvailable, this, &NativeEndpoint::acceptTcp);
+    }
+    if (!m_config.localName.isEmpty()) {
+        m_local = new QLocalServer(this);
+        m_local->setSocketOptions(QLocalServer::UserAccessOption);
+        if (!m_local->listen(m_config.localName)) {
+            // A stale socket file from a crashed hub is removed; a live hub is never displaced.
+            QLocalSocket probe;
+            probe.connectToServer(m_config.localName);
+            const bool alive = probe.waitForConnected(200);
+            if (!alive && m_local->serverError() == QAbstractSocket::AddressInUseError) {
+                QLocalServer::removeServer(m_config.localName);
+                m_local->listen(m_config.localName);
+            }
+        }
+        if (!m_local->isListening()) {
+            const Error e(m_local->serverError() == QAbstractSocket::AddressInUseError ? ErrorCode::PortInUse
+                                                                                        : ErrorCode::Internal,
+                          QStringLiteral("native: cannot listen on local socket \"%1\": %2")
+                              .arg(m_config.localName, m_local->errorString()));
+            delete m_local;
+            m_local = nullptr;
+            if (m_tcp)
+                m_tcp->close();
+            setError(e);
+            return e;
+        }
+        connect(m_local, &QLocalServer::newConnection, this, &NativeEndpoint::acceptLocal);
+    }
+    m_sweep.start();
+    setState(State::Running);
+    return {};
+}
+
+void NativeEndpoint::acceptTcp()
+{
+    while (QTcpSocket *socket = m_tcp->nextPendingConnection()) {
+        const QString peer = socket->peerAddress().toString() + QLatin1Char(':') + QString::number(socket->peerPort());
+        const QString protocol = qobject_cast<QSslSocket *>(socket) ? QStringLiteral("native+tls")
+                                                                     : QStringLiteral("native+tcp");
+        new NativeConnection(m_hub, socket, protocol, peer, m_config.settings, this);
+    }
+}
+
+void NativeEndpoint::acceptLocal()
+{
+    while (QLocalSocket *socket = m_local->nextPendingConnection()) {
+        new NativeConnection(m_hub, socket, QStringLiteral("native+local"), m_local->fullServerName(),
+                             m_config.settings, this);
+    }
+}
+
+QList<NativeConnection *> NativeEndpoint::liveConnections() const
+{
+    return findChildren<NativeConnection *>(QString(), Qt::FindDirectChildrenOnly);
+}
+
+void NativeEndpoint::sweep()
+{
+    const qint64 now = RateLimiter::monotonicMsecs();
+    for (NativeConnection *c : liveConnections())
+        c->checkTimeouts(now);
+}
+
+void NativeEndpoint::stop(int drainMs)
+{
+    if (m_tcp)
+        m_tcp->close();
+    if (m_local)
+        m_local->close();
+    for (NativeConnection *c : liveConnections()) {
+        if (drainMs > 0)
+            c->drainAndClose(drainMs);
+        else
+            c->close(Error(ErrorCode::NotConnected, QStringLiteral("hub is shutting down")));
+    }
+    setState(State::Stopped);
+}
+
+QString NativeEndpoint::tcpAddress() const
+{
+    if (!m_tcp || !m_tcp->isListening())
+        return {};
+    return m_tcp->serverAddress().toString() + QLatin1Char(':') + QString::number(m_tcp->serverPort());
+}
+
+QString NativeEndpoint::localAddress() const
+{
+    return m_local && m_local->isListening() ? m_local->fullServerName() : QString();
+}
+
+QVariantMap NativeEndpoint::health() const
+{
+    QVariantMap h = Endpoint::health();
+    h.insert(QStringLiteral("tcp"), tcpAddress());
+    h.insert(QStringLiteral("tls"), !m_config.tlsCert.isEmpty());
+    h.insert(QStringLiteral("local"), localAddress());
+    h.insert(QStringLiteral("connections"), liveConnections().size());
+    return h;
+}
+
+} // namespace sb::native

@@ -1,0 +1,57 @@
+// SPDX-License-Identifier: Apache-2.0
+#pragma once
+
+#include "nativeconnection.h"
+
+#include <switchboard/endpoint.h>
+
+#include <QSslConfiguration>
+#include <QTimer>
+
+class QLocalServer;
+class QTcpServer;
+
+namespace sb::native {
+
+struct NativeEndpointConfig
+{
+    QString tcpHost;        // empty: no TCP listener
+    quint16 tcpPort = 0;
+    QString localName;      // empty: no local socket
+    QString tlsCert, tlsKey; // both set: TCP is TLS-only
+    NativeSettings settings;
+
+    // Keys: tcp ("host:port"), local (name or path), tls {cert, key}, max-frame-size,
+    // handshake-timeout-ms, idle-timeout-ms, high-water-bytes, queue {...}, rate-limit {...}.
+    static Result<NativeEndpointConfig> fromVariantMap(const QVariantMap &map);
+};
+
+// Listens on TCP (optionally TLS) and/or a local socket and turns each client into a NativeConnection.
+class NativeEndpoint : public sb::Endpoint
+{
+    Q_OBJECT
+public:
+    NativeEndpoint(const NativeEndpointConfig &config, Hub *hub, QObject *parent = nullptr);
+    ~NativeEndpoint() override;
+
+    Status start() override;
+    void stop(int drainMs = 0) override;
+    QVariantMap health() const override;
+
+    QString tcpAddress() const;    // "127.0.0.1:7400" once listening
+    QString localAddress() const;  // the socket's full path once listening
+
+private:
+    void acceptTcp();
+    void acceptLocal();
+    void sweep();
+    QList<NativeConnection *> liveConnections() const;
+
+    NativeEndpointConfig m_config;
+    Hub *m_hub;
+    QTcpServer *m_tcp = nullptr;
+    QLocalServer *m_local = nullptr;
+    QTimer m_sweep;
+};
+
+} // namespace sb::native

@@ -1,0 +1,175 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "nativeprotocol.h"
+
+#include <QJsonDocument>
+
+namespace sb::native {
+
+QString frameTypeName(quint8 type)
+{
+    static const char *const names[] = {"?",       "CONNECT", "CONNECTED", "PUBLISH", "SUBSCRIBE",
+                                        "UNSUBSCRIBE", "DELIVER", "REQUEST", "REPLY", "ACK",
+                                        "ERROR",   "PING",    "PONG",      "NACK"};
+    return isKnownFrameType(type) ? QString::fromLatin1(names[type]) : QStringLiteral("type %1").arg(type);
+}
+
+bool isKnownFrameType(quint8 type)
+{
+    return type >= quint8(FrameType::Connect) && type <= quint8(FrameType::Nack);
+}
+
+FrameReader::FrameReader(qint64 maxFrameSize) : m_maxFrameSize(maxFrameSize) {}
+
+void FrameReader::compact()
+{
+    if (m_pos == 0)
+        return;
+    if (m_pos == m_buffer.size()) {
+        m_buffer.resize(0);
+    } else {
+        m_buffer.remove(0, m_pos);
+    }
+    m_pos = 0;
+}
+
+char *FrameReader::reserve(qint64 n)
+{
+    if (m_pos > 0 && (m_pos == m_buffer.size() || m_pos > 64 * 1024))
+        compact();
+    const qsizetype old = m_buffer.size();
+    m_buffer.resize(old + qsizetype(n));
+    m_reserved = n;
+    return m_buffer.data() + old;
+}
+
+void FrameReader::commit(qint64 n)
+{
+    // reserve() grew the buffer by m_reserved; keep only what was actually read.
+    m_buffer.resize(m_buffer.size() - qsizetype(m_reserved - qBound<qint64>(0, n, m_reserved)));
+    m_reserved = 0;
+}
+
+void FrameReader::append(QByteArrayView data)
+{
+    char *p = reserve(data.size());
+    memcpy(p, data.data(), size_t(data.size()));
+    m_reserved = 0;
+}
+
+FrameReader::Result FrameReader::next(Frame &frame, sb::Error *error)
+{
+    while (true) {
+        const qsizetype available = m_buffer.size() - m_pos;
+        if (m_skip > 0) {
+            const qint64 n = qMin<qint64>(m_skip, available);
+            m_pos += qsizetype(n);
+            m_skip -= n;
+            if (m_skip > 0)
+                return Result::NeedMore;
+            continue;
+        }
+        if (available < BinaryCodec::FrameHeaderSize)
+            return Result::NeedMore;
+        const auto *h = reinterpret_cast<const uchar *>(m_buffer.constData() + m_pos);
+        if (h[0] != BinaryCodec::FrameMagic) {
+            *error = sb::Error(ErrorCode::BadFrame,
+                               QStringLiteral("bad frame magic 0x%1 (expected 0x53 'S'); the stream is not the "
+                                              "Switchboard native protocol")
+                                   .arg(h[0], 2, 16, QLatin1Char('0')));
+            return Result::Corrupt;
+        }
+        if (h[1] != BinaryCodec::FrameVersion) {
+            *error = sb::Error(ErrorCode::BadFrame, QStringLiteral("unsupported frame version %1 (this hub speaks %2)")
+                                                        .arg(h[1])
+                                                        .arg(BinaryCodec::FrameVersion));
+            return Result::Corrupt;
+        }
+        const quint32 len = quint32(h[4]) << 24 | quint32(h[5]) << 16 | quint32(h[6]) << 8 | quint32(h[7]);
+        const qint64 total = qint64(len) + BinaryCodec::FrameHeaderSize;
+        if (total > m_maxFrameSize) {
+            *error = sb::Error(ErrorCode::TooLarge,
+                               QStringLiteral("%1 frame of %2 bytes exceeds the limit of %3 bytes; it was discarded")
+                                   .arg(frameTypeName(h[2]))
+                                   .arg(total)
+                                   .arg(m_maxFrameSize),
+                               {{QStringLiteral("limit"), m_maxFrameSize}, {QStringLiteral("size"), total}});
+            m_pos += BinaryCodec::FrameHeaderSize;
+            m_skip = len;
+            frame.type = h[2];
+            return Result::Oversize;
+        }
+        if (available < total)
+            return Result::NeedMore;
+        frame.type = h[2];
+        frame.flags = h[3];
+        frame.body = QByteArrayView(m_buffer.constData() + m_pos + BinaryCodec::FrameHeaderSize, qsizetype(len));
+        m_pos += qsizetype(total);
+        return Result::Frame;
+    }
+}
+
+void appendControl(QByteArray &out, FrameType type, quint32 seq, const QJsonObject &json)
+{
+    const QByteArray body = json.isEmpty() ? QByteArray() : QJsonDocument(json).toJson(QJsonDocument::Compact);
+    BinaryCodec::appendFrameHeader(out, quint8(type), 0, quint32(4 + body.size()));
+    const char s[4] = {char(seq >> 24), char((seq >> 16) & 0xff), char((seq >> 8) & 0xff), char(seq & 0xff)};
+    out.append(s, 4);
+    out.append(body);
+}
+
+void appendMessageFrame(QByteArray &out, FrameType type, quint32 seqOrSid, const Message &message,
+                        const QByteArray *prefixExtra)
+{
+    const QByteArray &wire = message.wireBytes();
+    const qsizetype extra = prefixExtra ? prefixExtra->size() : 0;
+    BinaryCodec::appendFrameHeader(out, quint8(type), 0, quint32(4 + extra + wire.size()));
+    const char s[4] = {char(seqOrSid >> 24), char((seqOrSid >> 16) & 0xff), char((seqOrSid >> 8) & 0xff),
+                       char(seqOrSid & 0xff)};
+    out.append(s, 4);
+    if (prefixExtra)
+        out.append(*prefixExtra);
+    out.append(wire);
+}
+
+void appendError(QByteArray &out, quint32 seq, const sb::Error &error, bool fatal)
+{
+    QJsonObject o{{QStringLiteral("code"), error.codeName()},
+                  {QStringLiteral("message"), error.message},
+                  {QStringLiteral("fatal"), fatal}};
+    if (!error.details.isEmpty())
+        o.insert(QStringLiteral("details"), QJsonObject::fromVariantMap(error.details));
+    appendControl(out, FrameType::Error, seq, o);
+}
+
+quint32 readU32(QByteArrayView body, qsizetype at)
+{
+    if (body.size() < at + 4)
+        return 0;
+    const auto *p = reinterpret_cast<const uchar *>(body.data() + at);
+    return quint32(p[0]) << 24 | quint32(p[1]) << 16 | quint32(p[2]) << 8 | quint32(p[3]);
+}
+
+sb::Result<QJsonObject> controlJson(QByteArrayView body)
+{
+    if (body.size() < 4)
+        return sb::Error(ErrorCode::BadFrame, QStringLiteral("control frame shorter than its 4-byte sequence number"));
+    if (body.size() == 4)
+        return QJsonObject();
+    QJsonParseError pe;
+    const QJsonDocument doc = QJsonDocument::fromJson(body.sliced(4).toByteArray(), &pe);
+    if (pe.error != QJsonParseError::NoError || !doc.isObject())
+        return sb::Error(ErrorCode::BadFrame,
+                         QStringLiteral("control frame body is not a JSON object: %1").arg(pe.errorString()));
+    return doc.object();
+}
+
+sb::Error errorFromJson(const QJsonObject &json, bool *fatal)
+{
+    if (fatal)
+        *fatal = json.value(QStringLiteral("fatal")).toBool();
+    return sb::Error(errorCodeFromName(json.value(QStringLiteral("code")).toString()),
+                     json.value(QStringLiteral("message")).toString(),
+                     json.value(QStringLiteral("details")).toObject().toVariantMap());
+}
+
+} // namespace sb::native
