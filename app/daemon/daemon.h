@@ -1,0 +1,60 @@
+// SPDX-License-Identifier: Apache-2.0
+#pragma once
+
+#include "daemonconfig.h"
+
+#include <switchboard/hub.h>
+#include <switchboard/pluginhost.h>
+#include <switchboard/tokenauthenticator.h>
+
+#include <QElapsedTimer>
+#include <QObject>
+#include <QTimer>
+
+namespace sb::daemon {
+
+// Exit codes of switchboardd, stable for supervisors and scripts.
+enum ExitCode {
+    ExitOk = 0,
+    ExitUsage = 64,      // bad command line
+    ExitConfig = 78,     // bad configuration (EX_CONFIG)
+    ExitUnavailable = 69 // cannot start: port in use, no protocol could start (EX_UNAVAILABLE)
+};
+
+// The daemon's wiring: hub, plugins, channels, endpoints, graceful shutdown.
+class Daemon : public QObject
+{
+    Q_OBJECT
+public:
+    Daemon(const DaemonConfig &config, const QStringList &extraPluginPaths, QObject *parent = nullptr);
+    ~Daemon() override;
+
+    // Validates the configuration fully (plugins included) without listening anywhere.
+    Status check();
+    Status start();
+    // Stop accepting, let connections drain for the configured time, then finish(ExitOk).
+    void shutdown();
+    Hub *hub() { return &m_hub; }
+
+Q_SIGNALS:
+    void finished(int exitCode);
+
+private:
+    Status setUpHub();
+    Result<QList<Endpoint *>> createEndpoints(QObject *parent);
+    void logStats();
+
+    DaemonConfig m_config;
+    Hub m_hub;
+    PluginHost m_plugins;
+    TokenAuthenticator m_tokens;
+    QList<Endpoint *> m_endpoints;
+    QTimer m_statsTimer;
+    QTimer m_shutdownPoll;
+    QElapsedTimer m_shutdownClock;
+    bool m_shuttingDown = false;
+};
+
+ExitCode exitCodeFor(const Error &error);
+
+} // namespace sb::daemon

@@ -1,0 +1,19 @@
+// SPDX-License-Identifier: Apache-2.0
+#pragma once
+
+#include <QString>
+#include <QVariantMap>
+#include <QtGlobal>
+
+namespace sb::daemon {
+
+// Structured logs: one JSON object per line on stderr, for journald, Loki and jq alike.
+// {"ts":"2026-11-24T10:00:00.000Z","level":"info","category":"switchboard.daemon","msg":"...",...}
+namespace JsonLog {
+// Routes all Qt logging (qCInfo etc.) through the JSON formatter; \a minLevel: debug|info|warning|error.
+void install(const QString &minLevel);
+// An event with fields, e.g. event("info", "listening", {{"tcp", "127.0.0.1:7400"}}).
+void event(const char *level, const QString &msg, const QVariantMap &fields = {});
+} // namespace JsonLog
+
+} // namespace sb::daemon

@@ -1,0 +1,81 @@
+// SPDX-License-Identifier: Apache-2.0
+// switchboardd: the headless hub.
+#include "daemon.h"
+#include "jsonlog.h"
+#include "signalwatcher.h"
+
+#include <QCommandLineParser>
+#include <QCoreApplication>
+
+#include <cstdio>
+
+using namespace sb::daemon;
+
+int main(int argc, char *argv[])
+{
+    QCoreApplication app(argc, argv);
+    QCoreApplication::setApplicationName(QStringLiteral("switchboardd"));
+    QCoreApplication::setApplicationVersion(QStringLiteral(SWITCHBOARD_VERSION));
+
+    QCommandLineParser parser;
+    parser.setApplicationDescription(QStringLiteral("Switchboard communication hub (headless daemon)"));
+    parser.addHelpOption();
+    parser.addVersionOption();
+    const QCommandLineOption configOpt(QStringLiteral("config"),
+                                       QStringLiteral("YAML configuration file (default: built-in embedded defaults, "
+                                                      "or $SWITCHBOARD_CONFIG)."),
+                                       QStringLiteral("file"));
+    const QCommandLineOption checkOpt(QStringLiteral("check-config"),
+                                      QStringLiteral("Validate the configuration and plugins, then exit."));
+    const QCommandLineOption pluginOpt(QStringLiteral("plugin-path"),
+                                       QStringLiteral("Extra directory to search for protocol plugins."),
+                                       QStringLiteral("dir"));
+    const QCommandLineOption logOpt(QStringLiteral("log-level"),
+                                    QStringLiteral("debug, info, warning or error (overrides the config)."),
+                                    QStringLiteral("level"));
+    parser.addOptions({configOpt, checkOpt, pluginOpt, logOpt});
+    if (!parser.parse(app.arguments())) {
+        fprintf(stderr, "switchboardd: %s\n", qPrintable(parser.errorText()));
+        return ExitUsage;
+    }
+    if (parser.isSet(QStringLiteral("help")))
+        parser.showHelp(ExitOk);
+    if (parser.isSet(QStringLiteral("version")))
+        parser.showVersion();
+
+    QString configPath = parser.value(configOpt);
+    if (configPath.isEmpty())
+        configPath = qEnvironmentVariable("SWITCHBOARD_CONFIG");
+    sb::Result<DaemonConfig> config = configPath.isEmpty() ? sb::Result<DaemonConfig>(DaemonConfig::defaults())
+                                                           : DaemonConfig::fromFile(configPath);
+    const QString level = parser.isSet(logOpt) ? parser.value(logOpt) : (config ? config->logLevel : QStringLiteral("info"));
+    JsonLog::install(level);
+    if (!config) {
+        JsonLog::event("error", QStringLiteral("invalid configuration"),
+                       {{QStringLiteral("code"), config.error().codeName()},
+                        {QStringLiteral("reason"), config.error().message}});
+        fprintf(stdout, "%s\n", qPrintable(config.error().toString()));
+        return ExitConfig;
+    }
+
+    Daemon daemon(config.value(), parser.values(pluginOpt));
+    if (parser.isSet(checkOpt)) {
+        const sb::Status st = daemon.check();
+        if (!st) {
+            fprintf(stdout, "%s\n", qPrintable(st.error().toString()));
+            return exitCodeFor(st.error());
+        }
+        fprintf(stdout, "%s: configuration OK\n", qPrintable(config->sourceName));
+        return ExitOk;
+    }
+
+    SignalWatcher signalWatcher;
+    QObject::connect(&signalWatcher, &SignalWatcher::terminateRequested, &daemon, &Daemon::shutdown);
+    QObject::connect(&daemon, &Daemon::finished, &app, &QCoreApplication::exit);
+    if (const sb::Status st = daemon.start(); !st) {
+        JsonLog::event("error", QStringLiteral("cannot start"),
+                       {{QStringLiteral("code"), st.error().codeName()}, {QStringLiteral("reason"), st.error().message}});
+        return exitCodeFor(st.error());
+    }
+    return app.exec();
+}
