@@ -6,6 +6,8 @@
 #include <switchboard/topictrie.h>
 
 #include <QDateTime>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QTimer>
 
 namespace sb {
@@ -66,12 +68,38 @@ Bus::Bus(QObject *parent)
     m_requestTimer->setSingleShot(true);
     m_requestTimer->setTimerType(Qt::PreciseTimer);
     connect(m_requestTimer, &QTimer::timeout, this, &Bus::expireRequests);
+    installAdvisoryObserver();
+}
+
+void Bus::installAdvisoryObserver()
+{
+    // Dead letters can be added on any thread; advisories are published on the bus thread.
+    m_deadLetters->setObserver([this](const DeadLetter &letter) {
+        QMetaObject::invokeMethod(this, [this, letter] { publishAdvisory(letter); }, Qt::QueuedConnection);
+    });
+}
+
+void Bus::publishAdvisory(const DeadLetter &letter)
+{
+    ++m_stats.global().total.deadLettered;
+    if (letter.message.topic().startsWith(QLatin1String("$sb.")))
+        return; // never advertise the loss of an advisory: that could loop
+    Message m = Message::create(MessageType::Event,
+                                QStringLiteral("$sb.deadletter.") + deadLetterReasonName(letter.reason).toLower());
+    m.setContentType(QStringLiteral("application/json"));
+    m.setPayload(QJsonDocument(QJsonObject::fromVariantMap(letter.toVariantMap())).toJson(QJsonDocument::Compact));
+    m.setSource(QStringLiteral("hub"));
+    route(m, nullptr, false);
+    reapGone();
 }
 
 Bus::~Bus()
 {
+    m_deadLetters->setObserver({});
     // Owned in-process subscribers die with the bus; others only lose their subscriptions.
     for (auto &[id, sub] : m_subscriptions) {
+        sub->link->detachStore(m_deadLetters);
+        sub->link->detachStore(m_memoryStore.get());
         if (sub->owned && sub->link->isAlive())
             sub->subscriber->deleteLater();
     }
@@ -85,7 +113,9 @@ void Bus::setLimits(const BusLimits &limits)
 
 void Bus::setDeadLetterStore(DeadLetterStore *store)
 {
+    m_deadLetters->setObserver({});
     m_deadLetters = store ? store : m_memoryStore.get();
+    installAdvisoryObserver();
 }
 
 Bus::Space *Bus::space(const QString &channel) const
@@ -183,7 +213,6 @@ void Bus::deadLetter(const Message &message, DeadLetterReason reason, const QStr
     letter.destination = destination;
     letter.detail = detail;
     m_deadLetters->add(std::move(letter));
-    ++m_stats.global().total.deadLettered;
 }
 
 Result<int> Bus::publish(Message message, Connection *origin)
@@ -204,12 +233,15 @@ Result<int> Bus::route(Message &message, Connection *origin, bool isRequest)
     };
     if (origin && !origin->rateLimiter().isUnlimited()) {
         const qint64 now = RateLimiter::monotonicMsecs();
-        if (!origin->rateLimiter().tryAcquire(now))
+        if (!origin->rateLimiter().tryAcquireAt(now))
             return fail(Error(ErrorCode::RateLimited,
                               QStringLiteral("publish rate limit of %1 msg/s exceeded").arg(origin->rateLimiter().rate()),
                               {{QStringLiteral("retryAfterMs"), origin->rateLimiter().retryAfterMs(now)}}));
     }
     const QString channelName = message.channel();
+    if (origin && message.topic().startsWith(QLatin1String("$sb.")))
+        return fail(Error(ErrorCode::Forbidden, QStringLiteral("topics under \"$sb.\" are reserved for the hub's advisories"),
+                          {{QStringLiteral("topic"), message.topic()}}));
     Space *sp = space(channelName);
     if (!sp)
         return fail(channelNotFound(channelName));
@@ -348,14 +380,16 @@ const Bus::Route &Bus::routeFor(Space &sp, const QString &topic)
 
 bool Bus::offer(Subscription *sub, const Message &message)
 {
-    switch (sub->link->offer(message, sub->id, sub->tag)) {
+    int dropped = 0;
+    const OfferResult result = sub->link->offer(message, sub->id, sub->tag, &dropped);
+    m_stats.global().total.dropped += quint64(dropped);
+    if (sub->origin)
+        sub->origin->counters().dropped += quint64(dropped);
+    switch (result) {
     case OfferResult::Accepted:
-        return true;
     case OfferResult::DroppedOldest:
     case OfferResult::DroppedNewest:
     case OfferResult::Overflowed:
-        ++m_stats.global().total.dropped;
-        ++m_stats.global().total.deadLettered;
         return true;
     case OfferResult::Gone:
         m_gone.append(sub->id);

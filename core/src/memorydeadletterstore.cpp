@@ -29,14 +29,17 @@ quint64 MemoryDeadLetterStore::add(DeadLetter letter)
 {
     if (letter.deadAt == 0)
         letter.deadAt = QDateTime::currentMSecsSinceEpoch();
-    QMutexLocker lock(&m_mutex);
-    letter.id = m_nextId++;
-    if (int(m_letters.size()) >= m_capacity) {
-        m_letters.pop_front();
-        ++m_evicted;
+    {
+        QMutexLocker lock(&m_mutex);
+        letter.id = m_nextId++;
+        if (int(m_letters.size()) >= m_capacity) {
+            m_letters.pop_front();
+            ++m_evicted;
+        }
+        m_letters.push_back(letter);
     }
-    m_letters.push_back(std::move(letter));
-    return m_letters.back().id;
+    notifyAdded(letter);
+    return letter.id;
 }
 
 namespace {

@@ -32,7 +32,7 @@ void RateLimiter::refill(qint64 nowMsecs)
     }
 }
 
-bool RateLimiter::tryAcquire(qint64 nowMsecs, double cost)
+bool RateLimiter::tryAcquireAt(qint64 nowMsecs, double cost)
 {
     if (isUnlimited())
         return true;
@@ -45,7 +45,7 @@ bool RateLimiter::tryAcquire(qint64 nowMsecs, double cost)
 
 bool RateLimiter::tryAcquire(double cost)
 {
-    return isUnlimited() || tryAcquire(monotonicMsecs(), cost);
+    return isUnlimited() || tryAcquireAt(monotonicMsecs(), cost);
 }
 
 qint64 RateLimiter::retryAfterMs(qint64 nowMsecs, double cost) const

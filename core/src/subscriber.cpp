@@ -60,8 +60,14 @@ Result<QueueLimits> QueueLimits::fromVariantMap(const QVariantMap &map, const QS
     return l;
 }
 
-OfferResult SubscriberLink::offer(const Message &message, SubscriptionId subscription, quint32 tag)
+OfferResult SubscriberLink::offer(const Message &message, SubscriptionId subscription, quint32 tag, int *dropped)
 {
+    int droppedHere = 0;
+    struct Report {
+        int *out;
+        int &n;
+        ~Report() { if (out) *out = n; }
+    } report{dropped, droppedHere};
     QMutexLocker lock(&m_mutex);
     if (!m_subscriber || m_overflowed)
         return OfferResult::Gone;
@@ -70,6 +76,7 @@ OfferResult SubscriberLink::offer(const Message &message, SubscriptionId subscri
     if (int(m_queue.size()) + 1 > m_limits.maxMessages || m_bytes + size > m_limits.maxBytes) {
         auto dead = [&](const Delivery &d) {
             ++m_dropped;
+            ++droppedHere;
             if (m_store) {
                 DeadLetter letter;
                 letter.reason = DeadLetterReason::Overflow;
@@ -125,6 +132,13 @@ OfferResult SubscriberLink::offer(const Message &message, SubscriptionId subscri
         QMetaObject::invokeMethod(s, [s] { s->runDrain(); }, Qt::QueuedConnection);
     }
     return result;
+}
+
+void SubscriberLink::detachStore(DeadLetterStore *store)
+{
+    QMutexLocker lock(&m_mutex);
+    if (m_store == store)
+        m_store = nullptr;
 }
 
 bool SubscriberLink::isAlive() const

@@ -4,6 +4,7 @@
 #include <switchboard/auth.h>
 #include <switchboard/callbacksubscriber.h>
 #include <switchboard/channel.h>
+#include <switchboard/deadletter.h>
 #include <switchboard/message.h>
 #include <switchboard/stats.h>
 #include <switchboard/subscriber.h>
@@ -25,9 +26,9 @@ class MemoryDeadLetterStore;
 
 struct SubscriptionOptions
 {
-    QString pattern;    // topic pattern; on a point-to-point channel the subscriber's exact address
-    QString channel;    // empty: the hub's default topic space
-    QString queueGroup; // competing consumers among subscriptions of the same group
+    QString pattern{};    // topic pattern; on a point-to-point channel the subscriber's exact address
+    QString channel{};    // empty: the hub's default topic space
+    QString queueGroup{}; // competing consumers among subscriptions of the same group
     quint32 tag = 0;    // handed back with every delivery (a client's subscription id)
 };
 
@@ -99,6 +100,9 @@ public:
     // it leaves the store only when the publish succeeded.
     Result<int> requeueDeadLetter(quint64 id);
 
+// Every dead letter is also announced as an event on "$sb.deadletter.<reason>" (no_route, expired,
+// overflow, too_large, handler_failed, rejected, subscriber_gone) with the letter as JSON; clients
+// may subscribe to "$sb.>" but not publish there.
 Q_SIGNALS:
     void channelsChanged();
 
@@ -117,6 +121,8 @@ private:
     void deadLetter(const Message &message, DeadLetterReason reason, const QString &destination,
                     const QString &detail);
     void removeSubscription(SubscriptionId id);
+    void installAdvisoryObserver();
+    void publishAdvisory(const DeadLetter &letter);
     void reapGone();
     void armRequestTimer();
     void expireRequests();

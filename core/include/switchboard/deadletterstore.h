@@ -5,6 +5,8 @@
 
 #include <QList>
 
+#include <functional>
+
 #include <optional>
 
 namespace sb {
@@ -26,6 +28,20 @@ public:
     virtual int count() const = 0;
     // Letters evicted because the store was full (they are counted, never silently lost).
     virtual quint64 evicted() const = 0;
+
+    // Called after every add(), in the adding thread (the bus uses it to publish advisories).
+    using Observer = std::function<void(const DeadLetter &)>;
+    void setObserver(Observer observer) { m_observer = std::move(observer); }
+
+protected:
+    void notifyAdded(const DeadLetter &letter) const
+    {
+        if (m_observer)
+            m_observer(letter);
+    }
+
+private:
+    Observer m_observer;
 };
 
 } // namespace sb

@@ -19,7 +19,7 @@ public:
     double burst() const { return m_burst; }
 
     // Takes \a cost tokens if available at monotonic time \a nowMsecs.
-    bool tryAcquire(qint64 nowMsecs, double cost = 1.0);
+    bool tryAcquireAt(qint64 nowMsecs, double cost = 1.0);
     // Same, on the process's monotonic clock.
     bool tryAcquire(double cost = 1.0);
     // Milliseconds until \a cost tokens will be available (0 when they are).

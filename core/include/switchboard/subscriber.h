@@ -51,8 +51,11 @@ enum class OfferResult : quint8 {
 class SWITCHBOARD_EXPORT SubscriberLink
 {
 public:
-    OfferResult offer(const Message &message, SubscriptionId subscription, quint32 tag);
+    // \a dropped, when given, receives how many messages this offer dead-lettered.
+    OfferResult offer(const Message &message, SubscriptionId subscription, quint32 tag, int *dropped = nullptr);
     bool isAlive() const;
+    // Forget \a store if it is this subscriber's (its owner is going away).
+    void detachStore(DeadLetterStore *store);
     QString subscriberId() const { return m_id; }
     Subscriber *subscriber() const { return m_subscriber; } // identity only; do not call across threads
 

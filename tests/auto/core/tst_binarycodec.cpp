@@ -1,0 +1,149 @@
+// SPDX-License-Identifier: Apache-2.0
+#include <switchboard/binarycodec.h>
+
+#include <QRandomGenerator>
+#include <QTest>
+
+using namespace sb;
+
+class tst_BinaryCodec : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void roundTrip_data();
+    void roundTrip();
+    void wireBytesCachedAndInvalidated();
+    void everyTruncationIsAnError();
+    void randomGarbageNeverCrashes();
+    void malformed_data();
+    void malformed();
+    void frameLimits();
+};
+
+static Message full()
+{
+    Message m = Message::create(MessageType::Request, QStringLiteral("sensor.7.temp"), QByteArray(300, 'x'));
+    m.setChannel(QStringLiteral("ch"));
+    m.setAction(QStringLiteral("act"));
+    m.setContentType(QStringLiteral("text/plain"));
+    m.setCorrelationId(QStringLiteral("c-9"));
+    m.setReplyTo(QStringLiteral("r"));
+    m.setSource(QStringLiteral("native-1"));
+    m.setTtl(1234);
+    m.setAttempt(4);
+    m.setHeaders({{QStringLiteral("a"), QStringLiteral("ü")}});
+    m.setError(Error(ErrorCode::RateLimited, QStringLiteral("slow down"), {{QStringLiteral("retryAfterMs"), 20}}));
+    return m;
+}
+
+void tst_BinaryCodec::roundTrip_data()
+{
+    QTest::addColumn<Message>("message");
+    QTest::addRow("minimal") << Message(MessageType::Event, QStringLiteral("a"));
+    QTest::addRow("every field") << full();
+    Message big = Message::create(MessageType::Event, QStringLiteral("b"), QByteArray(200000, '\0'));
+    QTest::addRow("200 kB zeros") << big;
+    Message negTs(MessageType::Response, QStringLiteral("t"));
+    negTs.setTimestamp(-5);
+    QTest::addRow("negative timestamp") << negTs;
+}
+
+void tst_BinaryCodec::roundTrip()
+{
+    QFETCH(Message, message);
+    const QByteArray bytes = BinaryCodec::encodeMessage(message);
+    Result<Message> r = BinaryCodec::decodeMessage(bytes);
+    QVERIFY2(r, qPrintable(r.errorString()));
+    QVERIFY(r.value() == message);
+    const QByteArray frame = BinaryCodec::encodeMessageFrame(message, 3);
+    QCOMPARE(frame.size(), bytes.size() + BinaryCodec::FrameHeaderSize);
+    Result<Message> f = BinaryCodec::decodeMessageFrame(frame);
+    QVERIFY2(f, qPrintable(f.errorString()));
+    QVERIFY(f.value() == message);
+}
+
+void tst_BinaryCodec::wireBytesCachedAndInvalidated()
+{
+    Message m = full();
+    const QByteArray &first = m.wireBytes();
+    Message copy = m; // shares data, and so the encoding
+    QCOMPARE(copy.wireBytes().constData(), first.constData());
+    copy.setTopic(QStringLiteral("other"));
+    QVERIFY(copy.wireBytes() != m.wireBytes());
+    QCOMPARE(BinaryCodec::decodeMessage(copy.wireBytes())->topic(), QStringLiteral("other"));
+    QCOMPARE(BinaryCodec::decodeMessage(m.wireBytes())->topic(), QStringLiteral("sensor.7.temp"));
+}
+
+void tst_BinaryCodec::everyTruncationIsAnError()
+{
+    const QByteArray bytes = BinaryCodec::encodeMessage(full());
+    for (qsizetype n = 0; n < bytes.size(); ++n) {
+        Result<Message> r = BinaryCodec::decodeMessage(QByteArrayView(bytes.constData(), n));
+        QVERIFY2(!r, qPrintable(QStringLiteral("prefix of %1 bytes decoded").arg(n)));
+        QCOMPARE(r.error().code, ErrorCode::BadFrame);
+    }
+    Result<Message> trailing = BinaryCodec::decodeMessage(QByteArray(bytes + "x"));
+    QVERIFY(!trailing);
+    QVERIFY(trailing.error().message.contains(QLatin1String("trailing")));
+}
+
+void tst_BinaryCodec::randomGarbageNeverCrashes()
+{
+    QRandomGenerator rng(42);
+    const QByteArray valid = BinaryCodec::encodeMessage(full());
+    for (int i = 0; i < 5000; ++i) {
+        QByteArray b = valid;
+        const int flips = 1 + int(rng.bounded(8));
+        for (int f = 0; f < flips; ++f)
+            b[qsizetype(rng.bounded(quint32(b.size())))] = char(rng.bounded(256));
+        Result<Message> r = BinaryCodec::decodeMessage(b);
+        if (!r)
+            QCOMPARE(r.error().code, ErrorCode::BadFrame);
+    }
+}
+
+void tst_BinaryCodec::malformed_data()
+{
+    QTest::addColumn<QByteArray>("bytes");
+    QTest::addColumn<QString>("mentions");
+    QTest::addRow("empty") << QByteArray() << "codec version";
+    QTest::addRow("future version") << QByteArray("\x07\x00\x00\x00", 4) << "version 7";
+    QTest::addRow("unknown type") << QByteArray("\x01\x09\x00\x00", 4) << "message type 9";
+    QTest::addRow("unknown fields") << QByteArray("\x01\x00\x80\x00", 4) << "unknown message fields";
+    QTest::addRow("huge string length") << QByteArray("\x01\x00\x00\x01\xff\xff\xff\xff\x0f", 9) << "id";
+    QTest::addRow("endless varint") << QByteArray("\x01\x00\x00\x01\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff", 15)
+                                    << "varint";
+}
+
+void tst_BinaryCodec::malformed()
+{
+    QFETCH(QByteArray, bytes);
+    QFETCH(QString, mentions);
+    Result<Message> r = BinaryCodec::decodeMessage(bytes);
+    QVERIFY(!r);
+    QCOMPARE(r.error().code, ErrorCode::BadFrame);
+    QVERIFY2(r.error().message.contains(mentions), qPrintable(r.error().message));
+}
+
+void tst_BinaryCodec::frameLimits()
+{
+    const QByteArray frame = BinaryCodec::encodeMessageFrame(full());
+    Result<Message> tooBig = BinaryCodec::decodeMessageFrame(frame, 100);
+    QVERIFY(!tooBig);
+    QCOMPARE(tooBig.error().code, ErrorCode::TooLarge);
+    QCOMPARE(tooBig.error().details.value(QStringLiteral("limit")).toLongLong(), 100);
+
+    QByteArray badMagic = frame;
+    badMagic[0] = 'X';
+    QCOMPARE(BinaryCodec::decodeMessageFrame(badMagic).error().code, ErrorCode::BadFrame);
+    QByteArray badVersion = frame;
+    badVersion[1] = 9;
+    QVERIFY(BinaryCodec::decodeMessageFrame(badVersion).error().message.contains(QLatin1String("version 9")));
+    QVERIFY(BinaryCodec::decodeMessageFrame(frame.left(frame.size() - 1))
+                .error()
+                .message.contains(QLatin1String("announces")));
+    QVERIFY(!BinaryCodec::decodeMessageFrame(frame.left(3)));
+}
+
+QTEST_GUILESS_MAIN(tst_BinaryCodec)
+#include "tst_binarycodec.moc"

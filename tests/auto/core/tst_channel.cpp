@@ -1,0 +1,77 @@
+// SPDX-License-Identifier: Apache-2.0
+#include <switchboard/channel.h>
+
+#include <QTest>
+
+using namespace sb;
+
+class tst_Channel : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void fromVariantMap_data();
+    void fromVariantMap();
+    void roundTrip();
+};
+
+void tst_Channel::fromVariantMap_data()
+{
+    QTest::addColumn<QVariantMap>("map");
+    QTest::addColumn<QString>("errorMentions"); // empty: valid
+    auto m = [](std::initializer_list<std::pair<QString, QVariant>> l) { return QVariantMap(l); };
+    QTest::addRow("broadcast") << m({{QStringLiteral("name"), QStringLiteral("platform-events")},
+                                     {QStringLiteral("type"), QStringLiteral("broadcast")}})
+                               << QString();
+    QTest::addRow("queue with limits") << m({{QStringLiteral("name"), QStringLiteral("jobs")},
+                                             {QStringLiteral("type"), QStringLiteral("queue")},
+                                             {QStringLiteral("max-queue-depth"), QStringLiteral("5")},
+                                             {QStringLiteral("ttl-ms"), QStringLiteral("1000")},
+                                             {QStringLiteral("require-auth"), QStringLiteral("true")}})
+                                       << QString();
+    QTest::addRow("no name") << m({{QStringLiteral("type"), QStringLiteral("topic")}}) << "name";
+    QTest::addRow("bad name") << m({{QStringLiteral("name"), QStringLiteral("a b")}}) << "invalid";
+    QTest::addRow("bad type") << m({{QStringLiteral("name"), QStringLiteral("a")}, {QStringLiteral("type"), QStringLiteral("fanout")}})
+                              << "fanout";
+    QTest::addRow("negative size") << m({{QStringLiteral("name"), QStringLiteral("a")},
+                                         {QStringLiteral("max-message-size"), QStringLiteral("-1")}})
+                                   << "max-message-size";
+    QTest::addRow("auth not bool") << m({{QStringLiteral("name"), QStringLiteral("a")},
+                                         {QStringLiteral("require-auth"), QStringLiteral("yes please")}})
+                                   << "require-auth";
+    QTest::addRow("unknown key") << m({{QStringLiteral("name"), QStringLiteral("a")}, {QStringLiteral("colour"), 1}})
+                                 << "colour";
+    QTest::addRow("bad retry") << m({{QStringLiteral("name"), QStringLiteral("a")},
+                                     {QStringLiteral("retry"), QVariantMap{{QStringLiteral("max-attempts"), 0}}}})
+                               << "max-attempts";
+}
+
+void tst_Channel::fromVariantMap()
+{
+    QFETCH(QVariantMap, map);
+    QFETCH(QString, errorMentions);
+    auto r = ChannelConfig::fromVariantMap(map);
+    if (errorMentions.isEmpty()) {
+        QVERIFY2(r, qPrintable(r.errorString()));
+    } else {
+        QVERIFY(!r);
+        QCOMPARE(r.error().code, ErrorCode::InvalidConfig);
+        QVERIFY2(r.error().message.contains(errorMentions), qPrintable(r.error().message));
+    }
+}
+
+void tst_Channel::roundTrip()
+{
+    ChannelConfig c;
+    c.name = QStringLiteral("jobs");
+    c.type = ChannelType::Queue;
+    c.maxQueueDepth = 7;
+    c.ttlMs = 99;
+    c.requireAuth = true;
+    c.retry.maxAttempts = 9;
+    auto r = ChannelConfig::fromVariantMap(c.toVariantMap());
+    QVERIFY2(r, qPrintable(r.errorString()));
+    QVERIFY(r.value() == c);
+}
+
+QTEST_GUILESS_MAIN(tst_Channel)
+#include "tst_channel.moc"

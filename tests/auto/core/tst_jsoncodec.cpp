@@ -1,0 +1,151 @@
+// SPDX-License-Identifier: Apache-2.0
+#include <switchboard/jsoncodec.h>
+
+#include <QJsonDocument>
+#include <QTest>
+
+using namespace sb;
+
+class tst_JsonCodec : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void contractShape();
+    void roundTrip_data();
+    void roundTrip();
+    void malformed_data();
+    void malformed();
+    void acceptsIpcExample();
+};
+
+static Message sample()
+{
+    Message m = Message::create(MessageType::Request, QStringLiteral("sensor.1.temp"), "{\"c\":21.5}");
+    m.setChannel(QStringLiteral("platform-events"));
+    m.setAction(QStringLiteral("read"));
+    m.setContentType(QStringLiteral("application/json"));
+    m.setCorrelationId(QStringLiteral("corr-1"));
+    m.setTimestamp(1764000000123);
+    return m;
+}
+
+void tst_JsonCodec::contractShape()
+{
+    // The IPC contract: exactly these names, timestamp in ISO-8601, error as an object or null.
+    const QJsonObject o = JsonCodec::toJsonObject(sample());
+    for (const char *key : {"messageId", "type", "channel", "action", "data", "timestamp", "correlationId", "error"})
+        QVERIFY2(o.contains(QLatin1String(key)), key);
+    QCOMPARE(o.value(QStringLiteral("type")).toString(), QStringLiteral("request"));
+    QCOMPARE(o.value(QStringLiteral("timestamp")).toString(), QStringLiteral("2025-11-24T16:00:00.123Z"));
+    QVERIFY(o.value(QStringLiteral("error")).isNull());
+    QCOMPARE(o.value(QStringLiteral("data")).toObject().value(QStringLiteral("c")).toDouble(), 21.5);
+
+    Message failed = sample();
+    failed.setError(Error(ErrorCode::Timeout, QStringLiteral("too slow"), {{QStringLiteral("afterMs"), 5000}}));
+    const QJsonObject e = JsonCodec::toJsonObject(failed).value(QStringLiteral("error")).toObject();
+    QCOMPARE(e.value(QStringLiteral("code")).toString(), QStringLiteral("TIMEOUT"));
+    QCOMPARE(e.value(QStringLiteral("message")).toString(), QStringLiteral("too slow"));
+    QCOMPARE(e.value(QStringLiteral("details")).toObject().value(QStringLiteral("afterMs")).toInt(), 5000);
+}
+
+void tst_JsonCodec::roundTrip_data()
+{
+    QTest::addColumn<Message>("message");
+    QTest::addRow("json payload") << sample();
+    Message text = sample();
+    text.setContentType(QStringLiteral("text/plain"));
+    text.setPayload("hello wörld");
+    QTest::addRow("text payload") << text;
+    Message binary = sample();
+    binary.setContentType(QStringLiteral("application/octet-stream"));
+    binary.setPayload(QByteArray("\x00\xff\xfe\x80 binary", 11));
+    QTest::addRow("binary payload") << binary;
+    Message full = sample();
+    full.setType(MessageType::Response);
+    full.setHeaders({{QStringLiteral("x-trace"), QStringLiteral("abc")}, {QStringLiteral("k"), QStringLiteral("v")}});
+    full.setReplyTo(QStringLiteral("inbox.1"));
+    full.setTtl(30000);
+    full.setAttempt(3);
+    full.setSource(QStringLiteral("native-4"));
+    full.setError(Error(ErrorCode::NoResponders, QStringLiteral("nobody"), {{QStringLiteral("topic"), QStringLiteral("a")}}));
+    QTest::addRow("every field") << full;
+    Message empty = Message::create(MessageType::Event, QStringLiteral("a"));
+    empty.setTimestamp(1000);
+    QTest::addRow("empty payload") << empty;
+    for (MessageType t : {MessageType::Subscribe, MessageType::Unsubscribe}) {
+        Message m = empty;
+        m.setType(t);
+        QTest::addRow("type %s", qPrintable(messageTypeName(t))) << m;
+    }
+}
+
+void tst_JsonCodec::roundTrip()
+{
+    QFETCH(Message, message);
+    const QByteArray json = JsonCodec::encode(message);
+    Result<Message> decoded = JsonCodec::decode(json);
+    QVERIFY2(decoded, qPrintable(decoded.errorString()));
+    QCOMPARE(JsonCodec::encode(decoded.value()), json);
+    QCOMPARE(decoded->payload(), message.payload());
+    QCOMPARE(decoded->type(), message.type());
+    QCOMPARE(decoded->timestamp(), message.timestamp());
+    QCOMPARE(decoded->headers(), message.headers());
+    QCOMPARE(decoded->error().code, message.error().code);
+}
+
+void tst_JsonCodec::malformed_data()
+{
+    QTest::addColumn<QByteArray>("json");
+    QTest::addColumn<QString>("code");
+    QTest::addColumn<QString>("mentions");
+    QTest::addRow("not json") << QByteArray("{nope") << "BAD_FRAME" << "offset";
+    QTest::addRow("array") << QByteArray("[1,2]") << "BAD_MESSAGE" << "JSON object";
+    QTest::addRow("no type") << QByteArray("{\"channel\":\"a\"}") << "BAD_MESSAGE" << "\"type\"";
+    QTest::addRow("bad type") << QByteArray("{\"type\":\"shout\"}") << "BAD_MESSAGE" << "shout";
+    QTest::addRow("channel not string") << QByteArray("{\"type\":\"event\",\"channel\":5}") << "BAD_MESSAGE"
+                                        << "\"channel\"";
+    QTest::addRow("bad timestamp") << QByteArray("{\"type\":\"event\",\"timestamp\":\"yesterday\"}") << "BAD_MESSAGE"
+                                   << "ISO-8601";
+    QTest::addRow("numeric timestamp") << QByteArray("{\"type\":\"event\",\"timestamp\":5}") << "BAD_MESSAGE"
+                                       << "timestamp";
+    QTest::addRow("bad base64") << QByteArray("{\"type\":\"event\",\"data\":\"@@\",\"dataEncoding\":\"base64\"}")
+                                << "BAD_MESSAGE" << "base64";
+    QTest::addRow("unknown encoding") << QByteArray("{\"type\":\"event\",\"data\":\"x\",\"dataEncoding\":\"rot13\"}")
+                                      << "BAD_MESSAGE" << "dataEncoding";
+    QTest::addRow("error not object") << QByteArray("{\"type\":\"event\",\"error\":\"bad\"}") << "BAD_MESSAGE"
+                                      << "\"error\"";
+    QTest::addRow("unknown error code") << QByteArray("{\"type\":\"event\",\"error\":{\"code\":\"OOPS\"}}")
+                                        << "BAD_MESSAGE" << "OOPS";
+    QTest::addRow("header not string") << QByteArray("{\"type\":\"event\",\"headers\":{\"a\":1}}") << "BAD_MESSAGE"
+                                       << "headers.a";
+    QTest::addRow("negative ttl") << QByteArray("{\"type\":\"event\",\"ttl\":-1}") << "BAD_MESSAGE" << "ttl";
+    QTest::addRow("too large") << QByteArray(2 * 1024 * 1024, ' ') << "TOO_LARGE" << "limit";
+}
+
+void tst_JsonCodec::malformed()
+{
+    QFETCH(QByteArray, json);
+    QFETCH(QString, code);
+    QFETCH(QString, mentions);
+    Result<Message> r = JsonCodec::decode(json);
+    QVERIFY(!r);
+    QCOMPARE(r.error().codeName(), code);
+    QVERIFY2(r.error().message.contains(mentions), qPrintable(r.error().message));
+}
+
+void tst_JsonCodec::acceptsIpcExample()
+{
+    const QByteArray json = R"({"messageId":"m-1","type":"event","channel":"platform-events","action":"boot",
+        "data":{"board":"imx8"},"timestamp":"2026-11-24T08:30:00.000Z","correlationId":"","error":null})";
+    Result<Message> r = JsonCodec::decode(json);
+    QVERIFY2(r, qPrintable(r.errorString()));
+    QCOMPARE(r->id(), QStringLiteral("m-1"));
+    QCOMPARE(r->type(), MessageType::Event);
+    QCOMPARE(r->channel(), QStringLiteral("platform-events"));
+    QCOMPARE(r->contentType(), QStringLiteral("application/json"));
+    QCOMPARE(r->payload(), QByteArray("{\"board\":\"imx8\"}"));
+    QCOMPARE(JsonCodec::formatTimestamp(r->timestamp()), QStringLiteral("2026-11-24T08:30:00.000Z"));
+}
+
+QTEST_GUILESS_MAIN(tst_JsonCodec)
+#include "tst_jsoncodec.moc"
