@@ -80,7 +80,7 @@ void NativeConnection::onReadyRead()
                 break;
             case FrameReader::Result::Oversize:
                 ++counters().errors;
-                sendError(0, error);
+                sendError(error.details.value(QStringLiteral("seq")).toUInt(), error);
                 break;
             case FrameReader::Result::Corrupt:
                 ++counters().errors;

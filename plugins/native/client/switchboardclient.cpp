@@ -261,6 +261,8 @@ void SwitchboardClient::handleFrame(quint8 type, QByteArrayView body)
     case FrameType::Connected: {
         auto json = controlJson(body);
         m_connectionId = json ? json->value(QStringLiteral("connectionId")).toString() : QString();
+        if (json && json->value(QStringLiteral("maxFrameSize")).toDouble() > 0)
+            m_serverMaxFrame = qint64(json->value(QStringLiteral("maxFrameSize")).toDouble());
         m_reconnectAttempt = 0;
         m_lastError = Error();
         setState(State::Connected);
@@ -339,6 +341,13 @@ Status SwitchboardClient::publish(const Message &message, AckHandler onAck)
 {
     if (m_state == State::Disconnected)
         return Error(ErrorCode::NotConnected, QStringLiteral("not connected to a hub"));
+    const qint64 frameSize = BinaryCodec::FrameHeaderSize + 4 + message.wireBytes().size();
+    if (frameSize > m_serverMaxFrame)
+        return Error(ErrorCode::TooLarge,
+                     QStringLiteral("message of %1 bytes exceeds the hub's frame limit of %2 bytes")
+                         .arg(frameSize)
+                         .arg(m_serverMaxFrame),
+                     {{QStringLiteral("limit"), m_serverMaxFrame}});
     const quint32 seq = onAck ? nextSeq() : 0;
     if (m_state != State::Connected) {
         if (m_offlineCount >= m_options.maxOfflineMessages)

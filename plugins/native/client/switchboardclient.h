@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 
+#include <switchboard/binarycodec.h>
 #include <switchboard/message.h>
 #include <switchboard/result.h>
 
@@ -46,9 +47,9 @@ public:
     };
     struct SubscribeOptions
     {
-        QString pattern;
-        QString channel;
-        QString queueGroup;
+        QString pattern{};
+        QString channel{};
+        QString queueGroup{};
     };
     using MessageHandler = std::function<void(const Message &)>;
     using ReplyHandler = std::function<void(const Result<Message> &)>;
@@ -133,6 +134,7 @@ private:
     bool m_userDisconnect = false;
     int m_reconnectAttempt = 0;
     quint32 m_seq = 0;
+    qint64 m_serverMaxFrame = BinaryCodec::DefaultMaxFrameSize; // until CONNECTED says otherwise
     quint32 m_nextSid = 1;
     QHash<quint32, Sub> m_subs;
     QHash<quint32, quint32> m_subscribeSeqs; // seq -> sid

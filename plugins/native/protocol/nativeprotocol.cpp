@@ -93,6 +93,8 @@ FrameReader::Result FrameReader::next(Frame &frame, sb::Error *error)
                                    .arg(total)
                                    .arg(m_maxFrameSize),
                                {{QStringLiteral("limit"), m_maxFrameSize}, {QStringLiteral("size"), total}});
+            if (available >= BinaryCodec::FrameHeaderSize + 4 && len >= 4) // the sender's seq, so it can match the error
+                error->details.insert(QStringLiteral("seq"), readU32(QByteArrayView(m_buffer.constData() + m_pos + BinaryCodec::FrameHeaderSize, 4)));
             m_pos += BinaryCodec::FrameHeaderSize;
             m_skip = len;
             frame.type = h[2];

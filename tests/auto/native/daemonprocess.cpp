@@ -1,0 +1,108 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "daemonprocess.h"
+
+#include <QDeadlineTimer>
+#include <QFile>
+#include <QJsonDocument>
+
+#include <csignal>
+
+DaemonProcess::DaemonProcess() = default;
+
+DaemonProcess::~DaemonProcess()
+{
+    if (isRunning()) {
+        m_process.kill();
+        m_process.waitForFinished(5000);
+    }
+}
+
+bool DaemonProcess::start(const Options &options)
+{
+    m_localPath = options.localPath.isEmpty() ? m_dir.filePath(QStringLiteral("sb.sock")) : options.localPath;
+    QString yaml = QStringLiteral("communication:\n"
+                                  "  message-bus: {enabled: true, type: embedded}\n"
+                                  "  protocols: [native]\n"
+                                  "  native:\n"
+                                  "    tcp: \"127.0.0.1:%1\"\n"
+                                  "    local: \"%2\"\n")
+                       .arg(options.tcpPort)
+                       .arg(m_localPath);
+    yaml += options.nativeExtra;
+    yaml += QStringLiteral("channels:\n  - {name: platform-events, type: broadcast}\n");
+    yaml += options.topLevelExtra;
+    const QString configPath = m_dir.filePath(QStringLiteral("switchboardd.yaml"));
+    QFile f(configPath);
+    if (!f.open(QIODevice::WriteOnly | QIODevice::Truncate)) {
+        m_error = f.errorString();
+        return false;
+    }
+    f.write(yaml.toUtf8());
+    f.close();
+
+    m_stderr.clear();
+    m_process.setProgram(QStringLiteral(SB_DAEMON_PATH));
+    m_process.setArguments({QStringLiteral("--config"), configPath});
+    m_process.start();
+    if (!m_process.waitForStarted(10000)) {
+        m_error = m_process.errorString();
+        return false;
+    }
+    const QDeadlineTimer deadline(20000);
+    while (!deadline.hasExpired()) {
+        for (const QJsonObject &line : logLines()) {
+            if (line.value(QStringLiteral("msg")).toString() == QLatin1String("listening")) {
+                const QString tcp = line.value(QStringLiteral("tcp")).toString();
+                m_port = quint16(tcp.mid(tcp.lastIndexOf(QLatin1Char(':')) + 1).toUInt());
+                m_localPath = line.value(QStringLiteral("local")).toString();
+                return m_port != 0;
+            }
+        }
+        if (m_process.state() == QProcess::NotRunning) {
+            m_error = QStringLiteral("switchboardd exited with %1: %2").arg(m_process.exitCode()).arg(stderrText());
+            return false;
+        }
+        m_process.waitForReadyRead(100);
+    }
+    m_error = QStringLiteral("switchboardd did not report listening: ") + stderrText();
+    return false;
+}
+
+int DaemonProcess::stop(int timeoutMs)
+{
+    if (!isRunning())
+        return m_process.exitCode();
+    ::kill(pid_t(m_process.processId()), SIGTERM);
+    if (!m_process.waitForFinished(timeoutMs)) {
+        m_process.kill();
+        m_process.waitForFinished(5000);
+        return -1;
+    }
+    stderrText();
+    return m_process.exitStatus() == QProcess::NormalExit ? m_process.exitCode() : -1;
+}
+
+QString DaemonProcess::url(const QString &transport) const
+{
+    if (transport == QLatin1String("local"))
+        return QStringLiteral("local:") + m_localPath;
+    return QStringLiteral("tcp://127.0.0.1:%1").arg(m_port);
+}
+
+QString DaemonProcess::stderrText()
+{
+    m_stderr += m_process.readAllStandardError();
+    return QString::fromUtf8(m_stderr);
+}
+
+QList<QJsonObject> DaemonProcess::logLines()
+{
+    stderrText();
+    QList<QJsonObject> out;
+    for (const QByteArray &line : m_stderr.split('\n')) {
+        const QJsonDocument doc = QJsonDocument::fromJson(line);
+        if (doc.isObject())
+            out.append(doc.object());
+    }
+    return out;
+}

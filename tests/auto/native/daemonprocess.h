@@ -1,0 +1,43 @@
+// SPDX-License-Identifier: Apache-2.0
+#pragma once
+
+#include <QJsonObject>
+#include <QProcess>
+#include <QTemporaryDir>
+
+// Runs the real switchboardd for a test: private config, ephemeral loopback port (or a given one),
+// a local socket inside a private temporary directory. The addresses come from its "listening" log.
+class DaemonProcess
+{
+public:
+    struct Options
+    {
+        quint16 tcpPort = 0;        // 0: let the daemon pick a free one
+        QString nativeExtra;        // YAML lines inside communication.native (4-space indented)
+        QString topLevelExtra;      // YAML appended at the top level
+        QString localPath;          // empty: <tempdir>/sb.sock
+    };
+
+    DaemonProcess();
+    ~DaemonProcess();
+
+    bool start(const Options &options);
+    // SIGTERM, then waits; returns the exit code (-1 if it had to be killed).
+    int stop(int timeoutMs = 10000);
+    bool isRunning() const { return m_process.state() != QProcess::NotRunning; }
+
+    QString url(const QString &transport) const; // "tcp" or "local"
+    quint16 port() const { return m_port; }
+    QString localPath() const { return m_localPath; }
+    QString errorString() const { return m_error; }
+    QString stderrText();
+    QList<QJsonObject> logLines();
+
+private:
+    QProcess m_process;
+    QTemporaryDir m_dir;
+    QByteArray m_stderr;
+    quint16 m_port = 0;
+    QString m_localPath;
+    QString m_error;
+};
