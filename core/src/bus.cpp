@@ -87,7 +87,7 @@ void Bus::publishAdvisory(const DeadLetter &letter)
     Message m = Message::create(MessageType::Event,
                                 QStringLiteral("$sb.deadletter.") + deadLetterReasonName(letter.reason).toLower());
     m.setContentType(QStringLiteral("application/json"));
-    m.setPayload(QJsonDocument(QJsonObject::fromVariantMap(letter.toVariantMap())).toJson(QJsonDocument::Compact));
+    m.setPayload(QJsonDocument(QJsonObject::fromVariantMap(letter.toVariantMap(false))).toJson(QJsonDocument::Compact));
     m.setSource(QStringLiteral("hub"));
     route(m, nullptr, false);
     reapGone();

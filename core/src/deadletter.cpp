@@ -18,15 +18,21 @@ QString deadLetterReasonName(DeadLetterReason reason)
     return QStringLiteral("REJECTED");
 }
 
-QVariantMap DeadLetter::toVariantMap() const
+QVariantMap DeadLetter::toVariantMap(bool withPayload) const
 {
+    QVariantMap msg = JsonCodec::toJsonObject(message).toVariantMap();
+    if (!withPayload) {
+        msg.remove(QStringLiteral("data"));
+        msg.remove(QStringLiteral("dataEncoding"));
+        msg.insert(QStringLiteral("payloadSize"), message.payload().size());
+    }
     return {{QStringLiteral("id"), id},
             {QStringLiteral("reason"), deadLetterReasonName(reason)},
             {QStringLiteral("attempts"), attempts},
             {QStringLiteral("deadAt"), JsonCodec::formatTimestamp(deadAt)},
             {QStringLiteral("destination"), destination},
             {QStringLiteral("detail"), detail},
-            {QStringLiteral("message"), JsonCodec::toJsonObject(message).toVariantMap()}};
+            {QStringLiteral("message"), msg}};
 }
 
 } // namespace sb

@@ -156,18 +156,26 @@ Status NativeEndpoint::start()
         connect(m_tcp, &QTcpServer::pendingConnectionAvailable, this, &NativeEndpoint::acceptTcp);
     }
     if (!m_config.localName.isEmpty()) {
-        m_local = new QLocalServer(this);
-        m_local->setSocketOptions(QLocalServer::UserAccessOption);
-        if (!m_local->listen(m_config.localName)) {
-            // A stale socket file from a crashed hub is removed; a live hub is never displaced.
+        // A live hub on the socket is never displaced (QLocalServer would silently replace the file
+        // when socket options are set); a stale file from a crashed hub is removed.
+        {
             QLocalSocket probe;
             probe.connectToServer(m_config.localName);
-            const bool alive = probe.waitForConnected(200);
-            if (!alive && m_local->serverError() == QAbstractSocket::AddressInUseError) {
-                QLocalServer::removeServer(m_config.localName);
-                m_local->listen(m_config.localName);
+            if (probe.waitForConnected(500)) {
+                probe.abort();
+                const Error e(ErrorCode::PortInUse,
+                              QStringLiteral("native: local socket \"%1\" is in use by a running server")
+                                  .arg(m_config.localName));
+                if (m_tcp)
+                    m_tcp->close();
+                setError(e);
+                return e;
             }
+            QLocalServer::removeServer(m_config.localName);
         }
+        m_local = new QLocalServer(this);
+        m_local->setSocketOptions(QLocalServer::UserAccessOption);
+        m_local->listen(m_config.localName);
         if (!m_local->isListening()) {
             const Error e(m_local->serverError() == QAbstractSocket::AddressInUseError ? ErrorCode::PortInUse
                                                                                         : ErrorCode::Internal,

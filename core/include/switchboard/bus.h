@@ -101,7 +101,8 @@ public:
     Result<int> requeueDeadLetter(quint64 id);
 
 // Every dead letter is also announced as an event on "$sb.deadletter.<reason>" (no_route, expired,
-// overflow, too_large, handler_failed, rejected, subscriber_gone) with the letter as JSON; clients
+// overflow, too_large, handler_failed, rejected, subscriber_gone) with the letter as JSON (the
+// original's envelope and payload size, not its data: advisories stay small); clients
 // may subscribe to "$sb.>" but not publish there.
 Q_SIGNALS:
     void channelsChanged();

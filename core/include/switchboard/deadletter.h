@@ -26,7 +26,8 @@ struct SWITCHBOARD_EXPORT DeadLetter
     qint64 deadAt = 0;          // ms since epoch
     QString destination;        // channel, topic or subscriber it was meant for
     QString detail;             // human-readable context
-    QVariantMap toVariantMap() const;
+    // \a withPayload false leaves out the message's data (advisories stay small) and adds its size.
+    QVariantMap toVariantMap(bool withPayload = true) const;
 };
 
 } // namespace sb

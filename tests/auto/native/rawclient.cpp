@@ -102,6 +102,11 @@ bool RawClient::isOpen() const
 
 bool RawClient::waitClosed(int timeoutMs)
 {
+    // Read freely again: a full read buffer would keep Qt's wait functions spinning.
+    if (auto *t = qobject_cast<QTcpSocket *>(m_socket.data()))
+        t->setReadBufferSize(0);
+    else if (auto *l = qobject_cast<QLocalSocket *>(m_socket.data()))
+        l->setReadBufferSize(0);
     const QDeadlineTimer deadline(timeoutMs);
     while (isOpen() && !deadline.hasExpired()) {
         if (auto *t = qobject_cast<QTcpSocket *>(m_socket.data())) {
@@ -119,8 +124,13 @@ bool RawClient::waitClosed(int timeoutMs)
 
 void RawClient::setSmallReceiveBuffer()
 {
-    if (auto *t = qobject_cast<QTcpSocket *>(m_socket.data()))
+    // Qt would otherwise read everything into the socket object whenever the event loop runs.
+    if (auto *t = qobject_cast<QTcpSocket *>(m_socket.data())) {
+        t->setReadBufferSize(4096);
         t->setSocketOption(QAbstractSocket::ReceiveBufferSizeSocketOption, 4096);
+    } else if (auto *l = qobject_cast<QLocalSocket *>(m_socket.data())) {
+        l->setReadBufferSize(4096);
+    }
 }
 
 Error RawClient::Received::error(bool *fatal) const

@@ -39,7 +39,12 @@ private Q_SLOTS:
     void addressInUse();
 
 private:
-    QString url() const { return m_daemon->url(QString::fromLatin1(QTest::currentDataTag())); }
+    QString transport() const
+    {
+        QFETCH_GLOBAL(QString, transport);
+        return transport;
+    }
+    QString url() const { return m_daemon->url(transport()); }
     bool restart(const DaemonProcess::Options &options);
     std::unique_ptr<SwitchboardClient> client(const QString &name);
     bool subscribe(SwitchboardClient &c, const SwitchboardClient::SubscribeOptions &o,
@@ -331,7 +336,8 @@ void tst_Switchboardd::slowConsumerIsDeadLettered()
 void tst_Switchboardd::overflowDisconnects()
 {
     DaemonProcess::Options o;
-    o.nativeExtra = QStringLiteral("    queue: {max-messages: 5, overflow: disconnect}\n"
+    // A byte bound: the observer's queue absorbs the burst of (small) advisories, the stuck one not.
+    o.nativeExtra = QStringLiteral("    queue: {max-messages: 1000, max-bytes: 262144, overflow: disconnect}\n"
                                    "    high-water-bytes: 16384\n");
     QVERIFY(restart(o));
     QList<Message> advisories;
@@ -346,8 +352,11 @@ void tst_Switchboardd::overflowDisconnects()
     stuck.setSmallReceiveBuffer();
     auto pub = client(QStringLiteral("pub"));
     QVERIFY(pub);
-    for (int i = 0; i < 1000; ++i)
-        QVERIFY(pub->publish(QStringLiteral("load"), QByteArray(32 * 1024, 'x')));
+    for (int i = 0; i < 4000; ++i) {
+        QVERIFY(pub->publish(QStringLiteral("load"), QByteArray(4 * 1024, 'x')));
+        if (i % 100 == 99)
+            QTest::qWait(1);
+    }
     QTRY_VERIFY_WITH_TIMEOUT(!advisories.isEmpty(), 20000);
     QVERIFY(stuck.waitClosed(15000));
     QCOMPARE(advisories.first().topic(), QStringLiteral("$sb.deadletter.overflow"));
@@ -502,13 +511,13 @@ void tst_Switchboardd::reconnectResubscribes()
 void tst_Switchboardd::addressInUse()
 {
     DaemonProcess::Options o;
-    if (QString::fromLatin1(QTest::currentDataTag()) == QLatin1String("tcp")) {
+    if (transport() == QLatin1String("tcp")) {
         o.tcpPort = m_daemon->port();
     } else {
         o.localPath = m_daemon->localPath();
     }
     DaemonProcess second;
-    QVERIFY(!second.start(o));
+    QVERIFY2(!second.start(o), qPrintable(second.stderrText() + QString::number(o.tcpPort) + o.localPath));
     QCOMPARE(second.stop(), 69); // EX_UNAVAILABLE
     QVERIFY2(second.stderrText().contains(QLatin1String("PORT_IN_USE")), qPrintable(second.stderrText()));
     // The first hub was not displaced.
