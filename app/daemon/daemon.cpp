@@ -52,36 +52,33 @@ Status Daemon::setUpHub()
     return {};
 }
 
-Result<QList<Endpoint *>> Daemon::createEndpoints(QObject *parent)
+Result<Endpoint *> Daemon::createEndpoint(const QString &id, QObject *parent)
 {
-    m_plugins.scan();
-    QList<Endpoint *> endpoints;
-    for (const QString &id : std::as_const(m_config.protocols)) {
-        Result<Endpoint *> e = m_plugins.createEndpoint(id, m_config.protocolConfig.value(id), &m_hub, parent);
-        if (!e) {
-            qDeleteAll(endpoints);
-            Error err = e.error();
-            const QString key = err.details.value(QStringLiteral("key")).toString();
-            const QString path = QStringLiteral("communication.")
-                + (key.isEmpty() ? id : (key.startsWith(id + QLatin1Char('.')) ? key : id + QLatin1Char('.') + key));
-            if (err.code == ErrorCode::InvalidConfig)
-                return m_config.withLocation(err, path);
-            err.message = QStringLiteral("protocol \"%1\": ").arg(id) + err.message;
-            return m_config.withLocation(err, QStringLiteral("communication.protocols"));
-        }
-        endpoints.append(e.value());
+    Result<Endpoint *> e = m_plugins.createEndpoint(id, m_config.protocolConfig.value(id), &m_hub, parent);
+    if (e)
+        return e;
+    Error err = e.error();
+    const QString key = err.details.value(QStringLiteral("key")).toString();
+    if (err.code == ErrorCode::InvalidConfig) {
+        const QString path = QStringLiteral("communication.")
+            + (key.isEmpty() ? id : (key.startsWith(id + QLatin1Char('.')) ? key : id + QLatin1Char('.') + key));
+        return m_config.withLocation(err, path);
     }
-    return endpoints;
+    err.message = QStringLiteral("protocol \"%1\": ").arg(id) + err.message;
+    return m_config.withLocation(err, QStringLiteral("communication.protocols"));
 }
 
 Status Daemon::check()
 {
     if (Status st = setUpHub(); !st)
         return st;
+    m_plugins.scan();
     QObject scratch;
-    Result<QList<Endpoint *>> e = createEndpoints(&scratch);
-    if (!e)
-        return e.error();
+    for (const QString &id : std::as_const(m_config.protocols)) {
+        Result<Endpoint *> e = createEndpoint(id, &scratch);
+        if (!e)
+            return e.error();
+    }
     return {};
 }
 
@@ -89,34 +86,46 @@ Status Daemon::start()
 {
     if (Status st = setUpHub(); !st)
         return st;
+    m_plugins.scan();
     for (const PluginInfo &p : m_plugins.available())
         JsonLog::event("debug", QStringLiteral("plugin found"), {{QStringLiteral("plugin"), p.id}, {QStringLiteral("file"), p.fileName}});
-    Result<QList<Endpoint *>> e = createEndpoints(this);
     for (const PluginLoadError &err : m_plugins.errors()) {
         JsonLog::event("warning", QStringLiteral("plugin refused"),
                        {{QStringLiteral("plugin"), err.plugin}, {QStringLiteral("file"), err.fileName},
                         {QStringLiteral("code"), err.error.codeName()}, {QStringLiteral("reason"), err.error.message}});
     }
-    if (!e)
-        return e.error();
-    for (Endpoint *ep : e.value()) {
-        if (Status st = ep->start(); !st) {
-            for (Endpoint *started : std::as_const(m_endpoints))
-                started->stop(0);
-            qDeleteAll(e.value());
-            m_endpoints.clear();
-            return st;
+    // One protocol that cannot start is refused with its reason; the hub runs with the others.
+    Error firstError;
+    for (const QString &id : std::as_const(m_config.protocols)) {
+        Result<Endpoint *> e = createEndpoint(id, this);
+        Status st = e ? e.value()->start() : Status(e.error());
+        if (!st) {
+            if (e)
+                delete e.value();
+            if (!firstError.isError())
+                firstError = st.error();
+            JsonLog::event("error", QStringLiteral("protocol refused"),
+                           {{QStringLiteral("plugin"), id}, {QStringLiteral("code"), st.error().codeName()},
+                            {QStringLiteral("reason"), st.error().message}});
+            continue;
         }
+        Endpoint *ep = e.value();
         m_endpoints.append(ep);
         m_hub.addEndpoint(ep);
         QVariantMap fields = ep->health();
         fields.insert(QStringLiteral("endpoint"), ep->name());
         JsonLog::event("info", QStringLiteral("listening"), fields);
     }
+    if (m_endpoints.isEmpty()) {
+        if (firstError.isError())
+            return firstError;
+        return Error(ErrorCode::InvalidConfig, QStringLiteral("no protocol is configured (communication.protocols)"));
+    }
     JsonLog::event("info", QStringLiteral("switchboardd started"),
                    {{QStringLiteral("version"), QCoreApplication::applicationVersion()},
                     {QStringLiteral("config"), m_config.sourceName},
                     {QStringLiteral("bus"), m_config.busType},
+                    {QStringLiteral("protocols"), m_endpoints.size()},
                     {QStringLiteral("channels"), m_config.channels.size()},
                     {QStringLiteral("pid"), QCoreApplication::applicationPid()}});
     m_statsTimer.start();

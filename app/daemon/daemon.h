@@ -41,7 +41,7 @@ Q_SIGNALS:
 
 private:
     Status setUpHub();
-    Result<QList<Endpoint *>> createEndpoints(QObject *parent);
+    Result<Endpoint *> createEndpoint(const QString &id, QObject *parent);
     void logStats();
 
     DaemonConfig m_config;

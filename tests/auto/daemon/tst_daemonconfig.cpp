@@ -1,0 +1,141 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "daemonconfig.h"
+
+#include <QTest>
+
+using namespace sb;
+using namespace sb::daemon;
+
+class tst_DaemonConfig : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void defaults();
+    void issueExample();
+    void full();
+    void errors_data();
+    void errors();
+    void emptyFileMeansDefaults();
+};
+
+void tst_DaemonConfig::defaults()
+{
+    const DaemonConfig c = DaemonConfig::defaults();
+    QCOMPARE(c.protocols, QStringList{QStringLiteral("native")});
+    QCOMPARE(c.protocolConfig.value(QStringLiteral("native")).value(QStringLiteral("tcp")).toString(),
+             QStringLiteral("127.0.0.1:7400"));
+    QCOMPARE(c.busType, QStringLiteral("embedded"));
+}
+
+void tst_DaemonConfig::issueExample()
+{
+    const QByteArray yaml = R"(communication:
+  message-bus: {enabled: true, type: embedded}
+  protocols: [native]
+  native: {tcp: "127.0.0.1:7400", local: "switchboard"}
+channels:
+  - {name: platform-events, type: broadcast}
+)";
+    Result<DaemonConfig> c = DaemonConfig::fromYaml(yaml, QStringLiteral("switchboardd.yaml"));
+    QVERIFY2(c, qPrintable(c.errorString()));
+    QCOMPARE(c->protocols, QStringList{QStringLiteral("native")});
+    QCOMPARE(c->protocolConfig.value(QStringLiteral("native")).value(QStringLiteral("local")).toString(),
+             QStringLiteral("switchboard"));
+    QCOMPARE(c->channels.size(), 1);
+    QCOMPARE(c->channels[0].name, QStringLiteral("platform-events"));
+    QCOMPARE(c->channels[0].type, ChannelType::Broadcast);
+}
+
+void tst_DaemonConfig::full()
+{
+    const QByteArray yaml = R"(communication:
+  protocols: [native]
+  native:
+    tcp: "0.0.0.0:7400"
+    queue: {max-messages: 500, overflow: disconnect}
+channels:
+  - name: jobs
+    type: queue
+    max-queue-depth: 100
+    retry: {max-attempts: 2}
+limits:
+  max-message-size: 65536
+  subscriber-queue: {max-messages: 50, max-bytes: 100000, overflow: drop-newest}
+  request-timeout-ms: 1500
+  dead-letter-capacity: 77
+retry: {max-attempts: 9, initial-backoff-ms: 5}
+auth:
+  required: true
+  tokens:
+    - {name: sensor-gw, token-sha256: 2cf24dba5fb0a30e26e83b2ac5b9e29e1b161e5c1fa7425e73043362938b9824, roles: [publisher]}
+log: {level: debug}
+shutdown-drain-ms: 500
+)";
+    Result<DaemonConfig> c = DaemonConfig::fromYaml(yaml, QStringLiteral("full.yaml"));
+    QVERIFY2(c, qPrintable(c.errorString()));
+    QCOMPARE(c->channels[0].maxQueueDepth, 100);
+    QCOMPARE(c->channels[0].retry.maxAttempts, 2);
+    QCOMPARE(c->limits.maxMessageSize, 65536);
+    QCOMPARE(c->limits.subscriberQueue.maxMessages, 50);
+    QCOMPARE(c->limits.subscriberQueue.policy, OverflowPolicy::DropNewest);
+    QCOMPARE(c->limits.defaultRequestTimeoutMs, 1500);
+    QCOMPARE(c->limits.retry.maxAttempts, 9);
+    QCOMPARE(c->deadLetterCapacity, 77);
+    QVERIFY(c->authRequired);
+    QCOMPARE(c->tokens.size(), 1);
+    QCOMPARE(c->tokens[0].roles, QStringList{QStringLiteral("publisher")});
+    QCOMPARE(c->logLevel, QStringLiteral("debug"));
+    QCOMPARE(c->shutdownDrainMs, 500);
+    // Values a plugin validates later still find their line.
+    QCOMPARE(c->locate(QStringLiteral("communication.native.queue.overflow")), QStringLiteral("full.yaml:5: "));
+}
+
+void tst_DaemonConfig::errors_data()
+{
+    QTest::addColumn<QByteArray>("yaml");
+    QTest::addColumn<QString>("expected"); // "file:line: key" prefix of the message
+    QTest::addRow("syntax") << QByteArray("channels: [\n  {name: a\n") << "t.yaml:3: YAML syntax error";
+    QTest::addRow("unknown top key") << QByteArray("comunication: {}\n") << "t.yaml:1: comunication: unknown key";
+    QTest::addRow("bus type") << QByteArray("communication:\n  message-bus: {enabled: true, type: kafka}\n")
+                              << "t.yaml:2: communication.message-bus.type";
+    QTest::addRow("bus disabled") << QByteArray("communication:\n  message-bus:\n    enabled: false\n")
+                                  << "t.yaml:3: communication.message-bus.enabled";
+    QTest::addRow("protocols not list") << QByteArray("communication:\n  protocols: native\n")
+                                        << "t.yaml:2: communication.protocols";
+    QTest::addRow("section without protocol") << QByteArray("communication:\n  protocols: [native]\n  mqtt: {}\n")
+                                              << "t.yaml:3: communication.mqtt";
+    QTest::addRow("channel type") << QByteArray("channels:\n  - name: a\n    type: fanout\n")
+                                  << "t.yaml:3: channels[0]";
+    QTest::addRow("duplicate channel") << QByteArray("channels:\n  - {name: a}\n  - {name: a}\n")
+                                       << "t.yaml:3: channels[1].name";
+    QTest::addRow("limit not number") << QByteArray("limits:\n  max-message-size: big\n")
+                                      << "t.yaml:2: limits.max-message-size";
+    QTest::addRow("bad overflow") << QByteArray("limits:\n  subscriber-queue:\n    overflow: explode\n")
+                                  << "t.yaml:3: limits.subscriber-queue.overflow";
+    QTest::addRow("plain token") << QByteArray("auth:\n  tokens:\n    - {name: a, token: hunter2}\n")
+                                 << "t.yaml:3: auth.tokens[0].token";
+    QTest::addRow("bad digest") << QByteArray("auth:\n  tokens:\n    - {name: a, token-sha256: abc}\n")
+                                << "t.yaml:3: auth.tokens[0].token-sha256";
+    QTest::addRow("log level") << QByteArray("log: {level: loud}\n") << "t.yaml:1: log.level";
+}
+
+void tst_DaemonConfig::errors()
+{
+    QFETCH(QByteArray, yaml);
+    QFETCH(QString, expected);
+    Result<DaemonConfig> c = DaemonConfig::fromYaml(yaml, QStringLiteral("t.yaml"));
+    QVERIFY(!c);
+    QCOMPARE(c.error().code, ErrorCode::InvalidConfig);
+    QVERIFY2(c.error().message.startsWith(expected), qPrintable(c.error().message));
+}
+
+void tst_DaemonConfig::emptyFileMeansDefaults()
+{
+    Result<DaemonConfig> c = DaemonConfig::fromYaml(QByteArray(), QStringLiteral("empty.yaml"));
+    QVERIFY2(c, qPrintable(c.errorString()));
+    QCOMPARE(c->protocols, QStringList{QStringLiteral("native")});
+    QVERIFY(c->protocolConfig.contains(QStringLiteral("native")));
+}
+
+QTEST_GUILESS_MAIN(tst_DaemonConfig)
+#include "tst_daemonconfig.moc"
