@@ -33,6 +33,7 @@ cmd=${1:-run}
 shift || true
 case "$cmd" in
 run)
+    [ "${1:-}" = "--" ] && shift
     install_missing
     build default
     # The QML console arrives with issue #5; until then the main job is the daemon on its
