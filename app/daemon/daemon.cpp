@@ -30,7 +30,12 @@ Daemon::Daemon(const DaemonConfig &config, const QStringList &extraPluginPaths, 
     connect(&m_statsTimer, &QTimer::timeout, this, &Daemon::logStats);
 }
 
-Daemon::~Daemon() = default;
+Daemon::~Daemon()
+{
+    // Endpoints (and their connections) talk to m_hub while they die: delete them before it.
+    qDeleteAll(m_endpoints);
+    m_endpoints.clear();
+}
 
 Status Daemon::setUpHub()
 {

@@ -536,8 +536,8 @@ Result<SubscriptionId> Bus::subscribe(const SubscriptionOptions &options, QObjec
     Space *sp = space(options.channel);
     if (!sp)
         return channelNotFound(options.channel);
-    static quint64 counter = 0;
-    auto *cs = new CallbackSubscriber(QStringLiteral("inproc-%1").arg(++counter), std::move(handler), sp->config.retry);
+    auto *cs = new CallbackSubscriber(QStringLiteral("inproc-%1").arg(++m_inProcessCounter), std::move(handler),
+                                      sp->isDefault ? m_limits.retry : sp->config.retry);
     cs->setQueueLimits(m_limits.subscriberQueue);
     cs->setDeadLetterStore(m_deadLetters);
     cs->moveToThread(context->thread());

@@ -143,6 +143,7 @@ private:
     std::multimap<qint64, QString> m_deadlines;
     QTimer *m_requestTimer = nullptr;
     bool m_requeueing = false;
+    quint64 m_inProcessCounter = 0;
 };
 
 } // namespace sb

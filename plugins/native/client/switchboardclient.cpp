@@ -8,6 +8,7 @@
 #include <QJsonObject>
 #include <QLocalSocket>
 #include <QRandomGenerator>
+#include <QSslConfiguration>
 #include <QSslSocket>
 #include <QTcpSocket>
 #include <QUrl>
@@ -81,6 +82,7 @@ Status SwitchboardClient::connectToHub(const QString &address)
     }
     m_userDisconnect = false;
     m_reconnectAttempt = 0;
+    m_lastError = Error();
     setState(State::Connecting);
     openSocket();
     return {};
@@ -111,9 +113,19 @@ void SwitchboardClient::openSocket()
     QTcpSocket *s = nullptr;
     if (d->kind == Private::Kind::Tls) {
         auto *ssl = new QSslSocket(this);
-        // Development setups use self-signed certificates; production pins them via the system store.
-        if (qEnvironmentVariableIsSet("SWITCHBOARD_TLS_INSECURE"))
-            ssl->setPeerVerifyMode(QSslSocket::VerifyNone);
+        if (!m_options.tlsCaFile.isEmpty()) {
+            QSslConfiguration conf = ssl->sslConfiguration();
+            conf.addCaCertificates(QSslCertificate::fromPath(m_options.tlsCaFile, QSsl::Pem));
+            ssl->setSslConfiguration(conf);
+        }
+        connect(ssl, &QSslSocket::sslErrors, this, [this](const QList<QSslError> &errors) {
+            // The handshake fails; the reason is kept for lastError() and the reconnect log.
+            QStringList reasons;
+            for (const QSslError &e : errors)
+                reasons << e.errorString();
+            m_lastError = Error(ErrorCode::Unauthenticated,
+                                QStringLiteral("TLS: ") + reasons.join(QStringLiteral("; ")));
+        });
         connect(ssl, &QSslSocket::encrypted, this, &SwitchboardClient::onSocketConnected);
         s = ssl;
     } else {
@@ -123,7 +135,8 @@ void SwitchboardClient::openSocket()
     d->socket = s;
     connect(s, &QTcpSocket::disconnected, this, &SwitchboardClient::onSocketDisconnected);
     connect(s, &QTcpSocket::errorOccurred, this, [this, s](QAbstractSocket::SocketError) {
-        m_lastError = Error(ErrorCode::NotConnected, s->errorString());
+        if (m_lastError.code != ErrorCode::Unauthenticated) // keep the TLS verdict, it says more
+            m_lastError = Error(ErrorCode::NotConnected, s->errorString());
         if (s->state() == QAbstractSocket::UnconnectedState)
             onSocketDisconnected();
     });

@@ -44,6 +44,7 @@ public:
         int maxOfflineMessages = 10000; // publishes held while reconnecting
         int pingIntervalMs = 20000;
         qint64 maxFrameSize = 16 * 1024 * 1024;
+        QString tlsCaFile;              // PEM file of extra trusted CAs (e.g. a self-signed hub)
     };
     struct SubscribeOptions
     {

@@ -9,6 +9,7 @@
 #include <QJsonDocument>
 #include <QSignalSpy>
 #include <QTcpServer>
+#include <QTemporaryDir>
 #include <QTest>
 
 #include <memory>
@@ -37,6 +38,7 @@ private Q_SLOTS:
     void nackIsRetriedThenDeadLettered();
     void reconnectResubscribes();
     void addressInUse();
+    void tls();
 
 private:
     QString transport() const
@@ -523,6 +525,53 @@ void tst_Switchboardd::addressInUse()
     // The first hub was not displaced.
     auto c = client(QStringLiteral("still-here"));
     QVERIFY(c);
+}
+
+void tst_Switchboardd::tls()
+{
+    if (transport() != QLatin1String("tcp"))
+        QSKIP("TLS applies to TCP only");
+    QTemporaryDir dir;
+    const QString cert = dir.filePath(QStringLiteral("hub.pem")), key = dir.filePath(QStringLiteral("hub.key"));
+    QProcess openssl;
+    openssl.start(QStringLiteral("openssl"),
+                  {QStringLiteral("req"), QStringLiteral("-x509"), QStringLiteral("-newkey"), QStringLiteral("rsa:2048"),
+                   QStringLiteral("-nodes"), QStringLiteral("-days"), QStringLiteral("2"), QStringLiteral("-subj"),
+                   QStringLiteral("/CN=127.0.0.1"), QStringLiteral("-addext"), QStringLiteral("subjectAltName=IP:127.0.0.1"),
+                   QStringLiteral("-keyout"), key, QStringLiteral("-out"), cert});
+    QVERIFY2(openssl.waitForFinished(60000) && openssl.exitCode() == 0, openssl.readAllStandardError().constData());
+    DaemonProcess::Options o;
+    o.nativeExtra = QStringLiteral("    tls: {cert: \"%1\", key: \"%2\"}\n").arg(cert, key);
+    QVERIFY(restart(o));
+    const QString url = QStringLiteral("tls://127.0.0.1:%1").arg(m_daemon->port());
+
+    SwitchboardClient trusted;
+    SwitchboardClient::Options opts;
+    opts.tlsCaFile = cert;
+    trusted.setOptions(opts);
+    QSignalSpy connected(&trusted, &SwitchboardClient::connected);
+    QVERIFY(trusted.connectToHub(url));
+    QVERIFY2(connected.wait(10000), qPrintable(trusted.lastError().toString()));
+    QByteArray got;
+    QVERIFY(subscribe(trusted, {QStringLiteral("secure.topic")}, [&](const Message &m) { got = m.payload(); }));
+    QVERIFY(trusted.publish(QStringLiteral("secure.topic"), "encrypted"));
+    QTRY_COMPARE(got, QByteArray("encrypted"));
+
+    // A client that does not trust the certificate never gets in.
+    SwitchboardClient stranger;
+    SwitchboardClient::Options strict;
+    strict.autoReconnect = false;
+    stranger.setOptions(strict);
+    QSignalSpy strangerConnected(&stranger, &SwitchboardClient::connected);
+    QVERIFY(stranger.connectToHub(url));
+    QTRY_COMPARE_WITH_TIMEOUT(stranger.state(), SwitchboardClient::State::Disconnected, 10000);
+    QCOMPARE(strangerConnected.count(), 0);
+    QVERIFY(stranger.lastError().message.contains(QLatin1String("TLS")));
+
+    // Plain TCP to the TLS port is refused too.
+    RawClient plain;
+    QVERIFY(plain.connectTo(QStringLiteral("tcp://127.0.0.1:%1").arg(m_daemon->port())));
+    QVERIFY(!plain.handshake());
 }
 
 QTEST_GUILESS_MAIN(tst_Switchboardd)
