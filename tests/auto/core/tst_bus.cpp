@@ -534,16 +534,19 @@ void tst_Bus::crossThreadDelivery()
     context.moveToThread(&worker);
     std::atomic<int> count{0};
     std::atomic<bool> wrongThread{false};
-    QVERIFY(bus.subscribe({QStringLiteral("x.>")}, &context, [&](const Message &) {
+    auto id = bus.subscribe({QStringLiteral("x.>")}, &context, [&](const Message &) {
         if (QThread::currentThread() != &worker)
             wrongThread = true;
         ++count;
         return Status();
-    }));
+    });
+    QVERIFY(id);
     for (int i = 0; i < 5000; ++i)
         QVERIFY(bus.publish(ev(QStringLiteral("x.y"))));
     QTRY_COMPARE(count.load(), 5000);
     QVERIFY(!wrongThread);
+    // The subscriber lives in the worker: end the subscription while that thread can still delete it.
+    QVERIFY(bus.unsubscribe(id.value()));
     worker.quit();
     QVERIFY(worker.wait());
     context.moveToThread(thread());
