@@ -228,7 +228,7 @@ Result<int> Bus::route(Message &message, Connection *origin, bool isRequest)
     auto fail = [&](Error e) -> Result<int> {
         ++global.total.errors;
         if (origin)
-            ++origin->counters().errors;
+            origin->countError();
         return e;
     };
     if (origin && !origin->rateLimiter().isUnlimited()) {
@@ -299,10 +299,8 @@ Result<int> Bus::route(Message &message, Connection *origin, bool isRequest)
         ++sp->stats->total.in;
         sp->stats->total.bytesIn += quint64(bytes);
     }
-    if (origin) {
-        ++origin->counters().in;
-        origin->counters().bytesIn += quint64(bytes);
-    }
+    if (origin)
+        origin->countIn(quint64(bytes));
 
     if (cfg.type == ChannelType::Queue && !isRequest) {
         int n = deliverTo(*sp, message);
@@ -383,8 +381,8 @@ bool Bus::offer(Subscription *sub, const Message &message)
     int dropped = 0;
     const OfferResult result = sub->link->offer(message, sub->id, sub->tag, &dropped);
     m_stats.global().total.dropped += quint64(dropped);
-    if (sub->origin)
-        sub->origin->counters().dropped += quint64(dropped);
+    if (sub->origin && dropped)
+        sub->origin->countDropped(quint64(dropped));
     switch (result) {
     case OfferResult::Accepted:
     case OfferResult::DroppedOldest:
@@ -669,8 +667,7 @@ Status Bus::reply(Message response, Connection *origin)
     if (response.timestamp() == 0)
         response.setTimestamp(QDateTime::currentMSecsSinceEpoch());
     if (origin) {
-        ++origin->counters().in;
-        origin->counters().bytesIn += quint64(response.payload().size());
+        origin->countIn(quint64(response.payload().size()));
         if (response.source().isEmpty())
             response.setSource(origin->id());
     }

@@ -11,6 +11,42 @@ Connection::Connection(const QString &id, const QString &protocol, const QString
 
 Connection::~Connection() = default;
 
+void Connection::countIn(quint64 bytes)
+{
+    for (StatsEntry *e : {&m_stats, m_pluginStats}) {
+        if (e) {
+            ++e->total.in;
+            e->total.bytesIn += bytes;
+        }
+    }
+}
+
+void Connection::countOut(quint64 messages, quint64 bytes)
+{
+    for (StatsEntry *e : {&m_stats, m_pluginStats}) {
+        if (e) {
+            e->total.out += messages;
+            e->total.bytesOut += bytes;
+        }
+    }
+}
+
+void Connection::countError()
+{
+    for (StatsEntry *e : {&m_stats, m_pluginStats}) {
+        if (e)
+            ++e->total.errors;
+    }
+}
+
+void Connection::countDropped(quint64 messages)
+{
+    for (StatsEntry *e : {&m_stats, m_pluginStats}) {
+        if (e)
+            e->total.dropped += messages;
+    }
+}
+
 QVariantMap Connection::toVariantMap() const
 {
     return {{QStringLiteral("id"), id()},
@@ -20,11 +56,7 @@ QVariantMap Connection::toVariantMap() const
             {QStringLiteral("authenticated"), m_identity.authenticated},
             {QStringLiteral("connectedAt"), m_connectedAt.toString(Qt::ISODateWithMs)},
             {QStringLiteral("subscriptions"), m_subscriptions},
-            {QStringLiteral("in"), m_counters.in},
-            {QStringLiteral("out"), m_counters.out},
-            {QStringLiteral("bytesIn"), m_counters.bytesIn},
-            {QStringLiteral("bytesOut"), m_counters.bytesOut},
-            {QStringLiteral("errors"), m_counters.errors},
+            {QStringLiteral("stats"), m_stats.toVariantMap()},
             {QStringLiteral("pending"), pendingCount()},
             {QStringLiteral("dropped"), droppedCount()}};
 }

@@ -20,12 +20,18 @@ void Hub::registerConnection(Connection *connection)
     if (!connection->deadLetterStore())
         connection->setDeadLetterStore(m_bus.deadLetters());
     m_connections.insert(connection->id(), connection);
+    Stats *stats = m_bus.stats();
+    stats->attach(Stats::Connection, connection->id(), &connection->stats());
+    // "native+tcp" counts towards the plugin "native".
+    connection->setPluginStats(&stats->entry(Stats::Plugin, connection->protocol().section(QLatin1Char('+'), 0, 0)));
     Q_EMIT connectionAdded(connection->id());
 }
 
 void Hub::unregisterConnection(Connection *connection)
 {
     m_bus.removeSubscriber(connection);
+    m_bus.stats()->detach(Stats::Connection, connection->id());
+    connection->setPluginStats(nullptr);
     if (m_connections.remove(connection->id()))
         Q_EMIT connectionRemoved(connection->id());
 }

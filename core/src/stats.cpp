@@ -79,7 +79,10 @@ const StatsEntry *Stats::find(Scope scope, const QString &key) const
 {
     const Map &map = m_maps[scope];
     auto it = map.find(key);
-    return it == map.end() ? nullptr : it->second.get();
+    if (it != map.end())
+        return it->second.get();
+    auto at = m_attached[scope].find(key);
+    return at == m_attached[scope].end() ? nullptr : at->second;
 }
 
 void Stats::remove(Scope scope, const QString &key)
@@ -87,9 +90,19 @@ void Stats::remove(Scope scope, const QString &key)
     m_maps[scope].erase(key);
 }
 
+void Stats::attach(Scope scope, const QString &key, StatsEntry *entry)
+{
+    m_attached[scope][key] = entry;
+}
+
+void Stats::detach(Scope scope, const QString &key)
+{
+    m_attached[scope].erase(key);
+}
+
 int Stats::entryCount(Scope scope) const
 {
-    return int(m_maps[scope].size());
+    return int(m_maps[scope].size() + m_attached[scope].size());
 }
 
 void Stats::tick()
@@ -99,12 +112,18 @@ void Stats::tick()
         for (auto &[key, entry] : map)
             entry->tick();
     }
+    for (auto &map : m_attached) {
+        for (auto &[key, entry] : map)
+            entry->tick();
+    }
 }
 
 QVariantMap Stats::snapshot(Scope scope) const
 {
     QVariantMap out;
     for (const auto &[key, entry] : m_maps[scope])
+        out.insert(key, entry->toVariantMap());
+    for (const auto &[key, entry] : m_attached[scope])
         out.insert(key, entry->toVariantMap());
     return out;
 }

@@ -79,11 +79,11 @@ void NativeConnection::onReadyRead()
                 handleFrame(frame);
                 break;
             case FrameReader::Result::Oversize:
-                ++counters().errors;
+                countError();
                 sendError(error.details.value(QStringLiteral("seq")).toUInt(), error);
                 break;
             case FrameReader::Result::Corrupt:
-                ++counters().errors;
+                countError();
                 close(error);
                 return;
             }
@@ -124,7 +124,7 @@ void NativeConnection::handleFrame(const Frame &frame)
     case FrameType::Error:
         break;
     }
-    ++counters().errors;
+    countError();
     sendError(seq, sb::Error(ErrorCode::UnknownFrame,
                              QStringLiteral("%1 is not a frame a client may send").arg(frameTypeName(frame.type)),
                              {{QStringLiteral("frameType"), frame.type}}));
@@ -180,7 +180,7 @@ void NativeConnection::handlePublish(QByteArrayView body)
     const quint32 seq = readU32(body);
     Result<Message> msg = BinaryCodec::decodeMessage(body.sliced(4), true);
     if (!msg) {
-        ++counters().errors;
+        countError();
         sendError(seq, msg.error());
         return;
     }
@@ -254,7 +254,7 @@ void NativeConnection::handleRequest(QByteArrayView body)
     const int timeoutMs = int(qMin<quint32>(readU32(body, 4), quint32(std::numeric_limits<int>::max())));
     Result<Message> msg = BinaryCodec::decodeMessage(body.sliced(8));
     if (!msg) {
-        ++counters().errors;
+        countError();
         sendError(seq, msg.error());
         return;
     }
@@ -266,7 +266,7 @@ void NativeConnection::handleRequest(QByteArrayView body)
                 return;
             if (response) {
                 appendMessageFrame(self->m_out, FrameType::Reply, seq, response.value());
-                ++self->counters().out;
+                self->countOut(1, quint64(response.value().payload().size()));
                 self->scheduleFlush();
             } else {
                 self->sendError(seq, response.error());
@@ -282,7 +282,7 @@ void NativeConnection::handleReply(QByteArrayView body)
     const quint32 seq = readU32(body);
     Result<Message> msg = BinaryCodec::decodeMessage(body.sliced(4));
     if (!msg) {
-        ++counters().errors;
+        countError();
         sendError(seq, msg.error());
         return;
     }
@@ -298,7 +298,7 @@ void NativeConnection::handleNack(QByteArrayView body)
     const quint32 sid = readU32(body);
     Result<Message> msg = BinaryCodec::decodeMessage(body.sliced(4));
     if (!msg) {
-        ++counters().errors;
+        countError();
         sendError(0, msg.error());
         return;
     }
@@ -355,8 +355,7 @@ void NativeConnection::drain()
         flush();
     }
     m_batch.clear();
-    counters().out += quint64(delivered);
-    counters().bytesOut += bytes;
+    countOut(quint64(delivered), bytes);
     flush();
     if (m_draining && pendingCount() == 0 && m_socket->bytesToWrite() == 0)
         close(sb::Error(ErrorCode::NotConnected, QStringLiteral("hub is shutting down")));

@@ -27,8 +27,14 @@ public:
     const Identity &identity() const { return m_identity; }
     void setIdentity(const Identity &identity) { m_identity = identity; }
     RateLimiter &rateLimiter() { return m_rateLimiter; }
-    StatCounters &counters() { return m_counters; }
-    const StatCounters &counters() const { return m_counters; }
+    // This connection's counters and rates; the hub also adds them up per plugin.
+    const StatCounters &counters() const { return m_stats.total; }
+    StatsEntry &stats() { return m_stats; }
+    void setPluginStats(StatsEntry *pluginStats) { m_pluginStats = pluginStats; }
+    void countIn(quint64 bytes);
+    void countOut(quint64 messages, quint64 bytes);
+    void countError();
+    void countDropped(quint64 messages);
     int subscriptionCount() const { return m_subscriptions; }
     void setSubscriptionCount(int n) { m_subscriptions = n; }
 
@@ -45,7 +51,8 @@ private:
     QDateTime m_connectedAt;
     Identity m_identity;
     RateLimiter m_rateLimiter;
-    StatCounters m_counters;
+    StatsEntry m_stats;
+    StatsEntry *m_pluginStats = nullptr;
     int m_subscriptions = 0;
 };
 

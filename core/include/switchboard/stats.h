@@ -56,6 +56,9 @@ public:
     StatsEntry &entry(Scope scope, const QString &key);
     const StatsEntry *find(Scope scope, const QString &key) const;
     void remove(Scope scope, const QString &key);
+    // Entries owned elsewhere (a connection's own counters) that tick and appear in snapshots.
+    void attach(Scope scope, const QString &key, StatsEntry *entry);
+    void detach(Scope scope, const QString &key);
     int entryCount(Scope scope) const;
     void setMaxTopics(int max) { m_maxTopics = max; }
 
@@ -66,6 +69,7 @@ public:
 private:
     using Map = std::unordered_map<QString, std::unique_ptr<StatsEntry>>;
     Map m_maps[4];
+    std::unordered_map<QString, StatsEntry *> m_attached[4];
     StatsEntry m_global;
     int m_maxTopics = 100000;
     QTimer m_timer;

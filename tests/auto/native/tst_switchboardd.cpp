@@ -35,6 +35,7 @@ private Q_SLOTS:
     void overflowDisconnects();
     void badFramesDoNotDisturbOthers();
     void handshakeTimeout();
+    void idlePeerIsPingedThenClosed();
     void nackIsRetriedThenDeadLettered();
     void reconnectResubscribes();
     void addressInUse();
@@ -448,6 +449,25 @@ void tst_Switchboardd::handshakeTimeout()
     QCOMPARE(e.error().code, ErrorCode::Timeout);
     QVERIFY(silent.waitClosed());
     QVERIFY(t.elapsed() >= 250);
+}
+
+void tst_Switchboardd::idlePeerIsPingedThenClosed()
+{
+    DaemonProcess::Options o;
+    o.nativeExtra = QStringLiteral("    idle-timeout-ms: 300\n");
+    QVERIFY(restart(o));
+    // A client that answers pings stays.
+    auto lively = client(QStringLiteral("lively"));
+    QVERIFY(lively);
+    // A raw peer that goes silent is pinged, then dropped.
+    RawClient silent;
+    QVERIFY(silent.connectTo(url()));
+    QVERIFY(silent.handshake());
+    QCOMPARE(silent.waitFor(FrameType::Ping, 3000).type, quint8(FrameType::Ping));
+    QCOMPARE(silent.waitFor(FrameType::Error, 3000).error().code, ErrorCode::Timeout);
+    QVERIFY(silent.waitClosed());
+    QTest::qWait(800);
+    QCOMPARE(lively->state(), SwitchboardClient::State::Connected);
 }
 
 void tst_Switchboardd::nackIsRetriedThenDeadLettered()
