@@ -4,10 +4,12 @@
 # then runs the daemon (`./dev.sh run`) or every test (`./dev.sh test`).
 #   ./dev.sh run  [-- daemon args]   build (preset "default") and start switchboardd
 #   ./dev.sh test [--asan]           build and run ctest (preset "default", or "asan": ASan + UBSan)
+#   ./dev.sh bench [sb-bench args]   build and run bench/sb-bench (switchboardd vs nats-server and redis-server)
 set -euo pipefail
 cd "$(dirname "$0")"
 
-PACKAGES=(cmake ninja-build g++ pkg-config qt6-base-dev qt6-base-dev-tools libyaml-cpp-dev openssl)
+PACKAGES=(cmake ninja-build g++ pkg-config qt6-base-dev qt6-base-dev-tools libyaml-cpp-dev openssl
+          libnats-dev libhiredis-dev nats-server redis-server)
 
 install_missing() {
     local missing=()
@@ -19,6 +21,7 @@ install_missing() {
         local sudo=""
         [ "$(id -u)" -eq 0 ] || sudo="sudo"
         $sudo apt-get update -qq
+        # nats-server and redis-server are for bench/sb-bench, which starts its own on free ports.
         DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"
     fi
 }
@@ -40,6 +43,11 @@ run)
     # embedded default (in-process bus, native protocol on 127.0.0.1:7400 and local socket).
     exec build/default/bin/switchboardd "$@"
     ;;
+bench)
+    install_missing
+    build default
+    exec build/default/bin/sb-bench "$@"
+    ;;
 test)
     preset=default
     if [ "${1:-}" = "--asan" ]; then preset=asan; fi
@@ -48,7 +56,7 @@ test)
     ctest --preset "$preset"
     ;;
 *)
-    echo "usage: ./dev.sh run [-- daemon args] | ./dev.sh test [--asan]" >&2
+    echo "usage: ./dev.sh run [-- daemon args] | ./dev.sh test [--asan] | ./dev.sh bench [args]" >&2
     exit 64
     ;;
 esac

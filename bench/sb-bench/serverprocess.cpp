@@ -1,0 +1,77 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "serverprocess.h"
+
+#include <QFile>
+#include <QTcpServer>
+#include <QTcpSocket>
+#include <QThread>
+
+#include <csignal>
+
+namespace bench {
+
+ServerProcess::ServerProcess(const QString &name, const QString &program, const QStringList &args, quint16 port)
+    : m_name(name), m_program(program), m_args(args), m_port(port)
+{
+}
+
+ServerProcess::~ServerProcess()
+{
+    stop();
+}
+
+quint16 ServerProcess::freePort()
+{
+    QTcpServer s;
+    s.listen(QHostAddress::LocalHost, 0);
+    return s.serverPort();
+}
+
+bool ServerProcess::start(QString *error)
+{
+    m_process.setProgram(m_program);
+    m_process.setArguments(m_args);
+    m_process.setProcessChannelMode(QProcess::ForwardedErrorChannel);
+    m_process.setStandardOutputFile(QProcess::nullDevice());
+    m_process.start();
+    if (!m_process.waitForStarted(10000)) {
+        *error = QStringLiteral("%1: %2").arg(m_program, m_process.errorString());
+        return false;
+    }
+    for (int i = 0; i < 200; ++i) {
+        QTcpSocket probe;
+        probe.connectToHost(QHostAddress::LocalHost, m_port);
+        if (probe.waitForConnected(100))
+            return true;
+        if (m_process.state() == QProcess::NotRunning)
+            break;
+        QThread::msleep(50);
+    }
+    *error = QStringLiteral("%1 did not accept connections on port %2").arg(m_name).arg(m_port);
+    return false;
+}
+
+void ServerProcess::stop()
+{
+    if (m_process.state() == QProcess::NotRunning)
+        return;
+    ::kill(pid_t(m_process.processId()), SIGTERM);
+    if (!m_process.waitForFinished(10000)) {
+        m_process.kill();
+        m_process.waitForFinished(5000);
+    }
+}
+
+qint64 ServerProcess::statusKb(const char *field) const
+{
+    QFile f(QStringLiteral("/proc/%1/status").arg(m_process.processId()));
+    if (!f.open(QIODevice::ReadOnly))
+        return -1;
+    for (const QByteArray &line : f.readAll().split('\n')) {
+        if (line.startsWith(field))
+            return line.mid(int(qstrlen(field))).trimmed().split(' ').first().toLongLong();
+    }
+    return -1;
+}
+
+} // namespace bench
