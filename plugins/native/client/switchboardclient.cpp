@@ -495,6 +495,11 @@ void SwitchboardClient::flush()
         return;
     d->socket->write(m_out);
     m_out.resize(0);
+    // QIODevice::write only buffers; push to the kernel now instead of on the next loop turn.
+    if (auto *tcp = qobject_cast<QAbstractSocket *>(d->socket.data()))
+        tcp->flush();
+    else if (auto *local = qobject_cast<QLocalSocket *>(d->socket.data()))
+        local->flush();
 }
 
 } // namespace sb
