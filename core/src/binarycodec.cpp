@@ -57,14 +57,6 @@ void putU16(QByteArray &out, quint16 v)
     out.append(b, 2);
 }
 
-void putI64(QByteArray &out, qint64 sv)
-{
-    const quint64 v = quint64(sv);
-    char b[8];
-    for (int i = 0; i < 8; ++i)
-        b[i] = char((v >> (56 - 8 * i)) & 0xff);
-    out.append(b, 8);
-}
 
 // Bounds-checked reader; every failure names what was being read and where.
 class Reader
@@ -160,61 +152,118 @@ private:
 QByteArray BinaryCodec::encodeMessage(const Message &message)
 {
     QByteArray out;
-    out.reserve(48 + message.payload().size() + message.topic().size() * 2);
     appendMessage(out, message);
     return out;
 }
 
+namespace {
+
+// One string field, ready to be written: ASCII strings are narrowed straight into the output
+// (no intermediate QByteArray); anything else is converted to UTF-8 once.
+struct EncodedField
+{
+    EncodedField(const QString &t) : text(t) {} // NOLINT: implicit, for the field table below
+    QString text;
+    QByteArray utf8;
+    bool ascii = true;
+    qsizetype size() const { return ascii ? text.size() : utf8.size(); }
+    void prepare()
+    {
+        ascii = QtPrivate::isAscii(QStringView(text));
+        if (!ascii)
+            utf8 = text.toUtf8();
+    }
+};
+
+inline void writeVarint(char *&p, quint64 v)
+{
+    do {
+        quint8 byte = v & 0x7f;
+        v >>= 7;
+        if (v)
+            byte |= 0x80;
+        *p++ = char(byte);
+    } while (v);
+}
+
+inline void writeField(char *&p, const EncodedField &f)
+{
+    writeVarint(p, quint64(f.size()));
+    if (f.ascii) {
+        const QChar *c = f.text.constData();
+        for (qsizetype i = 0, n = f.text.size(); i < n; ++i)
+            *p++ = char(c[i].unicode());
+    } else {
+        memcpy(p, f.utf8.constData(), size_t(f.utf8.size()));
+        p += f.utf8.size();
+    }
+}
+
+} // namespace
+
 void BinaryCodec::appendMessage(QByteArray &out, const Message &m)
 {
+    // The hot path of every publish: sizes first, one resize, then straight writes.
+    EncodedField fields[8] = {{m.id()},          {m.channel()},       {m.topic()},   {m.action()},
+                       {m.contentType()}, {m.correlationId()}, {m.replyTo()}, {m.source()}};
+    static constexpr quint16 bits[8] = {FId, FChannel, FTopic, FAction, FContentType, FCorrelation, FReplyTo, FSource};
     quint16 mask = 0;
-    const QString id = m.id(), channel = m.channel(), topic = m.topic(), action = m.action(),
-                  contentType = m.contentType(), correlation = m.correlationId(), replyTo = m.replyTo(),
-                  source = m.source();
-    if (!id.isEmpty()) mask |= FId;
-    if (!channel.isEmpty()) mask |= FChannel;
-    if (!topic.isEmpty()) mask |= FTopic;
-    if (!action.isEmpty()) mask |= FAction;
-    if (!contentType.isEmpty()) mask |= FContentType;
-    if (!correlation.isEmpty()) mask |= FCorrelation;
-    if (!replyTo.isEmpty()) mask |= FReplyTo;
-    if (!source.isEmpty()) mask |= FSource;
+    qsizetype bound = 2 + 2 + 8 + 10 + 10 + 10;
+    for (int i = 0; i < 8; ++i) {
+        if (fields[i].text.isEmpty())
+            continue;
+        mask |= bits[i];
+        fields[i].prepare();
+        bound += 10 + fields[i].size();
+    }
     if (m.ttl() > 0) mask |= FTtl;
     if (m.attempt() != 1) mask |= FAttempt;
-    if (!m.headers().isEmpty()) mask |= FHeaders;
-    if (m.hasError()) mask |= FError;
-
-    out.append(char(MessageCodecVersion));
-    out.append(char(m.type()));
-    putU16(out, mask);
-    if (mask & FId) putString(out, id);
-    if (mask & FChannel) putString(out, channel);
-    if (mask & FTopic) putString(out, topic);
-    if (mask & FAction) putString(out, action);
-    if (mask & FContentType) putString(out, contentType);
-    if (mask & FCorrelation) putString(out, correlation);
-    if (mask & FReplyTo) putString(out, replyTo);
-    if (mask & FSource) putString(out, source);
-    putI64(out, m.timestamp());
-    if (mask & FTtl) putVarint(out, quint64(m.ttl()));
-    if (mask & FAttempt) putVarint(out, quint64(qMax(0, m.attempt())));
-    if (mask & FHeaders) {
+    QByteArray extra; // headers and error: rare, encoded the simple way
+    if (!m.headers().isEmpty()) {
+        mask |= FHeaders;
         const Headers h = m.headers();
-        putVarint(out, quint64(h.size()));
+        putVarint(extra, quint64(h.size()));
         for (auto it = h.cbegin(); it != h.cend(); ++it) {
-            putString(out, it.key());
-            putString(out, it.value());
+            putString(extra, it.key());
+            putString(extra, it.value());
         }
     }
-    if (mask & FError) {
+    if (m.hasError()) {
+        mask |= FError;
         const Error e = m.error();
-        putU16(out, quint16(e.code));
-        putString(out, e.message);
-        putBytes(out, e.details.isEmpty() ? QByteArray()
-                                          : QJsonDocument(QJsonObject::fromVariantMap(e.details))
-                                                .toJson(QJsonDocument::Compact));
+        putU16(extra, quint16(e.code));
+        putString(extra, e.message);
+        putBytes(extra, e.details.isEmpty() ? QByteArray()
+                                            : QJsonDocument(QJsonObject::fromVariantMap(e.details))
+                                                  .toJson(QJsonDocument::Compact));
     }
-    putBytes(out, m.payload());
+    const QByteArray payload = m.payload();
+    bound += extra.size() + payload.size();
+
+    const qsizetype start = out.size();
+    out.resize(start + bound);
+    char *p = out.data() + start;
+    *p++ = char(MessageCodecVersion);
+    *p++ = char(m.type());
+    *p++ = char(mask >> 8);
+    *p++ = char(mask & 0xff);
+    for (const EncodedField &f : fields) {
+        if (!f.text.isEmpty())
+            writeField(p, f);
+    }
+    const quint64 ts = quint64(m.timestamp());
+    for (int i = 0; i < 8; ++i)
+        *p++ = char((ts >> (56 - 8 * i)) & 0xff);
+    if (mask & FTtl)
+        writeVarint(p, quint64(m.ttl()));
+    if (mask & FAttempt)
+        writeVarint(p, quint64(qMax(0, m.attempt())));
+    memcpy(p, extra.constData(), size_t(extra.size()));
+    p += extra.size();
+    writeVarint(p, quint64(payload.size()));
+    memcpy(p, payload.constData(), size_t(payload.size()));
+    p += payload.size();
+    out.resize(p - out.constData());
 }
 
 Result<Message> BinaryCodec::decodeMessage(QByteArrayView data, bool keepWire)

@@ -122,15 +122,25 @@ void appendControl(QByteArray &out, FrameType type, quint32 seq, const QJsonObje
 void appendMessageFrame(QByteArray &out, FrameType type, quint32 seqOrSid, const Message &message,
                         const QByteArray *prefixExtra)
 {
+    // Once per delivery: one resize and three copies, no per-field appends.
     const QByteArray &wire = message.wireBytes();
     const qsizetype extra = prefixExtra ? prefixExtra->size() : 0;
-    BinaryCodec::appendFrameHeader(out, quint8(type), 0, quint32(4 + extra + wire.size()));
-    const char s[4] = {char(seqOrSid >> 24), char((seqOrSid >> 16) & 0xff), char((seqOrSid >> 8) & 0xff),
-                       char(seqOrSid & 0xff)};
-    out.append(s, 4);
-    if (prefixExtra)
-        out.append(*prefixExtra);
-    out.append(wire);
+    const qsizetype bodyLength = 4 + extra + wire.size();
+    const qsizetype start = out.size();
+    out.resize(start + BinaryCodec::FrameHeaderSize + bodyLength);
+    char *p = out.data() + start;
+    const quint32 len = quint32(bodyLength);
+    const char header[BinaryCodec::FrameHeaderSize + 4] = {
+        char(BinaryCodec::FrameMagic), char(BinaryCodec::FrameVersion), char(type), 0,
+        char(len >> 24), char((len >> 16) & 0xff), char((len >> 8) & 0xff), char(len & 0xff),
+        char(seqOrSid >> 24), char((seqOrSid >> 16) & 0xff), char((seqOrSid >> 8) & 0xff), char(seqOrSid & 0xff)};
+    memcpy(p, header, sizeof header);
+    p += sizeof header;
+    if (extra) {
+        memcpy(p, prefixExtra->constData(), size_t(extra));
+        p += extra;
+    }
+    memcpy(p, wire.constData(), size_t(wire.size()));
 }
 
 void appendError(QByteArray &out, quint32 seq, const sb::Error &error, bool fatal)
