@@ -361,6 +361,13 @@ Status SwitchboardClient::publish(const Message &message, AckHandler onAck)
                          .arg(frameSize)
                          .arg(m_serverMaxFrame),
                      {{QStringLiteral("limit"), m_serverMaxFrame}});
+    if (m_state == State::Connected && bytesToWrite() + frameSize > m_options.maxPendingBytes)
+        return Error(ErrorCode::QueueFull,
+                     QStringLiteral("%1 bytes are waiting to be sent (limit %2): the hub or the network is not "
+                                    "keeping up; retry later")
+                         .arg(bytesToWrite())
+                         .arg(m_options.maxPendingBytes),
+                     {{QStringLiteral("limit"), m_options.maxPendingBytes}});
     const quint32 seq = onAck ? nextSeq() : 0;
     if (m_state != State::Connected) {
         if (m_offlineCount >= m_options.maxOfflineMessages)

@@ -45,6 +45,7 @@ public:
         int pingIntervalMs = 20000;
         qint64 maxFrameSize = 16 * 1024 * 1024;
         QString tlsCaFile;              // PEM file of extra trusted CAs (e.g. a self-signed hub)
+        qint64 maxPendingBytes = 64 * 1024 * 1024; // unsent bytes before publish() says QUEUE_FULL
     };
     struct SubscribeOptions
     {

@@ -25,7 +25,11 @@ void FrameReader::compact()
     if (m_pos == 0)
         return;
     if (m_pos == m_buffer.size()) {
-        m_buffer.resize(0);
+        // Idle connections should not keep the capacity of their largest burst.
+        if (m_buffer.capacity() > 256 * 1024)
+            m_buffer = QByteArray();
+        else
+            m_buffer.resize(0);
     } else {
         m_buffer.remove(0, m_pos);
     }

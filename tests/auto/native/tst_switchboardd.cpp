@@ -269,6 +269,21 @@ void tst_Switchboardd::errorsHaveCodes()
     const Status tooBig = c->publish(QStringLiteral("big"), QByteArray(2 * 1024 * 1024, 'x'));
     QCOMPARE(tooBig.error().code, ErrorCode::TooLarge);
 
+    // The client's own outbound buffer is bounded too.
+    {
+        SwitchboardClient small;
+        SwitchboardClient::Options o;
+        o.maxPendingBytes = 4096;
+        small.setOptions(o);
+        QSignalSpy connected(&small, &SwitchboardClient::connected);
+        QVERIFY(small.connectToHub(url()));
+        QVERIFY(connected.wait(10000));
+        Status last;
+        for (int i = 0; i < 100 && last; ++i) // no event processing: nothing leaves the buffer
+            last = small.publish(QStringLiteral("burst"), QByteArray(100, 'b'));
+        QCOMPARE(last.error().code, ErrorCode::QueueFull);
+    }
+
     QSignalSpy failed(c.get(), &SwitchboardClient::subscribeFailed);
     c->subscribe(QStringLiteral("a.>.b"), {});
     QVERIFY(failed.wait(5000));
