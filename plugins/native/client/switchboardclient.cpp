@@ -102,7 +102,8 @@ void SwitchboardClient::openSocket()
         connect(s, &QLocalSocket::connected, this, &SwitchboardClient::onSocketConnected);
         connect(s, &QLocalSocket::disconnected, this, &SwitchboardClient::onSocketDisconnected);
         connect(s, &QLocalSocket::errorOccurred, this, [this, s](QLocalSocket::LocalSocketError) {
-            m_lastError = Error(ErrorCode::NotConnected, s->errorString());
+            if (m_lastError.code != ErrorCode::Unauthenticated) // keep the hub's verdict, it says more
+                m_lastError = Error(ErrorCode::NotConnected, s->errorString());
             if (s->state() == QLocalSocket::UnconnectedState)
                 onSocketDisconnected();
         });
