@@ -5,6 +5,8 @@
 #include <switchboard/topic.h>
 #include <switchboard/topictrie.h>
 
+#include "requesttracker_p.h"
+
 #include <QDateTime>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -50,24 +52,14 @@ struct Bus::Space
     void invalidate() { cache.clear(); }
 };
 
-struct Bus::PendingRequest
-{
-    QString correlationId;
-    QPointer<QObject> context;
-    ReplyCallback callback;
-    qint64 deadline = 0;
-    QString destination;
-};
 
 Bus::Bus(QObject *parent)
     : QObject(parent), m_memoryStore(std::make_unique<MemoryDeadLetterStore>()), m_deadLetters(m_memoryStore.get()),
-      m_default(std::make_unique<Space>()), m_requestTimer(new QTimer(this))
+      m_default(std::make_unique<Space>()), m_requests(new RequestTracker(this))
 {
     m_default->isDefault = true;
     m_default->config.type = ChannelType::Topic;
-    m_requestTimer->setSingleShot(true);
-    m_requestTimer->setTimerType(Qt::PreciseTimer);
-    connect(m_requestTimer, &QTimer::timeout, this, &Bus::expireRequests);
+    connect(m_requests, &RequestTracker::timedOut, this, [this] { ++m_stats.global().total.errors; });
     installAdvisoryObserver();
 }
 
@@ -612,7 +604,7 @@ Result<QString> Bus::request(Message message, int timeoutMs, QObject *context, R
     if (message.correlationId().isEmpty())
         message.setCorrelationId(message.id());
     const QString corr = message.correlationId();
-    if (m_pending.count(corr))
+    if (m_requests->contains(corr))
         return Error(ErrorCode::BadMessage, QStringLiteral("a request with correlation id \"%1\" is already pending").arg(corr));
     if (message.ttl() == 0)
         message.setTtl(timeoutMs); // nobody should work on a request after its requester gave up
@@ -627,15 +619,7 @@ Result<QString> Bus::request(Message message, int timeoutMs, QObject *context, R
         return Error(ErrorCode::NoResponders, QStringLiteral("no responders for \"%1\"").arg(destination),
                      {{QStringLiteral("channel"), message.channel()}, {QStringLiteral("topic"), message.topic()}});
 
-    auto pending = std::make_unique<PendingRequest>();
-    pending->correlationId = corr;
-    pending->context = context;
-    pending->callback = std::move(callback);
-    pending->deadline = RateLimiter::monotonicMsecs() + timeoutMs;
-    pending->destination = destination;
-    m_deadlines.emplace(pending->deadline, corr);
-    m_pending.emplace(corr, std::move(pending));
-    armRequestTimer();
+    m_requests->add(corr, context, std::move(callback), timeoutMs, destination);
     return corr;
 }
 
@@ -644,22 +628,12 @@ Status Bus::reply(Message response, Connection *origin)
     const QString corr = response.correlationId();
     if (corr.isEmpty())
         return Error(ErrorCode::BadMessage, QStringLiteral("a response needs the correlation id of its request"));
-    auto it = m_pending.find(corr);
-    if (it == m_pending.end()) {
+    if (!m_requests->contains(corr)) {
         deadLetter(response, DeadLetterReason::NoRoute, corr, QStringLiteral("late or duplicate response"));
         return Error(ErrorCode::NoRoute,
                      QStringLiteral("no pending request with correlation id \"%1\" (it timed out or was already answered)")
                          .arg(corr),
                      {{QStringLiteral("correlationId"), corr}});
-    }
-    std::unique_ptr<PendingRequest> pending = std::move(it->second);
-    m_pending.erase(it);
-    auto range = m_deadlines.equal_range(pending->deadline);
-    for (auto d = range.first; d != range.second; ++d) {
-        if (d->second == corr) {
-            m_deadlines.erase(d);
-            break;
-        }
     }
     response.setType(MessageType::Response);
     if (response.id().isEmpty())
@@ -672,46 +646,13 @@ Status Bus::reply(Message response, Connection *origin)
             response.setSource(origin->id());
     }
     ++m_stats.global().total.in;
-    invokeReply(*pending, response);
+    m_requests->complete(corr, response);
     return {};
 }
 
-void Bus::invokeReply(PendingRequest &pending, const Result<Message> &result)
+int Bus::pendingRequests() const
 {
-    QObject *context = pending.context.data();
-    if (!context)
-        return; // the requester is gone
-    QMetaObject::invokeMethod(
-        context, [cb = std::move(pending.callback), result] { cb(result); }, Qt::QueuedConnection);
-}
-
-void Bus::armRequestTimer()
-{
-    if (m_deadlines.empty()) {
-        m_requestTimer->stop();
-        return;
-    }
-    const qint64 wait = m_deadlines.begin()->first - RateLimiter::monotonicMsecs();
-    m_requestTimer->start(int(qBound(qint64(0), wait, qint64(std::numeric_limits<int>::max()))));
-}
-
-void Bus::expireRequests()
-{
-    const qint64 now = RateLimiter::monotonicMsecs();
-    while (!m_deadlines.empty() && m_deadlines.begin()->first <= now) {
-        const QString corr = m_deadlines.begin()->second;
-        m_deadlines.erase(m_deadlines.begin());
-        auto it = m_pending.find(corr);
-        if (it == m_pending.end())
-            continue;
-        std::unique_ptr<PendingRequest> pending = std::move(it->second);
-        m_pending.erase(it);
-        ++m_stats.global().total.errors;
-        invokeReply(*pending, Error(ErrorCode::Timeout,
-                                    QStringLiteral("no response from \"%1\" within the timeout").arg(pending->destination),
-                                    {{QStringLiteral("correlationId"), corr}}));
-    }
-    armRequestTimer();
+    return m_requests->size();
 }
 
 // --- retries and dead letters -----------------------------------------------------------------

@@ -23,6 +23,7 @@ namespace sb {
 class Connection;
 class DeadLetterStore;
 class MemoryDeadLetterStore;
+class RequestTracker;
 
 struct SubscriptionOptions
 {
@@ -92,7 +93,7 @@ public:
                             Connection *origin = nullptr);
     // Routes a response to the pending request with the same correlation id.
     Status reply(Message response, Connection *origin = nullptr);
-    int pendingRequests() const { return int(m_pending.size()); }
+    int pendingRequests() const;
 
     // A subscriber failed \a message: retry it with the subscription's policy, or dead-letter it.
     Status retryDelivery(SubscriptionId subscription, Message message, const QString &why);
@@ -111,7 +112,6 @@ private:
     struct Subscription;
     struct Space;
     struct Route;
-    struct PendingRequest;
 
     Space *space(const QString &channel) const;
     Result<int> route(Message &message, Connection *origin, bool isRequest);
@@ -125,9 +125,6 @@ private:
     void installAdvisoryObserver();
     void publishAdvisory(const DeadLetter &letter);
     void reapGone();
-    void armRequestTimer();
-    void expireRequests();
-    void invokeReply(PendingRequest &pending, const Result<Message> &result);
 
     BusLimits m_limits;
     std::unique_ptr<MemoryDeadLetterStore> m_memoryStore;
@@ -139,9 +136,7 @@ private:
     std::unordered_map<SubscriptionId, std::unique_ptr<Subscription>> m_subscriptions;
     SubscriptionId m_nextId = 1;
     QVector<SubscriptionId> m_gone;
-    std::unordered_map<QString, std::unique_ptr<PendingRequest>> m_pending;
-    std::multimap<qint64, QString> m_deadlines;
-    QTimer *m_requestTimer = nullptr;
+    RequestTracker *m_requests = nullptr;
     bool m_requeueing = false;
     quint64 m_inProcessCounter = 0;
 };

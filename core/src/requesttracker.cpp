@@ -1,0 +1,80 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "requesttracker_p.h"
+
+#include <switchboard/ratelimiter.h>
+
+namespace sb {
+
+RequestTracker::RequestTracker(QObject *parent) : QObject(parent)
+{
+    m_timer.setSingleShot(true);
+    m_timer.setTimerType(Qt::PreciseTimer);
+    connect(&m_timer, &QTimer::timeout, this, &RequestTracker::expire);
+}
+
+void RequestTracker::add(const QString &correlationId, QObject *context, Callback callback, int timeoutMs,
+                         const QString &destination)
+{
+    Pending p{context, std::move(callback), RateLimiter::monotonicMsecs() + timeoutMs, destination};
+    m_deadlines.emplace(p.deadline, correlationId);
+    m_pending.emplace(correlationId, std::move(p));
+    arm();
+}
+
+bool RequestTracker::complete(const QString &correlationId, const Result<Message> &result)
+{
+    auto it = m_pending.find(correlationId);
+    if (it == m_pending.end())
+        return false;
+    Pending pending = std::move(it->second);
+    m_pending.erase(it);
+    auto range = m_deadlines.equal_range(pending.deadline);
+    for (auto d = range.first; d != range.second; ++d) {
+        if (d->second == correlationId) {
+            m_deadlines.erase(d);
+            break;
+        }
+    }
+    deliver(pending, result);
+    return true;
+}
+
+void RequestTracker::deliver(Pending &pending, const Result<Message> &result)
+{
+    QObject *context = pending.context.data();
+    if (!context)
+        return; // the requester is gone
+    QMetaObject::invokeMethod(
+        context, [cb = std::move(pending.callback), result] { cb(result); }, Qt::QueuedConnection);
+}
+
+void RequestTracker::arm()
+{
+    if (m_deadlines.empty()) {
+        m_timer.stop();
+        return;
+    }
+    const qint64 wait = m_deadlines.begin()->first - RateLimiter::monotonicMsecs();
+    m_timer.start(int(qBound(qint64(0), wait, qint64(std::numeric_limits<int>::max()))));
+}
+
+void RequestTracker::expire()
+{
+    const qint64 now = RateLimiter::monotonicMsecs();
+    while (!m_deadlines.empty() && m_deadlines.begin()->first <= now) {
+        const QString corr = m_deadlines.begin()->second;
+        m_deadlines.erase(m_deadlines.begin());
+        auto it = m_pending.find(corr);
+        if (it == m_pending.end())
+            continue;
+        Pending pending = std::move(it->second);
+        m_pending.erase(it);
+        Q_EMIT timedOut(corr);
+        deliver(pending, Error(ErrorCode::Timeout,
+                               QStringLiteral("no response from \"%1\" within the timeout").arg(pending.destination),
+                               {{QStringLiteral("correlationId"), corr}}));
+    }
+    arm();
+}
+
+} // namespace sb
