@@ -333,13 +333,7 @@ void NativeConnection::flush()
     m_flushScheduled = false;
     if (m_out.isEmpty() || !m_socket)
         return;
-    m_socket->write(m_out);
-    m_out.resize(0);
-    // QIODevice::write only buffers; push to the kernel now instead of on the next loop turn.
-    if (auto *tcp = qobject_cast<QAbstractSocket *>(m_socket.data()))
-        tcp->flush();
-    else if (auto *local = qobject_cast<QLocalSocket *>(m_socket.data()))
-        local->flush();
+    writeNow(m_socket.data(), m_out);
 }
 
 void NativeConnection::drain()

@@ -501,13 +501,7 @@ void SwitchboardClient::flush()
     m_flushScheduled = false;
     if (m_out.isEmpty() || !d->socket)
         return;
-    d->socket->write(m_out);
-    m_out.resize(0);
-    // QIODevice::write only buffers; push to the kernel now instead of on the next loop turn.
-    if (auto *tcp = qobject_cast<QAbstractSocket *>(d->socket.data()))
-        tcp->flush();
-    else if (auto *local = qobject_cast<QLocalSocket *>(d->socket.data()))
-        local->flush();
+    writeNow(d->socket.data(), m_out);
 }
 
 } // namespace sb

@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "nativeprotocol.h"
 
+#include <QAbstractSocket>
 #include <QJsonDocument>
+#include <QLocalSocket>
 
 namespace sb::native {
 
@@ -155,6 +157,16 @@ void appendError(QByteArray &out, quint32 seq, const sb::Error &error, bool fata
     if (!error.details.isEmpty())
         o.insert(QStringLiteral("details"), QJsonObject::fromVariantMap(error.details));
     appendControl(out, FrameType::Error, seq, o);
+}
+
+void writeNow(QIODevice *device, QByteArray &out)
+{
+    device->write(out);
+    out.resize(0);
+    if (auto *tcp = qobject_cast<QAbstractSocket *>(device))
+        tcp->flush();
+    else if (auto *local = qobject_cast<QLocalSocket *>(device))
+        local->flush();
 }
 
 quint32 readU32(QByteArrayView body, qsizetype at)

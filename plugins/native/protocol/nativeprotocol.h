@@ -8,6 +8,8 @@
 #include <QByteArrayView>
 #include <QJsonObject>
 
+class QIODevice;
+
 namespace sb::native {
 
 // The native wire protocol: BinaryCodec frames. Every frame body starts with a u32 (big endian):
@@ -76,6 +78,10 @@ void appendControl(QByteArray &out, FrameType type, quint32 seq, const QJsonObje
 void appendMessageFrame(QByteArray &out, FrameType type, quint32 seqOrSid, const Message &message,
                         const QByteArray *prefixExtra = nullptr);
 void appendError(QByteArray &out, quint32 seq, const sb::Error &error, bool fatal);
+
+// Hands \a out to \a device in one write and pushes it to the kernel now (QIODevice::write only
+// buffers until the next event-loop turn); \a out is emptied, keeping its capacity where it can.
+void writeNow(QIODevice *device, QByteArray &out);
 
 // Readers of a frame body.
 quint32 readU32(QByteArrayView body, qsizetype at = 0);
