@@ -7,6 +7,7 @@
 #include <QThread>
 
 #include <csignal>
+#include <sys/prctl.h>
 
 namespace bench {
 
@@ -33,6 +34,8 @@ bool ServerProcess::start(QString *error)
     m_process.setArguments(m_args);
     m_process.setProcessChannelMode(QProcess::ForwardedErrorChannel);
     m_process.setStandardOutputFile(QProcess::nullDevice());
+    // A crashed test or bench must not leave a server behind holding its port.
+    m_process.setChildProcessModifier([] { ::prctl(PR_SET_PDEATHSIG, SIGKILL); });
     m_process.start();
     if (!m_process.waitForStarted(10000)) {
         *error = QStringLiteral("%1: %2").arg(m_program, m_process.errorString());

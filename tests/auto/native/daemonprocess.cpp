@@ -6,6 +6,7 @@
 #include <QJsonDocument>
 
 #include <csignal>
+#include <sys/prctl.h>
 
 DaemonProcess::DaemonProcess() = default;
 
@@ -43,6 +44,8 @@ bool DaemonProcess::start(const Options &options)
     m_stderr.clear();
     m_process.setProgram(QStringLiteral(SB_DAEMON_PATH));
     m_process.setArguments({QStringLiteral("--config"), configPath});
+    // A crashed test or bench must not leave a server behind holding its port.
+    m_process.setChildProcessModifier([] { ::prctl(PR_SET_PDEATHSIG, SIGKILL); });
     m_process.start();
     if (!m_process.waitForStarted(10000)) {
         m_error = m_process.errorString();
