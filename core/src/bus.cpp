@@ -250,13 +250,18 @@ Result<int> Bus::route(Message &message, Connection *origin, bool isRequest)
             return fail(st.error());
         }
     }
-    // Topic rules per route type. A topic already in the route cache was validated before.
+    // Topic rules per route type. A topic already in the route cache was validated before, and its
+    // route is used below without a second lookup.
+    const Route *cached = nullptr;
+    if (cfg.type == ChannelType::Topic) {
+        auto it = sp->cache.find(topic);
+        if (it != sp->cache.end())
+            cached = &it->second;
+    }
     const bool needsTopic = cfg.type == ChannelType::Topic || cfg.type == ChannelType::PointToPoint;
-    if (needsTopic || !topic.isEmpty()) {
-        if (!(cfg.type == ChannelType::Topic && sp->cache.count(topic))) {
-            if (Status st = Topic::validateTopic(topic); !st)
-                return fail(st.error());
-        }
+    if ((needsTopic || !topic.isEmpty()) && !cached) {
+        if (Status st = Topic::validateTopic(topic); !st)
+            return fail(st.error());
     }
     const qint64 maxSize = cfg.maxMessageSize > 0 ? cfg.maxMessageSize : m_limits.maxMessageSize;
     if (message.payload().size() > maxSize) {
@@ -313,7 +318,8 @@ Result<int> Bus::route(Message &message, Connection *origin, bool isRequest)
         return n;
     }
 
-    const int n = deliverTo(*sp, message);
+    // Nothing between the lookup above and here changes subscriptions, so the cached route is current.
+    const int n = deliverTo(*sp, message, cached);
     if (n == 0 && cfg.type == ChannelType::PointToPoint && !isRequest) {
         deadLetter(message, DeadLetterReason::NoRoute, channelName + QLatin1Char('/') + topic,
                    QStringLiteral("no subscriber has the address"));
@@ -388,13 +394,13 @@ bool Bus::offer(Subscription *sub, const Message &message)
     return false;
 }
 
-int Bus::deliverTo(Space &sp, Message &message)
+int Bus::deliverTo(Space &sp, Message &message, const Route *known)
 {
     int delivered = 0;
     switch (sp.config.type) {
     case ChannelType::Broadcast:
     case ChannelType::Topic: {
-        const Route &r = routeFor(sp, message.topic());
+        const Route &r = known ? *known : routeFor(sp, message.topic());
         for (Subscription *s : r.plain)
             delivered += offer(s, message) ? 1 : 0;
         for (qsizetype g = 0; g < r.groups.size(); ++g) {

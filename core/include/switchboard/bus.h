@@ -115,7 +115,7 @@ private:
 
     Space *space(const QString &channel) const;
     Result<int> route(Message &message, Connection *origin, bool isRequest);
-    int deliverTo(Space &space, Message &message);
+    int deliverTo(Space &space, Message &message, const Route *known = nullptr);
     bool offer(Subscription *sub, const Message &message);
     const Route &routeFor(Space &space, const QString &topic);
     void dispatchBacklog(Space &space);
