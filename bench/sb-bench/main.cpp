@@ -114,6 +114,15 @@ int main(int argc, char *argv[])
     p.addOption(daemonO);
     QCommandLineOption quickO(QStringLiteral("quick"), QStringLiteral("Small counts: a smoke run, not a measurement."));
     p.addOption(quickO);
+    QCommandLineOption onlyO(QStringLiteral("only"),
+                             QStringLiteral("Comma-separated parts to run (W1,W2,W3,W4,W5,idle); the default runs all. "
+                                            "For tuning: the issue's table is the full set."),
+                             QStringLiteral("parts"));
+    p.addOption(onlyO);
+    QCommandLineOption targetsO(QStringLiteral("targets"),
+                                QStringLiteral("Comma-separated targets (sb-tcp,sb-local,nats,redis); the default runs all."),
+                                QStringLiteral("list"));
+    p.addOption(targetsO);
     p.process(app);
     auto num = [&](const QCommandLineOption &o) { return p.value(o).toInt(); };
     const bool quick = p.isSet(quickO);
@@ -123,6 +132,16 @@ int main(int argc, char *argv[])
     const double seconds = quick ? 1.0 : p.value(secsO).toDouble();
     const int topics = num(topicsO), wildCount = quick ? 20000 : num(wildO), inprocCount = quick ? 50000 : num(inprocO);
     const int idleClients = quick ? 1000 : num(idleO);
+    const QStringList only = p.value(onlyO).split(QLatin1Char(','), Qt::SkipEmptyParts);
+    auto runs = [&only](const char *part) { return only.isEmpty() || only.contains(QLatin1String(part), Qt::CaseInsensitive); };
+    const QStringList targetFilter = p.value(targetsO).split(QLatin1Char(','), Qt::SkipEmptyParts);
+    for (const QString &t : targetFilter) {
+        if (!kTargets.contains(t)) {
+            fprintf(stderr, "sb-bench: unknown target '%s' (known: %s)\n", qPrintable(t), qPrintable(kTargets.join(QLatin1Char(','))));
+            return 64;
+        }
+    }
+    auto wanted = [&targetFilter](const QString &key) { return targetFilter.isEmpty() || targetFilter.contains(key); };
     raiseFdLimit();
 
     std::vector<Row> rows(14);
@@ -193,31 +212,51 @@ int main(int argc, char *argv[])
 
         std::map<QString, double> lost;
         for (const auto &[key, t] : targets) {
+            if (!runs("W1") || !wanted(key))
+                continue;
             fprintf(stderr, "  W1 %s\n", qPrintable(key));
             const Throughput w1 = fanOut(*t, subscribers, count, size);
             rows[0].values[key].push_back(w1.msgPerSec);
             rows[1].values[key].push_back(double(w1.lost));
         }
-        for (const auto &[key, server] : servers)
-            rows[12].values[key].push_back(double(server->peakRssKb()));
+        for (const auto &[key, server] : servers) {
+            if (runs("W1") && wanted(key))
+                rows[12].values[key].push_back(double(server->peakRssKb()));
+        }
         for (const auto &[key, t] : targets) {
+            if (!wanted(key) || !(runs("W2") || runs("W3") || runs("W4")))
+                continue;
             fprintf(stderr, "  W2-W4 %s\n", qPrintable(key));
-            const Latency w2 = latency(*t, rate, seconds, size);
-            rows[2].values[key].push_back(w2.p50);
-            rows[3].values[key].push_back(w2.p99);
-            rows[4].values[key].push_back(w2.p999);
-            rows[5].values[key].push_back(w2.max);
-            const Throughput w3 = fanIn(*t, publishers, faninCount, size);
-            rows[6].values[key].push_back(w3.msgPerSec);
-            const Throughput w4 = wildcards(*t, topics, wildCount, size);
-            rows[7].values[key].push_back(w4.msgPerSec);
-            lost[key] = double(w2.lost + w3.lost + w4.lost);
+            quint64 lostHere = 0;
+            if (runs("W2")) {
+                const Latency w2 = latency(*t, rate, seconds, size);
+                rows[2].values[key].push_back(w2.p50);
+                rows[3].values[key].push_back(w2.p99);
+                rows[4].values[key].push_back(w2.p999);
+                rows[5].values[key].push_back(w2.max);
+                lostHere += w2.lost;
+            }
+            if (runs("W3")) {
+                const Throughput w3 = fanIn(*t, publishers, faninCount, size);
+                rows[6].values[key].push_back(w3.msgPerSec);
+                lostHere += w3.lost;
+            }
+            if (runs("W4")) {
+                const Throughput w4 = wildcards(*t, topics, wildCount, size);
+                rows[7].values[key].push_back(w4.msgPerSec);
+                lostHere += w4.lost;
+            }
+            lost[key] = double(lostHere);
             rows[8].values[key].push_back(lost[key]);
         }
-        fprintf(stderr, "  W5\n");
-        rows[9].values[QStringLiteral("sb-tcp")].push_back(inProcess(subscribers, inprocCount, size, false));
-        rows[10].values[QStringLiteral("sb-tcp")].push_back(inProcess(subscribers, inprocCount, size, true));
+        if (runs("W5")) {
+            fprintf(stderr, "  W5\n");
+            rows[9].values[QStringLiteral("sb-tcp")].push_back(inProcess(subscribers, inprocCount, size, false));
+            rows[10].values[QStringLiteral("sb-tcp")].push_back(inProcess(subscribers, inprocCount, size, true));
+        }
         for (const auto &[key, server] : servers) {
+            if (!runs("idle") || !wanted(key))
+                continue;
             fprintf(stderr, "  idle clients %s\n", qPrintable(key));
             const qint64 before = server->rssKb();
             std::vector<int> fds = openIdleConnections(server->port(), targets.at(key)->idleHello(), idleClients);
@@ -271,7 +310,10 @@ int main(int argc, char *argv[])
                qPrintable(cell(get(QStringLiteral("sb-tcp")))), qPrintable(cell(get(QStringLiteral("sb-local")))),
                qPrintable(cell(nats)), qPrintable(cell(redis)), qPrintable(ratio), qPrintable(verdict));
     }
-    printf("bar: %s (ratios are Switchboard over the better peer; memory rows over nats-server)\n",
-           allPass ? "all rows pass" : "NOT MET");
+    if (!only.isEmpty() || !targetFilter.isEmpty())
+        printf("bar: partial run (--only/--targets), not the issue's measurement\n");
+    else
+        printf("bar: %s (ratios are Switchboard over the better peer; memory rows over nats-server)\n",
+               allPass ? "all rows pass" : "NOT MET");
     return 0;
 }

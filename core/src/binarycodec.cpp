@@ -3,6 +3,9 @@
 
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QVarLengthArray>
+
+#include <limits>
 
 namespace sb {
 
@@ -266,7 +269,189 @@ void BinaryCodec::appendMessage(QByteArray &out, const Message &m)
     out.resize(p - out.constData());
 }
 
-Result<Message> BinaryCodec::decodeMessage(QByteArrayView data, bool keepWire)
+namespace {
+
+// Skips one varint; returns its value, or -1 when truncated or too long.
+qint64 skipVarint(const char *data, qsizetype size, qsizetype &pos)
+{
+    quint64 v = 0;
+    for (int shift = 0; shift < 64 && pos < size; shift += 7) {
+        const quint8 byte = quint8(data[pos++]);
+        v |= quint64(byte & 0x7f) << shift;
+        if (!(byte & 0x80))
+            return v > quint64(std::numeric_limits<qint64>::max()) ? -1 : qint64(v);
+    }
+    return -1;
+}
+
+// Position of the string field \a index (0..7, in wire order), or of where it would go; -1 when
+// \a wire does not parse that far.
+qsizetype stringFieldPos(const QByteArray &wire, int index, quint16 mask)
+{
+    qsizetype pos = 4;
+    for (int i = 0; i < index; ++i) {
+        if (!(mask & (1u << i)))
+            continue;
+        const qint64 len = skipVarint(wire.constData(), wire.size(), pos);
+        if (len < 0 || len > wire.size() - pos)
+            return -1;
+        pos += qsizetype(len);
+    }
+    return pos;
+}
+
+// Replaces wire[pos, pos + oldLen) with \a newLen bytes from \a data; grows in place when the
+// capacity allows (decoded wire bytes keep some headroom for exactly this).
+void splice(QByteArray &wire, qsizetype pos, qsizetype oldLen, const char *data, qsizetype newLen)
+{
+    const qsizetype size = wire.size();
+    const qsizetype tail = size - pos - oldLen;
+    if (newLen > oldLen)
+        wire.resize(size + newLen - oldLen);
+    char *p = wire.data();
+    if (newLen != oldLen)
+        memmove(p + pos + newLen, p + pos + oldLen, size_t(tail));
+    if (newLen < oldLen)
+        wire.resize(size - (oldLen - newLen));
+    memcpy(wire.data() + pos, data, size_t(newLen));
+}
+
+bool wireHeaderOk(const QByteArray &wire)
+{
+    return wire.size() >= 4 && quint8(wire[0]) == BinaryCodec::MessageCodecVersion;
+}
+
+quint16 wireMask(const QByteArray &wire)
+{
+    return quint16(quint8(wire[2]) << 8 | quint8(wire[3]));
+}
+
+void setWireMask(QByteArray &wire, quint16 mask)
+{
+    char *p = wire.data();
+    p[2] = char(mask >> 8);
+    p[3] = char(mask & 0xff);
+}
+
+// Position just after the eight string fields (where the timestamp starts), or -1.
+qsizetype timestampPos(const QByteArray &wire, quint16 mask)
+{
+    const qsizetype pos = stringFieldPos(wire, 8, mask);
+    return pos < 0 || pos + 8 > wire.size() ? -1 : pos;
+}
+
+} // namespace
+
+bool BinaryCodec::patchStringField(QByteArray &wire, int index, QStringView value)
+{
+    if (index < 0 || index > 7 || !wireHeaderOk(wire))
+        return false;
+    const quint16 mask = wireMask(wire);
+    const quint16 bit = quint16(1u << index);
+    const qsizetype pos = stringFieldPos(wire, index, mask);
+    if (pos < 0)
+        return false;
+    qsizetype oldLen = 0;
+    if (mask & bit) {
+        qsizetype end = pos;
+        const qint64 len = skipVarint(wire.constData(), wire.size(), end);
+        if (len < 0 || len > wire.size() - end)
+            return false;
+        oldLen = end - pos + qsizetype(len);
+    }
+    if (value.isEmpty()) {
+        splice(wire, pos, oldLen, nullptr, 0);
+        setWireMask(wire, mask & ~bit);
+        return true;
+    }
+    // Length varint and text in one pass into a stack buffer; non-ASCII falls back to UTF-8.
+    QVarLengthArray<char, 256> field(value.size() + 10);
+    char *out = field.data();
+    char *p = out;
+    writeVarint(p, quint64(value.size()));
+    bool ascii = true;
+    for (const QChar c : value) {
+        const char16_t u = c.unicode();
+        if (u >= 0x80) {
+            ascii = false;
+            break;
+        }
+        *p++ = char(u);
+    }
+    if (!ascii) {
+        const QByteArray utf8 = value.toUtf8();
+        field.resize(utf8.size() + 10);
+        p = out = field.data();
+        writeVarint(p, quint64(utf8.size()));
+        memcpy(p, utf8.constData(), size_t(utf8.size()));
+        p += utf8.size();
+    }
+    splice(wire, pos, oldLen, out, qsizetype(p - out));
+    setWireMask(wire, mask | bit);
+    return true;
+}
+
+bool BinaryCodec::patchType(QByteArray &wire, MessageType type)
+{
+    if (!wireHeaderOk(wire))
+        return false;
+    wire.data()[1] = char(type);
+    return true;
+}
+
+bool BinaryCodec::patchTimestamp(QByteArray &wire, qint64 msecsSinceEpoch)
+{
+    if (!wireHeaderOk(wire))
+        return false;
+    const qsizetype pos = timestampPos(wire, wireMask(wire));
+    if (pos < 0)
+        return false;
+    char *p = wire.data() + pos;
+    const quint64 ts = quint64(msecsSinceEpoch);
+    for (int i = 0; i < 8; ++i)
+        p[i] = char((ts >> (56 - 8 * i)) & 0xff);
+    return true;
+}
+
+bool BinaryCodec::patchCounter(QByteArray &wire, Counter counter, quint64 value)
+{
+    if (!wireHeaderOk(wire))
+        return false;
+    const quint16 mask = wireMask(wire);
+    qsizetype pos = timestampPos(wire, mask);
+    if (pos < 0)
+        return false;
+    pos += 8;
+    const quint16 bit = counter == Counter::Ttl ? quint16(FTtl) : quint16(FAttempt);
+    if (counter == Counter::Attempt && (mask & FTtl) && skipVarint(wire.constData(), wire.size(), pos) < 0)
+        return false;
+    qsizetype oldLen = 0;
+    if (mask & bit) {
+        qsizetype end = pos;
+        if (skipVarint(wire.constData(), wire.size(), end) < 0)
+            return false;
+        oldLen = end - pos;
+    }
+    // Absent means 0 for the TTL and 1 for the attempt (see appendMessage).
+    const bool present = counter == Counter::Ttl ? value > 0 : value != 1;
+    char buf[10] = {};
+    int n = 0;
+    if (present) {
+        quint64 v = value;
+        do {
+            quint8 byte = v & 0x7f;
+            v >>= 7;
+            if (v)
+                byte |= 0x80;
+            buf[n++] = char(byte);
+        } while (v);
+    }
+    splice(wire, pos, oldLen, buf, n);
+    setWireMask(wire, present ? (mask | bit) : (mask & ~bit));
+    return true;
+}
+
+Result<Message> BinaryCodec::decodeMessage(QByteArrayView data, bool keepWire, StringCache *cache)
 {
     Reader r(data);
     const quint8 version = r.u8("codec version");
@@ -285,13 +470,27 @@ Result<Message> BinaryCodec::decodeMessage(QByteArrayView data, bool keepWire)
     Message m;
     m.setType(MessageType(type));
     if (mask & FId) m.setId(r.string("id"));
-    if (mask & FChannel) m.setChannel(r.string("channel"));
-    if (mask & FTopic) m.setTopic(r.string("topic"));
+    auto cachedString = [&r, cache](int slot, const char *what) {
+        const QByteArrayView b = r.bytes(what);
+        if (r.failed())
+            return QString();
+        if (!cache)
+            return QString::fromUtf8(b);
+        QByteArray &known = cache->bytes[slot];
+        if (QByteArrayView(known) != b) {
+            known.resize(b.size()); // keeps its capacity: no allocation on a miss either
+            memcpy(known.data(), b.data(), size_t(b.size()));
+            cache->text[slot] = QString::fromUtf8(b);
+        }
+        return cache->text[slot];
+    };
+    if (mask & FChannel) m.setChannel(cachedString(0, "channel"));
+    if (mask & FTopic) m.setTopic(cachedString(1, "topic"));
     if (mask & FAction) m.setAction(r.string("action"));
     if (mask & FContentType) m.setContentType(r.string("content type"));
     if (mask & FCorrelation) m.setCorrelationId(r.string("correlation id"));
     if (mask & FReplyTo) m.setReplyTo(r.string("reply-to"));
-    if (mask & FSource) m.setSource(r.string("source"));
+    if (mask & FSource) m.setSource(cachedString(2, "source"));
     m.setTimestamp(r.i64("timestamp"));
     if (mask & FTtl) {
         const quint64 ttl = r.varint("ttl");
@@ -340,9 +539,16 @@ Result<Message> BinaryCodec::decodeMessage(QByteArrayView data, bool keepWire)
         return Error(ErrorCode::BadFrame,
                      QStringLiteral("malformed message: %1 trailing bytes after the payload")
                          .arg(data.size() - r.pos()));
-    m.setPayload(payload.toByteArray());
-    if (keepWire)
-        m.setWireBytes(data.toByteArray());
+    if (keepWire) {
+        // Headroom, so that the hub's stamps (id, source) are patched in without a reallocation;
+        // the payload stays in these bytes (their tail) instead of a copy of its own.
+        QByteArray wire;
+        wire.reserve(data.size() + WireHeadroom);
+        wire.append(data.data(), data.size());
+        m.setWireBytes(wire, payload.size());
+    } else {
+        m.setPayload(payload.toByteArray());
+    }
     return m;
 }
 

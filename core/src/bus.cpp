@@ -264,15 +264,15 @@ Result<int> Bus::route(Message &message, Connection *origin, bool isRequest)
             return fail(st.error());
     }
     const qint64 maxSize = cfg.maxMessageSize > 0 ? cfg.maxMessageSize : m_limits.maxMessageSize;
-    if (message.payload().size() > maxSize) {
+    if (message.payloadSize() > maxSize) {
         const QString dest = channelName.isEmpty() ? topic : channelName;
         deadLetter(message, DeadLetterReason::TooLarge, dest,
-                   QStringLiteral("payload of %1 bytes exceeds %2").arg(message.payload().size()).arg(maxSize));
+                   QStringLiteral("payload of %1 bytes exceeds %2").arg(message.payloadSize()).arg(maxSize));
         return fail(Error(ErrorCode::TooLarge,
                           QStringLiteral("payload of %1 bytes exceeds the limit of %2 bytes")
-                              .arg(message.payload().size())
+                              .arg(message.payloadSize())
                               .arg(maxSize),
-                          {{QStringLiteral("limit"), maxSize}, {QStringLiteral("size"), message.payload().size()}}));
+                          {{QStringLiteral("limit"), maxSize}, {QStringLiteral("size"), message.payloadSize()}}));
     }
     if (message.id().isEmpty())
         message.setId(Message::newId());
@@ -289,7 +289,7 @@ Result<int> Bus::route(Message &message, Connection *origin, bool isRequest)
         return fail(Error(ErrorCode::Expired, QStringLiteral("message %1 expired before it was routed").arg(message.id())));
     }
 
-    const qint64 bytes = message.payload().size();
+    const qint64 bytes = message.payloadSize();
     ++global.total.in;
     global.total.bytesIn += quint64(bytes);
     if (sp->stats) {
@@ -416,7 +416,7 @@ int Bus::deliverTo(Space &sp, Message &message, const Route *known)
         }
         if (r.topicStats) {
             ++r.topicStats->total.in;
-            r.topicStats->total.bytesIn += quint64(message.payload().size());
+            r.topicStats->total.bytesIn += quint64(message.payloadSize());
             r.topicStats->total.out += quint64(delivered);
         }
         break;
@@ -436,7 +436,7 @@ int Bus::deliverTo(Space &sp, Message &message, const Route *known)
         break;
     }
     m_stats.global().total.out += quint64(delivered);
-    m_stats.global().total.bytesOut += quint64(delivered) * quint64(message.payload().size());
+    m_stats.global().total.bytesOut += quint64(delivered) * quint64(message.payloadSize());
     if (sp.stats)
         sp.stats->total.out += quint64(delivered);
     return delivered;
@@ -647,7 +647,7 @@ Status Bus::reply(Message response, Connection *origin)
     if (response.timestamp() == 0)
         response.setTimestamp(QDateTime::currentMSecsSinceEpoch());
     if (origin) {
-        origin->countIn(quint64(response.payload().size()));
+        origin->countIn(quint64(response.payloadSize()));
         if (response.source().isEmpty())
             response.setSource(origin->id());
     }

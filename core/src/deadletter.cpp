@@ -24,7 +24,7 @@ QVariantMap DeadLetter::toVariantMap(bool withPayload) const
     if (!withPayload) {
         msg.remove(QStringLiteral("data"));
         msg.remove(QStringLiteral("dataEncoding"));
-        msg.insert(QStringLiteral("payloadSize"), message.payload().size());
+        msg.insert(QStringLiteral("payloadSize"), message.payloadSize());
     }
     return {{QStringLiteral("id"), id},
             {QStringLiteral("reason"), deadLetterReasonName(reason)},

@@ -4,6 +4,7 @@
 
 #include <QDateTime>
 #include <QMetaObject>
+#include <QThread>
 
 namespace sb {
 
@@ -71,6 +72,13 @@ OfferResult SubscriberLink::offer(const Message &message, SubscriptionId subscri
     QMutexLocker lock(&m_mutex);
     if (!m_subscriber || m_overflowed)
         return OfferResult::Gone;
+    // Write-through: same thread (so the subscriber cannot go away during the call), nothing
+    // queued ahead of this message.
+    if (m_writeThrough && m_queue.empty() && m_subscriber->thread() == QThread::currentThread()
+        && m_subscriber->deliverNow(message, tag)) {
+        ++m_accepted;
+        return OfferResult::Accepted;
+    }
     const qint64 size = message.byteSize();
     OfferResult result = OfferResult::Accepted;
     if (int(m_queue.size()) + 1 > m_limits.maxMessages || m_bytes + size > m_limits.maxBytes) {
@@ -260,6 +268,17 @@ int Subscriber::takePending(std::deque<Delivery> &out, int max)
         deadLetter(d, DeadLetterReason::Expired, QStringLiteral("TTL ran out while queued for the subscriber"),
                    d.message.attempt() - 1);
     return taken;
+}
+
+bool Subscriber::deliverNow(const Message &, quint32)
+{
+    return false;
+}
+
+void Subscriber::setWriteThrough(bool enabled)
+{
+    QMutexLocker lock(&m_link->m_mutex);
+    m_link->m_writeThrough = enabled;
 }
 
 void Subscriber::scheduleDrain()

@@ -27,6 +27,7 @@ NativeConnection::NativeConnection(Hub *hub, QIODevice *socket, const QString &p
 {
     socket->setParent(this);
     setQueueLimits(settings.queue);
+    setWriteThrough(true);
     rateLimiter().configure(settings.rateLimit, settings.rateBurst);
     connect(socket, &QIODevice::readyRead, this, &NativeConnection::onReadyRead);
     connect(socket, &QIODevice::bytesWritten, this, [this] {
@@ -178,7 +179,7 @@ void NativeConnection::handleConnect(quint32 seq, QByteArrayView body)
 void NativeConnection::handlePublish(QByteArrayView body)
 {
     const quint32 seq = readU32(body);
-    Result<Message> msg = BinaryCodec::decodeMessage(body.sliced(4), true);
+    Result<Message> msg = BinaryCodec::decodeMessage(body.sliced(4), true, &m_strings);
     if (!msg) {
         countError();
         sendError(seq, msg.error());
@@ -266,7 +267,7 @@ void NativeConnection::handleRequest(QByteArrayView body)
                 return;
             if (response) {
                 appendMessageFrame(self->m_out, FrameType::Reply, seq, response.value());
-                self->countOut(1, quint64(response.value().payload().size()));
+                self->countOut(1, quint64(response.value().payloadSize()));
                 self->scheduleFlush();
             } else {
                 self->sendError(seq, response.error());
@@ -348,7 +349,7 @@ void NativeConnection::drain()
             break;
         for (const Delivery &d : m_batch) {
             appendMessageFrame(m_out, FrameType::Deliver, d.tag, d.message);
-            bytes += quint64(d.message.payload().size());
+            bytes += quint64(d.message.payloadSize());
         }
         delivered += int(m_batch.size());
         flush();
@@ -358,6 +359,18 @@ void NativeConnection::drain()
     flush();
     if (m_draining && pendingCount() == 0 && m_socket->bytesToWrite() == 0)
         close(sb::Error(ErrorCode::NotConnected, QStringLiteral("hub is shutting down")));
+}
+
+bool NativeConnection::deliverNow(const Message &message, quint32 tag)
+{
+    // The link's mutex is held: no queue accessors here. Above the high-water mark the message
+    // queues, and drain() takes over once the socket has written its backlog.
+    if (!m_socket || m_closing || m_draining || m_socket->bytesToWrite() + m_out.size() >= m_settings.highWaterBytes)
+        return false;
+    appendMessageFrame(m_out, FrameType::Deliver, tag, message);
+    countOut(1, quint64(message.payloadSize()));
+    scheduleFlush();
+    return true;
 }
 
 void NativeConnection::scheduleDrainOrFinish()

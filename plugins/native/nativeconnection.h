@@ -48,6 +48,7 @@ public:
 protected:
     void drain() override;
     void overflowDisconnect() override;
+    bool deliverNow(const Message &message, quint32 tag) override;
 
 private:
     void onReadyRead();
@@ -71,6 +72,7 @@ private:
     QPointer<QIODevice> m_socket;
     NativeSettings m_settings;
     FrameReader m_reader;
+    BinaryCodec::StringCache m_strings;
     QByteArray m_out;
     std::deque<Delivery> m_batch;
     QHash<quint32, SubscriptionId> m_subscriptions; // client sid -> bus subscription

@@ -26,7 +26,26 @@ public:
     static void appendMessage(QByteArray &out, const Message &message);
     // Decodes exactly \a data (trailing bytes are an error). The decoded message keeps \a data
     // as its wire bytes when \a keepWire is true, so forwarding it costs no re-encode.
-    static Result<Message> decodeMessage(QByteArrayView data, bool keepWire = false);
+    // Remembers the channel, topic and source last decoded through it (keep one per connection),
+    // so a stream of messages on one topic shares a single QString instead of allocating one each.
+    struct StringCache
+    {
+        QByteArray bytes[3];
+        QString text[3];
+    };
+    static Result<Message> decodeMessage(QByteArrayView data, bool keepWire = false, StringCache *cache = nullptr);
+
+    // In-place edits of encoded message bytes, so that stamping a decoded message (id, source,
+    // timestamp, TTL, attempt) costs a splice instead of a re-encode. Each returns false when
+    // \a wire does not parse; the caller then drops the bytes and encodes afresh.
+    // String fields in wire order: 0 id, 1 channel, 2 topic, 3 action, 4 content type,
+    // 5 correlation id, 6 reply-to, 7 source. An empty value removes the field.
+    enum class Counter { Ttl, Attempt };
+    static bool patchStringField(QByteArray &wire, int index, QStringView value);
+    static bool patchType(QByteArray &wire, MessageType type);
+    static bool patchTimestamp(QByteArray &wire, qint64 msecsSinceEpoch);
+    static bool patchCounter(QByteArray &wire, Counter counter, quint64 value);
+    static constexpr qsizetype WireHeadroom = 64;
 
     static void appendFrameHeader(QByteArray &out, quint8 frameType, quint8 flags, quint32 bodyLength);
     static QByteArray encodeFrame(quint8 frameType, const QByteArray &body, quint8 flags = 0);

@@ -53,6 +53,7 @@ public:
     QString header(const QString &key) const;
     void setHeader(const QString &key, const QString &value);
     QByteArray payload() const;
+    qsizetype payloadSize() const; // payload().size() without touching reference counts
     void setPayload(const QByteArray &payload);
     QString contentType() const;
     void setContentType(const QString &contentType);
@@ -80,13 +81,15 @@ public:
     // The binary encoding (BinaryCodec::encodeMessage), computed once and shared by every copy
     // until the message is modified. Call from the thread that owns the message's route.
     const QByteArray &wireBytes() const;
-    // Lets a decoder hand over the exact bytes it decoded, so forwarding never re-encodes.
-    void setWireBytes(const QByteArray &bytes) const;
+    // Lets a decoder hand over the exact bytes it decoded, so forwarding never re-encodes. With
+    // \a payloadSize >= 0 the payload is the tail of \a bytes and is not stored separately.
+    void setWireBytes(const QByteArray &bytes, qsizetype payloadSize = -1);
 
     bool operator==(const Message &other) const;
     bool operator!=(const Message &other) const { return !(*this == other); }
 
 private:
+    void dropWire(); // before a change the codec cannot patch in: the payload gets its own copy
     QSharedDataPointer<MessageData> d;
 };
 

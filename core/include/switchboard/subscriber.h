@@ -48,6 +48,9 @@ enum class OfferResult : quint8 {
 // The bus's handle on a subscriber. It outlives the subscriber, holds its bounded queue and is
 // safe to use from the bus thread while the subscriber lives on another: offer() appends under a
 // private mutex and posts at most one drain call per batch to the subscriber's thread.
+// A subscriber that lives in the offering thread and accepts write-through deliveries (see
+// Subscriber::deliverNow) gets a message handed over directly while its queue is empty: no queue
+// entry, no posted drain. Order is kept: once anything is queued, everything queues behind it.
 class SWITCHBOARD_EXPORT SubscriberLink
 {
 public:
@@ -70,6 +73,7 @@ private:
     DeadLetterStore *m_store = nullptr;
     bool m_drainScheduled = false;
     bool m_overflowed = false;
+    bool m_writeThrough = false;
     quint64 m_dropped = 0;
     quint64 m_accepted = 0;
 };
@@ -105,6 +109,12 @@ protected:
     virtual void drain() = 0;
     // Called in this object's thread when the disconnect overflow policy triggered.
     virtual void overflowDisconnect() {}
+    // Write-through delivery (enabled with setWriteThrough()): called from offer() in this
+    // object's thread while nothing is queued, with the link's mutex held, so it must not call the
+    // queue accessors above. Return false to have the message queued instead (e.g. the socket's
+    // buffer is above its high-water mark); true means the message is delivered or on its way.
+    virtual bool deliverNow(const Message &message, quint32 tag);
+    void setWriteThrough(bool enabled);
     // Moves up to \a max pending deliveries into \a out (expired ones are dead-lettered instead).
     int takePending(std::deque<Delivery> &out, int max);
     // Ask for another drain() on the next event-loop turn (e.g. when a socket can take more).

@@ -258,7 +258,7 @@ void SwitchboardClient::handleFrame(quint8 type, QByteArrayView body)
     const quint32 seq = readU32(body);
     switch (FrameType(type)) {
     case FrameType::Deliver: {
-        Result<Message> msg = BinaryCodec::decodeMessage(body.sliced(qMin<qsizetype>(4, body.size())));
+        Result<Message> msg = BinaryCodec::decodeMessage(body.sliced(qMin<qsizetype>(4, body.size())), false, &m_strings);
         if (!msg) {
             Q_EMIT errorOccurred(msg.error());
             return;

@@ -130,6 +130,7 @@ private:
     QString m_connectionId;
     Error m_lastError;
     QByteArray m_out;
+    BinaryCodec::StringCache m_strings; // deliveries mostly repeat their topic and source
     QByteArray m_offline;
     int m_offlineCount = 0;
     bool m_flushScheduled = false;

@@ -79,8 +79,10 @@ void appendMessageFrame(QByteArray &out, FrameType type, quint32 seqOrSid, const
                         const QByteArray *prefixExtra = nullptr);
 void appendError(QByteArray &out, quint32 seq, const sb::Error &error, bool fatal);
 
-// Hands \a out to \a device in one write and pushes it to the kernel now (QIODevice::write only
-// buffers until the next event-loop turn); \a out is emptied, keeping its capacity where it can.
+// Hands \a out to \a device and pushes it to the kernel now (QIODevice::write only buffers until
+// the next event-loop turn). Plain TCP and local sockets with an empty Qt write buffer get the bytes
+// with send(2) directly; the rest goes through QIODevice::write. \a out is emptied, keeping its
+// capacity.
 void writeNow(QIODevice *device, QByteArray &out);
 
 // Readers of a frame body.

@@ -4,6 +4,8 @@
 #include <QRandomGenerator>
 #include <QTest>
 
+#include <functional>
+
 using namespace sb;
 
 class tst_BinaryCodec : public QObject
@@ -13,6 +15,9 @@ private Q_SLOTS:
     void roundTrip_data();
     void roundTrip();
     void wireBytesCachedAndInvalidated();
+    void patchedWireEqualsFreshEncoding_data();
+    void patchedWireEqualsFreshEncoding();
+    void patchNeverTouchesSharedCopies();
     void everyTruncationIsAnError();
     void randomGarbageNeverCrashes();
     void malformed_data();
@@ -72,6 +77,103 @@ void tst_BinaryCodec::wireBytesCachedAndInvalidated()
     QVERIFY(copy.wireBytes() != m.wireBytes());
     QCOMPARE(BinaryCodec::decodeMessage(copy.wireBytes())->topic(), QStringLiteral("other"));
     QCOMPARE(BinaryCodec::decodeMessage(m.wireBytes())->topic(), QStringLiteral("sensor.7.temp"));
+}
+
+using Edit = std::function<void(Message &)>;
+Q_DECLARE_METATYPE(Edit)
+
+void tst_BinaryCodec::patchedWireEqualsFreshEncoding_data()
+{
+    QTest::addColumn<Message>("start");
+    QTest::addColumn<Edit>("edit");
+    const Message minimal(MessageType::Event, QStringLiteral("a.b"), QByteArray("payload"));
+    const QString longText(300, QLatin1Char('z')); // a two-byte length varint
+    const struct {
+        const char *name;
+        Edit edit;
+    } edits[] = {
+        {"add id", [](Message &m) { m.setId(QStringLiteral("id-1")); }},
+        {"new id", [](Message &m) { m.setId(Message::newId()); }},
+        {"remove id", [](Message &m) { m.setId(QString()); }},
+        {"channel", [](Message &m) { m.setChannel(QStringLiteral("orders")); }},
+        {"topic longer", [longText](Message &m) { m.setTopic(longText); }},
+        {"topic non-ASCII", [](Message &m) { m.setTopic(QStringLiteral("temp.küche")); }},
+        {"action", [](Message &m) { m.setAction(QStringLiteral("set")); }},
+        {"content type", [](Message &m) { m.setContentType(QStringLiteral("application/json")); }},
+        {"correlation", [](Message &m) { m.setCorrelationId(QStringLiteral("c")); }},
+        {"reply-to", [](Message &m) { m.setReplyTo(QString()); }},
+        {"source", [](Message &m) { m.setSource(QStringLiteral("native-42")); }},
+        {"source removed", [](Message &m) { m.setSource(QString()); }},
+        {"type", [](Message &m) { m.setType(MessageType::Response); }},
+        {"timestamp", [](Message &m) { m.setTimestamp(1764000000000); }},
+        {"ttl set", [](Message &m) { m.setTtl(300000); }},
+        {"ttl cleared", [](Message &m) { m.setTtl(0); }},
+        {"ttl negative", [](Message &m) { m.setTtl(-1); }},
+        {"attempt", [](Message &m) { m.setAttempt(2); }},
+        {"attempt back to 1", [](Message &m) { m.setAttempt(1); }},
+        {"attempt 0", [](Message &m) { m.setAttempt(0); }},
+        {"hub stamps", [](Message &m) {
+             m.setId(Message::newId());
+             m.setTimestamp(42);
+             m.setSource(QStringLiteral("native-7"));
+             m.setTtl(1000);
+         }},
+    };
+    for (const auto &e : edits) {
+        QTest::addRow("minimal: %s", e.name) << minimal << e.edit;
+        QTest::addRow("every field: %s", e.name) << full() << e.edit;
+    }
+}
+
+void tst_BinaryCodec::patchedWireEqualsFreshEncoding()
+{
+    QFETCH(Message, start);
+    QFETCH(Edit, edit);
+    // A decoded message carries its wire bytes; the setters patch them in place.
+    Result<Message> decoded = BinaryCodec::decodeMessage(BinaryCodec::encodeMessage(start), true);
+    QVERIFY2(decoded, qPrintable(decoded.errorString()));
+    Message m = decoded.value();
+    edit(m);
+    const QByteArray patched = m.wireBytes();
+    const QByteArray fresh = BinaryCodec::encodeMessage(m);
+    QCOMPARE(patched.toHex(), fresh.toHex());
+    Result<Message> back = BinaryCodec::decodeMessage(patched);
+    QVERIFY2(back, qPrintable(back.errorString()));
+    if (m.ttl() < 0) // a negative TTL means none and is not encoded
+        QCOMPARE(back->ttl(), 0);
+    else
+        QVERIFY(back.value() == m);
+}
+
+void tst_BinaryCodec::patchNeverTouchesSharedCopies()
+{
+    const QByteArray bytes = BinaryCodec::encodeMessage(full());
+    Message original = BinaryCodec::decodeMessage(bytes, true).value();
+    Message copy = original;
+    copy.setSource(QStringLiteral("elsewhere"));
+    copy.setTimestamp(1);
+    QCOMPARE(original.wireBytes().toHex(), bytes.toHex());
+    QCOMPARE(BinaryCodec::decodeMessage(copy.wireBytes())->source(), QStringLiteral("elsewhere"));
+    // The payload of a decoded message lives in its wire bytes; views of it survive every edit.
+    Message decoded = BinaryCodec::decodeMessage(bytes, true).value();
+    const QByteArray view = decoded.payload();
+    QCOMPARE(view, QByteArray(300, 'x'));
+    QCOMPARE(decoded.payloadSize(), 300);
+    decoded.setSource(QStringLiteral("a-much-longer-source-than-before-so-the-bytes-move"));
+    QCOMPARE(view, QByteArray(300, 'x'));
+    QCOMPARE(decoded.payload(), QByteArray(300, 'x'));
+    decoded.setHeaders({}); // not patchable: the payload gets a copy of its own
+    QCOMPARE(decoded.payload(), QByteArray(300, 'x'));
+    QByteArray writable = decoded.payload();
+    writable[0] = 'y';
+    QCOMPARE(decoded.payload(), QByteArray(300, 'x'));
+    QCOMPARE(BinaryCodec::decodeMessage(decoded.wireBytes())->payload(), QByteArray(300, 'x'));
+    QCOMPARE(*(decoded.payload().constData() + 300), '\0');
+    // Garbage in the cache is never patched into something that looks valid.
+    QByteArray junk("\x07\x00\x00", 3);
+    QVERIFY(!BinaryCodec::patchStringField(junk, 7, QStringLiteral("x")));
+    QVERIFY(!BinaryCodec::patchTimestamp(junk, 1));
+    QVERIFY(!BinaryCodec::patchStringField(junk, 8, QStringLiteral("x")));
 }
 
 void tst_BinaryCodec::everyTruncationIsAnError()
