@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "nativeconnection.h"
 
+#include "flushscheduler.h"
+
 #include <switchboard/hub.h>
 #include <switchboard/topic.h>
 
@@ -16,13 +18,19 @@ namespace sb::native {
 
 namespace {
 constexpr int kDrainBatch = 512;
+// Publishes are handled in chunks of this size; the deliveries of each chunk are written before
+// the next is read, so one fast publisher cannot fill every subscriber's buffer in one go.
 constexpr qint64 kReadChunk = 64 * 1024;
+// At most this much input per event-loop turn and connection; the rest waits one turn, so queued
+// drains and other connections get their share and a fast publisher cannot starve the writes.
+constexpr qint64 kReadPerTurn = 4 * kReadChunk;
 } // namespace
 
 NativeConnection::NativeConnection(Hub *hub, QIODevice *socket, const QString &protocol, const QString &peer,
-                                   const NativeSettings &settings, QObject *parent)
+                                   const NativeSettings &settings, std::shared_ptr<FlushScheduler> flusher,
+                                   QObject *parent)
     : Connection(hub->nextConnectionId(QStringLiteral("native")), protocol, peer, parent), m_hub(hub),
-      m_socket(socket), m_settings(settings), m_reader(settings.maxFrameSize),
+      m_flusher(std::move(flusher)), m_socket(socket), m_settings(settings), m_reader(settings.maxFrameSize),
       m_lastActivity(RateLimiter::monotonicMsecs()), m_connectedAtMono(m_lastActivity)
 {
     socket->setParent(this);
@@ -37,8 +45,12 @@ NativeConnection::NativeConnection(Hub *hub, QIODevice *socket, const QString &p
     if (auto *tcp = qobject_cast<QAbstractSocket *>(socket)) {
         connect(tcp, &QAbstractSocket::disconnected, this, &NativeConnection::onDisconnected);
         tcp->setSocketOption(QAbstractSocket::LowDelayOption, 1);
+        // Bounded: Qt then reads the kernel in pieces it can reuse its buffer for, instead of
+        // allocating (and page-faulting) a fresh buffer as large as whatever arrived.
+        tcp->setReadBufferSize(kReadPerTurn);
     } else if (auto *local = qobject_cast<QLocalSocket *>(socket)) {
         connect(local, &QLocalSocket::disconnected, this, &NativeConnection::onDisconnected);
+        local->setReadBufferSize(kReadPerTurn);
     }
     hub->registerConnection(this);
     // Bytes may already be waiting (e.g. sent together with the TLS handshake).
@@ -58,11 +70,22 @@ void NativeConnection::onReadyRead()
         return;
     m_lastActivity = RateLimiter::monotonicMsecs();
     m_pingSent = false;
+    m_readPosted = false;
+    qint64 budget = kReadPerTurn;
     while (true) {
         const qint64 avail = m_socket->bytesAvailable();
         if (avail <= 0)
             break;
-        const qint64 want = qMin(avail, kReadChunk * 16);
+        if (budget <= 0) {
+            // Qt emits readyRead only for new data: come back for the rest on the next turn.
+            if (!m_readPosted) {
+                m_readPosted = true;
+                QMetaObject::invokeMethod(this, &NativeConnection::onReadyRead, Qt::QueuedConnection);
+            }
+            break;
+        }
+        budget -= qMin(avail, kReadChunk);
+        const qint64 want = qMin(avail, kReadChunk);
         char *dst = m_reader.reserve(want);
         const qint64 got = m_socket->read(dst, want);
         m_reader.commit(qMax<qint64>(0, got));
@@ -89,6 +112,7 @@ void NativeConnection::onReadyRead()
                 return;
             }
         }
+        m_flusher->flushNow();
     }
 }
 
@@ -326,7 +350,7 @@ void NativeConnection::scheduleFlush()
     if (m_flushScheduled)
         return;
     m_flushScheduled = true;
-    QMetaObject::invokeMethod(this, &NativeConnection::flush, Qt::QueuedConnection);
+    m_flusher->schedule(this);
 }
 
 void NativeConnection::flush()

@@ -9,11 +9,15 @@
 #include <QIODevice>
 #include <QPointer>
 
+#include <memory>
+
 namespace sb {
 class Hub;
 }
 
 namespace sb::native {
+
+class FlushScheduler;
 
 struct NativeSettings
 {
@@ -35,7 +39,8 @@ class NativeConnection : public sb::Connection
     Q_OBJECT
 public:
     NativeConnection(Hub *hub, QIODevice *socket, const QString &protocol, const QString &peer,
-                     const NativeSettings &settings, QObject *parent = nullptr);
+                     const NativeSettings &settings, std::shared_ptr<FlushScheduler> flusher,
+                     QObject *parent = nullptr);
     ~NativeConnection() override;
 
     void close(const sb::Error &reason) override;
@@ -44,6 +49,8 @@ public:
     // Called about once a second by the endpoint: handshake and idle timeouts.
     void checkTimeouts(qint64 nowMsecs);
     bool isHandshakeDone() const { return m_handshakeDone; }
+    // Writes the outbound buffer now (FlushScheduler calls this for every scheduled connection).
+    void flush();
 
 protected:
     void drain() override;
@@ -65,10 +72,10 @@ private:
     void sendAck(quint32 seq, const QJsonObject &extra = {});
     void scheduleFlush();
     void scheduleDrainOrFinish();
-    void flush();
     void abortSocket();
 
     Hub *m_hub;
+    std::shared_ptr<FlushScheduler> m_flusher;
     QPointer<QIODevice> m_socket;
     NativeSettings m_settings;
     FrameReader m_reader;
@@ -81,6 +88,7 @@ private:
     bool m_handshakeDone = false;
     bool m_pingSent = false;
     bool m_flushScheduled = false;
+    bool m_readPosted = false;
     bool m_closing = false;
     bool m_draining = false;
     bool m_gone = false;

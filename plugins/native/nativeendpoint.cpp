@@ -201,7 +201,7 @@ void NativeEndpoint::acceptTcp()
         const QString peer = socket->peerAddress().toString() + QLatin1Char(':') + QString::number(socket->peerPort());
         const QString protocol = qobject_cast<QSslSocket *>(socket) ? QStringLiteral("native+tls")
                                                                      : QStringLiteral("native+tcp");
-        new NativeConnection(m_hub, socket, protocol, peer, m_config.settings, this);
+        new NativeConnection(m_hub, socket, protocol, peer, m_config.settings, m_flusher, this);
     }
 }
 
@@ -209,7 +209,7 @@ void NativeEndpoint::acceptLocal()
 {
     while (QLocalSocket *socket = m_local->nextPendingConnection()) {
         new NativeConnection(m_hub, socket, QStringLiteral("native+local"), m_local->fullServerName(),
-                             m_config.settings, this);
+                             m_config.settings, m_flusher, this);
     }
 }
 

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 
+#include "flushscheduler.h"
 #include "nativeconnection.h"
 
 #include <switchboard/endpoint.h>
@@ -52,6 +53,7 @@ private:
     QTcpServer *m_tcp = nullptr;
     QLocalServer *m_local = nullptr;
     QTimer m_sweep;
+    std::shared_ptr<FlushScheduler> m_flusher = std::make_shared<FlushScheduler>();
 };
 
 } // namespace sb::native
