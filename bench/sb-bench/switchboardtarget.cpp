@@ -67,6 +67,7 @@ public:
     void send()
     {
         m_sinceFlush = 0;
+        m_client.flush();
         QCoreApplication::processEvents();
         while (m_client.bytesToWrite() > 4 * 1024 * 1024)
             QCoreApplication::processEvents(QEventLoop::WaitForMoreEvents);

@@ -12,6 +12,9 @@
 #include <QTcpSocket>
 #include <QTimer>
 
+#include <sys/ioctl.h>
+#include <sys/socket.h>
+
 Q_LOGGING_CATEGORY(lcNative, "switchboard.native")
 
 namespace sb::native {
@@ -427,12 +430,36 @@ void NativeConnection::close(const sb::Error &reason)
     m_hub->unregisterConnection(this);
     m_gone = true;
     flushPendingToDeadLetters(DeadLetterReason::SubscriberGone, QStringLiteral("connection closed: ") + reason.toString());
+    // A peer that has not taken what is already on its way will not read an error frame behind
+    // it either: a consumer cut off for overflowing, or one with more than the high-water mark
+    // still unsent (in Qt's buffer or the kernel's), is reset now instead of being left to
+    // trickle megabytes out of a closed socket.
+    if (reason.code == ErrorCode::Overflow || unsentBytes() > m_settings.highWaterBytes) {
+        abortSocket();
+        return;
+    }
     if (auto *tcp = qobject_cast<QAbstractSocket *>(m_socket.data()))
         tcp->disconnectFromHost(); // writes what is buffered first
     else if (auto *local = qobject_cast<QLocalSocket *>(m_socket.data()))
         local->disconnectFromServer();
     // Never wait for a peer that does not read: abort after a grace period.
     QTimer::singleShot(2000, this, &NativeConnection::abortSocket);
+}
+
+qint64 NativeConnection::unsentBytes() const
+{
+    if (!m_socket)
+        return 0;
+    qint64 unsent = m_socket->bytesToWrite();
+    qintptr fd = -1;
+    if (auto *tcp = qobject_cast<QAbstractSocket *>(m_socket.data()))
+        fd = tcp->socketDescriptor();
+    else if (auto *local = qobject_cast<QLocalSocket *>(m_socket.data()))
+        fd = local->socketDescriptor();
+    int queued = 0;
+    if (fd >= 0 && ::ioctl(int(fd), TIOCOUTQ, &queued) == 0)
+        unsent += queued;
+    return unsent;
 }
 
 void NativeConnection::drainAndClose(int timeoutMs)
@@ -448,8 +475,14 @@ void NativeConnection::drainAndClose(int timeoutMs)
 
 void NativeConnection::abortSocket()
 {
-    if (auto *tcp = qobject_cast<QAbstractSocket *>(m_socket.data()))
+    if (auto *tcp = qobject_cast<QAbstractSocket *>(m_socket.data())) {
+        // A reset: closing with unsent data in the kernel would otherwise still send all of it.
+        if (const qintptr fd = tcp->socketDescriptor(); fd >= 0) {
+            const linger reset{1, 0};
+            ::setsockopt(int(fd), SOL_SOCKET, SO_LINGER, &reset, sizeof reset);
+        }
         tcp->abort();
+    }
     else if (auto *local = qobject_cast<QLocalSocket *>(m_socket.data()))
         local->abort();
     deleteLater();

@@ -73,6 +73,7 @@ private:
     void scheduleFlush();
     void scheduleDrainOrFinish();
     void abortSocket();
+    qint64 unsentBytes() const; // in Qt's write buffer and the kernel's send queue
 
     Hub *m_hub;
     std::shared_ptr<FlushScheduler> m_flusher;

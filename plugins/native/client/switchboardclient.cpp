@@ -501,6 +501,11 @@ void SwitchboardClient::flush()
     m_flushScheduled = false;
     if (m_out.isEmpty() || !d->socket)
         return;
+    // Not before the socket is up (the bytes wait in m_out; onSocketConnected flushes them).
+    if (auto *tcp = qobject_cast<QAbstractSocket *>(d->socket.data()); tcp && tcp->state() != QAbstractSocket::ConnectedState)
+        return;
+    if (auto *local = qobject_cast<QLocalSocket *>(d->socket.data()); local && local->state() != QLocalSocket::ConnectedState)
+        return;
     writeNow(d->socket.data(), m_out);
 }
 

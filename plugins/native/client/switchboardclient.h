@@ -88,6 +88,9 @@ public:
 
     qint64 bytesToWrite() const;
     int pendingRequests() const { return int(m_requests.size()); }
+    // Writes what is buffered now instead of at the next event-loop turn, for latency-critical
+    // senders; throughput senders do better letting the writes coalesce.
+    void flush();
 
 Q_SIGNALS:
     void stateChanged(sb::SwitchboardClient::State state);
@@ -119,7 +122,6 @@ private:
     void handleFrame(quint8 type, QByteArrayView body);
     void sendSubscribe(quint32 sid, const Sub &sub);
     void scheduleFlush();
-    void flush();
     void failPending(const Error &error);
     void scheduleReconnect();
     quint32 nextSeq();
