@@ -17,6 +17,10 @@ namespace sb {
 
 using namespace sb::native;
 
+namespace {
+constexpr qint64 kReadBufferSize = 256 * 1024;
+} // namespace
+
 struct SwitchboardClient::Private
 {
     enum class Kind { Tcp, Tls, Local } kind = Kind::Tcp;
@@ -150,8 +154,13 @@ void SwitchboardClient::openSocket()
 
 void SwitchboardClient::onSocketConnected()
 {
-    if (auto *tcp = qobject_cast<QAbstractSocket *>(d->socket.data()))
+    // Bounded read buffers: Qt reuses them instead of allocating one as large as each burst.
+    if (auto *tcp = qobject_cast<QAbstractSocket *>(d->socket.data())) {
         tcp->setSocketOption(QAbstractSocket::LowDelayOption, 1);
+        tcp->setReadBufferSize(kReadBufferSize);
+    } else if (auto *local = qobject_cast<QLocalSocket *>(d->socket.data())) {
+        local->setReadBufferSize(kReadBufferSize);
+    }
     QJsonObject hello{{QStringLiteral("protocol"), ProtocolVersion}, {QStringLiteral("name"), m_options.name}};
     if (!m_options.user.isEmpty())
         hello.insert(QStringLiteral("user"), m_options.user);
