@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #include <switchboard/binarycodec.h>
 
+#include "message_p.h"
+
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QVarLengthArray>
@@ -467,9 +469,11 @@ Result<Message> BinaryCodec::decodeMessage(QByteArrayView data, bool keepWire, S
     if (!r.failed() && (mask & ~FKnown))
         return Error(ErrorCode::BadFrame, QStringLiteral("unknown message fields 0x%1").arg(mask & ~FKnown, 0, 16));
 
+    // Fields go straight into the message's data (no setters: nothing to detach or patch yet).
     Message m;
-    m.setType(MessageType(type));
-    if (mask & FId) m.setId(r.string("id"));
+    MessageData &md = *m.d;
+    md.type = MessageType(type);
+    if (mask & FId) md.id = r.string("id");
     auto cachedString = [&r, cache](int slot, const char *what) {
         const QByteArrayView b = r.bytes(what);
         if (r.failed())
@@ -484,25 +488,25 @@ Result<Message> BinaryCodec::decodeMessage(QByteArrayView data, bool keepWire, S
         }
         return cache->text[slot];
     };
-    if (mask & FChannel) m.setChannel(cachedString(0, "channel"));
-    if (mask & FTopic) m.setTopic(cachedString(1, "topic"));
-    if (mask & FAction) m.setAction(r.string("action"));
-    if (mask & FContentType) m.setContentType(r.string("content type"));
-    if (mask & FCorrelation) m.setCorrelationId(r.string("correlation id"));
-    if (mask & FReplyTo) m.setReplyTo(r.string("reply-to"));
-    if (mask & FSource) m.setSource(cachedString(2, "source"));
-    m.setTimestamp(r.i64("timestamp"));
+    if (mask & FChannel) md.channel = cachedString(0, "channel");
+    if (mask & FTopic) md.topic = cachedString(1, "topic");
+    if (mask & FAction) md.mutableExt().action = r.string("action");
+    if (mask & FContentType) md.mutableExt().contentType = r.string("content type");
+    if (mask & FCorrelation) md.mutableExt().correlationId = r.string("correlation id");
+    if (mask & FReplyTo) md.mutableExt().replyTo = r.string("reply-to");
+    if (mask & FSource) md.source = cachedString(2, "source");
+    md.timestamp = r.i64("timestamp");
     if (mask & FTtl) {
         const quint64 ttl = r.varint("ttl");
         if (ttl > quint64(std::numeric_limits<qint64>::max() / 2))
             r.fail("ttl", "out of range");
-        m.setTtl(qint64(ttl));
+        md.ttl = qint64(ttl);
     }
     if (mask & FAttempt) {
         const quint64 attempt = r.varint("attempt");
         if (attempt > 1000000)
             r.fail("attempt", "out of range");
-        m.setAttempt(int(attempt));
+        md.attempt = int(attempt);
     }
     if (mask & FHeaders) {
         const quint64 count = r.varint("header count");
@@ -513,7 +517,7 @@ Result<Message> BinaryCodec::decodeMessage(QByteArrayView data, bool keepWire, S
             const QString key = r.string("header key");
             h.insert(key, r.string("header value"));
         }
-        m.setHeaders(h);
+        md.mutableExt().headers = h;
     }
     if (mask & FError) {
         Error e;
@@ -530,7 +534,7 @@ Result<Message> BinaryCodec::decodeMessage(QByteArrayView data, bool keepWire, S
                 r.fail("error details", "not a JSON object");
             e.details = doc.object().toVariantMap();
         }
-        m.setError(e);
+        md.mutableExt().error = e;
     }
     const QByteArrayView payload = r.bytes("payload");
     if (r.failed())
@@ -545,9 +549,10 @@ Result<Message> BinaryCodec::decodeMessage(QByteArrayView data, bool keepWire, S
         QByteArray wire;
         wire.reserve(data.size() + WireHeadroom);
         wire.append(data.data(), data.size());
-        m.setWireBytes(wire, payload.size());
+        md.wire = wire;
+        md.payloadInWire = payload.size();
     } else {
-        m.setPayload(payload.toByteArray());
+        md.payload = payload.toByteArray();
     }
     return m;
 }

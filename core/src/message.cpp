@@ -2,36 +2,14 @@
 #include <switchboard/binarycodec.h>
 #include <switchboard/message.h>
 
+#include "message_p.h"
+
 #include <QDateTime>
 #include <QUuid>
 
 #include <atomic>
 
 namespace sb {
-
-class MessageData : public QSharedData
-{
-public:
-    QString id;
-    MessageType type = MessageType::Event;
-    QString channel;
-    QString topic;
-    QString action;
-    Headers headers;
-    QByteArray payload;
-    QString contentType;
-    qint64 timestamp = 0;
-    QString correlationId;
-    QString replyTo;
-    qint64 ttl = 0;
-    int attempt = 1;
-    QString source;
-    Error error;
-    mutable QByteArray wire; // cache of BinaryCodec::encodeMessage; patched or cleared by setters
-    // >= 0: the payload is the last payloadInWire bytes of wire (a decoded message: no copy of
-    // its own); -1: payload holds it.
-    qsizetype payloadInWire = -1;
-};
 
 QString messageTypeName(MessageType type)
 {
@@ -125,14 +103,14 @@ QString Message::channel() const { return d->channel; }
 void Message::setChannel(const QString &channel) { SB_PATCHED(channel, channel, BinaryCodec::patchStringField(d->wire, 1, channel)); }
 QString Message::topic() const { return d->topic; }
 void Message::setTopic(const QString &topic) { SB_PATCHED(topic, topic, BinaryCodec::patchStringField(d->wire, 2, topic)); }
-QString Message::action() const { return d->action; }
-void Message::setAction(const QString &action) { SB_PATCHED(action, action, BinaryCodec::patchStringField(d->wire, 3, action)); }
-Headers Message::headers() const { return d->headers; }
-void Message::setHeaders(const Headers &headers) { SB_SETTER(headers, headers); }
-QString Message::header(const QString &key) const { return d->headers.value(key); }
+QString Message::action() const { return d->ext() ? d->ext()->action : QString(); }
+void Message::setAction(const QString &action) { SB_PATCHED(mutableExt().action, action, BinaryCodec::patchStringField(d->wire, 3, action)); }
+Headers Message::headers() const { return d->ext() ? d->ext()->headers : Headers(); }
+void Message::setHeaders(const Headers &headers) { SB_SETTER(mutableExt().headers, headers); }
+QString Message::header(const QString &key) const { return d->ext() ? d->ext()->headers.value(key) : QString(); }
 void Message::setHeader(const QString &key, const QString &value)
 {
-    d->headers.insert(key, value);
+    d->mutableExt().headers.insert(key, value);
     dropWire();
 }
 QByteArray Message::payload() const
@@ -167,23 +145,23 @@ void Message::dropWire()
     }
     d->wire.clear();
 }
-QString Message::contentType() const { return d->contentType; }
+QString Message::contentType() const { return d->ext() ? d->ext()->contentType : QString(); }
 void Message::setContentType(const QString &contentType)
 {
-    SB_PATCHED(contentType, contentType, BinaryCodec::patchStringField(d->wire, 4, contentType));
+    SB_PATCHED(mutableExt().contentType, contentType, BinaryCodec::patchStringField(d->wire, 4, contentType));
 }
 qint64 Message::timestamp() const { return d->timestamp; }
 void Message::setTimestamp(qint64 msecsSinceEpoch)
 {
     SB_PATCHED(timestamp, msecsSinceEpoch, BinaryCodec::patchTimestamp(d->wire, msecsSinceEpoch));
 }
-QString Message::correlationId() const { return d->correlationId; }
+QString Message::correlationId() const { return d->ext() ? d->ext()->correlationId : QString(); }
 void Message::setCorrelationId(const QString &id)
 {
-    SB_PATCHED(correlationId, id, BinaryCodec::patchStringField(d->wire, 5, id));
+    SB_PATCHED(mutableExt().correlationId, id, BinaryCodec::patchStringField(d->wire, 5, id));
 }
-QString Message::replyTo() const { return d->replyTo; }
-void Message::setReplyTo(const QString &replyTo) { SB_PATCHED(replyTo, replyTo, BinaryCodec::patchStringField(d->wire, 6, replyTo)); }
+QString Message::replyTo() const { return d->ext() ? d->ext()->replyTo : QString(); }
+void Message::setReplyTo(const QString &replyTo) { SB_PATCHED(mutableExt().replyTo, replyTo, BinaryCodec::patchStringField(d->wire, 6, replyTo)); }
 qint64 Message::ttl() const { return d->ttl; }
 void Message::setTtl(qint64 msecs)
 {
@@ -196,9 +174,9 @@ void Message::setAttempt(int attempt)
 }
 QString Message::source() const { return d->source; }
 void Message::setSource(const QString &source) { SB_PATCHED(source, source, BinaryCodec::patchStringField(d->wire, 7, source)); }
-Error Message::error() const { return d->error; }
-void Message::setError(const Error &error) { SB_SETTER(error, error); }
-bool Message::hasError() const { return d->error.isError(); }
+Error Message::error() const { return d->ext() ? d->ext()->error : Error(); }
+void Message::setError(const Error &error) { SB_SETTER(mutableExt().error, error); }
+bool Message::hasError() const { return d->ext() && d->ext()->error.isError(); }
 
 #undef SB_PATCHED
 #undef SB_SETTER
@@ -212,11 +190,18 @@ qint64 Message::byteSize() const
 {
     // Strings are counted in UTF-16 code units times two; close enough for limits.
     qint64 size = 64 + payloadSize();
-    size += 2 * (d->id.size() + d->channel.size() + d->topic.size() + d->action.size() + d->contentType.size()
-                 + d->correlationId.size() + d->replyTo.size() + d->source.size());
-    for (auto it = d->headers.cbegin(); it != d->headers.cend(); ++it)
-        size += 2 * (it.key().size() + it.value().size());
+    size += 2 * (d->id.size() + d->channel.size() + d->topic.size() + d->source.size());
+    if (const MessageExtras *x = d->ext()) {
+        size += 2 * (x->action.size() + x->contentType.size() + x->correlationId.size() + x->replyTo.size());
+        for (auto it = x->headers.cbegin(); it != x->headers.cend(); ++it)
+            size += 2 * (it.key().size() + it.value().size());
+    }
     return size;
+}
+
+bool Message::hasWireBytes() const
+{
+    return !d->wire.isEmpty();
 }
 
 const QByteArray &Message::wireBytes() const
@@ -242,13 +227,16 @@ bool Message::operator==(const Message &other) const
 {
     if (d == other.d)
         return true;
-    return d->id == other.d->id && d->type == other.d->type && d->channel == other.d->channel
-        && d->topic == other.d->topic && d->action == other.d->action && d->headers == other.d->headers
-        && payload() == other.payload() && d->contentType == other.d->contentType
-        && d->timestamp == other.d->timestamp && d->correlationId == other.d->correlationId
-        && d->replyTo == other.d->replyTo && d->ttl == other.d->ttl && d->attempt == other.d->attempt
-        && d->source == other.d->source && d->error.code == other.d->error.code
-        && d->error.message == other.d->error.message && d->error.details == other.d->error.details;
+    if (!(d->id == other.d->id && d->type == other.d->type && d->channel == other.d->channel
+          && d->topic == other.d->topic && payload() == other.payload() && d->timestamp == other.d->timestamp
+          && d->ttl == other.d->ttl && d->attempt == other.d->attempt && d->source == other.d->source))
+        return false;
+    static const MessageExtras none;
+    const MessageExtras &a = d->ext() ? *d->ext() : none;
+    const MessageExtras &b = other.d->ext() ? *other.d->ext() : none;
+    return a.action == b.action && a.headers == b.headers && a.contentType == b.contentType
+        && a.correlationId == b.correlationId && a.replyTo == b.replyTo && a.error.code == b.error.code
+        && a.error.message == b.error.message && a.error.details == b.error.details;
 }
 
 } // namespace sb

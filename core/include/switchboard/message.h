@@ -81,6 +81,7 @@ public:
     // The binary encoding (BinaryCodec::encodeMessage), computed once and shared by every copy
     // until the message is modified. Call from the thread that owns the message's route.
     const QByteArray &wireBytes() const;
+    bool hasWireBytes() const; // whether wireBytes() is cached (costs nothing)
     // Lets a decoder hand over the exact bytes it decoded, so forwarding never re-encodes. With
     // \a payloadSize >= 0 the payload is the tail of \a bytes and is not stored separately.
     void setWireBytes(const QByteArray &bytes, qsizetype payloadSize = -1);
@@ -89,6 +90,7 @@ public:
     bool operator!=(const Message &other) const { return !(*this == other); }
 
 private:
+    friend class BinaryCodec; // decodes straight into the data
     void dropWire(); // before a change the codec cannot patch in: the payload gets its own copy
     QSharedDataPointer<MessageData> d;
 };

@@ -364,32 +364,38 @@ Status SwitchboardClient::publish(const Message &message, AckHandler onAck)
 {
     if (m_state == State::Disconnected)
         return Error(ErrorCode::NotConnected, QStringLiteral("not connected to a hub"));
-    const qint64 frameSize = BinaryCodec::FrameHeaderSize + 4 + message.wireBytes().size();
-    if (frameSize > m_serverMaxFrame)
+    const bool connected = m_state == State::Connected;
+    if (!connected && m_offlineCount >= m_options.maxOfflineMessages)
+        return Error(ErrorCode::QueueFull, QStringLiteral("reconnecting, and the offline buffer of %1 messages is full")
+                                               .arg(m_options.maxOfflineMessages));
+    // Encoded straight into the outbound (or offline) buffer; taken back out if it is refused.
+    const qint64 waiting = connected ? bytesToWrite() : 0;
+    QByteArray &target = connected ? m_out : m_offline;
+    const qsizetype start = target.size();
+    const quint32 seq = onAck ? nextSeq() : 0;
+    const qint64 frameSize = appendMessageFrameOnce(target, FrameType::Publish, seq, message);
+    if (frameSize > m_serverMaxFrame) {
+        target.resize(start);
+        target.squeeze(); // do not keep the capacity of a refused giant
         return Error(ErrorCode::TooLarge,
                      QStringLiteral("message of %1 bytes exceeds the hub's frame limit of %2 bytes")
                          .arg(frameSize)
                          .arg(m_serverMaxFrame),
                      {{QStringLiteral("limit"), m_serverMaxFrame}});
-    if (m_state == State::Connected && bytesToWrite() + frameSize > m_options.maxPendingBytes)
+    }
+    if (connected && waiting + frameSize > m_options.maxPendingBytes) {
+        target.resize(start);
         return Error(ErrorCode::QueueFull,
                      QStringLiteral("%1 bytes are waiting to be sent (limit %2): the hub or the network is not "
                                     "keeping up; retry later")
-                         .arg(bytesToWrite())
+                         .arg(waiting)
                          .arg(m_options.maxPendingBytes),
                      {{QStringLiteral("limit"), m_options.maxPendingBytes}});
-    const quint32 seq = onAck ? nextSeq() : 0;
-    if (m_state != State::Connected) {
-        if (m_offlineCount >= m_options.maxOfflineMessages)
-            return Error(ErrorCode::QueueFull,
-                         QStringLiteral("reconnecting, and the offline buffer of %1 messages is full")
-                             .arg(m_options.maxOfflineMessages));
-        appendMessageFrame(m_offline, FrameType::Publish, seq, message);
-        ++m_offlineCount;
-    } else {
-        appendMessageFrame(m_out, FrameType::Publish, seq, message);
-        scheduleFlush();
     }
+    if (connected)
+        scheduleFlush();
+    else
+        ++m_offlineCount;
     if (onAck)
         m_acks.insert(seq, std::move(onAck));
     return {};

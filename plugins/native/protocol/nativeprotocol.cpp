@@ -153,6 +153,25 @@ void appendMessageFrame(QByteArray &out, FrameType type, quint32 seqOrSid, const
     memcpy(p, wire.constData(), size_t(wire.size()));
 }
 
+qsizetype appendMessageFrameOnce(QByteArray &out, FrameType type, quint32 seqOrSid, const Message &message)
+{
+    const qsizetype start = out.size();
+    if (message.hasWireBytes()) {
+        appendMessageFrame(out, type, seqOrSid, message);
+        return out.size() - start;
+    }
+    constexpr qsizetype prefix = BinaryCodec::FrameHeaderSize + 4;
+    out.resize(start + prefix);
+    BinaryCodec::appendMessage(out, message);
+    const quint32 len = quint32(out.size() - start - BinaryCodec::FrameHeaderSize);
+    const char header[prefix] = {
+        char(BinaryCodec::FrameMagic), char(BinaryCodec::FrameVersion), char(type), 0,
+        char(len >> 24), char((len >> 16) & 0xff), char((len >> 8) & 0xff), char(len & 0xff),
+        char(seqOrSid >> 24), char((seqOrSid >> 16) & 0xff), char((seqOrSid >> 8) & 0xff), char(seqOrSid & 0xff)};
+    memcpy(out.data() + start, header, sizeof header);
+    return out.size() - start;
+}
+
 void appendError(QByteArray &out, quint32 seq, const sb::Error &error, bool fatal)
 {
     QJsonObject o{{QStringLiteral("code"), error.codeName()},

@@ -77,6 +77,10 @@ private:
 void appendControl(QByteArray &out, FrameType type, quint32 seq, const QJsonObject &json = {});
 void appendMessageFrame(QByteArray &out, FrameType type, quint32 seqOrSid, const Message &message,
                         const QByteArray *prefixExtra = nullptr);
+// For a message sent once (a client's publish): encodes straight into \a out unless the message
+// already carries its wire bytes, instead of caching an encoding nobody reuses. Returns the
+// frame's size.
+qsizetype appendMessageFrameOnce(QByteArray &out, FrameType type, quint32 seqOrSid, const Message &message);
 void appendError(QByteArray &out, quint32 seq, const sb::Error &error, bool fatal);
 
 // Hands \a out to \a device and pushes it to the kernel now (QIODevice::write only buffers until
