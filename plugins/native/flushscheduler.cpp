@@ -10,10 +10,16 @@ FlushScheduler::FlushScheduler(QObject *parent) : QObject(parent) {}
 void FlushScheduler::schedule(NativeConnection *connection)
 {
     m_pending.append(connection);
-    if (!m_posted) {
+    if (!m_posted && m_batch == 0) {
         m_posted = true;
         QMetaObject::invokeMethod(this, &FlushScheduler::flushNow, Qt::QueuedConnection);
     }
+}
+
+void FlushScheduler::endBatch()
+{
+    if (m_batch > 0 && --m_batch == 0)
+        flushNow();
 }
 
 void FlushScheduler::flushNow()

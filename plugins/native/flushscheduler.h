@@ -21,15 +21,21 @@ class FlushScheduler : public QObject
 public:
     explicit FlushScheduler(QObject *parent = nullptr);
 
-    // Adds \a connection to the next flush (once), posting that flush if none is pending.
+    // Adds \a connection to the next flush (once), posting that flush if none is pending and no
+    // batch is open.
     void schedule(NativeConnection *connection);
     // Writes every connection scheduled so far.
     void flushNow();
+    // Around a connection's read burst: schedules inside it post nothing (no event-loop wake-up on
+    // the latency path); endBatch() flushes them and the queued flush, if any, stays as a backstop.
+    void beginBatch() { ++m_batch; }
+    void endBatch();
 
 private:
     QVector<QPointer<NativeConnection>> m_pending;
     QVector<QPointer<NativeConnection>> m_flushing;
     bool m_posted = false;
+    int m_batch = 0;
 };
 
 } // namespace sb::native

@@ -94,6 +94,12 @@ void NativeConnection::onReadyRead()
         m_reader.commit(qMax<qint64>(0, got));
         if (got <= 0)
             break;
+        // The chunk's deliveries are written when it is done (and the batch ends on every path).
+        struct Batch {
+            FlushScheduler &f;
+            explicit Batch(FlushScheduler &s) : f(s) { f.beginBatch(); }
+            ~Batch() { f.endBatch(); }
+        } batch(*m_flusher);
         Frame frame;
         sb::Error error;
         bool stop = false;
@@ -115,7 +121,6 @@ void NativeConnection::onReadyRead()
                 return;
             }
         }
-        m_flusher->flushNow();
     }
 }
 

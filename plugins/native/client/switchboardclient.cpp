@@ -392,10 +392,16 @@ Status SwitchboardClient::publish(const Message &message, AckHandler onAck)
                          .arg(m_options.maxPendingBytes),
                      {{QStringLiteral("limit"), m_options.maxPendingBytes}});
     }
-    if (connected)
+    if (connected) {
+        // The first publish since the last write goes out at once (no wait for the event loop:
+        // the latency of a lone message); those that follow in the same turn coalesce into the
+        // flush scheduled here.
+        if (!m_flushScheduled)
+            flush();
         scheduleFlush();
-    else
+    } else {
         ++m_offlineCount;
+    }
     if (onAck)
         m_acks.insert(seq, std::move(onAck));
     return {};
