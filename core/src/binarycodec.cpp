@@ -167,8 +167,7 @@ namespace {
 // (no intermediate QByteArray); anything else is converted to UTF-8 once.
 struct EncodedField
 {
-    EncodedField(const QString &t) : text(t) {} // NOLINT: implicit, for the field table below
-    QString text;
+    QStringView text; // views into the message's own strings: no reference counting per field
     QByteArray utf8;
     bool ascii = true;
     qsizetype size() const { return ascii ? text.size() : utf8.size(); }
@@ -208,9 +207,20 @@ inline void writeField(char *&p, const EncodedField &f)
 
 void BinaryCodec::appendMessage(QByteArray &out, const Message &m)
 {
-    // The hot path of every publish: sizes first, one resize, then straight writes.
-    EncodedField fields[8] = {{m.id()},          {m.channel()},       {m.topic()},   {m.action()},
-                       {m.contentType()}, {m.correlationId()}, {m.replyTo()}, {m.source()}};
+    // The hot path of every publish: sizes first, one resize, then straight writes. Fields are read
+    // from the message's data directly (views, no copies).
+    const MessageData &md = *m.d;
+    const MessageExtras *x = md.ext();
+    static const QString none;
+    const QString lazyId = md.idLength > 0 ? md.lazyId() : QString(); // rare: re-encoding a decoded message
+    EncodedField fields[8] = {{md.idLength > 0 ? lazyId : md.id},
+                              {md.channel},
+                              {md.topic},
+                              {x ? x->action : none},
+                              {x ? x->contentType : none},
+                              {x ? x->correlationId : none},
+                              {x ? x->replyTo : none},
+                              {md.source}};
     static constexpr quint16 bits[8] = {FId, FChannel, FTopic, FAction, FContentType, FCorrelation, FReplyTo, FSource};
     quint16 mask = 0;
     qsizetype bound = 2 + 2 + 8 + 10 + 10 + 10;
@@ -221,53 +231,57 @@ void BinaryCodec::appendMessage(QByteArray &out, const Message &m)
         fields[i].prepare();
         bound += 10 + fields[i].size();
     }
-    if (m.ttl() > 0) mask |= FTtl;
-    if (m.attempt() != 1) mask |= FAttempt;
+    if (md.ttl > 0) mask |= FTtl;
+    if (md.attempt != 1) mask |= FAttempt;
     QByteArray extra; // headers and error: rare, encoded the simple way
-    if (!m.headers().isEmpty()) {
+    if (x && !x->headers.isEmpty()) {
         mask |= FHeaders;
-        const Headers h = m.headers();
+        const Headers &h = x->headers;
         putVarint(extra, quint64(h.size()));
         for (auto it = h.cbegin(); it != h.cend(); ++it) {
             putString(extra, it.key());
             putString(extra, it.value());
         }
     }
-    if (m.hasError()) {
+    if (x && x->error.isError()) {
         mask |= FError;
-        const Error e = m.error();
+        const Error &e = x->error;
         putU16(extra, quint16(e.code));
         putString(extra, e.message);
         putBytes(extra, e.details.isEmpty() ? QByteArray()
                                             : QJsonDocument(QJsonObject::fromVariantMap(e.details))
                                                   .toJson(QJsonDocument::Compact));
     }
-    const QByteArray payload = m.payload();
-    bound += extra.size() + payload.size();
+    // A decoded message's payload is the tail of its wire bytes; a built one has its own.
+    const qsizetype payloadSize = m.payloadSize();
+    const char *payloadData = md.payloadInWire >= 0 ? md.wire.constData() + (md.wire.size() - payloadSize)
+                                                    : md.payload.constData();
+    bound += extra.size() + payloadSize;
 
     const qsizetype start = out.size();
     out.resize(start + bound);
     char *p = out.data() + start;
     *p++ = char(MessageCodecVersion);
-    *p++ = char(m.type());
+    *p++ = char(md.type);
     *p++ = char(mask >> 8);
     *p++ = char(mask & 0xff);
     for (const EncodedField &f : fields) {
         if (!f.text.isEmpty())
             writeField(p, f);
     }
-    const quint64 ts = quint64(m.timestamp());
+    const quint64 ts = quint64(md.timestamp);
     for (int i = 0; i < 8; ++i)
         *p++ = char((ts >> (56 - 8 * i)) & 0xff);
     if (mask & FTtl)
-        writeVarint(p, quint64(m.ttl()));
+        writeVarint(p, quint64(md.ttl));
     if (mask & FAttempt)
-        writeVarint(p, quint64(qMax(0, m.attempt())));
+        writeVarint(p, quint64(qMax(0, md.attempt)));
     memcpy(p, extra.constData(), size_t(extra.size()));
     p += extra.size();
-    writeVarint(p, quint64(payload.size()));
-    memcpy(p, payload.constData(), size_t(payload.size()));
-    p += payload.size();
+    writeVarint(p, quint64(payloadSize));
+    if (payloadSize)
+        memcpy(p, payloadData, size_t(payloadSize));
+    p += payloadSize;
     out.resize(p - out.constData());
 }
 
@@ -473,7 +487,16 @@ Result<Message> BinaryCodec::decodeMessage(QByteArrayView data, bool keepWire, S
     Message m;
     MessageData &md = *m.d;
     md.type = MessageType(type);
-    if (mask & FId) md.id = r.string("id");
+    if (mask & FId) {
+        // With the wire bytes kept, the id stays in them until someone asks (see MessageData).
+        const QByteArrayView idBytes = r.bytes("id");
+        if (!keepWire)
+            md.id = QString::fromUtf8(idBytes);
+        else if (!r.failed() && !idBytes.isEmpty()) {
+            md.idOffset = qint32(idBytes.data() - data.data());
+            md.idLength = qint32(idBytes.size());
+        }
+    }
     auto cachedString = [&r, cache](int slot, const char *what) {
         const QByteArrayView b = r.bytes(what);
         if (r.failed())
@@ -546,10 +569,9 @@ Result<Message> BinaryCodec::decodeMessage(QByteArrayView data, bool keepWire, S
     if (keepWire) {
         // Headroom, so that the hub's stamps (id, source) are patched in without a reallocation;
         // the payload stays in these bytes (their tail) instead of a copy of its own.
-        QByteArray wire;
-        wire.reserve(data.size() + WireHeadroom);
-        wire.append(data.data(), data.size());
-        md.wire = wire;
+        md.wire = QByteArray(data.size() + WireHeadroom, Qt::Uninitialized);
+        memcpy(md.wire.data(), data.data(), size_t(data.size()));
+        md.wire.resize(data.size()); // keeps the capacity
         md.payloadInWire = payload.size();
     } else {
         md.payload = payload.toByteArray();

@@ -274,7 +274,7 @@ Result<int> Bus::route(Message &message, Connection *origin, bool isRequest)
                               .arg(maxSize),
                           {{QStringLiteral("limit"), maxSize}, {QStringLiteral("size"), message.payloadSize()}}));
     }
-    if (message.id().isEmpty())
+    if (!message.hasId())
         message.setId(Message::newId());
     const qint64 now = QDateTime::currentMSecsSinceEpoch();
     if (message.timestamp() == 0)
@@ -605,7 +605,7 @@ Result<QString> Bus::request(Message message, int timeoutMs, QObject *context, R
         timeoutMs = m_limits.defaultRequestTimeoutMs;
     timeoutMs = qMin(timeoutMs, m_limits.maxRequestTimeoutMs);
     message.setType(MessageType::Request);
-    if (message.id().isEmpty())
+    if (!message.hasId())
         message.setId(Message::newId());
     if (message.correlationId().isEmpty())
         message.setCorrelationId(message.id());
@@ -642,7 +642,7 @@ Status Bus::reply(Message response, Connection *origin)
                      {{QStringLiteral("correlationId"), corr}});
     }
     response.setType(MessageType::Response);
-    if (response.id().isEmpty())
+    if (!response.hasId())
         response.setId(Message::newId());
     if (response.timestamp() == 0)
         response.setTimestamp(QDateTime::currentMSecsSinceEpoch());

@@ -95,8 +95,15 @@ QString Message::newId()
     if (!d->wire.isEmpty() && !(patch))                                                                        \
         dropWire()
 
-QString Message::id() const { return d->id; }
-void Message::setId(const QString &id) { SB_PATCHED(id, id, BinaryCodec::patchStringField(d->wire, 0, id)); }
+QString Message::id() const { return d->idLength > 0 ? d->lazyId() : d->id; }
+bool Message::hasId() const { return d->idLength > 0 || !d->id.isEmpty(); }
+void Message::setId(const QString &id)
+{
+    d->id = id;
+    d->idLength = 0;
+    if (!d->wire.isEmpty() && !BinaryCodec::patchStringField(d->wire, 0, id))
+        dropWire();
+}
 MessageType Message::type() const { return d->type; }
 void Message::setType(MessageType type) { SB_PATCHED(type, type, BinaryCodec::patchType(d->wire, type)); }
 QString Message::channel() const { return d->channel; }
@@ -137,8 +144,16 @@ void Message::setPayload(const QByteArray &payload)
     d->payloadInWire = -1;
     d->wire.clear();
 }
+void Message::materializeId()
+{
+    if (d->idLength > 0) {
+        d->id = d->lazyId();
+        d->idLength = 0;
+    }
+}
 void Message::dropWire()
 {
+    materializeId();
     if (d->payloadInWire >= 0) {
         d->payload = payload().sliced(0); // a copy of its own: the wire bytes go away
         d->payloadInWire = -1;
@@ -190,7 +205,7 @@ qint64 Message::byteSize() const
 {
     // Strings are counted in UTF-16 code units times two; close enough for limits.
     qint64 size = 64 + payloadSize();
-    size += 2 * (d->id.size() + d->channel.size() + d->topic.size() + d->source.size());
+    size += 2 * ((d->idLength > 0 ? d->idLength : d->id.size()) + d->channel.size() + d->topic.size() + d->source.size());
     if (const MessageExtras *x = d->ext()) {
         size += 2 * (x->action.size() + x->contentType.size() + x->correlationId.size() + x->replyTo.size());
         for (auto it = x->headers.cbegin(); it != x->headers.cend(); ++it)
@@ -213,6 +228,7 @@ const QByteArray &Message::wireBytes() const
 
 void Message::setWireBytes(const QByteArray &bytes, qsizetype payloadSize)
 {
+    materializeId();
     if (payloadSize >= 0 && payloadSize <= bytes.size()) {
         d->payload = QByteArray();
         d->payloadInWire = payloadSize;
@@ -227,7 +243,7 @@ bool Message::operator==(const Message &other) const
 {
     if (d == other.d)
         return true;
-    if (!(d->id == other.d->id && d->type == other.d->type && d->channel == other.d->channel
+    if (!(id() == other.id() && d->type == other.d->type && d->channel == other.d->channel
           && d->topic == other.d->topic && payload() == other.payload() && d->timestamp == other.d->timestamp
           && d->ttl == other.d->ttl && d->attempt == other.d->attempt && d->source == other.d->source))
         return false;

@@ -29,7 +29,8 @@ public:
     MessageData(const MessageData &other)
         : QSharedData(other), id(other.id), type(other.type), channel(other.channel), topic(other.topic),
           payload(other.payload), timestamp(other.timestamp), ttl(other.ttl), attempt(other.attempt),
-          source(other.source), wire(other.wire), payloadInWire(other.payloadInWire),
+          source(other.source), wire(other.wire), payloadInWire(other.payloadInWire), idOffset(other.idOffset),
+          idLength(other.idLength),
           extras(other.extras ? std::make_unique<MessageExtras>(*other.extras) : nullptr)
     {
     }
@@ -56,7 +57,14 @@ public:
     // >= 0: the payload is the last payloadInWire bytes of wire (a decoded message: no copy of
     // its own); -1: payload holds it.
     qsizetype payloadInWire = -1;
+    // idLength > 0: the id is the UTF-8 at wire[idOffset, idOffset + idLength) and is converted
+    // only when asked for (a decoded message's id is rarely read; this saves an allocation per
+    // delivery). The id is the first field, so patches of later fields never move it.
+    qint32 idOffset = 0;
+    qint32 idLength = 0;
     std::unique_ptr<MessageExtras> extras;
+
+    QString lazyId() const { return QString::fromUtf8(wire.constData() + idOffset, idLength); }
 };
 
 } // namespace sb

@@ -39,6 +39,7 @@ public:
     static QString newId();
 
     QString id() const;
+    bool hasId() const; // !id().isEmpty(), without converting a decoded id
     void setId(const QString &id);
     MessageType type() const;
     void setType(MessageType type);
@@ -92,6 +93,7 @@ public:
 private:
     friend class BinaryCodec; // decodes straight into the data
     void dropWire(); // before a change the codec cannot patch in: the payload gets its own copy
+    void materializeId(); // a lazily decoded id becomes a string of its own
     QSharedDataPointer<MessageData> d;
 };
 

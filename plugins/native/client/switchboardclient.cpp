@@ -7,6 +7,7 @@
 
 #include <QJsonObject>
 #include <QLocalSocket>
+#include <QMetaMethod>
 #include <QRandomGenerator>
 #include <QSslConfiguration>
 #include <QSslSocket>
@@ -267,7 +268,7 @@ void SwitchboardClient::handleFrame(quint8 type, QByteArrayView body)
     const quint32 seq = readU32(body);
     switch (FrameType(type)) {
     case FrameType::Deliver: {
-        Result<Message> msg = BinaryCodec::decodeMessage(body.sliced(qMin<qsizetype>(4, body.size())), false, &m_strings);
+        Result<Message> msg = BinaryCodec::decodeMessage(body.sliced(qMin<qsizetype>(4, body.size())), true, &m_strings);
         if (!msg) {
             Q_EMIT errorOccurred(msg.error());
             return;
@@ -278,7 +279,10 @@ void SwitchboardClient::handleFrame(quint8 type, QByteArrayView body)
         const MessageHandler handler = it->handler; // the handler may unsubscribe
         if (handler)
             handler(msg.value());
-        Q_EMIT messageReceived(seq, msg.value());
+        // Building the signal's arguments costs per message; skip it when nobody listens.
+        static const QMetaMethod received = QMetaMethod::fromSignal(&SwitchboardClient::messageReceived);
+        if (isSignalConnected(received))
+            Q_EMIT messageReceived(seq, msg.value());
         return;
     }
     case FrameType::Connected: {

@@ -169,6 +169,19 @@ void tst_BinaryCodec::patchNeverTouchesSharedCopies()
     QCOMPARE(decoded.payload(), QByteArray(300, 'x'));
     QCOMPARE(BinaryCodec::decodeMessage(decoded.wireBytes())->payload(), QByteArray(300, 'x'));
     QCOMPARE(*(decoded.payload().constData() + 300), '\0');
+    // A decoded id stays in the wire bytes until read; edits elsewhere never disturb it.
+    Message lazy = BinaryCodec::decodeMessage(bytes, true).value();
+    QVERIFY(lazy.hasId());
+    lazy.setTopic(QStringLiteral("a.much.longer.topic.than.before"));
+    lazy.setSource(QString());
+    QCOMPARE(lazy.id(), BinaryCodec::decodeMessage(bytes)->id());
+    lazy.setHeaders({{QStringLiteral("k"), QStringLiteral("v")}}); // drops the wire bytes: the id is kept
+    QCOMPARE(lazy.id(), BinaryCodec::decodeMessage(bytes)->id());
+    QCOMPARE(BinaryCodec::decodeMessage(lazy.wireBytes())->id(), lazy.id());
+    Message renamed = BinaryCodec::decodeMessage(bytes, true).value();
+    renamed.setId(QStringLiteral("mine"));
+    renamed.setHeaders({});
+    QCOMPARE(renamed.id(), QStringLiteral("mine"));
     // Garbage in the cache is never patched into something that looks valid.
     QByteArray junk("\x07\x00\x00", 3);
     QVERIFY(!BinaryCodec::patchStringField(junk, 7, QStringLiteral("x")));
