@@ -280,8 +280,7 @@ void SwitchboardClient::handleFrame(quint8 type, QByteArrayView body)
         if (handler)
             handler(msg.value());
         // Building the signal's arguments costs per message; skip it when nobody listens.
-        static const QMetaMethod received = QMetaMethod::fromSignal(&SwitchboardClient::messageReceived);
-        if (isSignalConnected(received))
+        if (m_receivedConnected.load(std::memory_order_relaxed))
             Q_EMIT messageReceived(seq, msg.value());
         return;
     }
@@ -506,6 +505,19 @@ Status SwitchboardClient::reply(const Message &request, Message response)
     appendMessageFrame(m_out, FrameType::Reply, 0, response);
     scheduleFlush();
     return {};
+}
+
+void SwitchboardClient::connectNotify(const QMetaMethod &signal)
+{
+    if (signal == QMetaMethod::fromSignal(&SwitchboardClient::messageReceived))
+        m_receivedConnected = true;
+}
+
+void SwitchboardClient::disconnectNotify(const QMetaMethod &signal)
+{
+    // Called with an invalid method for disconnect-all; re-check in every case.
+    if (!signal.isValid() || signal == QMetaMethod::fromSignal(&SwitchboardClient::messageReceived))
+        m_receivedConnected = isSignalConnected(QMetaMethod::fromSignal(&SwitchboardClient::messageReceived));
 }
 
 qint64 SwitchboardClient::bytesToWrite() const

@@ -10,6 +10,7 @@
 #include <QPointer>
 #include <QTimer>
 
+#include <atomic>
 #include <functional>
 #include <memory>
 
@@ -101,6 +102,10 @@ Q_SIGNALS:
     void messageReceived(quint32 sid, const sb::Message &message);
     void errorOccurred(const sb::Error &error);
 
+protected:
+    void connectNotify(const QMetaMethod &signal) override;
+    void disconnectNotify(const QMetaMethod &signal) override;
+
 private:
     struct Private;
     struct Sub
@@ -136,6 +141,7 @@ private:
     QByteArray m_offline;
     int m_offlineCount = 0;
     bool m_flushScheduled = false;
+    std::atomic<bool> m_receivedConnected{false}; // messageReceived has a receiver (per-message check)
     bool m_userDisconnect = false;
     int m_reconnectAttempt = 0;
     quint32 m_seq = 0;

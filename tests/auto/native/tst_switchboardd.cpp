@@ -27,6 +27,7 @@ private Q_SLOTS:
     void cleanup();
 
     void fanOut();
+    void messageReceivedSignal();
     void wildcards();
     void queueGroupsAreFair();
     void requestReply();
@@ -143,6 +144,30 @@ void tst_Switchboardd::fanOut()
         for (int n = 0; n < count; ++n)
             QCOMPARE(got[size_t(i)][n], n); // complete and in order
     }
+}
+
+void tst_Switchboardd::messageReceivedSignal()
+{
+    // The signal is emitted only while something listens (the client skips it otherwise).
+    auto sub = client(QStringLiteral("sub"));
+    auto pub = client(QStringLiteral("pub"));
+    QVERIFY(sub && pub);
+    int handled = 0;
+    QVERIFY(subscribe(*sub, {QStringLiteral("signal.test")}, [&handled](const Message &) { ++handled; }));
+    {
+        QSignalSpy spy(sub.get(), &SwitchboardClient::messageReceived);
+        QVERIFY(pub->publish(QStringLiteral("signal.test"), "one"));
+        QTRY_COMPARE(spy.count(), 1);
+        QCOMPARE(spy.first().at(1).value<Message>().payload(), QByteArray("one"));
+        QCOMPARE(spy.first().at(1).value<Message>().topic(), QStringLiteral("signal.test"));
+    }
+    // The spy is gone: deliveries go on through the handler alone.
+    QVERIFY(pub->publish(QStringLiteral("signal.test"), "two"));
+    QTRY_COMPARE(handled, 2);
+    QSignalSpy again(sub.get(), &SwitchboardClient::messageReceived);
+    QVERIFY(pub->publish(QStringLiteral("signal.test"), "three"));
+    QTRY_COMPARE(again.count(), 1);
+    QCOMPARE(handled, 3);
 }
 
 void tst_Switchboardd::wildcards()
