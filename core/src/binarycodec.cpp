@@ -167,6 +167,7 @@ namespace {
 // (no intermediate QByteArray); anything else is converted to UTF-8 once.
 struct EncodedField
 {
+    EncodedField(QStringView t) : text(t) {} // NOLINT: implicit, for the field tables
     QStringView text; // views into the message's own strings: no reference counting per field
     QByteArray utf8;
     bool ascii = true;
@@ -404,6 +405,99 @@ bool BinaryCodec::patchStringField(QByteArray &wire, int index, QStringView valu
     }
     splice(wire, pos, oldLen, out, qsizetype(p - out));
     setWireMask(wire, mask | bit);
+    return true;
+}
+
+namespace {
+
+// Encoded extent [pos, end) of string field \a bit at \a pos (empty when the field is absent).
+bool fieldExtent(const QByteArray &wire, quint16 mask, quint16 bit, qsizetype pos, qsizetype *end)
+{
+    *end = pos;
+    if (!(mask & bit))
+        return true;
+    const qint64 len = skipVarint(wire.constData(), wire.size(), *end);
+    if (len < 0 || len > wire.size() - *end)
+        return false;
+    *end += qsizetype(len);
+    return true;
+}
+
+} // namespace
+
+bool BinaryCodec::stamp(QByteArray &wire, QStringView id, qint64 timestamp, QStringView source)
+{
+    if (!wireHeaderOk(wire))
+        return false;
+    const quint16 mask = wireMask(wire);
+    // Old layout: header [0,4) | id [4,idEnd) | fields 1..6 [idEnd,srcPos) | source [srcPos,srcEnd) | rest
+    qsizetype idEnd = 0, srcEnd = 0;
+    if (!fieldExtent(wire, mask, FId, 4, &idEnd))
+        return false;
+    qsizetype srcPos = idEnd;
+    for (int i = 1; i < 7; ++i) {
+        qsizetype e = 0;
+        if (!fieldExtent(wire, mask, quint16(1u << i), srcPos, &e))
+            return false;
+        srcPos = e;
+    }
+    if (!fieldExtent(wire, mask, FSource, srcPos, &srcEnd) || srcEnd + 8 > wire.size())
+        return false;
+    // New fields are written straight into the new buffer (ASCII narrowed in place).
+    auto varintSize = [](quint64 v) {
+        qsizetype n = 1;
+        while (v >= 0x80) {
+            v >>= 7;
+            ++n;
+        }
+        return n;
+    };
+    EncodedField idField{id}, srcField{source};
+    qsizetype idLen = idEnd - 4, srcLen = srcEnd - srcPos;
+    if (!id.isEmpty()) {
+        idField.prepare();
+        idLen = varintSize(quint64(idField.size())) + idField.size();
+    }
+    if (!source.isEmpty()) {
+        srcField.prepare();
+        srcLen = varintSize(quint64(srcField.size())) + srcField.size();
+    }
+    // A fresh buffer (with headroom for later patches) in one pass: no shifting.
+    const qsizetype size = 4 + idLen + (srcPos - idEnd) + srcLen + (wire.size() - srcEnd);
+    QByteArray out(size + WireHeadroom, Qt::Uninitialized);
+    char *p = out.data();
+    const char *w = wire.constData();
+    memcpy(p, w, 4);
+    p += 4;
+    if (id.isEmpty()) {
+        memcpy(p, w + 4, size_t(idLen));
+        p += idLen;
+    } else {
+        writeField(p, idField);
+    }
+    memcpy(p, w + idEnd, size_t(srcPos - idEnd));
+    p += srcPos - idEnd;
+    if (source.isEmpty()) {
+        memcpy(p, w + srcPos, size_t(srcLen));
+        p += srcLen;
+    } else {
+        writeField(p, srcField);
+    }
+    char *ts = p;
+    memcpy(p, w + srcEnd, size_t(wire.size() - srcEnd));
+    if (timestamp != 0) {
+        const quint64 v = quint64(timestamp);
+        for (int i = 0; i < 8; ++i)
+            ts[i] = char((v >> (56 - 8 * i)) & 0xff);
+    }
+    out.resize(size);
+    quint16 newMask = mask;
+    if (!id.isEmpty())
+        newMask |= FId;
+    if (!source.isEmpty())
+        newMask |= FSource;
+    setWireMask(out, newMask);
+    wire = std::move(out);
     return true;
 }
 

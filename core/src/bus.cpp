@@ -274,13 +274,10 @@ Result<int> Bus::route(Message &message, Connection *origin, bool isRequest)
                               .arg(maxSize),
                           {{QStringLiteral("limit"), maxSize}, {QStringLiteral("size"), message.payloadSize()}}));
     }
-    if (!message.hasId())
-        message.setId(Message::newId());
+    // Id, time and origin in one pass over the wire bytes (only what the sender left empty).
     const qint64 now = QDateTime::currentMSecsSinceEpoch();
-    if (message.timestamp() == 0)
-        message.setTimestamp(now);
-    if (message.source().isEmpty() && origin)
-        message.setSource(origin->id());
+    message.stamp(message.hasId() ? QString() : Message::newId(), message.timestamp() == 0 ? now : 0,
+                  origin && message.source().isEmpty() ? origin->id() : QString());
     if (message.ttl() == 0 && cfg.ttlMs > 0)
         message.setTtl(cfg.ttlMs);
     if (message.isExpired(now)) {

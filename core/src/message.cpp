@@ -104,6 +104,23 @@ void Message::setId(const QString &id)
     if (!d->wire.isEmpty() && !BinaryCodec::patchStringField(d->wire, 0, id))
         dropWire();
 }
+void Message::stamp(const QString &id, qint64 timestamp, const QString &source)
+{
+    if (!id.isEmpty()) {
+        d->id = id;
+        d->idLength = 0;
+    }
+    if (timestamp != 0)
+        d->timestamp = timestamp;
+    if (!source.isEmpty())
+        d->source = source;
+    if (d->wire.isEmpty())
+        return;
+    // The payload stays the wire's tail, and a lazily kept id keeps its offset (it is the first
+    // field and the rewrite starts after it unless it replaces it, which ends the laziness above).
+    if (!BinaryCodec::stamp(d->wire, id, timestamp, source))
+        dropWire();
+}
 MessageType Message::type() const { return d->type; }
 void Message::setType(MessageType type) { SB_PATCHED(type, type, BinaryCodec::patchType(d->wire, type)); }
 QString Message::channel() const { return d->channel; }

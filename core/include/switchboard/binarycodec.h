@@ -45,6 +45,9 @@ public:
     static bool patchType(QByteArray &wire, MessageType type);
     static bool patchTimestamp(QByteArray &wire, qint64 msecsSinceEpoch);
     static bool patchCounter(QByteArray &wire, Counter counter, quint64 value);
+    // Sets id, timestamp and source in one pass (an empty string or a 0 timestamp leaves that
+    // field as it is): what the hub stamps on every routed message.
+    static bool stamp(QByteArray &wire, QStringView id, qint64 timestamp, QStringView source);
     static constexpr qsizetype WireHeadroom = 64;
 
     static void appendFrameHeader(QByteArray &out, quint8 frameType, quint8 flags, quint32 bodyLength);

@@ -41,6 +41,9 @@ public:
     QString id() const;
     bool hasId() const; // !id().isEmpty(), without converting a decoded id
     void setId(const QString &id);
+    // setId(), setTimestamp() and setSource() at once, skipping empty / 0 arguments; cached wire
+    // bytes are rewritten in one pass. The hub stamps every routed message this way.
+    void stamp(const QString &id, qint64 timestamp, const QString &source);
     MessageType type() const;
     void setType(MessageType type);
     QString channel() const;

@@ -112,6 +112,12 @@ void tst_BinaryCodec::patchedWireEqualsFreshEncoding_data()
         {"attempt", [](Message &m) { m.setAttempt(2); }},
         {"attempt back to 1", [](Message &m) { m.setAttempt(1); }},
         {"attempt 0", [](Message &m) { m.setAttempt(0); }},
+        {"stamp all", [](Message &m) { m.stamp(Message::newId(), 77, QStringLiteral("native-12")); }},
+        {"stamp source only", [](Message &m) { m.stamp(QString(), 0, QStringLiteral("s")); }},
+        {"stamp id only", [](Message &m) { m.stamp(QStringLiteral("x"), 0, QString()); }},
+        {"stamp time only", [](Message &m) { m.stamp(QString(), -3, QString()); }},
+        {"stamp non-ASCII", [](Message &m) { m.stamp(QStringLiteral("ïd"), 5, QStringLiteral("sœurce")); }},
+        {"stamp long", [longText](Message &m) { m.stamp(longText, 9, longText); }},
         {"hub stamps", [](Message &m) {
              m.setId(Message::newId());
              m.setTimestamp(42);
