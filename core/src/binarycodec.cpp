@@ -563,6 +563,22 @@ bool BinaryCodec::patchCounter(QByteArray &wire, Counter counter, quint64 value)
 
 Result<Message> BinaryCodec::decodeMessage(QByteArrayView data, bool keepWire, StringCache *cache)
 {
+    Message m;
+    if (Status st = decodeInto(m, data, keepWire, cache); !st)
+        return st.error();
+    return m;
+}
+
+Status BinaryCodec::decodeMessageInto(Message &message, QByteArrayView data, StringCache *cache)
+{
+    // Reuse the data (and the wire buffer) only when nobody else holds them.
+    if (!message.d || message.d->ref.loadRelaxed() != 1) // moved-from, or held elsewhere
+        message = Message();
+    return decodeInto(message, data, true, cache);
+}
+
+Status BinaryCodec::decodeInto(Message &m, QByteArrayView data, bool keepWire, StringCache *cache)
+{
     Reader r(data);
     const quint8 version = r.u8("codec version");
     if (!r.failed() && version != MessageCodecVersion)
@@ -577,10 +593,20 @@ Result<Message> BinaryCodec::decodeMessage(QByteArrayView data, bool keepWire, S
     if (!r.failed() && (mask & ~FKnown))
         return Error(ErrorCode::BadFrame, QStringLiteral("unknown message fields 0x%1").arg(mask & ~FKnown, 0, 16));
 
-    // Fields go straight into the message's data (no setters: nothing to detach or patch yet).
-    Message m;
+    // Fields go straight into the message's data (no setters: nothing to detach or patch yet);
+    // every field is (re)set, so a reused message carries nothing over.
     MessageData &md = *m.d;
     md.type = MessageType(type);
+    md.id = QString();
+    md.idOffset = 0;
+    md.idLength = 0;
+    md.channel = QString();
+    md.topic = QString();
+    md.source = QString();
+    md.ttl = 0;
+    md.attempt = 1;
+    md.extras.reset();
+    md.payloadInWire = -1;
     if (mask & FId) {
         // With the wire bytes kept, the id stays in them until someone asks (see MessageData).
         const QByteArrayView idBytes = r.bytes("id");
@@ -662,15 +688,22 @@ Result<Message> BinaryCodec::decodeMessage(QByteArrayView data, bool keepWire, S
                          .arg(data.size() - r.pos()));
     if (keepWire) {
         // Headroom, so that the hub's stamps (id, source) are patched in without a reallocation;
-        // the payload stays in these bytes (their tail) instead of a copy of its own.
-        md.wire = QByteArray(data.size() + WireHeadroom, Qt::Uninitialized);
+        // the payload stays in these bytes (their tail) instead of a copy of its own. A buffer
+        // nobody shares and large enough is reused as it is.
+        if (md.wire.isDetached() && md.wire.capacity() >= data.size()) {
+            md.wire.resize(data.size());
+        } else {
+            md.wire = QByteArray(data.size() + WireHeadroom, Qt::Uninitialized);
+            md.wire.resize(data.size()); // keeps the capacity
+        }
         memcpy(md.wire.data(), data.data(), size_t(data.size()));
-        md.wire.resize(data.size()); // keeps the capacity
+        md.payload = QByteArray();
         md.payloadInWire = payload.size();
     } else {
+        md.wire = QByteArray();
         md.payload = payload.toByteArray();
     }
-    return m;
+    return {};
 }
 
 void BinaryCodec::appendFrameHeader(QByteArray &out, quint8 frameType, quint8 flags, quint32 bodyLength)

@@ -34,6 +34,11 @@ public:
         QString text[3];
     };
     static Result<Message> decodeMessage(QByteArrayView data, bool keepWire = false, StringCache *cache = nullptr);
+    // Like decodeMessage(data, true, cache), into \a message: a receive loop's scratch message
+    // whose data and buffer are reused when nothing else holds them (no allocation per message);
+    // a message still shared (a handler kept a copy) is replaced, never touched. On error
+    // \a message holds no meaningful content.
+    static Status decodeMessageInto(Message &message, QByteArrayView data, StringCache *cache = nullptr);
 
     // In-place edits of encoded message bytes, so that stamping a decoded message (id, source,
     // timestamp, TTL, attempt) costs a splice instead of a re-encode. Each returns false when
@@ -55,6 +60,9 @@ public:
     // A single frame carrying one message (the codec's "length-prefixed binary frame").
     static QByteArray encodeMessageFrame(const Message &message, quint8 frameType = 0);
     static Result<Message> decodeMessageFrame(QByteArrayView frame, qint64 maxFrameSize = DefaultMaxFrameSize);
+
+private:
+    static Status decodeInto(Message &message, QByteArrayView data, bool keepWire, StringCache *cache);
 };
 
 } // namespace sb

@@ -268,20 +268,26 @@ void SwitchboardClient::handleFrame(quint8 type, QByteArrayView body)
     const quint32 seq = readU32(body);
     switch (FrameType(type)) {
     case FrameType::Deliver: {
-        Result<Message> msg = BinaryCodec::decodeMessage(body.sliced(qMin<qsizetype>(4, body.size())), true, &m_strings);
-        if (!msg) {
-            Q_EMIT errorOccurred(msg.error());
+        // Decoded into a scratch message that is reused while no handler keeps it (no allocation
+        // per delivery in the steady state).
+        if (Status st = BinaryCodec::decodeMessageInto(m_scratch, body.sliced(qMin<qsizetype>(4, body.size())), &m_strings);
+            !st) {
+            m_scratch = Message();
+            Q_EMIT errorOccurred(st.error());
             return;
         }
         auto it = m_subs.constFind(seq);
         if (it == m_subs.cend())
             return; // unsubscribed while the message was in flight
         const MessageHandler handler = it->handler; // the handler may unsubscribe
+        // A reference of our own while handlers run: a nested event loop delivering the next
+        // message then sees the scratch shared and decodes into a fresh one.
+        const Message msg = m_scratch;
         if (handler)
-            handler(msg.value());
+            handler(msg);
         // Building the signal's arguments costs per message; skip it when nobody listens.
         if (m_receivedConnected.load(std::memory_order_relaxed))
-            Q_EMIT messageReceived(seq, msg.value());
+            Q_EMIT messageReceived(seq, msg);
         return;
     }
     case FrameType::Connected: {

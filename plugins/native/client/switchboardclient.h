@@ -138,6 +138,7 @@ private:
     Error m_lastError;
     QByteArray m_out;
     BinaryCodec::StringCache m_strings; // deliveries mostly repeat their topic and source
+    Message m_scratch;                  // deliveries decode into it (see handleFrame)
     QByteArray m_offline;
     int m_offlineCount = 0;
     bool m_flushScheduled = false;

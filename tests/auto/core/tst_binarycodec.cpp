@@ -18,6 +18,7 @@ private Q_SLOTS:
     void patchedWireEqualsFreshEncoding_data();
     void patchedWireEqualsFreshEncoding();
     void patchNeverTouchesSharedCopies();
+    void decodeIntoReusesOnlyWhatNobodyHolds();
     void everyTruncationIsAnError();
     void randomGarbageNeverCrashes();
     void malformed_data();
@@ -193,6 +194,44 @@ void tst_BinaryCodec::patchNeverTouchesSharedCopies()
     QVERIFY(!BinaryCodec::patchStringField(junk, 7, QStringLiteral("x")));
     QVERIFY(!BinaryCodec::patchTimestamp(junk, 1));
     QVERIFY(!BinaryCodec::patchStringField(junk, 8, QStringLiteral("x")));
+}
+
+void tst_BinaryCodec::decodeIntoReusesOnlyWhatNobodyHolds()
+{
+    const QByteArray first = BinaryCodec::encodeMessage(full());
+    Message plainMessage = Message::create(MessageType::Event, QStringLiteral("x.y"), "second");
+    const QByteArray second = BinaryCodec::encodeMessage(plainMessage);
+    BinaryCodec::StringCache cache;
+    Message scratch;
+    QVERIFY(BinaryCodec::decodeMessageInto(scratch, first, &cache));
+    QVERIFY(scratch == BinaryCodec::decodeMessage(first).value());
+    const char *buffer = scratch.wireBytes().constData();
+    // Nobody else holds it: the next message reuses data and buffer, and nothing carries over.
+    QVERIFY(BinaryCodec::decodeMessageInto(scratch, second, &cache));
+    QCOMPARE(scratch.wireBytes().constData(), buffer);
+    QVERIFY(scratch == BinaryCodec::decodeMessage(second).value());
+    QVERIFY(scratch.headers().isEmpty());
+    QVERIFY(!scratch.hasError());
+    QCOMPARE(scratch.action(), QString());
+    QCOMPARE(scratch.ttl(), 0);
+    QCOMPARE(scratch.attempt(), 1);
+    // A kept copy is never overwritten.
+    const Message kept = scratch;
+    QVERIFY(BinaryCodec::decodeMessageInto(scratch, first, &cache));
+    QVERIFY(kept == BinaryCodec::decodeMessage(second).value());
+    QVERIFY(scratch == BinaryCodec::decodeMessage(first).value());
+    // Nor is a kept payload (a view of the buffer).
+    const QByteArray keptPayload = scratch.payload();
+    QVERIFY(BinaryCodec::decodeMessageInto(scratch, second, &cache));
+    QCOMPARE(keptPayload, QByteArray(300, 'x'));
+    QCOMPARE(scratch.payload(), QByteArray("second"));
+    // A moved-from message is a valid target too.
+    Message moved = std::move(scratch);
+    QVERIFY(BinaryCodec::decodeMessageInto(scratch, first, &cache));
+    QVERIFY(scratch == BinaryCodec::decodeMessage(first).value());
+    // Garbage: an error, and the kept copies still intact.
+    QVERIFY(!BinaryCodec::decodeMessageInto(scratch, QByteArray("\x01\x00\xff\xff", 4), &cache));
+    QVERIFY(kept == BinaryCodec::decodeMessage(second).value());
 }
 
 void tst_BinaryCodec::everyTruncationIsAnError()
