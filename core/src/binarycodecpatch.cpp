@@ -57,7 +57,8 @@ void splice(QByteArray &wire, qsizetype pos, qsizetype oldLen, const char *data,
         memmove(p + pos + newLen, p + pos + oldLen, size_t(tail));
     if (newLen < oldLen)
         wire.resize(size - (oldLen - newLen));
-    memcpy(wire.data() + pos, data, size_t(newLen));
+    if (newLen > 0)
+        memcpy(wire.data() + pos, data, size_t(newLen));
 }
 
 bool wireHeaderOk(const QByteArray &wire)
