@@ -243,19 +243,6 @@ const QByteArray &Message::wireBytes() const
     return d->wire;
 }
 
-void Message::setWireBytes(const QByteArray &bytes, qsizetype payloadSize)
-{
-    materializeId();
-    if (payloadSize >= 0 && payloadSize <= bytes.size()) {
-        d->payload = QByteArray();
-        d->payloadInWire = payloadSize;
-    } else if (d->payloadInWire >= 0) {
-        d->payload = payload().sliced(0);
-        d->payloadInWire = -1;
-    }
-    d->wire = bytes;
-}
-
 bool Message::operator==(const Message &other) const
 {
     if (d == other.d)

@@ -86,9 +86,6 @@ public:
     // until the message is modified. Call from the thread that owns the message's route.
     const QByteArray &wireBytes() const;
     bool hasWireBytes() const; // whether wireBytes() is cached (costs nothing)
-    // Lets a decoder hand over the exact bytes it decoded, so forwarding never re-encodes. With
-    // \a payloadSize >= 0 the payload is the tail of \a bytes and is not stored separately.
-    void setWireBytes(const QByteArray &bytes, qsizetype payloadSize = -1);
 
     bool operator==(const Message &other) const;
     bool operator!=(const Message &other) const { return !(*this == other); }
