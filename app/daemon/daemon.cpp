@@ -2,8 +2,12 @@
 #include "daemon.h"
 #include "jsonlog.h"
 
+#include <remotecontrol.h>
+#include <remoteserver.h>
+
 #include <switchboard/endpoint.h>
 #include <switchboard/memorydeadletterstore.h>
+#include <switchboard/tls.h>
 
 #include <QCoreApplication>
 
@@ -32,6 +36,8 @@ Daemon::Daemon(const DaemonConfig &config, const QStringList &extraPluginPaths, 
 
 Daemon::~Daemon()
 {
+    m_remoteServer.reset();
+    m_remoteControl.reset();
     // Endpoints (and their connections) talk to m_hub while they die: delete them before it.
     qDeleteAll(m_endpoints);
     m_endpoints.clear();
@@ -43,11 +49,7 @@ Status Daemon::setUpHub()
     bus->setLimits(m_config.limits);
     if (MemoryDeadLetterStore *store = bus->memoryDeadLetters())
         store->setCapacity(m_config.deadLetterCapacity);
-    for (const TokenEntry &t : std::as_const(m_config.tokens))
-        m_tokens.addToken(t.name, t.sha256Hex, t.roles);
-    if (m_tokens.size() > 0)
-        m_hub.setAuthenticator(&m_tokens);
-    m_hub.setRequireAuth(m_config.authRequired);
+    applyTokens();
     int i = 0;
     for (const ChannelConfig &ch : std::as_const(m_config.channels)) {
         if (Status st = bus->createChannel(ch); !st)
@@ -55,6 +57,15 @@ Status Daemon::setUpHub()
         ++i;
     }
     return {};
+}
+
+void Daemon::applyTokens()
+{
+    m_tokens = TokenAuthenticator();
+    for (const TokenEntry &t : std::as_const(m_config.tokens))
+        m_tokens.addToken(t.name, t.sha256Hex, t.roles);
+    m_hub.setAuthenticator(m_tokens.size() > 0 ? &m_tokens : nullptr);
+    m_hub.setRequireAuth(m_config.authRequired);
 }
 
 Result<Endpoint *> Daemon::createEndpoint(const QString &id, QObject *parent)
@@ -83,6 +94,10 @@ Status Daemon::check()
         Result<Endpoint *> e = createEndpoint(id, &scratch);
         if (!e)
             return e.error();
+    }
+    if (m_config.remote.enabled && !m_config.remote.tcpHost.isEmpty()) {
+        if (Result<QSslConfiguration> tls = loadServerTls(m_config.remote.tlsCert, m_config.remote.tlsKey); !tls)
+            return m_config.withLocation(tls.error(), QStringLiteral("remote.tls"));
     }
     return {};
 }
@@ -126,6 +141,8 @@ Status Daemon::start()
             return firstError;
         return Error(ErrorCode::InvalidConfig, QStringLiteral("no protocol is configured (communication.protocols)"));
     }
+    if (Status st = startRemote(); !st)
+        return st;
     JsonLog::event("info", QStringLiteral("switchboardd started"),
                    {{QStringLiteral("version"), QCoreApplication::applicationVersion()},
                     {QStringLiteral("config"), m_config.sourceName},
@@ -135,6 +152,120 @@ Status Daemon::start()
                     {QStringLiteral("pid"), QCoreApplication::applicationPid()}});
     m_statsTimer.start();
     return {};
+}
+
+Status Daemon::startRemote()
+{
+    const RemoteConfig &rc = m_config.remote;
+    if (!rc.enabled)
+        return {};
+    remote::RemoteServerOptions opts;
+    opts.localName = rc.local;
+    opts.localRequiresToken = rc.localRequiresToken;
+    opts.tcpHost = rc.tcpHost;
+    opts.tcpPort = rc.tcpPort;
+    opts.role = rc.role;
+    opts.maxConnections = rc.maxReplicas;
+    if (!rc.tcpHost.isEmpty()) {
+        Result<QSslConfiguration> tls = loadServerTls(rc.tlsCert, rc.tlsKey);
+        if (!tls)
+            return m_config.withLocation(tls.error(), QStringLiteral("remote.tls"));
+        opts.tls = tls.value();
+    }
+    remote::RemoteControl::Options co;
+    co.snapshotIntervalMs = rc.snapshotIntervalMs;
+    m_hub.setObjectName(QStringLiteral("%1:%2").arg(QSysInfo::machineHostName()).arg(QCoreApplication::applicationPid()));
+    m_remoteControl = std::make_unique<remote::RemoteControl>(&m_hub, co);
+    m_remoteControl->describe(QCoreApplication::applicationVersion(), m_hub.objectName());
+    m_remoteControl->setPluginHost(&m_plugins);
+    m_remoteControl->setReloadHandler([this] { return reload(); });
+    m_remoteServer = std::make_unique<remote::RemoteServer>(m_remoteControl.get(), &m_tokens, opts);
+    connect(m_remoteServer.get(), &remote::RemoteServer::replicaRefused, this, [](const QString &peer, const Error &e) {
+        JsonLog::event("warning", QStringLiteral("remote-control replica refused"),
+                       {{QStringLiteral("peer"), peer}, {QStringLiteral("code"), e.codeName()}, {QStringLiteral("reason"), e.message}});
+    });
+    connect(m_remoteServer.get(), &remote::RemoteServer::replicaAccepted, this, [](const QString &who, const QString &peer) {
+        JsonLog::event("info", QStringLiteral("remote-control replica accepted"),
+                       {{QStringLiteral("identity"), who}, {QStringLiteral("peer"), peer}});
+    });
+    if (Status st = m_remoteServer->start(); !st) {
+        const QString key = st.error().details.value(QStringLiteral("key")).toString();
+        m_remoteServer.reset();
+        m_remoteControl.reset();
+        return m_config.withLocation(st.error(), key.isEmpty() ? QStringLiteral("remote") : key);
+    }
+    JsonLog::event("info", QStringLiteral("remote control listening"),
+                   {{QStringLiteral("local"), m_remoteServer->localAddress()}, {QStringLiteral("tcp"), m_remoteServer->tcpAddress()}});
+    return {};
+}
+
+Result<QVariantMap> Daemon::reload()
+{
+    if (m_config.path.isEmpty())
+        return Error(ErrorCode::NotFound, QStringLiteral("this hub runs on its built-in defaults; there is no file to reload"));
+    Result<DaemonConfig> next = DaemonConfig::fromFile(m_config.path);
+    if (!next)
+        return next.error();
+    const DaemonConfig &n = next.value();
+    Bus *bus = m_hub.bus();
+
+    // Check every channel first, so a bad one changes nothing.
+    for (int i = 0; i < n.channels.size(); ++i) {
+        if (Status st = ChannelConfig::validateName(n.channels.at(i).name); !st)
+            return n.withLocation(st.error(), QStringLiteral("channels[%1]").arg(i));
+    }
+    QStringList created, updated, deleted, restartNeeded;
+    QSet<QString> nextNames;
+    for (int i = 0; i < n.channels.size(); ++i) {
+        const ChannelConfig &ch = n.channels.at(i);
+        nextNames.insert(ch.name);
+        const std::optional<ChannelConfig> now = bus->channel(ch.name);
+        Status st;
+        if (!now) {
+            st = bus->createChannel(ch);
+            if (st)
+                created << ch.name;
+        } else if (!(*now == ch)) {
+            st = bus->updateChannel(ch);
+            if (st)
+                updated << ch.name;
+        }
+        if (!st)
+            return n.withLocation(st.error(), QStringLiteral("channels[%1]").arg(i));
+    }
+    for (const ChannelConfig &old : std::as_const(m_config.channels)) {
+        if (!nextNames.contains(old.name) && bus->channel(old.name)) {
+            if (bus->deleteChannel(old.name))
+                deleted << old.name;
+        }
+    }
+    bus->setLimits(n.limits);
+    if (MemoryDeadLetterStore *store = bus->memoryDeadLetters())
+        store->setCapacity(n.deadLetterCapacity);
+    if (n.protocols != m_config.protocols || n.protocolConfig != m_config.protocolConfig)
+        restartNeeded << QStringLiteral("communication");
+    if (n.remote.local != m_config.remote.local || n.remote.tcpHost != m_config.remote.tcpHost
+        || n.remote.tcpPort != m_config.remote.tcpPort || n.remote.enabled != m_config.remote.enabled
+        || n.remote.tlsCert != m_config.remote.tlsCert || n.remote.tlsKey != m_config.remote.tlsKey)
+        restartNeeded << QStringLiteral("remote");
+    const bool levelChanged = n.logLevel != m_config.logLevel;
+    const RemoteConfig keepRemote = m_config.remote;
+    const QStringList keepProtocols = m_config.protocols;
+    const auto keepProtocolConfig = m_config.protocolConfig;
+    m_config = n;
+    m_config.remote = keepRemote; // what runs, until a restart
+    m_config.protocols = keepProtocols;
+    m_config.protocolConfig = keepProtocolConfig;
+    applyTokens();
+    if (levelChanged)
+        JsonLog::install(m_config.logLevel);
+    const QVariantMap result{{QStringLiteral("created"), created},
+                             {QStringLiteral("updated"), updated},
+                             {QStringLiteral("deleted"), deleted},
+                             {QStringLiteral("restartNeeded"), restartNeeded},
+                             {QStringLiteral("config"), m_config.sourceName}};
+    JsonLog::event("info", QStringLiteral("configuration reloaded"), result);
+    return result;
 }
 
 void Daemon::logStats()

@@ -10,6 +10,12 @@
 #include <QElapsedTimer>
 #include <QObject>
 #include <QTimer>
+#include <memory>
+
+namespace sb::remote {
+class RemoteControl;
+class RemoteServer;
+}
 
 namespace sb::daemon {
 
@@ -35,6 +41,13 @@ public:
     // Stop accepting, let connections drain for the configured time, then finish(ExitOk).
     void shutdown();
     Hub *hub() { return &m_hub; }
+    remote::RemoteServer *remoteServer() const { return m_remoteServer.get(); }
+
+    // Re-reads the configuration file and applies what can change while running: channels
+    // (created, updated, and deleted when they came from the previous file), limits, tokens and
+    // log level. A bad file changes nothing. The answer lists what changed and which keys need
+    // a restart.
+    Result<QVariantMap> reload();
 
 Q_SIGNALS:
     void finished(int exitCode);
@@ -42,6 +55,8 @@ Q_SIGNALS:
 private:
     Status setUpHub();
     Result<Endpoint *> createEndpoint(const QString &id, QObject *parent);
+    Status startRemote();
+    void applyTokens();
     void logStats();
 
     DaemonConfig m_config;
@@ -53,6 +68,8 @@ private:
     QTimer m_shutdownPoll;
     QElapsedTimer m_shutdownClock;
     bool m_shuttingDown = false;
+    std::unique_ptr<remote::RemoteControl> m_remoteControl;
+    std::unique_ptr<remote::RemoteServer> m_remoteServer;
 };
 
 ExitCode exitCodeFor(const Error &error);

@@ -63,6 +63,7 @@ DaemonConfig DaemonConfig::defaults()
     c.protocols = {QStringLiteral("native")};
     c.protocolConfig.insert(QStringLiteral("native"), {{QStringLiteral("tcp"), QStringLiteral("127.0.0.1:7400")},
                                                        {QStringLiteral("local"), QStringLiteral("switchboard")}});
+    c.remote.enabled = true;
     return c;
 }
 
@@ -93,12 +94,18 @@ Result<DaemonConfig> DaemonConfig::fromFile(const QString &path)
     QFile f(path);
     if (!f.open(QIODevice::ReadOnly))
         return Error(ErrorCode::InvalidConfig, QStringLiteral("cannot read config file %1: %2").arg(path, f.errorString()));
-    return fromYaml(f.readAll(), QFileInfo(path).fileName());
+    Result<DaemonConfig> c = fromYaml(f.readAll(), QFileInfo(path).fileName());
+    if (!c)
+        return c;
+    DaemonConfig out = c.value();
+    out.path = QFileInfo(path).absoluteFilePath();
+    return out;
 }
 
 Result<DaemonConfig> DaemonConfig::fromYaml(const QByteArray &yaml, const QString &sourceName)
 {
     DaemonConfig c = defaults();
+    c.remote = RemoteConfig(); // a file turns it on with a "remote" section
     c.sourceName = sourceName;
     c.protocols.clear();
     c.protocolConfig.clear();
@@ -126,6 +133,7 @@ Result<DaemonConfig> DaemonConfig::fromYaml(const QByteArray &yaml, const QStrin
     if (!tree.isValid()) {
         c.protocols = defaults().protocols;
         c.protocolConfig = defaults().protocolConfig;
+        c.remote = defaults().remote;
         return c; // an empty file means the defaults
     }
     auto bad = [&](const QString &key, const QString &why) {
@@ -136,7 +144,7 @@ Result<DaemonConfig> DaemonConfig::fromYaml(const QByteArray &yaml, const QStrin
     const QVariantMap top = tree.toMap();
     static const QStringList topKeys{QStringLiteral("communication"), QStringLiteral("channels"),
                                      QStringLiteral("limits"), QStringLiteral("retry"), QStringLiteral("auth"),
-                                     QStringLiteral("log"), QStringLiteral("shutdown-drain-ms")};
+                                     QStringLiteral("log"), QStringLiteral("shutdown-drain-ms"), QStringLiteral("remote")};
     for (auto it = top.cbegin(); it != top.cend(); ++it) {
         if (!topKeys.contains(it.key()))
             return bad(it.key(), QStringLiteral("unknown key (expected one of %1)").arg(topKeys.join(QStringLiteral(", "))));
@@ -329,6 +337,91 @@ Result<DaemonConfig> DaemonConfig::fromYaml(const QByteArray &yaml, const QStrin
         c.shutdownDrainMs = top.value(QStringLiteral("shutdown-drain-ms")).toInt(&ok);
         if (!ok || c.shutdownDrainMs < 0)
             return bad(QStringLiteral("shutdown-drain-ms"), QStringLiteral("must be a non-negative integer"));
+    }
+
+    // remote
+    const QVariant remote = top.value(QStringLiteral("remote"));
+    if (remote.isValid()) {
+        if (!isMap(remote))
+            return bad(QStringLiteral("remote"), QStringLiteral("must be a map {enabled, local, local-requires-token, tcp, tls, role, "
+                                                                "snapshot-interval-ms, max-replicas}"));
+        RemoteConfig &r = c.remote;
+        r.enabled = true;
+        const QVariantMap rm = remote.toMap();
+        for (auto it = rm.cbegin(); it != rm.cend(); ++it) {
+            const QString key = QStringLiteral("remote.") + it.key();
+            const QString v = it.value().toString();
+            auto flag = [&](bool *out) {
+                if (v != QLatin1String("true") && v != QLatin1String("false"))
+                    return false;
+                *out = v == QLatin1String("true");
+                return true;
+            };
+            auto positive = [&](int *out, int min, int max) {
+                bool ok = false;
+                const int n = v.toInt(&ok);
+                if (!ok || n < min || n > max)
+                    return false;
+                *out = n;
+                return true;
+            };
+            if (it.key() == QLatin1String("enabled")) {
+                if (!flag(&r.enabled))
+                    return bad(key, QStringLiteral("must be true or false"));
+            } else if (it.key() == QLatin1String("local")) {
+                r.local = v;
+            } else if (it.key() == QLatin1String("local-requires-token")) {
+                if (!flag(&r.localRequiresToken))
+                    return bad(key, QStringLiteral("must be true or false"));
+            } else if (it.key() == QLatin1String("tcp")) {
+                const qsizetype colon = v.lastIndexOf(QLatin1Char(':'));
+                bool ok = false;
+                const uint port = colon > 0 ? v.mid(colon + 1).toUInt(&ok) : 0;
+                if (!v.isEmpty() && (colon <= 0 || !ok || port > 65535))
+                    return bad(key, QStringLiteral("\"%1\" is not host:port (e.g. 0.0.0.0:7411; port 0 picks a free one)").arg(v));
+                r.tcpHost = v.isEmpty() ? QString() : v.left(colon);
+                r.tcpPort = quint16(port);
+            } else if (it.key() == QLatin1String("tls")) {
+                if (!isMap(it.value()))
+                    return bad(key, QStringLiteral("must be a map {cert, key}"));
+                const QVariantMap tm = it.value().toMap();
+                for (auto t = tm.cbegin(); t != tm.cend(); ++t) {
+                    if (t.key() == QLatin1String("cert"))
+                        r.tlsCert = t.value().toString();
+                    else if (t.key() == QLatin1String("key"))
+                        r.tlsKey = t.value().toString();
+                    else
+                        return bad(key + QLatin1Char('.') + t.key(), QStringLiteral("unknown key (expected cert, key)"));
+                }
+                if (r.tlsCert.isEmpty() || r.tlsKey.isEmpty())
+                    return bad(key, QStringLiteral("needs both cert and key"));
+            } else if (it.key() == QLatin1String("role")) {
+                r.role = v;
+            } else if (it.key() == QLatin1String("snapshot-interval-ms")) {
+                if (!positive(&r.snapshotIntervalMs, 50, 60000))
+                    return bad(key, QStringLiteral("must be an integer from 50 to 60000"));
+            } else if (it.key() == QLatin1String("max-replicas")) {
+                if (!positive(&r.maxReplicas, 1, 10000))
+                    return bad(key, QStringLiteral("must be an integer from 1 to 10000"));
+            } else {
+                return bad(key, QStringLiteral("unknown key (expected enabled, local, local-requires-token, tcp, tls, role, "
+                                               "snapshot-interval-ms, max-replicas)"));
+            }
+        }
+        if (r.enabled && !r.tcpHost.isEmpty() && r.tlsCert.isEmpty())
+            return bad(QStringLiteral("remote.tcp"), QStringLiteral("needs remote.tls {cert, key}: the remote-control API is never served in the clear"));
+        if (r.enabled && !r.tcpHost.isEmpty()) {
+            bool anyRole = false;
+            for (const TokenEntry &t : std::as_const(c.tokens))
+                anyRole = anyRole || r.role.isEmpty() || t.roles.contains(r.role);
+            if (!anyRole)
+                return bad(QStringLiteral("remote.tcp"),
+                           QStringLiteral("needs at least one token in auth.tokens with the role \"%1\"").arg(r.role));
+        }
+        if (r.enabled && r.localRequiresToken && r.local.isEmpty())
+            return bad(QStringLiteral("remote.local-requires-token"), QStringLiteral("is set but remote.local is empty"));
+        if (r.enabled && r.local.isEmpty() && r.tcpHost.isEmpty())
+            return bad(QStringLiteral("remote"), QStringLiteral("is enabled but neither remote.local nor remote.tcp is set"));
     }
     return c;
 }

@@ -18,11 +18,28 @@ struct TokenEntry
     QStringList roles;
 };
 
+// The remote-control API (console, sbctl, scripts). Off in a config file without a "remote"
+// section; on (local socket only) in the built-in defaults.
+struct RemoteConfig
+{
+    bool enabled = false;
+    QString local = QStringLiteral("switchboard-control"); // socket name or path; empty: none
+    bool localRequiresToken = false;
+    QString tcpHost;                                        // empty: no TCP
+    quint16 tcpPort = 7411;
+    QString tlsCert;
+    QString tlsKey;
+    QString role = QStringLiteral("admin");
+    int snapshotIntervalMs = 1000;
+    int maxReplicas = 32;
+};
+
 // switchboardd's configuration, read from YAML. Every error names the key and, when read from a
 // file, the line: "switchboardd.yaml:12: channels[1].type: ...".
 struct DaemonConfig
 {
     QString sourceName;                 // file name, or "(defaults)"
+    QString path;                       // the file read, for reloads; empty for the defaults
     QString busType = QStringLiteral("embedded");
     QStringList protocols;              // plugin ids, in start order
     QHash<QString, QVariantMap> protocolConfig;
@@ -30,6 +47,7 @@ struct DaemonConfig
     BusLimits limits;
     int deadLetterCapacity = 10000;
     int shutdownDrainMs = 2000;
+    RemoteConfig remote;
     QString logLevel = QStringLiteral("info");
     bool authRequired = false;
     QList<TokenEntry> tokens;

@@ -412,9 +412,16 @@ int Bus::deliverTo(Space &sp, Message &message, const Route *known)
             }
         }
         if (r.topicStats) {
-            ++r.topicStats->total.in;
-            r.topicStats->total.bytesIn += quint64(message.payloadSize());
-            r.topicStats->total.out += quint64(delivered);
+            StatsEntry &ts = *r.topicStats;
+            const qint64 size = message.payloadSize();
+            ++ts.total.in;
+            ts.total.bytesIn += quint64(size);
+            ts.total.out += quint64(delivered);
+            if (const qint64 limit = m_stats.lastMessageLimit(); limit > 0) {
+                ts.lastAt = message.timestamp();
+                ts.lastSize = size;
+                ts.lastMessage = size <= limit ? message : Message();
+            }
         }
         break;
     }

@@ -118,6 +118,14 @@ void Stats::tick()
     }
 }
 
+void Stats::forEach(Scope scope, const std::function<void(const QString &, const StatsEntry &)> &visit) const
+{
+    for (const auto &[key, entry] : m_maps[scope])
+        visit(key, *entry);
+    for (const auto &[key, entry] : m_attached[scope])
+        visit(key, *entry);
+}
+
 QVariantMap Stats::snapshot(Scope scope) const
 {
     QVariantMap out;

@@ -2,11 +2,10 @@
 #include "nativeendpoint.h"
 
 #include <switchboard/hub.h>
+#include <switchboard/tls.h>
 
-#include <QFile>
 #include <QLocalServer>
 #include <QLocalSocket>
-#include <QSslKey>
 #include <QSslServer>
 #include <QSslSocket>
 #include <QTcpServer>
@@ -113,28 +112,14 @@ Status NativeEndpoint::start()
 {
     if (!m_config.tcpHost.isEmpty()) {
         if (!m_config.tlsCert.isEmpty()) {
-            auto fail = [this](const Error &e) {
+            Result<QSslConfiguration> ssl = loadServerTls(m_config.tlsCert, m_config.tlsKey);
+            if (!ssl) {
+                const Error e = badKey(QStringLiteral("tls"), ssl.error().message);
                 setError(e);
-                return Status(e);
-            };
-            QFile certFile(m_config.tlsCert), keyFile(m_config.tlsKey);
-            if (!certFile.open(QIODevice::ReadOnly))
-                return fail(badKey(QStringLiteral("tls.cert"), certFile.errorString()));
-            if (!keyFile.open(QIODevice::ReadOnly))
-                return fail(badKey(QStringLiteral("tls.key"), keyFile.errorString()));
-            const QList<QSslCertificate> chain = QSslCertificate::fromData(certFile.readAll(), QSsl::Pem);
-            const QByteArray keyPem = keyFile.readAll();
-            QSslKey key(keyPem, QSsl::Rsa, QSsl::Pem);
-            if (key.isNull())
-                key = QSslKey(keyPem, QSsl::Ec, QSsl::Pem);
-            if (chain.isEmpty() || key.isNull())
-                return fail(badKey(QStringLiteral("tls"), QStringLiteral("cannot read a PEM certificate and RSA/EC key")));
-            QSslConfiguration ssl = QSslConfiguration::defaultConfiguration();
-            ssl.setLocalCertificateChain(chain);
-            ssl.setPrivateKey(key);
-            ssl.setPeerVerifyMode(QSslSocket::VerifyNone);
+                return e;
+            }
             auto *server = new QSslServer(this);
-            server->setSslConfiguration(ssl);
+            server->setSslConfiguration(ssl.value());
             m_tcp = server;
         } else {
             m_tcp = new QTcpServer(this);

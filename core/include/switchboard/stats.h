@@ -1,12 +1,13 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 
-#include <switchboard/global.h>
+#include <switchboard/message.h>
 
 #include <QObject>
 #include <QTimer>
 #include <QVariantMap>
 
+#include <functional>
 #include <memory>
 #include <unordered_map>
 
@@ -32,6 +33,12 @@ public:
     double bytesInRate(Window w) const { return m_bytesIn[w]; }
     double bytesOutRate(Window w) const { return m_bytesOut[w]; }
     QVariantMap toVariantMap() const;
+
+    // Topic entries only, and only while Stats::lastMessageLimit() > 0: the last message counted
+    // (kept when its payload is within the limit) and when it passed.
+    Message lastMessage;
+    qint64 lastAt = 0;
+    qint64 lastSize = 0;
 
 private:
     StatCounters m_prev;
@@ -61,6 +68,12 @@ public:
     void detach(Scope scope, const QString &key);
     int entryCount(Scope scope) const;
     void setMaxTopics(int max) { m_maxTopics = max; }
+    // Keep each topic's last message when its payload is at most \a bytes (0, the default: keep none).
+    // An observer such as the remote-control API turns it on; it costs one reference per publish.
+    void setLastMessageLimit(qint64 bytes) { m_lastMessageLimit = bytes; }
+    qint64 lastMessageLimit() const { return m_lastMessageLimit; }
+    // Visits every entry of \a scope, owned or attached, without building maps.
+    void forEach(Scope scope, const std::function<void(const QString &key, const StatsEntry &entry)> &visit) const;
 
     void tick();
     QVariantMap snapshot(Scope scope) const;
@@ -72,6 +85,7 @@ private:
     std::unordered_map<QString, StatsEntry *> m_attached[4];
     StatsEntry m_global;
     int m_maxTopics = 100000;
+    qint64 m_lastMessageLimit = 0;
     QTimer m_timer;
 };
 

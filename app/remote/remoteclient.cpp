@@ -1,0 +1,210 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "remoteclient.h"
+
+#include "remotehandshake.h"
+#include "remoteresult.h"
+
+#include <QEventLoop>
+#include <QLocalSocket>
+#include <QRemoteObjectPendingCallWatcher>
+#include <QSslConfiguration>
+#include <QSslSocket>
+#include <QUrl>
+
+namespace sb::remote {
+
+RemoteClient::RemoteClient(QObject *parent)
+    : QObject(parent)
+{
+    m_timeout.setSingleShot(true);
+    connect(&m_timeout, &QTimer::timeout, this, [this] {
+        fail(Error(ErrorCode::Timeout, QStringLiteral("no answer from the hub at %1 within %2 ms")
+                                           .arg(m_address)
+                                           .arg(m_options.timeoutMs)));
+    });
+}
+
+RemoteClient::~RemoteClient()
+{
+    disconnectFromHub();
+}
+
+void RemoteClient::setState(State state)
+{
+    if (m_state == state)
+        return;
+    m_state = state;
+    Q_EMIT stateChanged(state);
+}
+
+void RemoteClient::fail(const Error &error)
+{
+    if (m_state == State::Failed)
+        return;
+    m_timeout.stop();
+    m_error = error;
+    const bool wasReady = m_state == State::Ready;
+    qDeleteAll(m_models);
+    m_models.clear();
+    m_api.reset();
+    m_node.reset();
+    if (m_device) {
+        m_device->disconnect(this);
+        m_device->close();
+        m_device->deleteLater();
+    }
+    setState(State::Failed);
+    Q_EMIT failed(error);
+    if (wasReady)
+        Q_EMIT disconnected();
+}
+
+void RemoteClient::disconnectFromHub()
+{
+    m_timeout.stop();
+    const bool wasReady = m_state == State::Ready;
+    qDeleteAll(m_models);
+    m_models.clear();
+    m_api.reset();
+    m_node.reset();
+    if (m_device) {
+        m_device->disconnect(this);
+        m_device->close();
+        m_device->deleteLater();
+    }
+    if (m_state != State::Disconnected && m_state != State::Failed)
+        setState(State::Disconnected);
+    if (wasReady)
+        Q_EMIT disconnected();
+}
+
+void RemoteClient::connectToHub(const QString &address, const Options &options)
+{
+    disconnectFromHub();
+    m_address = address;
+    m_options = options;
+    m_error = Error();
+    setState(State::Connecting);
+    m_timeout.start(options.timeoutMs);
+
+    if (address.startsWith(QLatin1String("local:"))) {
+        auto *socket = new QLocalSocket(this);
+        m_device = socket;
+        connect(socket, &QLocalSocket::connected, this, &RemoteClient::onConnected);
+        connect(socket, &QLocalSocket::errorOccurred, this, [this, socket] {
+            fail(Error(ErrorCode::NotConnected,
+                       QStringLiteral("cannot reach the hub at %1: %2").arg(m_address, socket->errorString())));
+        });
+        socket->connectToServer(address.mid(6));
+        return;
+    }
+    const QUrl url(address);
+    if (url.scheme() != QLatin1String("tls") || url.host().isEmpty() || url.port() <= 0) {
+        fail(Error(ErrorCode::InvalidConfig,
+                   QStringLiteral("\"%1\" is not a hub address: use local:<name> or tls://host:port").arg(address)));
+        return;
+    }
+    auto *socket = new QSslSocket(this);
+    m_device = socket;
+    if (!options.caCertificates.isEmpty()) {
+        QSslConfiguration ssl = socket->sslConfiguration();
+        ssl.addCaCertificates(options.caCertificates);
+        socket->setSslConfiguration(ssl);
+    }
+    connect(socket, &QSslSocket::encrypted, this, &RemoteClient::onConnected);
+    connect(socket, &QSslSocket::sslErrors, this, [this](const QList<QSslError> &errors) {
+        QStringList why;
+        for (const QSslError &e : errors)
+            why << e.errorString();
+        fail(Error(ErrorCode::Unauthenticated,
+                   QStringLiteral("the hub's certificate is not trusted: %1").arg(why.join(QStringLiteral("; ")))));
+    });
+    connect(socket, &QAbstractSocket::errorOccurred, this, [this, socket] {
+        if (m_state == State::Connecting || m_state == State::Authenticating)
+            fail(Error(ErrorCode::NotConnected,
+                       QStringLiteral("cannot reach the hub at %1: %2").arg(m_address, socket->errorString())));
+    });
+    const QString peerName = options.expectedHostName.isEmpty() ? url.host() : options.expectedHostName;
+    socket->connectToHostEncrypted(url.host(), quint16(url.port()), peerName);
+}
+
+void RemoteClient::onConnected()
+{
+    setState(State::Authenticating);
+    connect(m_device, &QIODevice::readyRead, this, &RemoteClient::onAnswer);
+    m_device->write(RemoteHandshake::hello(m_options.token));
+}
+
+void RemoteClient::onAnswer()
+{
+    if (!m_device->canReadLine()) {
+        if (m_device->bytesAvailable() >= RemoteHandshake::MaxLineBytes)
+            fail(Error(ErrorCode::BadFrame, QStringLiteral("%1 did not answer like a Switchboard hub").arg(m_address)));
+        return;
+    }
+    disconnect(m_device, &QIODevice::readyRead, this, &RemoteClient::onAnswer);
+    Result<QString> answer = RemoteHandshake::parseAnswer(m_device->readLine(RemoteHandshake::MaxLineBytes));
+    if (!answer)
+        return fail(answer.error());
+    m_hubName = answer.value();
+    m_node = std::make_unique<QRemoteObjectNode>();
+    m_node->addClientSideConnection(m_device);
+    if (m_device->bytesAvailable() > 0)
+        QMetaObject::invokeMethod(m_device.data(), &QIODevice::readyRead, Qt::QueuedConnection);
+    auto lost = [this] {
+        if (m_state == State::Ready || m_state == State::Authenticating)
+            fail(Error(ErrorCode::NotConnected, QStringLiteral("the connection to the hub at %1 was lost").arg(m_address)));
+    };
+    if (auto *s = qobject_cast<QAbstractSocket *>(m_device.data()))
+        connect(s, &QAbstractSocket::disconnected, this, lost);
+    else if (auto *l = qobject_cast<QLocalSocket *>(m_device.data()))
+        connect(l, &QLocalSocket::disconnected, this, lost);
+
+    m_api.reset(m_node->acquire<SwitchboardReplica>(QStringLiteral("Switchboard")));
+    connect(m_api.get(), &QRemoteObjectReplica::initialized, this, [this] {
+        m_timeout.stop();
+        setState(State::Ready);
+        Q_EMIT ready();
+    });
+}
+
+QAbstractItemModelReplica *RemoteClient::model(const QString &name)
+{
+    if (!m_node)
+        return nullptr;
+    auto it = m_models.find(name);
+    if (it != m_models.end())
+        return *it;
+    QAbstractItemModelReplica *m = m_node->acquireModel(name, QtRemoteObjects::PrefetchData);
+    m->setParent(this);
+    m_models.insert(name, m);
+    return m;
+}
+
+bool RemoteClient::waitForReady(int timeoutMs)
+{
+    if (m_state == State::Ready)
+        return true;
+    if (m_state == State::Failed || m_state == State::Disconnected)
+        return false;
+    QEventLoop loop;
+    QTimer guard;
+    guard.setSingleShot(true);
+    connect(&guard, &QTimer::timeout, &loop, &QEventLoop::quit);
+    connect(this, &RemoteClient::ready, &loop, &QEventLoop::quit);
+    connect(this, &RemoteClient::failed, &loop, &QEventLoop::quit);
+    guard.start(timeoutMs);
+    loop.exec();
+    return m_state == State::Ready;
+}
+
+QVariantMap RemoteClient::await(QRemoteObjectPendingReply<QVariantMap> reply, int timeoutMs)
+{
+    if (!reply.waitForFinished(timeoutMs))
+        return RemoteResult::failure(Error(ErrorCode::Timeout, QStringLiteral("the hub did not answer within %1 ms").arg(timeoutMs)));
+    if (reply.error() != QRemoteObjectPendingCall::NoError)
+        return RemoteResult::failure(Error(ErrorCode::NotConnected, QStringLiteral("the call did not reach the hub")));
+    return reply.returnValue();
+}
+
+} // namespace sb::remote

@@ -1,0 +1,493 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "remotecontrol.h"
+
+#include "hubsnapshot.h"
+#include "remoteresult.h"
+
+#include <switchboard/connection.h>
+#include <switchboard/deadletterstore.h>
+#include <switchboard/hub.h>
+#include <switchboard/jsoncodec.h>
+#include <switchboard/topic.h>
+
+#include <QDateTime>
+#include <QJsonObject>
+#include <QRemoteObjectHostBase>
+#include <QUuid>
+
+namespace sb::remote {
+
+using RemoteResult::failure;
+using RemoteResult::ok;
+
+namespace {
+QVariantMap messageToMap(const Message &m)
+{
+    return JsonCodec::toJsonObject(m).toVariantMap();
+}
+} // namespace
+
+RemoteControl::RemoteControl(Hub *hub, const Options &options, QObject *parent)
+    : SwitchboardSimpleSource(parent)
+    , m_hub(hub)
+    , m_options(options)
+    , m_channels("name", HubSnapshot::channelRoles())
+    , m_topics("topic", HubSnapshot::topicRoles())
+    , m_connections("id", HubSnapshot::connectionRoles())
+    , m_deadLetters("id", HubSnapshot::deadLetterRoles())
+{
+    m_channels.setObjectName(QStringLiteral("Channels"));
+    m_topics.setObjectName(QStringLiteral("Topics"));
+    m_connections.setObjectName(QStringLiteral("Connections"));
+    m_deadLetters.setObjectName(QStringLiteral("DeadLetters"));
+    setHubName(hub->objectName());
+    setStartedAt(QDateTime::currentMSecsSinceEpoch());
+    setSnapshotIntervalMs(m_options.snapshotIntervalMs);
+    hub->bus()->stats()->setLastMessageLimit(m_options.lastMessageLimit);
+
+    m_snapshotTimer.setInterval(qMax(50, m_options.snapshotIntervalMs));
+    connect(&m_snapshotTimer, &QTimer::timeout, this, &RemoteControl::refresh);
+    m_snapshotTimer.start();
+    m_watchTimer.setInterval(qMax(10, m_options.watchBatchMs));
+    connect(&m_watchTimer, &QTimer::timeout, this, &RemoteControl::flushWatches);
+    refresh();
+}
+
+RemoteControl::~RemoteControl()
+{
+    for (const Watch &w : std::as_const(m_watches))
+        m_hub->bus()->unsubscribe(w.subscription);
+    m_hub->bus()->stats()->setLastMessageLimit(0);
+}
+
+void RemoteControl::describe(const QString &version, const QString &hubName)
+{
+    setVersion(version);
+    setHubName(hubName);
+}
+
+bool RemoteControl::enableRemoting(QRemoteObjectHostBase *host)
+{
+    bool okAll = host->enableRemoting(this, QStringLiteral("Switchboard"));
+    for (SnapshotListModel *m : {&m_channels, &m_topics, &m_connections, &m_deadLetters})
+        okAll = host->enableRemoting(m, m->objectName(), m->roles()) && okAll;
+    return okAll;
+}
+
+void RemoteControl::refresh()
+{
+    setStats(HubSnapshot::stats(*m_hub));
+    setPlugins(HubSnapshot::plugins(*m_hub, m_pluginHost));
+    m_channels.setRows(HubSnapshot::channels(*m_hub));
+    m_topics.setRows(HubSnapshot::topics(*m_hub));
+    m_connections.setRows(HubSnapshot::connections(*m_hub));
+    m_deadLetters.setRows(HubSnapshot::deadLetters(*m_hub, m_options.deadLetterRows));
+}
+
+QVariantMap RemoteControl::list(const QString &collection, const QString &filter, int offset, int limit)
+{
+    QList<QVariantMap> rows;
+    QString keyRole;
+    if (collection == QLatin1String("channels")) {
+        rows = HubSnapshot::channels(*m_hub);
+        keyRole = QStringLiteral("name");
+    } else if (collection == QLatin1String("topics")) {
+        rows = HubSnapshot::topics(*m_hub);
+        keyRole = QStringLiteral("topic");
+    } else if (collection == QLatin1String("connections")) {
+        rows = HubSnapshot::connections(*m_hub);
+        keyRole = QStringLiteral("id");
+    } else if (collection == QLatin1String("deadletters")) {
+        rows = HubSnapshot::deadLetters(*m_hub, -1);
+        keyRole = QStringLiteral("id");
+    } else {
+        return failure(Error(ErrorCode::NotFound,
+                             QStringLiteral("no collection \"%1\" (expected channels, topics, connections, deadletters)").arg(collection)));
+    }
+    if (offset < 0 || limit < 0)
+        return failure(Error(ErrorCode::BadMessage, QStringLiteral("offset and limit must not be negative")));
+    const bool byPattern = collection == QLatin1String("topics") && !filter.isEmpty();
+    if (byPattern) {
+        if (Status st = Topic::validatePattern(filter); !st)
+            return failure(st.error());
+    }
+    QVariantList out;
+    int matched = 0;
+    for (const QVariantMap &row : std::as_const(rows)) {
+        const QString key = row.value(keyRole).toString();
+        const bool match = filter.isEmpty() || (byPattern ? Topic::matches(filter, key) : key.contains(filter, Qt::CaseInsensitive));
+        if (!match)
+            continue;
+        if (matched >= offset && (limit == 0 || out.size() < limit))
+            out.append(row);
+        ++matched;
+    }
+    return ok({{QStringLiteral("total"), matched}, {QStringLiteral("rows"), out}});
+}
+
+QVariantMap RemoteControl::createChannel(const QVariantMap &config)
+{
+    Result<ChannelConfig> c = ChannelConfig::fromVariantMap(config);
+    if (!c)
+        return failure(c.error());
+    if (Status st = m_hub->bus()->createChannel(c.value()); !st)
+        return failure(st.error());
+    refresh();
+    return ok({{QStringLiteral("channel"), c.value().toVariantMap()}});
+}
+
+QVariantMap RemoteControl::updateChannel(const QVariantMap &config)
+{
+    Result<ChannelConfig> c = ChannelConfig::fromVariantMap(config);
+    if (!c)
+        return failure(c.error());
+    if (Status st = m_hub->bus()->updateChannel(c.value()); !st)
+        return failure(st.error());
+    refresh();
+    return ok({{QStringLiteral("channel"), c.value().toVariantMap()}});
+}
+
+QVariantMap RemoteControl::deleteChannel(const QString &name)
+{
+    if (Status st = m_hub->bus()->deleteChannel(name); !st)
+        return failure(st.error());
+    refresh();
+    return ok({{QStringLiteral("name"), name}});
+}
+
+Result<Message> RemoteControl::messageFromMap(const QVariantMap &map, const QString &type) const
+{
+    QVariantMap m = map;
+    // The contract's "type" is implied by the slot: publish sends events, request sends requests.
+    if (m.contains(QStringLiteral("type")) && m.value(QStringLiteral("type")).toString() != type)
+        return Error(ErrorCode::BadMessage, QStringLiteral("field \"type\": this slot sends %1 messages").arg(type),
+                     {{QStringLiteral("field"), QStringLiteral("type")}});
+    m.insert(QStringLiteral("type"), type);
+    // Scripts say "payload"; the JSON contract says "data". Accept both, never both at once.
+    if (m.contains(QStringLiteral("payload"))) {
+        if (m.contains(QStringLiteral("data")))
+            return Error(ErrorCode::BadMessage, QStringLiteral("give either payload or data, not both"));
+        m.insert(QStringLiteral("data"), m.take(QStringLiteral("payload")));
+    }
+    Result<Message> msg = JsonCodec::fromJsonObject(QJsonObject::fromVariantMap(m));
+    if (!msg)
+        return msg;
+    Message out = msg.value();
+    if (out.source().isEmpty())
+        out.setSource(QStringLiteral("remote-control"));
+    return out;
+}
+
+QVariantMap RemoteControl::publish(const QVariantMap &message)
+{
+    Result<Message> msg = messageFromMap(message, QStringLiteral("event"));
+    if (!msg)
+        return failure(msg.error());
+    Message m = msg.value();
+    if (!m.hasId())
+        m.setId(QUuid::createUuid().toString(QUuid::WithoutBraces)); // the caller learns it in the answer
+    Result<int> delivered = m_hub->bus()->publish(m);
+    if (!delivered)
+        return failure(delivered.error());
+    return ok({{QStringLiteral("id"), m.id()}, {QStringLiteral("delivered"), delivered.value()}});
+}
+
+QVariantMap RemoteControl::request(const QVariantMap &message, int timeoutMs)
+{
+    Result<Message> msg = messageFromMap(message, QStringLiteral("request"));
+    if (!msg)
+        return failure(msg.error());
+    if (timeoutMs <= 0 || timeoutMs > m_options.maxRequestTimeoutMs)
+        return failure(Error(ErrorCode::BadMessage,
+                             QStringLiteral("timeoutMs must be between 1 and %1").arg(m_options.maxRequestTimeoutMs),
+                             {{QStringLiteral("timeoutMs"), timeoutMs}}));
+    const QString requestId = QStringLiteral("rq-%1").arg(m_nextRequest++);
+    const qint64 started = QDateTime::currentMSecsSinceEpoch();
+    Result<QString> correlation = m_hub->bus()->request(
+        msg.value(), timeoutMs, this, [this, requestId, started](const Result<Message> &reply) {
+            const qint64 latency = QDateTime::currentMSecsSinceEpoch() - started;
+            if (reply)
+                Q_EMIT requestFinished(requestId, ok({{QStringLiteral("response"), messageToMap(reply.value())},
+                                                      {QStringLiteral("latencyMs"), latency}}));
+            else
+                Q_EMIT requestFinished(requestId, failure(reply.error()));
+        });
+    if (!correlation)
+        return failure(correlation.error());
+    return ok({{QStringLiteral("requestId"), requestId}, {QStringLiteral("correlationId"), correlation.value()}});
+}
+
+QVariantMap RemoteControl::deadLetter(quint64 id)
+{
+    const DeadLetterStore *store = m_hub->bus()->deadLetters();
+    std::optional<DeadLetter> letter = store ? store->get(id) : std::nullopt;
+    if (!letter)
+        return failure(Error(ErrorCode::NotFound, QStringLiteral("dead letter %1 does not exist").arg(id),
+                             {{QStringLiteral("id"), id}}));
+    return ok({{QStringLiteral("deadLetter"), letter->toVariantMap(true)}});
+}
+
+QVariantMap RemoteControl::requeueDeadLetter(quint64 id, const QVariantMap &edits)
+{
+    DeadLetterStore *store = m_hub->bus()->deadLetters();
+    if (!store || !store->get(id))
+        return failure(Error(ErrorCode::NotFound, QStringLiteral("dead letter %1 does not exist").arg(id),
+                             {{QStringLiteral("id"), id}}));
+    if (!edits.isEmpty()) {
+        // Edit a copy, check it fully, and only then swap it in: a bad edit changes nothing.
+        DeadLetter letter = *store->get(id);
+        QVariantMap shape = messageToMap(letter.message);
+        for (auto it = edits.cbegin(); it != edits.cend(); ++it) {
+            static const QStringList editable{QStringLiteral("topic"), QStringLiteral("payload"),
+                                              QStringLiteral("data"), QStringLiteral("headers"),
+                                              QStringLiteral("contentType"), QStringLiteral("dataEncoding")};
+            if (!editable.contains(it.key()))
+                return failure(Error(ErrorCode::BadMessage,
+                                     QStringLiteral("%1 cannot be edited; editable: %2").arg(it.key(), editable.join(u", ")),
+                                     {{QStringLiteral("field"), it.key()}}));
+            if (it.key() == QLatin1String("payload") || it.key() == QLatin1String("data")) {
+                shape.remove(QStringLiteral("dataEncoding"));
+                shape.insert(QStringLiteral("data"), it.value());
+            } else {
+                shape.insert(it.key(), it.value());
+            }
+        }
+        if (edits.contains(QStringLiteral("dataEncoding")))
+            shape.insert(QStringLiteral("dataEncoding"), edits.value(QStringLiteral("dataEncoding")));
+        Result<Message> edited = JsonCodec::fromJsonObject(QJsonObject::fromVariantMap(shape));
+        if (!edited)
+            return failure(edited.error());
+        Message m = edited.value();
+        if (Status st = Topic::validateTopic(m.topic()); !m.topic().isEmpty() && !st)
+            return failure(st.error());
+        m.setHeader(QStringLiteral("x-sb-edited-by"), QStringLiteral("remote-control"));
+        std::optional<DeadLetter> taken = store->take(id);
+        taken->message = m;
+        const quint64 newId = store->add(*taken);
+        Result<int> r = m_hub->bus()->requeueDeadLetter(newId);
+        refresh();
+        if (!r)
+            return failure(r.error());
+        return ok({{QStringLiteral("delivered"), r.value()}, {QStringLiteral("edited"), true}});
+    }
+    Result<int> r = m_hub->bus()->requeueDeadLetter(id);
+    refresh();
+    if (!r)
+        return failure(r.error());
+    return ok({{QStringLiteral("delivered"), r.value()}});
+}
+
+QVariantMap RemoteControl::purgeDeadLetters(const QVariantList &ids)
+{
+    DeadLetterStore *store = m_hub->bus()->deadLetters();
+    if (!store)
+        return ok({{QStringLiteral("purged"), 0}});
+    QList<quint64> list;
+    for (const QVariant &v : std::as_const(ids)) {
+        bool isNumber = false;
+        const quint64 id = v.toString().toULongLong(&isNumber);
+        if (!isNumber)
+            return failure(Error(ErrorCode::BadMessage, QStringLiteral("dead letter id %1 is not a number").arg(v.toString()),
+                                 {{QStringLiteral("id"), v}}));
+        list.append(id);
+    }
+    const int purged = store->purge(list);
+    refresh();
+    return ok({{QStringLiteral("purged"), purged}});
+}
+
+QVariantMap RemoteControl::closeConnection(const QString &id, const QString &reason)
+{
+    const QString why = reason.isEmpty() ? QStringLiteral("closed by an operator") : reason;
+    if (Status st = m_hub->closeConnection(id, Error(ErrorCode::Forbidden, why)); !st)
+        return failure(st.error());
+    return ok({{QStringLiteral("id"), id}});
+}
+
+QVariantMap RemoteControl::reloadConfig()
+{
+    if (!m_reload)
+        return failure(Error(ErrorCode::NotFound, QStringLiteral("this hub has no configuration file to reload")));
+    Result<QVariantMap> r = m_reload();
+    refresh();
+    if (!r)
+        return failure(r.error());
+    return ok(r.value());
+}
+
+QVariantMap RemoteControl::watch(const QString &channel, const QString &pattern, int maxPerSecond)
+{
+    if (m_watches.size() >= m_options.maxWatches)
+        return failure(Error(ErrorCode::RateLimited,
+                             QStringLiteral("this hub already has %1 watches, its limit").arg(m_watches.size()),
+                             {{QStringLiteral("limit"), m_options.maxWatches}}));
+    if (maxPerSecond <= 0 || maxPerSecond > m_options.maxWatchRate)
+        return failure(Error(ErrorCode::BadMessage,
+                             QStringLiteral("maxPerSecond must be between 1 and %1").arg(m_options.maxWatchRate),
+                             {{QStringLiteral("maxPerSecond"), maxPerSecond}}));
+    const QString id = QStringLiteral("w-%1").arg(m_nextWatch++);
+    SubscriptionOptions opts;
+    opts.channel = channel;
+    opts.pattern = pattern.isEmpty() ? QStringLiteral(">") : pattern;
+    // The watch copies into its own bounded batch; it never queues, so it never dead-letters.
+    Result<SubscriptionId> sub = m_hub->bus()->subscribe(opts, this, [this, id](const Message &m) {
+        auto it = m_watches.find(id);
+        if (it == m_watches.end())
+            return Status();
+        Watch &w = *it;
+        const qint64 now = QDateTime::currentMSecsSinceEpoch();
+        if (now - w.secondStart >= 1000) {
+            w.secondStart = now;
+            w.takenThisSecond = 0;
+        }
+        if (w.takenThisSecond >= w.maxPerSecond) {
+            ++w.dropped;
+            return Status();
+        }
+        ++w.takenThisSecond;
+        w.pending.append(m);
+        return Status();
+    });
+    if (!sub)
+        return failure(sub.error());
+    Watch w;
+    w.subscription = sub.value();
+    w.maxPerSecond = maxPerSecond;
+    w.leaseUntil = QDateTime::currentMSecsSinceEpoch() + m_options.watchLeaseMs;
+    m_watches.insert(id, w);
+    if (!m_watchTimer.isActive())
+        m_watchTimer.start();
+    return ok({{QStringLiteral("watchId"), id}, {QStringLiteral("leaseMs"), m_options.watchLeaseMs}});
+}
+
+QVariantMap RemoteControl::renewWatch(const QString &watchId)
+{
+    auto it = m_watches.find(watchId);
+    if (it == m_watches.end())
+        return failure(Error(ErrorCode::NotFound, QStringLiteral("watch %1 does not exist (it may have expired)").arg(watchId)));
+    it->leaseUntil = QDateTime::currentMSecsSinceEpoch() + m_options.watchLeaseMs;
+    return ok({{QStringLiteral("watchId"), watchId}, {QStringLiteral("leaseMs"), m_options.watchLeaseMs}});
+}
+
+QVariantMap RemoteControl::unwatch(const QString &watchId)
+{
+    if (!m_watches.contains(watchId))
+        return failure(Error(ErrorCode::NotFound, QStringLiteral("watch %1 does not exist").arg(watchId)));
+    endWatch(watchId, QStringLiteral("unwatched"));
+    return ok({{QStringLiteral("watchId"), watchId}});
+}
+
+void RemoteControl::call(const QString &callId, const QString &method, const QVariantMap &args)
+{
+    Q_EMIT answered(callId, dispatch(method, args));
+}
+
+QVariantMap RemoteControl::dispatch(const QString &method, const QVariantMap &args)
+{
+    QStringList missing;
+    auto arg = [&](const char *name) {
+        const QString key = QString::fromLatin1(name);
+        if (!args.contains(key))
+            missing << key;
+        return args.value(key);
+    };
+    auto number = [&](const char *name, qint64 def) {
+        const QString key = QString::fromLatin1(name);
+        return args.contains(key) ? args.value(key).toLongLong() : def;
+    };
+    std::function<QVariantMap()> run;
+    if (method == QLatin1String("list")) {
+        const QString collection = arg("collection").toString();
+        run = [=] { return list(collection, args.value(QStringLiteral("filter")).toString(), int(number("offset", 0)),
+                                int(number("limit", 0))); };
+    } else if (method == QLatin1String("createChannel")) {
+        const QVariantMap config = arg("config").toMap();
+        run = [=] { return createChannel(config); };
+    } else if (method == QLatin1String("updateChannel")) {
+        const QVariantMap config = arg("config").toMap();
+        run = [=] { return updateChannel(config); };
+    } else if (method == QLatin1String("deleteChannel")) {
+        const QString name = arg("name").toString();
+        run = [=] { return deleteChannel(name); };
+    } else if (method == QLatin1String("publish")) {
+        const QVariantMap message = arg("message").toMap();
+        run = [=] { return publish(message); };
+    } else if (method == QLatin1String("request")) {
+        const QVariantMap message = arg("message").toMap();
+        const int timeoutMs = int(number("timeoutMs", 5000));
+        run = [=] { return request(message, timeoutMs); };
+    } else if (method == QLatin1String("deadLetter")) {
+        const quint64 id = arg("id").toULongLong();
+        run = [=] { return deadLetter(id); };
+    } else if (method == QLatin1String("requeueDeadLetter")) {
+        const quint64 id = arg("id").toULongLong();
+        const QVariantMap edits = args.value(QStringLiteral("edits")).toMap();
+        run = [=] { return requeueDeadLetter(id, edits); };
+    } else if (method == QLatin1String("purgeDeadLetters")) {
+        const QVariantList ids = args.value(QStringLiteral("ids")).toList();
+        run = [=] { return purgeDeadLetters(ids); };
+    } else if (method == QLatin1String("closeConnection")) {
+        const QString id = arg("id").toString();
+        const QString reason = args.value(QStringLiteral("reason")).toString();
+        run = [=] { return closeConnection(id, reason); };
+    } else if (method == QLatin1String("reloadConfig")) {
+        run = [=] { return reloadConfig(); };
+    } else if (method == QLatin1String("watch")) {
+        const QString pattern = arg("pattern").toString();
+        const int maxPerSecond = int(number("maxPerSecond", 100));
+        run = [=] { return watch(args.value(QStringLiteral("channel")).toString(), pattern, maxPerSecond); };
+    } else if (method == QLatin1String("renewWatch") || method == QLatin1String("unwatch")) {
+        const QString watchId = arg("watchId").toString();
+        run = [=] { return method == QLatin1String("unwatch") ? unwatch(watchId) : renewWatch(watchId); };
+    } else {
+        return failure(Error(ErrorCode::NotFound, QStringLiteral("no remote-control method \"%1\"").arg(method),
+                             {{QStringLiteral("method"), method}}));
+    }
+    if (!missing.isEmpty())
+        return failure(Error(ErrorCode::BadMessage,
+                             QStringLiteral("%1 needs the argument(s) %2").arg(method, missing.join(QStringLiteral(", "))),
+                             {{QStringLiteral("missing"), missing}}));
+    return run();
+}
+
+void RemoteControl::endWatch(const QString &id, const QString &reason)
+{
+    Watch w = m_watches.take(id);
+    m_hub->bus()->unsubscribe(w.subscription);
+    if (!w.pending.isEmpty() || w.dropped) {
+        QVariantList batch;
+        for (const Message &m : std::as_const(w.pending))
+            batch.append(messageToMap(m));
+        Q_EMIT watchBatch(id, batch, w.dropped);
+    }
+    Q_EMIT watchEnded(id, reason);
+    if (m_watches.isEmpty())
+        m_watchTimer.stop();
+}
+
+void RemoteControl::flushWatches()
+{
+    const qint64 now = QDateTime::currentMSecsSinceEpoch();
+    QStringList expired;
+    for (auto it = m_watches.begin(); it != m_watches.end(); ++it) {
+        Watch &w = *it;
+        if (now > w.leaseUntil) {
+            expired.append(it.key());
+            continue;
+        }
+        if (w.pending.isEmpty() && !w.dropped)
+            continue;
+        QVariantList batch;
+        batch.reserve(w.pending.size());
+        for (const Message &m : std::as_const(w.pending))
+            batch.append(messageToMap(m));
+        const int dropped = w.dropped;
+        w.pending.clear();
+        w.dropped = 0;
+        Q_EMIT watchBatch(it.key(), batch, dropped);
+    }
+    for (const QString &id : std::as_const(expired))
+        endWatch(id, QStringLiteral("lease expired"));
+}
+
+} // namespace sb::remote

@@ -1,0 +1,116 @@
+// SPDX-License-Identifier: Apache-2.0
+#pragma once
+
+#include "rep_switchboard_source.h"
+#include "snapshotlistmodel.h"
+
+#include <switchboard/message.h>
+#include <switchboard/result.h>
+
+#include <QHash>
+#include <QTimer>
+#include <functional>
+
+QT_BEGIN_NAMESPACE
+class QRemoteObjectHostBase;
+QT_END_NAMESPACE
+
+namespace sb {
+class Hub;
+class PluginHost;
+}
+
+namespace sb::remote {
+
+// The source side of the remote-control API (switchboard.rep) over one hub. Lives in the bus
+// thread. Snapshots of stats and the four list models are taken every snapshotIntervalMs, never
+// per message, so replicas see a bounded update rate whatever the traffic.
+class RemoteControl : public SwitchboardSimpleSource
+{
+    Q_OBJECT
+
+public:
+    struct Options
+    {
+        int snapshotIntervalMs = 1000;
+        int deadLetterRows = 1000;         // newest dead letters shown in the model
+        qint64 lastMessageLimit = 4096;    // payload bytes kept per topic for "last message"
+        int watchLeaseMs = 30000;
+        int watchBatchMs = 100;
+        int maxWatches = 64;
+        int maxWatchRate = 10000;          // messages per second per watch, at most
+        int maxRequestTimeoutMs = 300000;
+    };
+    using ReloadHandler = std::function<Result<QVariantMap>()>;
+
+    RemoteControl(Hub *hub, const Options &options, QObject *parent = nullptr);
+    ~RemoteControl() override;
+
+    void setPluginHost(const PluginHost *host) { m_pluginHost = host; }
+    // What replicas see as version and hubName (the hub's object name by default).
+    void describe(const QString &version, const QString &hubName);
+    void setReloadHandler(ReloadHandler handler) { m_reload = std::move(handler); }
+
+    // Remotes this object as "Switchboard" and the models as "Channels", "Topics", "Connections"
+    // and "DeadLetters".
+    bool enableRemoting(QRemoteObjectHostBase *host);
+
+    SnapshotListModel *channelsModel() { return &m_channels; }
+    SnapshotListModel *topicsModel() { return &m_topics; }
+    SnapshotListModel *connectionsModel() { return &m_connections; }
+    SnapshotListModel *deadLettersModel() { return &m_deadLetters; }
+
+    // Takes a snapshot now (also after every change made through a slot).
+    void refresh();
+    int watchCount() const { return int(m_watches.size()); }
+
+    QVariantMap list(const QString &collection, const QString &filter, int offset, int limit) override;
+    QVariantMap createChannel(const QVariantMap &config) override;
+    QVariantMap updateChannel(const QVariantMap &config) override;
+    QVariantMap deleteChannel(const QString &name) override;
+    QVariantMap publish(const QVariantMap &message) override;
+    QVariantMap request(const QVariantMap &message, int timeoutMs) override;
+    QVariantMap deadLetter(quint64 id) override;
+    QVariantMap requeueDeadLetter(quint64 id, const QVariantMap &edits) override;
+    QVariantMap purgeDeadLetters(const QVariantList &ids) override;
+    QVariantMap closeConnection(const QString &id, const QString &reason) override;
+    QVariantMap reloadConfig() override;
+    QVariantMap watch(const QString &channel, const QString &pattern, int maxPerSecond) override;
+    QVariantMap renewWatch(const QString &watchId) override;
+    QVariantMap unwatch(const QString &watchId) override;
+    void call(const QString &callId, const QString &method, const QVariantMap &args) override;
+    // The answer call() emits: the slot named \a method run with \a args.
+    QVariantMap dispatch(const QString &method, const QVariantMap &args);
+
+private:
+    struct Watch
+    {
+        quint64 subscription = 0;
+        int maxPerSecond = 0;
+        int takenThisSecond = 0;
+        qint64 secondStart = 0;
+        qint64 leaseUntil = 0;
+        int dropped = 0;
+        QList<Message> pending;
+    };
+
+    Result<Message> messageFromMap(const QVariantMap &map, const QString &type) const;
+    void flushWatches();
+    void endWatch(const QString &id, const QString &reason);
+
+    Hub *m_hub;
+    Options m_options;
+    const PluginHost *m_pluginHost = nullptr;
+    ReloadHandler m_reload;
+    SnapshotListModel m_channels;
+    SnapshotListModel m_topics;
+    SnapshotListModel m_connections;
+    SnapshotListModel m_deadLetters;
+    QTimer m_snapshotTimer;
+    QTimer m_watchTimer;
+    QHash<QString, Watch> m_watches;
+    quint64 m_nextWatch = 1;
+    quint64 m_nextRequest = 1;
+};
+
+} // namespace sb::remote

@@ -1,0 +1,15 @@
+// SPDX-License-Identifier: Apache-2.0
+#pragma once
+
+#include <switchboard/result.h>
+
+#include <QSslConfiguration>
+
+namespace sb {
+
+// A server's TLS configuration from a PEM certificate chain and an RSA or EC key, for every
+// listener that offers TLS (protocol plugins, the remote-control API). Errors name the file and
+// say what is wrong with it (INVALID_CONFIG).
+SWITCHBOARD_EXPORT Result<QSslConfiguration> loadServerTls(const QString &certificatePath, const QString &keyPath);
+
+} // namespace sb

@@ -1,0 +1,36 @@
+// SPDX-License-Identifier: Apache-2.0
+#include <switchboard/tls.h>
+
+#include <QFile>
+#include <QSslCertificate>
+#include <QSslKey>
+
+namespace sb {
+
+Result<QSslConfiguration> loadServerTls(const QString &certificatePath, const QString &keyPath)
+{
+    auto fail = [](const QString &path, const QString &why) {
+        return Error(ErrorCode::InvalidConfig, QStringLiteral("%1: %2").arg(path, why), {{QStringLiteral("file"), path}});
+    };
+    QFile certFile(certificatePath), keyFile(keyPath);
+    if (!certFile.open(QIODevice::ReadOnly))
+        return fail(certificatePath, certFile.errorString());
+    if (!keyFile.open(QIODevice::ReadOnly))
+        return fail(keyPath, keyFile.errorString());
+    const QList<QSslCertificate> chain = QSslCertificate::fromData(certFile.readAll(), QSsl::Pem);
+    if (chain.isEmpty())
+        return fail(certificatePath, QStringLiteral("no PEM certificate in the file"));
+    const QByteArray keyPem = keyFile.readAll();
+    QSslKey key(keyPem, QSsl::Rsa, QSsl::Pem);
+    if (key.isNull())
+        key = QSslKey(keyPem, QSsl::Ec, QSsl::Pem);
+    if (key.isNull())
+        return fail(keyPath, QStringLiteral("no PEM RSA or EC private key in the file (encrypted keys are not supported)"));
+    QSslConfiguration ssl = QSslConfiguration::defaultConfiguration();
+    ssl.setLocalCertificateChain(chain);
+    ssl.setPrivateKey(key);
+    ssl.setPeerVerifyMode(QSslSocket::VerifyNone);
+    return ssl;
+}
+
+} // namespace sb
