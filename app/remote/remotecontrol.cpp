@@ -184,6 +184,9 @@ QVariantMap RemoteControl::publish(const QVariantMap &message)
     if (!msg)
         return failure(msg.error());
     Message m = msg.value();
+    if (m.topic().startsWith(QLatin1String("$sb.")))
+        return failure(Error(ErrorCode::Forbidden, QStringLiteral("topics under $sb. belong to the hub itself"),
+                             {{QStringLiteral("topic"), m.topic()}}));
     if (!m.hasId())
         m.setId(QUuid::createUuid().toString(QUuid::WithoutBraces)); // the caller learns it in the answer
     Result<int> delivered = m_hub->bus()->publish(m);

@@ -16,6 +16,7 @@ private Q_SLOTS:
     void errors_data();
     void errors();
     void emptyFileMeansDefaults();
+    void remote();
 };
 
 void tst_DaemonConfig::defaults()
@@ -117,6 +118,18 @@ void tst_DaemonConfig::errors_data()
     QTest::addRow("bad digest") << QByteArray("auth:\n  tokens:\n    - {name: a, token-sha256: abc}\n")
                                 << "t.yaml:3: auth.tokens[0].token-sha256";
     QTest::addRow("log level") << QByteArray("log: {level: loud}\n") << "t.yaml:1: log.level";
+    QTest::addRow("remote not map") << QByteArray("remote: yes\n") << "t.yaml:1: remote: must be a map";
+    QTest::addRow("remote unknown key") << QByteArray("remote:\n  port: 7411\n") << "t.yaml:2: remote.port: unknown key";
+    QTest::addRow("remote tcp not host:port") << QByteArray("remote:\n  tcp: 7411\n") << "t.yaml:2: remote.tcp: \"7411\" is not host:port";
+    QTest::addRow("remote tcp without tls") << QByteArray("remote:\n  tcp: \"0.0.0.0:7411\"\n")
+                                           << "t.yaml:2: remote.tcp: needs remote.tls";
+    QTest::addRow("remote tcp without admin token")
+        << QByteArray("remote:\n  tcp: \"0.0.0.0:7411\"\n  tls: {cert: c.pem, key: k.pem}\n")
+        << "t.yaml:2: remote.tcp: needs at least one token in auth.tokens with the role \"admin\"";
+    QTest::addRow("remote tls half") << QByteArray("remote:\n  tls: {cert: c.pem}\n") << "t.yaml:2: remote.tls: needs both cert and key";
+    QTest::addRow("remote snapshot interval") << QByteArray("remote:\n  snapshot-interval-ms: 5\n")
+                                             << "t.yaml:2: remote.snapshot-interval-ms: must be an integer from 50";
+    QTest::addRow("remote nothing to listen on") << QByteArray("remote:\n  local: \"\"\n") << "t.yaml:2: remote: is enabled but neither";
 }
 
 void tst_DaemonConfig::errors()
@@ -127,6 +140,28 @@ void tst_DaemonConfig::errors()
     QVERIFY(!c);
     QCOMPARE(c.error().code, ErrorCode::InvalidConfig);
     QVERIFY2(c.error().message.startsWith(expected), qPrintable(c.error().message));
+}
+
+void tst_DaemonConfig::remote()
+{
+    // Off in a file without a "remote" section, on (local socket) in the built-in defaults.
+    QVERIFY(DaemonConfig::defaults().remote.enabled);
+    Result<DaemonConfig> c = DaemonConfig::fromYaml("log: {level: info}\n", QStringLiteral("t.yaml"));
+    QVERIFY(c);
+    QVERIFY(!c->remote.enabled);
+    c = DaemonConfig::fromYaml("auth:\n  tokens:\n    - {name: ops, token-sha256: "
+                               "2bb80d537b1da3e38bd30361aa855686bde0eacd7162fef6a25fe97bf527a25b, roles: [admin]}\n"
+                               "remote:\n  local: /run/sb/control.sock\n  local-requires-token: true\n"
+                               "  tcp: \"0.0.0.0:7411\"\n  tls: {cert: c.pem, key: k.pem}\n  max-replicas: 4\n",
+                               QStringLiteral("t.yaml"));
+    QVERIFY2(c, qPrintable(c.errorString()));
+    QVERIFY(c->remote.enabled);
+    QCOMPARE(c->remote.local, QStringLiteral("/run/sb/control.sock"));
+    QVERIFY(c->remote.localRequiresToken);
+    QCOMPARE(c->remote.tcpHost, QStringLiteral("0.0.0.0"));
+    QCOMPARE(c->remote.tcpPort, quint16(7411));
+    QCOMPARE(c->remote.tlsKey, QStringLiteral("k.pem"));
+    QCOMPARE(c->remote.maxReplicas, 4);
 }
 
 void tst_DaemonConfig::emptyFileMeansDefaults()

@@ -71,6 +71,21 @@ bool DaemonProcess::start(const Options &options)
     return false;
 }
 
+QJsonObject DaemonProcess::waitForLog(const QString &msg, int timeoutMs)
+{
+    const QDeadlineTimer deadline(timeoutMs);
+    do {
+        for (const QJsonObject &line : logLines()) {
+            if (line.value(QStringLiteral("msg")).toString() == msg)
+                return line;
+        }
+        if (m_process.state() == QProcess::NotRunning)
+            break;
+        m_process.waitForReadyRead(100);
+    } while (!deadline.hasExpired());
+    return {};
+}
+
 int DaemonProcess::stop(int timeoutMs)
 {
     if (!isRunning())

@@ -29,6 +29,10 @@ public:
     QString url(const QString &transport) const; // "tcp" or "local"
     quint16 port() const { return m_port; }
     QString localPath() const { return m_localPath; }
+    QString configPath() const { return m_dir.filePath(QStringLiteral("switchboardd.yaml")); }
+    QString filePath(const QString &name) const { return m_dir.filePath(name); }
+    // The first log line whose "msg" is \a msg, waiting up to \a timeoutMs for it.
+    QJsonObject waitForLog(const QString &msg, int timeoutMs = 10000);
     QString errorString() const { return m_error; }
     QString stderrText();
     QList<QJsonObject> logLines();
