@@ -10,7 +10,7 @@ cd "$(dirname "$0")"
 
 PACKAGES=(cmake ninja-build g++ pkg-config qt6-base-dev qt6-base-dev-tools libyaml-cpp-dev openssl
           libnats-dev libhiredis-dev nats-server redis-server
-          qt6-remoteobjects-dev python3-pyqt6.qtremoteobjects)
+          qt6-remoteobjects-dev python3-pyqt6.qtremoteobjects dpkg-dev iproute2 util-linux)
 
 install_missing() {
     local missing=()

@@ -72,6 +72,13 @@ int main(int argc, char *argv[])
     SignalWatcher signalWatcher;
     QObject::connect(&signalWatcher, &SignalWatcher::terminateRequested, &daemon, &Daemon::shutdown);
     QObject::connect(&daemon, &Daemon::finished, &app, &QCoreApplication::exit);
+    // SIGHUP (systemctl reload) re-reads the file; a bad file is refused and changes nothing.
+    QObject::connect(&signalWatcher, &SignalWatcher::reloadRequested, &daemon, [&daemon] {
+        const sb::Result<QVariantMap> r = daemon.reload();
+        if (!r)
+            JsonLog::event("error", QStringLiteral("reload refused"),
+                           {{QStringLiteral("code"), r.error().codeName()}, {QStringLiteral("reason"), r.error().message}});
+    });
     if (const sb::Status st = daemon.start(); !st) {
         JsonLog::event("error", QStringLiteral("cannot start"),
                        {{QStringLiteral("code"), st.error().codeName()}, {QStringLiteral("reason"), st.error().message}});

@@ -83,7 +83,8 @@ Status RemoteServer::start()
             QLocalServer::removeServer(m_options.localName);
         }
         m_local = new QLocalServer(this);
-        m_local->setSocketOptions(QLocalServer::UserAccessOption);
+        // The hub's user and its group (operators added to the group may use sbctl and the console).
+        m_local->setSocketOptions(QLocalServer::UserAccessOption | QLocalServer::GroupAccessOption);
         if (!m_local->listen(m_options.localName)) {
             const Error e(ErrorCode::InvalidConfig,
                           QStringLiteral("remote: cannot listen on local socket \"%1\": %2")
