@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: Apache-2.0
 # Switchboard developer entry point: installs missing Debian packages, configures, builds,
 # then runs the daemon (`./dev.sh run`) or every test (`./dev.sh test`).
-#   ./dev.sh run  [-- daemon args]   build (preset "default") and start switchboardd
+#   ./dev.sh run  [-- args]          build (preset "default"), then the console where there is a display
+#                                    (its own embedded hub), else switchboardd on its built-in defaults
 #   ./dev.sh test [--asan]           build and run ctest (preset "default", or "asan": ASan + UBSan)
 #   ./dev.sh bench [sb-bench args]   build and run bench/sb-bench (switchboardd vs nats-server and redis-server)
 set -euo pipefail
@@ -10,7 +11,10 @@ cd "$(dirname "$0")"
 
 PACKAGES=(cmake ninja-build g++ pkg-config qt6-base-dev qt6-base-dev-tools libyaml-cpp-dev openssl
           libnats-dev libhiredis-dev nats-server redis-server
-          qt6-remoteobjects-dev python3-pyqt6.qtremoteobjects dpkg-dev iproute2 util-linux)
+          qt6-remoteobjects-dev python3-pyqt6.qtremoteobjects dpkg-dev iproute2 util-linux
+          qt6-declarative-dev qml6-module-qtquick qml6-module-qtquick-controls qml6-module-qtquick-layouts
+          qml6-module-qtquick-templates qml6-module-qtquick-window qml6-module-qtqml-workerscript
+          qt6-tools-dev qt6-l10n-tools libgl-dev)
 
 install_missing() {
     local missing=()
@@ -40,8 +44,12 @@ run)
     [ "${1:-}" = "--" ] && shift
     install_missing
     build default
-    # The QML console arrives with issue #5; until then the main job is the daemon on its
-    # embedded default (in-process bus, native protocol on 127.0.0.1:7400 and local socket).
+    if [ -n "${DISPLAY:-}${WAYLAND_DISPLAY:-}" ]; then
+        # The console with a hub embedded in it (native protocol on a free loopback port).
+        exec build/default/bin/switchboard "$@"
+    fi
+    # Headless: the daemon on its built-in defaults (in-process bus, native protocol on
+    # 127.0.0.1:7400 and a local socket, remote control on local:switchboard-control).
     exec build/default/bin/switchboardd "$@"
     ;;
 bench)
@@ -57,7 +65,7 @@ test)
     ctest --preset "$preset"
     ;;
 *)
-    echo "usage: ./dev.sh run [-- daemon args] | ./dev.sh test [--asan] | ./dev.sh bench [args]" >&2
+    echo "usage: ./dev.sh run [-- args] | ./dev.sh test [--asan] | ./dev.sh bench [args]" >&2
     exit 64
     ;;
 esac

@@ -1,0 +1,266 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "consolecontroller.h"
+
+#include "embeddedhub.h"
+
+#include <remoteclient.h>
+#include <remoteresult.h>
+
+#include <QDateTime>
+#include <QRemoteObjectPendingCallWatcher>
+#include <QSslCertificate>
+
+namespace sb::console {
+
+namespace {
+QList<QByteArray> requestRoles()
+{
+    return {"requestId", "correlationId", "topic", "state", "sentAt", "latencyMs", "response", "error"};
+}
+} // namespace
+
+ConsoleController::ConsoleController(QObject *parent)
+    : QObject(parent)
+    , m_requests("requestId", requestRoles())
+{
+    m_channels.setDynamicSortFilter(true);
+    m_channels.sort(0);
+    m_connections.setDynamicSortFilter(true);
+    m_deadLetters.setDynamicSortFilter(true);
+}
+
+ConsoleController::~ConsoleController()
+{
+    disconnectFromHub();
+}
+
+QString ConsoleController::hubName() const
+{
+    return m_client && m_client->api() ? m_client->api()->hubName() : QString();
+}
+
+QString ConsoleController::version() const
+{
+    return m_client && m_client->api() ? m_client->api()->version() : QString();
+}
+
+QVariantList ConsoleController::plugins() const
+{
+    return m_client && m_client->api() ? m_client->api()->plugins() : QVariantList();
+}
+
+void ConsoleController::setState(const QString &state, const Error &error)
+{
+    m_state = state;
+    m_errorCode = error.isError() ? error.codeName() : QString();
+    m_errorText = error.message;
+    Q_EMIT stateChanged();
+}
+
+void ConsoleController::connectEmbedded()
+{
+    disconnectFromHub();
+    m_embedded = std::make_unique<EmbeddedHub>();
+    if (Status st = m_embedded->start(); !st) {
+        m_embedded.reset();
+        setState(QStringLiteral("failed"), st.error());
+        return;
+    }
+    const QString address = m_embedded->controlAddress();
+    m_address = address;
+    m_client = std::make_unique<remote::RemoteClient>();
+    connect(m_client.get(), &remote::RemoteClient::ready, this, &ConsoleController::onReady);
+    connect(m_client.get(), &remote::RemoteClient::failed, this,
+            [this](const Error &e) { setState(QStringLiteral("failed"), e); });
+    setState(QStringLiteral("connecting"));
+    m_client->connectToHub(address, {});
+}
+
+void ConsoleController::connectToHub(const QString &address, const QString &token, const QString &caFile)
+{
+    disconnectFromHub();
+    m_address = address;
+    remote::RemoteClient::Options opts;
+    opts.token = token.toUtf8();
+    if (!caFile.isEmpty()) {
+        opts.caCertificates = QSslCertificate::fromPath(caFile, QSsl::Pem);
+        if (opts.caCertificates.isEmpty()) {
+            setState(QStringLiteral("failed"),
+                     Error(ErrorCode::InvalidConfig, tr("No PEM certificate in %1").arg(caFile)));
+            return;
+        }
+    }
+    m_client = std::make_unique<remote::RemoteClient>();
+    connect(m_client.get(), &remote::RemoteClient::ready, this, &ConsoleController::onReady);
+    connect(m_client.get(), &remote::RemoteClient::failed, this,
+            [this](const Error &e) { setState(QStringLiteral("failed"), e); });
+    setState(QStringLiteral("connecting"));
+    m_client->connectToHub(address, opts);
+}
+
+void ConsoleController::disconnectFromHub()
+{
+    m_channels.setSourceModel(nullptr);
+    m_topics.setSourceModel(nullptr);
+    m_connections.setSourceModel(nullptr);
+    m_deadLetters.setSourceModel(nullptr);
+    m_client.reset();
+    m_embedded.reset();
+    m_stats.clear();
+    m_inHistory.clear();
+    m_outHistory.clear();
+    m_requestRows.clear();
+    m_requests.setRows({});
+    if (m_state != QLatin1String("disconnected"))
+        setState(QStringLiteral("disconnected"));
+    Q_EMIT statsChanged();
+}
+
+void ConsoleController::onReady()
+{
+    SwitchboardReplica *api = m_client->api();
+    m_channels.setSourceModel(m_client->model(QStringLiteral("Channels")));
+    m_topics.setSourceModel(m_client->model(QStringLiteral("Topics")));
+    m_connections.setSourceModel(m_client->model(QStringLiteral("Connections")));
+    m_deadLetters.setSourceModel(m_client->model(QStringLiteral("DeadLetters")));
+    connect(api, &SwitchboardReplica::statsChanged, this, &ConsoleController::onStats);
+    connect(api, &SwitchboardReplica::pluginsChanged, this, &ConsoleController::statsChanged);
+    connect(api, &SwitchboardReplica::requestFinished, this, [this](const QString &requestId, const QVariantMap &result) {
+        for (QVariantMap &row : m_requestRows) {
+            if (row.value(QStringLiteral("requestId")).toString() != requestId)
+                continue;
+            const Error e = remote::RemoteResult::errorOf(result);
+            row.insert(QStringLiteral("state"), !e.isError() ? QStringLiteral("answered")
+                                                : e.code == ErrorCode::Timeout ? QStringLiteral("unanswered")
+                                                                               : QStringLiteral("failed"));
+            row.insert(QStringLiteral("latencyMs"), result.value(QStringLiteral("latencyMs")));
+            row.insert(QStringLiteral("response"), result.value(QStringLiteral("response")));
+            row.insert(QStringLiteral("error"), e.isError() ? e.toString() : QString());
+        }
+        m_requests.setRows(m_requestRows);
+    });
+    setState(QStringLiteral("ready"));
+    onStats();
+}
+
+void ConsoleController::onStats()
+{
+    if (!m_client || !m_client->api())
+        return;
+    m_stats = m_client->api()->stats();
+    m_inHistory.append(m_stats.value(QStringLiteral("inRate")).toDouble());
+    m_outHistory.append(m_stats.value(QStringLiteral("outRate")).toDouble());
+    while (m_inHistory.size() > HistorySamples)
+        m_inHistory.removeFirst();
+    while (m_outHistory.size() > HistorySamples)
+        m_outHistory.removeFirst();
+    Q_EMIT statsChanged();
+}
+
+void ConsoleController::track(const QString &action, const QRemoteObjectPendingCall &call, const QVariantMap &context)
+{
+    auto *watcher = new QRemoteObjectPendingCallWatcher(call, this);
+    connect(watcher, &QRemoteObjectPendingCallWatcher::finished, this, [this, action, context](QRemoteObjectPendingCallWatcher *w) {
+        w->deleteLater();
+        QVariantMap result = w->error() == QRemoteObjectPendingCall::NoError
+            ? w->returnValue().toMap()
+            : remote::RemoteResult::failure(Error(ErrorCode::NotConnected, tr("The hub did not answer.")));
+        finish(action, result, context);
+    });
+}
+
+void ConsoleController::finish(const QString &action, const QVariantMap &result, const QVariantMap &context)
+{
+    if (action == QLatin1String("request") && result.value(QStringLiteral("ok")).toBool()) {
+        QVariantMap row{{QStringLiteral("requestId"), result.value(QStringLiteral("requestId"))},
+                        {QStringLiteral("correlationId"), result.value(QStringLiteral("correlationId"))},
+                        {QStringLiteral("topic"), context.value(QStringLiteral("topic"))},
+                        {QStringLiteral("state"), QStringLiteral("pending")},
+                        {QStringLiteral("sentAt"), QDateTime::currentMSecsSinceEpoch()}};
+        m_requestRows.prepend(row);
+        while (m_requestRows.size() > 1000)
+            m_requestRows.removeLast();
+        m_requests.setRows(m_requestRows);
+    }
+    Q_EMIT actionFinished(action, result);
+}
+
+#define SB_CONSOLE_CALL(action, call, context)                                                                    \
+    do {                                                                                                          \
+        if (!m_client || !m_client->api()) {                                                                      \
+            finish(QStringLiteral(action),                                                                        \
+                   remote::RemoteResult::failure(Error(ErrorCode::NotConnected, tr("Not connected to a hub."))),  \
+                   {});                                                                                           \
+            return;                                                                                               \
+        }                                                                                                         \
+        track(QStringLiteral(action), m_client->api()->call, context);                                            \
+    } while (false)
+
+void ConsoleController::createChannel(const QVariantMap &config)
+{
+    SB_CONSOLE_CALL("createChannel", createChannel(config), config);
+}
+
+void ConsoleController::updateChannel(const QVariantMap &config)
+{
+    SB_CONSOLE_CALL("updateChannel", updateChannel(config), config);
+}
+
+void ConsoleController::deleteChannel(const QString &name)
+{
+    SB_CONSOLE_CALL("deleteChannel", deleteChannel(name), {});
+}
+
+void ConsoleController::publish(const QVariantMap &message)
+{
+    SB_CONSOLE_CALL("publish", publish(message), message);
+}
+
+void ConsoleController::request(const QVariantMap &message, int timeoutMs)
+{
+    SB_CONSOLE_CALL("request", request(message, timeoutMs), message);
+}
+
+void ConsoleController::inspectDeadLetter(const QString &id)
+{
+    SB_CONSOLE_CALL("inspectDeadLetter", deadLetter(id.toULongLong()), {});
+}
+
+void ConsoleController::requeueDeadLetter(const QString &id, const QVariantMap &edits)
+{
+    SB_CONSOLE_CALL("requeueDeadLetter", requeueDeadLetter(id.toULongLong(), edits), {});
+}
+
+void ConsoleController::purgeDeadLetters(const QStringList &ids)
+{
+    QVariantList list;
+    for (const QString &id : ids)
+        list.append(id);
+    SB_CONSOLE_CALL("purgeDeadLetters", purgeDeadLetters(list), {});
+}
+
+void ConsoleController::closeConnection(const QString &id, const QString &reason)
+{
+    SB_CONSOLE_CALL("closeConnection", closeConnection(id, reason), {});
+}
+
+#undef SB_CONSOLE_CALL
+
+void ConsoleController::sortConnections(const QString &role, bool ascending)
+{
+    const int r = m_connections.roleNames().key(role.toUtf8(), -1);
+    if (r < 0)
+        return;
+    m_connections.setSortRole(r);
+    m_connections.sort(0, ascending ? Qt::AscendingOrder : Qt::DescendingOrder);
+}
+
+QVariant ConsoleController::rowValue(QAbstractItemModel *model, int row, const QString &role) const
+{
+    if (!model)
+        return {};
+    const int r = model->roleNames().key(role.toUtf8(), -1);
+    return r < 0 ? QVariant() : model->index(row, 0).data(r);
+}
+
+} // namespace sb::console

@@ -1,0 +1,23 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "consoletypes.h"
+
+#include "consolecontroller.h"
+#include "payloadformatter.h"
+#include "ratechart.h"
+#include "topicfiltermodel.h"
+
+#include <QQmlEngine>
+
+namespace sb::console {
+
+void registerConsoleTypes(ConsoleController *controller)
+{
+    constexpr const char *uri = "Switchboard.Console.Backend";
+    qmlRegisterSingletonInstance(uri, 1, 0, "Hub", controller);
+    qmlRegisterSingletonType<PayloadFormatter>(uri, 1, 0, "Payload",
+                                               [](QQmlEngine *, QJSEngine *) -> QObject * { return new PayloadFormatter; });
+    qmlRegisterType<RateChart>(uri, 1, 0, "RateChart");
+    qmlRegisterUncreatableType<TopicFilterModel>(uri, 1, 0, "TopicFilterModel", QStringLiteral("the console creates it"));
+}
+
+} // namespace sb::console

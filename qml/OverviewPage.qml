@@ -1,0 +1,44 @@
+// SPDX-License-Identifier: Apache-2.0
+import QtQuick
+import QtQuick.Controls
+import QtQuick.Layouts
+import Switchboard.Console.Backend
+
+Page {
+    objectName: "overviewPage"
+    title: qsTr("Overview")
+    background: Rectangle { color: Theme.window }
+    ColumnLayout {
+        anchors.fill: parent
+        anchors.margins: Theme.spacing * 2
+        spacing: Theme.spacing
+        GridLayout {
+            columns: 6
+            Layout.fillWidth: true
+            StatTile { label: qsTr("In msg/s"); value: Number(Hub.stats.inRate || 0).toLocaleString(Qt.locale(), "f", 0) }
+            StatTile { label: qsTr("Out msg/s"); value: Number(Hub.stats.outRate || 0).toLocaleString(Qt.locale(), "f", 0) }
+            StatTile { label: qsTr("Connections"); value: Hub.stats.connections || 0 }
+            StatTile { label: qsTr("Topics"); value: Hub.stats.topics || 0 }
+            StatTile { label: qsTr("Errors"); value: Hub.stats.errors || 0; valueColor: (Hub.stats.errors || 0) > 0 ? Theme.bad : Theme.text }
+            StatTile { label: qsTr("Dead letters"); value: Hub.stats.deadLetters || 0; valueColor: (Hub.stats.deadLetters || 0) > 0 ? Theme.bad : Theme.text }
+        }
+        Label { text: qsTr("Throughput over the last minutes (green: in, blue: out)"); color: Theme.muted }
+        RateChart {
+            objectName: "rateChart"
+            Layout.fillWidth: true
+            Layout.fillHeight: true
+            inSamples: Hub.inHistory
+            outSamples: Hub.outHistory
+            inColor: Theme.good
+            outColor: Theme.accent
+            gridColor: Theme.grid
+            textColor: Theme.muted
+            Accessible.role: Accessible.Chart
+            Accessible.name: qsTr("Throughput chart")
+        }
+        Label {
+            text: qsTr("Hub %1, version %2, %3").arg(Hub.hubName).arg(Hub.version).arg(Hub.embedded ? qsTr("embedded in this console") : Hub.address)
+            color: Theme.muted
+        }
+    }
+}

@@ -1,0 +1,294 @@
+// SPDX-License-Identifier: Apache-2.0
+// The console against an embedded hub with data: the controller's actions and views, then every
+// page rendered (offscreen, software renderer) and saved as a PNG artifact, checked for real
+// content: a non-blank image and the known names in the model the page shows.
+#include <consolecontroller.h>
+#include <consoletypes.h>
+
+#include <remoteclient.h>
+#include <switchboardclient.h>
+
+#include <QDir>
+#include <QQmlApplicationEngine>
+#include <QQuickWindow>
+#include <QSet>
+#include <QSignalSpy>
+#include <QTest>
+#include <QtQml/qqmlextensionplugin.h>
+
+Q_IMPORT_QML_PLUGIN(Switchboard_ConsolePlugin)
+
+using namespace sb;
+using sb::console::ConsoleController;
+
+namespace {
+QStringList valuesOf(QAbstractItemModel *model, const QString &role)
+{
+    QStringList out;
+    const int r = model->roleNames().key(role.toUtf8(), -1);
+    for (int i = 0; i < model->rowCount(); ++i)
+        out << model->index(i, 0).data(r).toString();
+    return out;
+}
+} // namespace
+
+class tst_Console : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void initTestCase();
+    void cleanupTestCase();
+    void fieldErrors_data();
+    void fieldErrors();
+    void topicFilter_data();
+    void topicFilter();
+    void requestsArePaired();
+    void connectionsSortAndClose();
+    void pages_data();
+    void pages();
+    void remoteRefusalIsShown();
+
+private:
+    QVariantMap act(const std::function<void()> &action, const QString &name);
+
+    ConsoleController m_hub;
+    SwitchboardClient m_device;
+    QString m_artifacts;
+};
+
+QVariantMap tst_Console::act(const std::function<void()> &action, const QString &name)
+{
+    QSignalSpy done(&m_hub, &ConsoleController::actionFinished);
+    action();
+    for (int i = 0; i < 50; ++i) {
+        for (const QList<QVariant> &args : std::as_const(done)) {
+            if (args.at(0).toString() == name)
+                return args.at(1).toMap();
+        }
+        done.wait(100);
+    }
+    return {};
+}
+
+void tst_Console::initTestCase()
+{
+    m_artifacts = QStringLiteral(SB_ARTIFACT_DIR);
+    QDir().mkpath(m_artifacts);
+    QQuickWindow::setGraphicsApi(QSGRendererInterface::Software);
+    qputenv("SWITCHBOARD_PLUGIN_PATH", SB_PLUGIN_DIR); // the embedded hub loads the native plugin from the build tree
+    console::registerConsoleTypes(&m_hub);
+    m_hub.connectEmbedded();
+    QTRY_COMPARE_WITH_TIMEOUT(m_hub.state(), QStringLiteral("ready"), 10000);
+
+    // A device on the embedded hub's native endpoint: subscribes, answers requests.
+    QString tcp;
+    for (const QVariant &p : m_hub.plugins()) {
+        for (const QVariant &e : p.toMap().value(QStringLiteral("endpoints")).toList())
+            tcp = e.toMap().value(QStringLiteral("tcp")).toString();
+    }
+    QVERIFY(!tcp.isEmpty());
+    QSignalSpy connected(&m_device, &SwitchboardClient::connected);
+    QVERIFY(m_device.connectToHub(QStringLiteral("tcp://") + tcp));
+    QVERIFY(connected.wait(10000));
+    QSignalSpy subscribed(&m_device, &SwitchboardClient::subscribed);
+    m_device.subscribe(QStringLiteral("svc.echo"), [this](const Message &m) {
+        if (m.type() == MessageType::Request) {
+            Message r;
+            r.setPayload("echo:" + m.payload());
+            m_device.reply(m, r);
+        }
+    });
+    m_device.subscribe(QStringLiteral("sensor.>"), [](const Message &) {});
+    QVERIFY(subscribed.wait(10000));
+
+    QCOMPARE(act([this] { m_hub.createChannel({{QStringLiteral("name"), QStringLiteral("orders")},
+                                               {QStringLiteral("type"), QStringLiteral("queue")},
+                                               {QStringLiteral("description"), QStringLiteral("order intake")}}); },
+                 QStringLiteral("createChannel")).value(QStringLiteral("ok")).toBool(), true);
+    QCOMPARE(act([this] { m_hub.createChannel({{QStringLiteral("name"), QStringLiteral("direct")},
+                                               {QStringLiteral("type"), QStringLiteral("point-to-point")}}); },
+                 QStringLiteral("createChannel")).value(QStringLiteral("ok")).toBool(), true);
+    for (const char *t : {"sensor.1.temp", "sensor.2.temp", "sensor.2.humidity", "plant.line1.state"}) {
+        const QVariantMap r = act([this, t] { m_hub.publish({{QStringLiteral("topic"), QString::fromLatin1(t)},
+                                                             {QStringLiteral("payload"), QStringLiteral("{\"value\": 21.5}")},
+                                                             {QStringLiteral("contentType"), QStringLiteral("application/json")}}); },
+                                  QStringLiteral("publish"));
+        QVERIFY2(r.value(QStringLiteral("ok")).toBool(), qPrintable(r.value(QStringLiteral("message")).toString()));
+    }
+    // Nobody at worker.9: a NO_ROUTE dead letter.
+    act([this] { m_hub.publish({{QStringLiteral("channel"), QStringLiteral("direct")}, {QStringLiteral("topic"), QStringLiteral("worker.9")},
+                                {QStringLiteral("payload"), QStringLiteral("job 9")}}); },
+        QStringLiteral("publish"));
+    QTRY_COMPARE_WITH_TIMEOUT(m_hub.topics()->count(), 5, 5000); // and the hub's own dead-letter advisory
+    QTRY_COMPARE_WITH_TIMEOUT(m_hub.deadLetters()->rowCount(), 1, 5000);
+    QTRY_COMPARE_WITH_TIMEOUT(m_hub.channels()->rowCount(), 2, 5000);
+}
+
+void tst_Console::cleanupTestCase()
+{
+    m_device.disconnectFromHub();
+    m_hub.disconnectFromHub();
+}
+
+void tst_Console::fieldErrors_data()
+{
+    QTest::addColumn<QVariantMap>("config");
+    QTest::addColumn<QString>("code");
+    QTest::addColumn<QString>("field");
+    QTest::addRow("bad name") << QVariantMap{{QStringLiteral("name"), QStringLiteral("no spaces")}} << QStringLiteral("INVALID_CONFIG")
+                              << QStringLiteral("name");
+    QTest::addRow("bad size") << QVariantMap{{QStringLiteral("name"), QStringLiteral("x")}, {QStringLiteral("max-message-size"), QStringLiteral("huge")}}
+                              << QStringLiteral("INVALID_CONFIG") << QStringLiteral("max-message-size");
+    QTest::addRow("bad type") << QVariantMap{{QStringLiteral("name"), QStringLiteral("x")}, {QStringLiteral("type"), QStringLiteral("fanout")}}
+                              << QStringLiteral("INVALID_CONFIG") << QStringLiteral("type");
+    QTest::addRow("exists") << QVariantMap{{QStringLiteral("name"), QStringLiteral("orders")}} << QStringLiteral("CHANNEL_EXISTS") << QString();
+}
+
+void tst_Console::fieldErrors()
+{
+    QFETCH(QVariantMap, config);
+    QFETCH(QString, code);
+    QFETCH(QString, field);
+    const QVariantMap r = act([&] { m_hub.createChannel(config); }, QStringLiteral("createChannel"));
+    QCOMPARE(r.value(QStringLiteral("code")).toString(), code);
+    QCOMPARE(r.value(QStringLiteral("details")).toMap().value(QStringLiteral("key")).toString(), field); // the field the page marks
+}
+
+void tst_Console::topicFilter_data()
+{
+    QTest::addColumn<QString>("filter");
+    QTest::addColumn<QStringList>("topics");
+    QTest::addRow("all") << QString() << QStringList{QStringLiteral("$sb.deadletter.no_route"), QStringLiteral("plant.line1.state"), QStringLiteral("sensor.1.temp"),
+                                                     QStringLiteral("sensor.2.humidity"), QStringLiteral("sensor.2.temp")};
+    QTest::addRow("one segment wildcard") << QStringLiteral("sensor.*.temp")
+                                          << QStringList{QStringLiteral("sensor.1.temp"), QStringLiteral("sensor.2.temp")};
+    QTest::addRow("tail wildcard") << QStringLiteral("sensor.2.>")
+                                   << QStringList{QStringLiteral("sensor.2.humidity"), QStringLiteral("sensor.2.temp")};
+    QTest::addRow("substring") << QStringLiteral("humid") << QStringList{QStringLiteral("sensor.2.humidity")};
+    QTest::addRow("nothing") << QStringLiteral("nope.*") << QStringList();
+}
+
+void tst_Console::topicFilter()
+{
+    QFETCH(QString, filter);
+    QFETCH(QStringList, topics);
+    m_hub.topics()->setFilterText(filter);
+    // Replica rows arrive asynchronously after the view asks for them.
+    QTRY_COMPARE_WITH_TIMEOUT(valuesOf(m_hub.topics(), QStringLiteral("topic")), topics, 5000); // sorted
+    m_hub.topics()->setFilterText(QString());
+}
+
+void tst_Console::requestsArePaired()
+{
+    const QVariantMap sent = act([this] { m_hub.request({{QStringLiteral("topic"), QStringLiteral("svc.echo")},
+                                                         {QStringLiteral("payload"), QStringLiteral("ping")}},
+                                                        3000); },
+                                 QStringLiteral("request"));
+    QVERIFY2(sent.value(QStringLiteral("ok")).toBool(), qPrintable(sent.value(QStringLiteral("message")).toString()));
+    QAbstractItemModel *requests = m_hub.requests();
+    QTRY_COMPARE_WITH_TIMEOUT(valuesOf(requests, QStringLiteral("state")).value(0), QStringLiteral("answered"), 5000);
+    QCOMPARE(valuesOf(requests, QStringLiteral("correlationId")).value(0), sent.value(QStringLiteral("correlationId")).toString());
+    QVERIFY(m_hub.rowValue(requests, 0, QStringLiteral("latencyMs")).toLongLong() >= 0);
+    const QVariantMap none = act([this] { m_hub.request({{QStringLiteral("topic"), QStringLiteral("svc.nobody")}}, 500); },
+                                 QStringLiteral("request"));
+    QCOMPARE(none.value(QStringLiteral("code")).toString(), QStringLiteral("NO_RESPONDERS"));
+}
+
+void tst_Console::connectionsSortAndClose()
+{
+    SwitchboardClient second;
+    SwitchboardClient::Options o;
+    o.autoReconnect = false;
+    second.setOptions(o);
+    QString tcp;
+    for (const QVariant &p : m_hub.plugins())
+        for (const QVariant &e : p.toMap().value(QStringLiteral("endpoints")).toList())
+            tcp = e.toMap().value(QStringLiteral("tcp")).toString();
+    QSignalSpy connected(&second, &SwitchboardClient::connected);
+    QVERIFY(second.connectToHub(QStringLiteral("tcp://") + tcp));
+    QVERIFY(connected.wait(10000));
+    QTRY_COMPARE_WITH_TIMEOUT(m_hub.connections()->rowCount(), 2, 5000);
+    m_hub.sortConnections(QStringLiteral("id"), false);
+    QTRY_VERIFY_WITH_TIMEOUT(!valuesOf(m_hub.connections(), QStringLiteral("id")).contains(QString()), 5000);
+    const QStringList ids = valuesOf(m_hub.connections(), QStringLiteral("id"));
+    QStringList sorted = ids;
+    std::sort(sorted.begin(), sorted.end(), std::greater<QString>());
+    QCOMPARE(ids, sorted);
+    QSignalSpy gone(&second, &SwitchboardClient::disconnected);
+    QCOMPARE(act([&] { m_hub.closeConnection(second.connectionId(), QStringLiteral("test")); }, QStringLiteral("closeConnection"))
+                 .value(QStringLiteral("ok")).toBool(),
+             true);
+    QTRY_VERIFY_WITH_TIMEOUT(gone.count() >= 1, 5000);
+    QTRY_COMPARE_WITH_TIMEOUT(m_hub.connections()->rowCount(), 1, 5000);
+}
+
+void tst_Console::pages_data()
+{
+    QTest::addColumn<int>("page");
+    QTest::addColumn<QString>("name");
+    QTest::addColumn<QString>("listObject"); // the view on the page
+    QTest::addColumn<QString>("role");
+    QTest::addColumn<QString>("expected"); // a value that must be in the model that view shows
+    QTest::addRow("overview") << 0 << QStringLiteral("overview") << QString() << QString() << QString();
+    QTest::addRow("topics") << 1 << QStringLiteral("topics") << QStringLiteral("topicList") << QStringLiteral("topic") << QStringLiteral("sensor.1.temp");
+    QTest::addRow("connections") << 2 << QStringLiteral("connections") << QStringLiteral("connectionList") << QStringLiteral("protocol")
+                                 << QStringLiteral("native+tcp");
+    QTest::addRow("channels") << 3 << QStringLiteral("channels") << QStringLiteral("channelList") << QStringLiteral("name") << QStringLiteral("orders");
+    QTest::addRow("dead letters") << 4 << QStringLiteral("deadletters") << QStringLiteral("deadLetterList") << QStringLiteral("destination")
+                                  << QStringLiteral("direct/worker.9");
+    QTest::addRow("publish") << 5 << QStringLiteral("publish") << QString() << QString() << QString();
+    QTest::addRow("requests") << 6 << QStringLiteral("requests") << QStringLiteral("requestList") << QStringLiteral("topic")
+                              << QStringLiteral("svc.echo");
+}
+
+void tst_Console::pages()
+{
+    QFETCH(int, page);
+    QFETCH(QString, name);
+    QFETCH(QString, listObject);
+    QFETCH(QString, role);
+    QFETCH(QString, expected);
+
+    QQmlApplicationEngine engine;
+    engine.addImportPath(QStringLiteral("qrc:/qt/qml"));
+    engine.load(QUrl(QStringLiteral("qrc:/qt/qml/Switchboard/Console/Main.qml")));
+    QVERIFY(!engine.rootObjects().isEmpty());
+    auto *window = qobject_cast<QQuickWindow *>(engine.rootObjects().first());
+    QVERIFY(window);
+    window->setProperty("currentPage", page);
+    QVERIFY(QTest::qWaitForWindowExposed(window));
+    QTest::qWait(300); // one snapshot interval of the embedded hub, then a frame
+
+    if (!listObject.isEmpty()) {
+        QObject *view = window->findChild<QObject *>(listObject);
+        QVERIFY2(view, qPrintable(listObject));
+        auto *model = qvariant_cast<QAbstractItemModel *>(view->property("model"));
+        QVERIFY(model);
+        QTRY_VERIFY2(valuesOf(model, role).contains(expected), qPrintable(valuesOf(model, role).join(u',')));
+        QTRY_VERIFY(view->property("count").toInt() > 0);
+    }
+    const QImage image = window->grabWindow();
+    QVERIFY(!image.isNull());
+    QVERIFY(image.width() >= 800 && image.height() >= 500);
+    const QString file = QDir(m_artifacts).filePath(QStringLiteral("console-%1.png").arg(name));
+    QVERIFY(image.save(file));
+    // Real content, not a blank window: many distinct colours (text, chart, widgets).
+    QSet<QRgb> colours;
+    for (int y = 0; y < image.height(); y += 4)
+        for (int x = 0; x < image.width(); x += 4)
+            colours.insert(image.pixel(x, y));
+    QVERIFY2(colours.size() > 8, qPrintable(QStringLiteral("%1 has only %2 colours").arg(file).arg(colours.size())));
+}
+
+void tst_Console::remoteRefusalIsShown()
+{
+    ConsoleController other;
+    other.connectToHub(QStringLiteral("local:/nonexistent/control.sock"), QString());
+    QTRY_COMPARE_WITH_TIMEOUT(other.state(), QStringLiteral("failed"), 10000);
+    QCOMPARE(other.errorCode(), QStringLiteral("NOT_CONNECTED"));
+    QVERIFY(!other.errorText().isEmpty());
+}
+
+QTEST_MAIN(tst_Console)
+#include "tst_console.moc"
