@@ -1,0 +1,524 @@
+<?xml version='1.0' encoding='utf-8'?>
+<TS version="2.1" language="de_DE">
+<context>
+    <name>ChannelsPage</name>
+    <message>
+        <source>Channels</source>
+        <translation>Kanäle</translation>
+    </message>
+    <message>
+        <source>Deleted %1</source>
+        <translation>%1 gelöscht</translation>
+    </message>
+    <message>
+        <source>Saved %1</source>
+        <translation>%1 gespeichert</translation>
+    </message>
+    <message>
+        <source>Channel %1</source>
+        <translation>Kanal %1</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>Name</translation>
+    </message>
+    <message>
+        <source>Channel name</source>
+        <translation>Kanalname</translation>
+    </message>
+    <message>
+        <source>Type</source>
+        <translation>Typ</translation>
+    </message>
+    <message>
+        <source>Channel type</source>
+        <translation>Kanaltyp</translation>
+    </message>
+    <message>
+        <source>Description</source>
+        <translation>Beschreibung</translation>
+    </message>
+    <message>
+        <source>Max message size (bytes, 0: hub limit)</source>
+        <translation>Maximale Nachrichtengröße (Bytes, 0: Grenze des Hubs)</translation>
+    </message>
+    <message>
+        <source>Max message size</source>
+        <translation>Maximale Nachrichtengröße</translation>
+    </message>
+    <message>
+        <source>TTL (ms, 0: none)</source>
+        <translation>Lebensdauer (ms, 0: keine)</translation>
+    </message>
+    <message>
+        <source>Time to live</source>
+        <translation>Lebensdauer</translation>
+    </message>
+    <message>
+        <source>Create</source>
+        <translation>Anlegen</translation>
+    </message>
+    <message>
+        <source>Update</source>
+        <translation>Ändern</translation>
+    </message>
+    <message>
+        <source>Delete</source>
+        <translation>Löschen</translation>
+    </message>
+</context>
+<context>
+    <name>ConnectDialog</name>
+    <message>
+        <source>Connect to a hub</source>
+        <translation>Mit einem Hub verbinden</translation>
+    </message>
+    <message>
+        <source>Address: local:&lt;socket&gt; or tls://host:port</source>
+        <translation>Adresse: local:&lt;Socket&gt; oder tls://Host:Port</translation>
+    </message>
+    <message>
+        <source>Hub address</source>
+        <translation>Hub-Adresse</translation>
+    </message>
+    <message>
+        <source>Token (needed over TLS)</source>
+        <translation>Token (über TLS erforderlich)</translation>
+    </message>
+    <message>
+        <source>Token</source>
+        <translation>Token</translation>
+    </message>
+    <message>
+        <source>CA certificate file (for a self-signed hub)</source>
+        <translation>CA-Zertifikatsdatei (für einen selbst signierten Hub)</translation>
+    </message>
+    <message>
+        <source>CA certificate file</source>
+        <translation>CA-Zertifikatsdatei</translation>
+    </message>
+    <message>
+        <source>Connect</source>
+        <translation>Verbinden</translation>
+    </message>
+    <message>
+        <source>Use an embedded hub</source>
+        <translation>Eingebetteten Hub verwenden</translation>
+    </message>
+</context>
+<context>
+    <name>ConnectionsPage</name>
+    <message>
+        <source>Connections</source>
+        <translation>Verbindungen</translation>
+    </message>
+    <message>
+        <source>Id</source>
+        <translation>Id</translation>
+    </message>
+    <message>
+        <source>Protocol</source>
+        <translation>Protokoll</translation>
+    </message>
+    <message>
+        <source>Peer</source>
+        <translation>Gegenstelle</translation>
+    </message>
+    <message>
+        <source>Identity</source>
+        <translation>Identität</translation>
+    </message>
+    <message>
+        <source>Subs</source>
+        <translation>Abos</translation>
+    </message>
+    <message>
+        <source>In/s</source>
+        <translation>Ein/s</translation>
+    </message>
+    <message>
+        <source>Out/s</source>
+        <translation>Aus/s</translation>
+    </message>
+    <message>
+        <source>Sort by %1</source>
+        <translation>Nach %1 sortieren</translation>
+    </message>
+    <message>
+        <source>Close</source>
+        <translation>Schließen</translation>
+    </message>
+    <message>
+        <source>Close connection %1</source>
+        <translation>Verbindung %1 schließen</translation>
+    </message>
+    <message>
+        <source>closed from the console</source>
+        <translation>von der Konsole geschlossen</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n connection(s)</source>
+        <translation><numerusform>%n Verbindung</numerusform><numerusform>%n Verbindungen</numerusform></translation>
+    </message>
+</context>
+<context>
+    <name>DeadLettersPage</name>
+    <message>
+        <source>Dead letters</source>
+        <translation>Unzustellbare Nachrichten</translation>
+    </message>
+    <message numerus="yes">
+        <source>Requeued: %n delivery(ies)</source>
+        <translation><numerusform>Erneut eingereiht: %n Zustellung</numerusform><numerusform>Erneut eingereiht: %n Zustellungen</numerusform></translation>
+    </message>
+    <message numerus="yes">
+        <source>Purged %n dead letter(s)</source>
+        <translation><numerusform>%n unzustellbare Nachricht gelöscht</numerusform><numerusform>%n unzustellbare Nachrichten gelöscht</numerusform></translation>
+    </message>
+    <message>
+        <source>Dead letter %1, %2</source>
+        <translation>Unzustellbare Nachricht %1, %2</translation>
+    </message>
+    <message>
+        <source>Purge selected</source>
+        <translation>Auswahl löschen</translation>
+    </message>
+    <message>
+        <source>Purge all</source>
+        <translation>Alle löschen</translation>
+    </message>
+    <message>
+        <source>Dead letter details</source>
+        <translation>Details der unzustellbaren Nachricht</translation>
+    </message>
+    <message>
+        <source>Requeue to the original destination, optionally with another topic or payload:</source>
+        <translation>An das ursprüngliche Ziel erneut einreihen, wahlweise mit anderem Thema oder Inhalt:</translation>
+    </message>
+    <message>
+        <source>Topic</source>
+        <translation>Thema</translation>
+    </message>
+    <message>
+        <source>Requeue topic</source>
+        <translation>Thema für die erneute Zustellung</translation>
+    </message>
+    <message>
+        <source>Payload (empty: unchanged)</source>
+        <translation>Inhalt (leer: unverändert)</translation>
+    </message>
+    <message>
+        <source>Requeue payload</source>
+        <translation>Inhalt für die erneute Zustellung</translation>
+    </message>
+    <message>
+        <source>Requeue</source>
+        <translation>Erneut einreihen</translation>
+    </message>
+</context>
+<context>
+    <name>Main</name>
+    <message>
+        <source>Switchboard console</source>
+        <translation>Switchboard-Konsole</translation>
+    </message>
+    <message>
+        <source>Connected to %1</source>
+        <translation>Verbunden mit %1</translation>
+    </message>
+    <message>
+        <source>the embedded hub</source>
+        <translation>dem eingebetteten Hub</translation>
+    </message>
+    <message>
+        <source>Connecting to %1…</source>
+        <translation>Verbinde mit %1 …</translation>
+    </message>
+    <message>
+        <source>Not connected: %1 (%2)</source>
+        <translation>Nicht verbunden: %1 (%2)</translation>
+    </message>
+    <message>
+        <source>Not connected</source>
+        <translation>Nicht verbunden</translation>
+    </message>
+    <message>
+        <source>Connect… (Ctrl+K)</source>
+        <translation>Verbinden … (Strg+K)</translation>
+    </message>
+    <message>
+        <source>Light (Ctrl+D)</source>
+        <translation>Hell (Strg+D)</translation>
+    </message>
+    <message>
+        <source>Dark (Ctrl+D)</source>
+        <translation>Dunkel (Strg+D)</translation>
+    </message>
+    <message>
+        <source>Overview</source>
+        <translation>Übersicht</translation>
+    </message>
+    <message>
+        <source>Topics</source>
+        <translation>Themen</translation>
+    </message>
+    <message>
+        <source>Connections</source>
+        <translation>Verbindungen</translation>
+    </message>
+    <message>
+        <source>Channels</source>
+        <translation>Kanäle</translation>
+    </message>
+    <message>
+        <source>Dead letters</source>
+        <translation>Unzustellbare Nachrichten</translation>
+    </message>
+    <message>
+        <source>Publish</source>
+        <translation>Senden</translation>
+    </message>
+    <message>
+        <source>Requests</source>
+        <translation>Anfragen</translation>
+    </message>
+</context>
+<context>
+    <name>OverviewPage</name>
+    <message>
+        <source>Overview</source>
+        <translation>Übersicht</translation>
+    </message>
+    <message>
+        <source>In msg/s</source>
+        <translation>Ein Nachr./s</translation>
+    </message>
+    <message>
+        <source>Out msg/s</source>
+        <translation>Aus Nachr./s</translation>
+    </message>
+    <message>
+        <source>Connections</source>
+        <translation>Verbindungen</translation>
+    </message>
+    <message>
+        <source>Topics</source>
+        <translation>Themen</translation>
+    </message>
+    <message>
+        <source>Errors</source>
+        <translation>Fehler</translation>
+    </message>
+    <message>
+        <source>Dead letters</source>
+        <translation>Unzustellbare Nachrichten</translation>
+    </message>
+    <message>
+        <source>Throughput over the last minutes (green: in, blue: out)</source>
+        <translation>Durchsatz der letzten Minuten (grün: ein, blau: aus)</translation>
+    </message>
+    <message>
+        <source>Throughput chart</source>
+        <translation>Durchsatzdiagramm</translation>
+    </message>
+    <message>
+        <source>Hub %1, version %2, %3</source>
+        <translation>Hub %1, Version %2, %3</translation>
+    </message>
+    <message>
+        <source>embedded in this console</source>
+        <translation>in diese Konsole eingebettet</translation>
+    </message>
+</context>
+<context>
+    <name>PayloadFormatter</name>
+    <message numerus="yes">
+        <source>... %n more byte(s)</source>
+        <translation><numerusform>... %n weiteres Byte</numerusform><numerusform>... %n weitere Bytes</numerusform></translation>
+    </message>
+    <message>
+        <source>(empty)</source>
+        <translation>(leer)</translation>
+    </message>
+    <message>
+        <source>(not JSON)
+</source>
+        <translation>(kein JSON)
+</translation>
+    </message>
+</context>
+<context>
+    <name>PublishPage</name>
+    <message>
+        <source>Publish</source>
+        <translation>Senden</translation>
+    </message>
+    <message numerus="yes">
+        <source>Published %1 to %n subscriber(s)</source>
+        <translation><numerusform>%1 an %n Abonnenten gesendet</numerusform><numerusform>%1 an %n Abonnenten gesendet</numerusform></translation>
+    </message>
+    <message>
+        <source>Request %1 sent; the answer appears on the Requests page</source>
+        <translation>Anfrage %1 gesendet; die Antwort erscheint auf der Seite Anfragen</translation>
+    </message>
+    <message>
+        <source>Topic</source>
+        <translation>Thema</translation>
+    </message>
+    <message>
+        <source>Channel</source>
+        <translation>Kanal</translation>
+    </message>
+    <message>
+        <source>(default topic space)</source>
+        <translation>(Standard-Themenraum)</translation>
+    </message>
+    <message>
+        <source>Content type</source>
+        <translation>Inhaltstyp</translation>
+    </message>
+    <message>
+        <source>Request timeout (ms)</source>
+        <translation>Zeitlimit der Anfrage (ms)</translation>
+    </message>
+    <message>
+        <source>Request timeout</source>
+        <translation>Zeitlimit der Anfrage</translation>
+    </message>
+    <message>
+        <source>Payload</source>
+        <translation>Inhalt</translation>
+    </message>
+    <message>
+        <source>Publish (Ctrl+Return)</source>
+        <translation>Senden (Strg+Eingabe)</translation>
+    </message>
+    <message>
+        <source>Send as request</source>
+        <translation>Als Anfrage senden</translation>
+    </message>
+</context>
+<context>
+    <name>RequestsPage</name>
+    <message>
+        <source>Requests</source>
+        <translation>Anfragen</translation>
+    </message>
+    <message>
+        <source>Requests sent from this console, paired with their answers by correlation id</source>
+        <translation>Von dieser Konsole gesendete Anfragen, ihren Antworten über die Korrelations-Id zugeordnet</translation>
+    </message>
+    <message>
+        <source>answered in %1 ms</source>
+        <translation>beantwortet in %1 ms</translation>
+    </message>
+    <message>
+        <source>no answer (timed out)</source>
+        <translation>keine Antwort (Zeitlimit)</translation>
+    </message>
+    <message>
+        <source>waiting</source>
+        <translation>wartet</translation>
+    </message>
+    <message>
+        <source>Request %1, %2</source>
+        <translation>Anfrage %1, %2</translation>
+    </message>
+</context>
+<context>
+    <name>TopicsPage</name>
+    <message>
+        <source>Topics</source>
+        <translation>Themen</translation>
+    </message>
+    <message>
+        <source>Filter: sensor.*.temp, plant.&gt; or any text</source>
+        <translation>Filter: sensor.*.temp, plant.&gt; oder beliebiger Text</translation>
+    </message>
+    <message>
+        <source>Topic filter</source>
+        <translation>Themenfilter</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n topic(s) match the pattern</source>
+        <translation><numerusform>%n Thema passt zum Muster</numerusform><numerusform>%n Themen passen zum Muster</numerusform></translation>
+    </message>
+    <message numerus="yes">
+        <source>%n topic(s)</source>
+        <translation><numerusform>%n Thema</numerusform><numerusform>%n Themen</numerusform></translation>
+    </message>
+    <message>
+        <source> msg/s</source>
+        <translation> Nachr./s</translation>
+    </message>
+    <message>
+        <source>Topic %1</source>
+        <translation>Thema %1</translation>
+    </message>
+    <message>
+        <source>Select a topic to see its last message</source>
+        <translation>Ein Thema wählen, um seine letzte Nachricht zu sehen</translation>
+    </message>
+    <message>
+        <source>Auto</source>
+        <translation>Automatisch</translation>
+    </message>
+    <message>
+        <source>JSON</source>
+        <translation>JSON</translation>
+    </message>
+    <message>
+        <source>Text</source>
+        <translation>Text</translation>
+    </message>
+    <message>
+        <source>Hex</source>
+        <translation>Hex</translation>
+    </message>
+    <message>
+        <source>Payload format</source>
+        <translation>Darstellung des Inhalts</translation>
+    </message>
+    <message>
+        <source>Last payload</source>
+        <translation>Letzter Inhalt</translation>
+    </message>
+</context>
+<context>
+    <name>main</name>
+    <message>
+        <source>The Switchboard operator console.</source>
+        <translation>Die Bedienkonsole von Switchboard.</translation>
+    </message>
+    <message>
+        <source>Hub address: local:&lt;socket&gt; or tls://host:port (default: a hub embedded in the console).</source>
+        <translation>Hub-Adresse: local:&lt;Socket&gt; oder tls://Host:Port (Standard: ein in die Konsole eingebetteter Hub).</translation>
+    </message>
+    <message>
+        <source>File with the hub's token.</source>
+        <translation>Datei mit dem Token des Hubs.</translation>
+    </message>
+    <message>
+        <source>CA certificate for a self-signed hub.</source>
+        <translation>CA-Zertifikat für einen selbst signierten Hub.</translation>
+    </message>
+</context>
+<context>
+    <name>sb::console</name>
+    <message>
+        <source>Not connected to a hub.</source>
+        <translation>Mit keinem Hub verbunden.</translation>
+    </message>
+</context>
+<context>
+    <name>sb::console::ConsoleController</name>
+    <message>
+        <source>No PEM certificate in %1</source>
+        <translation>Kein PEM-Zertifikat in %1</translation>
+    </message>
+    <message>
+        <source>The hub did not answer.</source>
+        <translation>Der Hub hat nicht geantwortet.</translation>
+    </message>
+</context>
+</TS>

@@ -1,0 +1,524 @@
+<?xml version='1.0' encoding='utf-8'?>
+<TS version="2.1" language="en_US">
+<context>
+    <name>ChannelsPage</name>
+    <message>
+        <source>Channels</source>
+        <translation>Channels</translation>
+    </message>
+    <message>
+        <source>Deleted %1</source>
+        <translation>Deleted %1</translation>
+    </message>
+    <message>
+        <source>Saved %1</source>
+        <translation>Saved %1</translation>
+    </message>
+    <message>
+        <source>Channel %1</source>
+        <translation>Channel %1</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>Name</translation>
+    </message>
+    <message>
+        <source>Channel name</source>
+        <translation>Channel name</translation>
+    </message>
+    <message>
+        <source>Type</source>
+        <translation>Type</translation>
+    </message>
+    <message>
+        <source>Channel type</source>
+        <translation>Channel type</translation>
+    </message>
+    <message>
+        <source>Description</source>
+        <translation>Description</translation>
+    </message>
+    <message>
+        <source>Max message size (bytes, 0: hub limit)</source>
+        <translation>Max message size (bytes, 0: hub limit)</translation>
+    </message>
+    <message>
+        <source>Max message size</source>
+        <translation>Max message size</translation>
+    </message>
+    <message>
+        <source>TTL (ms, 0: none)</source>
+        <translation>TTL (ms, 0: none)</translation>
+    </message>
+    <message>
+        <source>Time to live</source>
+        <translation>Time to live</translation>
+    </message>
+    <message>
+        <source>Create</source>
+        <translation>Create</translation>
+    </message>
+    <message>
+        <source>Update</source>
+        <translation>Update</translation>
+    </message>
+    <message>
+        <source>Delete</source>
+        <translation>Delete</translation>
+    </message>
+</context>
+<context>
+    <name>ConnectDialog</name>
+    <message>
+        <source>Connect to a hub</source>
+        <translation>Connect to a hub</translation>
+    </message>
+    <message>
+        <source>Address: local:&lt;socket&gt; or tls://host:port</source>
+        <translation>Address: local:&lt;socket&gt; or tls://host:port</translation>
+    </message>
+    <message>
+        <source>Hub address</source>
+        <translation>Hub address</translation>
+    </message>
+    <message>
+        <source>Token (needed over TLS)</source>
+        <translation>Token (needed over TLS)</translation>
+    </message>
+    <message>
+        <source>Token</source>
+        <translation>Token</translation>
+    </message>
+    <message>
+        <source>CA certificate file (for a self-signed hub)</source>
+        <translation>CA certificate file (for a self-signed hub)</translation>
+    </message>
+    <message>
+        <source>CA certificate file</source>
+        <translation>CA certificate file</translation>
+    </message>
+    <message>
+        <source>Connect</source>
+        <translation>Connect</translation>
+    </message>
+    <message>
+        <source>Use an embedded hub</source>
+        <translation>Use an embedded hub</translation>
+    </message>
+</context>
+<context>
+    <name>ConnectionsPage</name>
+    <message>
+        <source>Connections</source>
+        <translation>Connections</translation>
+    </message>
+    <message>
+        <source>Id</source>
+        <translation>Id</translation>
+    </message>
+    <message>
+        <source>Protocol</source>
+        <translation>Protocol</translation>
+    </message>
+    <message>
+        <source>Peer</source>
+        <translation>Peer</translation>
+    </message>
+    <message>
+        <source>Identity</source>
+        <translation>Identity</translation>
+    </message>
+    <message>
+        <source>Subs</source>
+        <translation>Subs</translation>
+    </message>
+    <message>
+        <source>In/s</source>
+        <translation>In/s</translation>
+    </message>
+    <message>
+        <source>Out/s</source>
+        <translation>Out/s</translation>
+    </message>
+    <message>
+        <source>Sort by %1</source>
+        <translation>Sort by %1</translation>
+    </message>
+    <message>
+        <source>Close</source>
+        <translation>Close</translation>
+    </message>
+    <message>
+        <source>Close connection %1</source>
+        <translation>Close connection %1</translation>
+    </message>
+    <message>
+        <source>closed from the console</source>
+        <translation>closed from the console</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n connection(s)</source>
+        <translation><numerusform>%n connection</numerusform><numerusform>%n connections</numerusform></translation>
+    </message>
+</context>
+<context>
+    <name>DeadLettersPage</name>
+    <message>
+        <source>Dead letters</source>
+        <translation>Dead letters</translation>
+    </message>
+    <message numerus="yes">
+        <source>Requeued: %n delivery(ies)</source>
+        <translation><numerusform>Requeued: %n deliveryy</numerusform><numerusform>Requeued: %n deliveryies</numerusform></translation>
+    </message>
+    <message numerus="yes">
+        <source>Purged %n dead letter(s)</source>
+        <translation><numerusform>Purged %n dead letter</numerusform><numerusform>Purged %n dead letters</numerusform></translation>
+    </message>
+    <message>
+        <source>Dead letter %1, %2</source>
+        <translation>Dead letter %1, %2</translation>
+    </message>
+    <message>
+        <source>Purge selected</source>
+        <translation>Purge selected</translation>
+    </message>
+    <message>
+        <source>Purge all</source>
+        <translation>Purge all</translation>
+    </message>
+    <message>
+        <source>Dead letter details</source>
+        <translation>Dead letter details</translation>
+    </message>
+    <message>
+        <source>Requeue to the original destination, optionally with another topic or payload:</source>
+        <translation>Requeue to the original destination, optionally with another topic or payload:</translation>
+    </message>
+    <message>
+        <source>Topic</source>
+        <translation>Topic</translation>
+    </message>
+    <message>
+        <source>Requeue topic</source>
+        <translation>Requeue topic</translation>
+    </message>
+    <message>
+        <source>Payload (empty: unchanged)</source>
+        <translation>Payload (empty: unchanged)</translation>
+    </message>
+    <message>
+        <source>Requeue payload</source>
+        <translation>Requeue payload</translation>
+    </message>
+    <message>
+        <source>Requeue</source>
+        <translation>Requeue</translation>
+    </message>
+</context>
+<context>
+    <name>Main</name>
+    <message>
+        <source>Switchboard console</source>
+        <translation>Switchboard console</translation>
+    </message>
+    <message>
+        <source>Connected to %1</source>
+        <translation>Connected to %1</translation>
+    </message>
+    <message>
+        <source>the embedded hub</source>
+        <translation>the embedded hub</translation>
+    </message>
+    <message>
+        <source>Connecting to %1…</source>
+        <translation>Connecting to %1…</translation>
+    </message>
+    <message>
+        <source>Not connected: %1 (%2)</source>
+        <translation>Not connected: %1 (%2)</translation>
+    </message>
+    <message>
+        <source>Not connected</source>
+        <translation>Not connected</translation>
+    </message>
+    <message>
+        <source>Connect… (Ctrl+K)</source>
+        <translation>Connect… (Ctrl+K)</translation>
+    </message>
+    <message>
+        <source>Light (Ctrl+D)</source>
+        <translation>Light (Ctrl+D)</translation>
+    </message>
+    <message>
+        <source>Dark (Ctrl+D)</source>
+        <translation>Dark (Ctrl+D)</translation>
+    </message>
+    <message>
+        <source>Overview</source>
+        <translation>Overview</translation>
+    </message>
+    <message>
+        <source>Topics</source>
+        <translation>Topics</translation>
+    </message>
+    <message>
+        <source>Connections</source>
+        <translation>Connections</translation>
+    </message>
+    <message>
+        <source>Channels</source>
+        <translation>Channels</translation>
+    </message>
+    <message>
+        <source>Dead letters</source>
+        <translation>Dead letters</translation>
+    </message>
+    <message>
+        <source>Publish</source>
+        <translation>Publish</translation>
+    </message>
+    <message>
+        <source>Requests</source>
+        <translation>Requests</translation>
+    </message>
+</context>
+<context>
+    <name>OverviewPage</name>
+    <message>
+        <source>Overview</source>
+        <translation>Overview</translation>
+    </message>
+    <message>
+        <source>In msg/s</source>
+        <translation>In msg/s</translation>
+    </message>
+    <message>
+        <source>Out msg/s</source>
+        <translation>Out msg/s</translation>
+    </message>
+    <message>
+        <source>Connections</source>
+        <translation>Connections</translation>
+    </message>
+    <message>
+        <source>Topics</source>
+        <translation>Topics</translation>
+    </message>
+    <message>
+        <source>Errors</source>
+        <translation>Errors</translation>
+    </message>
+    <message>
+        <source>Dead letters</source>
+        <translation>Dead letters</translation>
+    </message>
+    <message>
+        <source>Throughput over the last minutes (green: in, blue: out)</source>
+        <translation>Throughput over the last minutes (green: in, blue: out)</translation>
+    </message>
+    <message>
+        <source>Throughput chart</source>
+        <translation>Throughput chart</translation>
+    </message>
+    <message>
+        <source>Hub %1, version %2, %3</source>
+        <translation>Hub %1, version %2, %3</translation>
+    </message>
+    <message>
+        <source>embedded in this console</source>
+        <translation>embedded in this console</translation>
+    </message>
+</context>
+<context>
+    <name>PayloadFormatter</name>
+    <message numerus="yes">
+        <source>... %n more byte(s)</source>
+        <translation><numerusform>... %n more byte</numerusform><numerusform>... %n more bytes</numerusform></translation>
+    </message>
+    <message>
+        <source>(empty)</source>
+        <translation>(empty)</translation>
+    </message>
+    <message>
+        <source>(not JSON)
+</source>
+        <translation>(not JSON)
+</translation>
+    </message>
+</context>
+<context>
+    <name>PublishPage</name>
+    <message>
+        <source>Publish</source>
+        <translation>Publish</translation>
+    </message>
+    <message numerus="yes">
+        <source>Published %1 to %n subscriber(s)</source>
+        <translation><numerusform>Published %1 to %n subscriber</numerusform><numerusform>Published %1 to %n subscribers</numerusform></translation>
+    </message>
+    <message>
+        <source>Request %1 sent; the answer appears on the Requests page</source>
+        <translation>Request %1 sent; the answer appears on the Requests page</translation>
+    </message>
+    <message>
+        <source>Topic</source>
+        <translation>Topic</translation>
+    </message>
+    <message>
+        <source>Channel</source>
+        <translation>Channel</translation>
+    </message>
+    <message>
+        <source>(default topic space)</source>
+        <translation>(default topic space)</translation>
+    </message>
+    <message>
+        <source>Content type</source>
+        <translation>Content type</translation>
+    </message>
+    <message>
+        <source>Request timeout (ms)</source>
+        <translation>Request timeout (ms)</translation>
+    </message>
+    <message>
+        <source>Request timeout</source>
+        <translation>Request timeout</translation>
+    </message>
+    <message>
+        <source>Payload</source>
+        <translation>Payload</translation>
+    </message>
+    <message>
+        <source>Publish (Ctrl+Return)</source>
+        <translation>Publish (Ctrl+Return)</translation>
+    </message>
+    <message>
+        <source>Send as request</source>
+        <translation>Send as request</translation>
+    </message>
+</context>
+<context>
+    <name>RequestsPage</name>
+    <message>
+        <source>Requests</source>
+        <translation>Requests</translation>
+    </message>
+    <message>
+        <source>Requests sent from this console, paired with their answers by correlation id</source>
+        <translation>Requests sent from this console, paired with their answers by correlation id</translation>
+    </message>
+    <message>
+        <source>answered in %1 ms</source>
+        <translation>answered in %1 ms</translation>
+    </message>
+    <message>
+        <source>no answer (timed out)</source>
+        <translation>no answer (timed out)</translation>
+    </message>
+    <message>
+        <source>waiting</source>
+        <translation>waiting</translation>
+    </message>
+    <message>
+        <source>Request %1, %2</source>
+        <translation>Request %1, %2</translation>
+    </message>
+</context>
+<context>
+    <name>TopicsPage</name>
+    <message>
+        <source>Topics</source>
+        <translation>Topics</translation>
+    </message>
+    <message>
+        <source>Filter: sensor.*.temp, plant.&gt; or any text</source>
+        <translation>Filter: sensor.*.temp, plant.&gt; or any text</translation>
+    </message>
+    <message>
+        <source>Topic filter</source>
+        <translation>Topic filter</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n topic(s) match the pattern</source>
+        <translation><numerusform>%n topic match the pattern</numerusform><numerusform>%n topics match the pattern</numerusform></translation>
+    </message>
+    <message numerus="yes">
+        <source>%n topic(s)</source>
+        <translation><numerusform>%n topic</numerusform><numerusform>%n topics</numerusform></translation>
+    </message>
+    <message>
+        <source> msg/s</source>
+        <translation> msg/s</translation>
+    </message>
+    <message>
+        <source>Topic %1</source>
+        <translation>Topic %1</translation>
+    </message>
+    <message>
+        <source>Select a topic to see its last message</source>
+        <translation>Select a topic to see its last message</translation>
+    </message>
+    <message>
+        <source>Auto</source>
+        <translation>Auto</translation>
+    </message>
+    <message>
+        <source>JSON</source>
+        <translation>JSON</translation>
+    </message>
+    <message>
+        <source>Text</source>
+        <translation>Text</translation>
+    </message>
+    <message>
+        <source>Hex</source>
+        <translation>Hex</translation>
+    </message>
+    <message>
+        <source>Payload format</source>
+        <translation>Payload format</translation>
+    </message>
+    <message>
+        <source>Last payload</source>
+        <translation>Last payload</translation>
+    </message>
+</context>
+<context>
+    <name>main</name>
+    <message>
+        <source>The Switchboard operator console.</source>
+        <translation>The Switchboard operator console.</translation>
+    </message>
+    <message>
+        <source>Hub address: local:&lt;socket&gt; or tls://host:port (default: a hub embedded in the console).</source>
+        <translation>Hub address: local:&lt;socket&gt; or tls://host:port (default: a hub embedded in the console).</translation>
+    </message>
+    <message>
+        <source>File with the hub's token.</source>
+        <translation>File with the hub's token.</translation>
+    </message>
+    <message>
+        <source>CA certificate for a self-signed hub.</source>
+        <translation>CA certificate for a self-signed hub.</translation>
+    </message>
+</context>
+<context>
+    <name>sb::console</name>
+    <message>
+        <source>Not connected to a hub.</source>
+        <translation>Not connected to a hub.</translation>
+    </message>
+</context>
+<context>
+    <name>sb::console::ConsoleController</name>
+    <message>
+        <source>No PEM certificate in %1</source>
+        <translation>No PEM certificate in %1</translation>
+    </message>
+    <message>
+        <source>The hub did not answer.</source>
+        <translation>The hub did not answer.</translation>
+    </message>
+</context>
+</TS>
