@@ -105,6 +105,26 @@
         <source>Use an embedded hub</source>
         <translation>Eingebetteten Hub verwenden</translation>
     </message>
+    <message>
+        <source>Save the token in the system keychain</source>
+        <translation>Token im Schlüsselbund des Systems speichern</translation>
+    </message>
+    <message>
+        <source>Forget this hub</source>
+        <translation>Diesen Hub vergessen</translation>
+    </message>
+    <message>
+        <source>The token was not saved</source>
+        <translation>Das Token wurde nicht gespeichert</translation>
+    </message>
+    <message>
+        <source>Stay connected without saving it</source>
+        <translation>Verbunden bleiben, ohne es zu speichern</translation>
+    </message>
+    <message>
+        <source>Disconnect</source>
+        <translation>Trennen</translation>
+    </message>
 </context>
 <context>
     <name>ConnectionsPage</name>
@@ -519,6 +539,25 @@
     <message>
         <source>The hub did not answer.</source>
         <translation>Der Hub hat nicht geantwortet.</translation>
+    </message>
+</context>
+<context>
+    <name>sb::console::HubBook</name>
+    <message>
+        <source>No keychain service is running here (common on headless boards), so the token cannot be saved safely. Connect without saving it, or start a Secret Service provider such as gnome-keyring or KWallet. (%1)</source>
+        <translation>Hier läuft kein Schlüsselbund-Dienst (üblich auf Boards ohne Bildschirm), daher kann das Token nicht sicher gespeichert werden. Verbinden Sie ohne Speichern, oder starten Sie einen Secret-Service-Anbieter wie gnome-keyring oder KWallet. (%1)</translation>
+    </message>
+    <message>
+        <source>The keychain refused access, so the token was not saved. (%1)</source>
+        <translation>Der Schlüsselbund hat den Zugriff verweigert, daher wurde das Token nicht gespeichert. (%1)</translation>
+    </message>
+    <message>
+        <source>The keychain failed: %1</source>
+        <translation>Der Schlüsselbund meldet einen Fehler: %1</translation>
+    </message>
+    <message>
+        <source>No token is saved for %1.</source>
+        <translation>Für %1 ist kein Token gespeichert.</translation>
     </message>
 </context>
 </TS>

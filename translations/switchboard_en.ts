@@ -105,6 +105,26 @@
         <source>Use an embedded hub</source>
         <translation>Use an embedded hub</translation>
     </message>
+    <message>
+        <source>Save the token in the system keychain</source>
+        <translation>Save the token in the system keychain</translation>
+    </message>
+    <message>
+        <source>Forget this hub</source>
+        <translation>Forget this hub</translation>
+    </message>
+    <message>
+        <source>The token was not saved</source>
+        <translation>The token was not saved</translation>
+    </message>
+    <message>
+        <source>Stay connected without saving it</source>
+        <translation>Stay connected without saving it</translation>
+    </message>
+    <message>
+        <source>Disconnect</source>
+        <translation>Disconnect</translation>
+    </message>
 </context>
 <context>
     <name>ConnectionsPage</name>
@@ -519,6 +539,25 @@
     <message>
         <source>The hub did not answer.</source>
         <translation>The hub did not answer.</translation>
+    </message>
+</context>
+<context>
+    <name>sb::console::HubBook</name>
+    <message>
+        <source>No keychain service is running here (common on headless boards), so the token cannot be saved safely. Connect without saving it, or start a Secret Service provider such as gnome-keyring or KWallet. (%1)</source>
+        <translation>No keychain service is running here (common on headless boards), so the token cannot be saved safely. Connect without saving it, or start a Secret Service provider such as gnome-keyring or KWallet. (%1)</translation>
+    </message>
+    <message>
+        <source>The keychain refused access, so the token was not saved. (%1)</source>
+        <translation>The keychain refused access, so the token was not saved. (%1)</translation>
+    </message>
+    <message>
+        <source>The keychain failed: %1</source>
+        <translation>The keychain failed: %1</translation>
+    </message>
+    <message>
+        <source>No token is saved for %1.</source>
+        <translation>No token is saved for %1.</translation>
     </message>
 </context>
 </TS>

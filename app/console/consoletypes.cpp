@@ -2,6 +2,7 @@
 #include "consoletypes.h"
 
 #include "consolecontroller.h"
+#include "hubbook.h"
 #include "payloadformatter.h"
 #include "ratechart.h"
 #include "topicfiltermodel.h"
@@ -17,6 +18,7 @@ void registerConsoleTypes(ConsoleController *controller)
     qmlRegisterSingletonType<PayloadFormatter>(uri, 1, 0, "Payload",
                                                [](QQmlEngine *, QJSEngine *) -> QObject * { return new PayloadFormatter; });
     qmlRegisterType<RateChart>(uri, 1, 0, "RateChart");
+    qmlRegisterType<HubBook>(uri, 1, 0, "HubBook");
     qmlRegisterUncreatableType<TopicFilterModel>(uri, 1, 0, "TopicFilterModel", QStringLiteral("the console creates it"));
 }
 
