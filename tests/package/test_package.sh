@@ -15,15 +15,22 @@ fail() { echo "FAIL!  : $*"; exit 1; }
 pass() { echo "PASS   : $*"; }
 
 (cd "$build" && cpack -G "DEB;TGZ" -B "$out" >"$out/cpack.log" 2>&1) || { cat "$out/cpack.log"; fail "cpack"; }
-deb=$(ls "$out"/*.deb)
+deb=$(ls "$out"/switchboard_*.deb)
+console_deb=$(ls "$out"/switchboard-console_*.deb)
 tgz=$(ls "$out"/*.tar.gz)
-pass "cpack made $(basename "$deb") and $(basename "$tgz")"
+pass "cpack made $(basename "$deb"), $(basename "$console_deb") and $(basename "$tgz")"
 
 info=$(dpkg-deb -I "$deb")
 grep -q '^ Package: switchboard$' <<<"$info" || fail "package name"
 grep -Eq '^ Depends:.*libqt6core6' <<<"$info" || fail "shlibdeps: no Qt dependency in: $(grep Depends <<<"$info")"
 grep -Eq '^ Depends:.*adduser' <<<"$info" || fail "depends on adduser for its postinst"
-pass "control: name and dependencies"
+if grep -Eq '^ Depends:.*(libqt6gui6|libqt6quick6)' <<<"$info"; then fail "the hub package pulls in GUI libraries"; fi
+console_info=$(dpkg-deb -I "$console_deb")
+grep -Eq '^ Depends:.*switchboard \(= ' <<<"$console_info" || fail "the console does not depend on the hub package"
+grep -Eq '^ Depends:.*qml6-module-qtquick-controls' <<<"$console_info" || fail "the console lacks its QML module dependencies"
+console_files=$(dpkg-deb -c "$console_deb")
+grep -q './usr/bin/switchboard$' <<<"$console_files" || fail "the console package lacks /usr/bin/switchboard"
+pass "control: names and dependencies (the hub without GUI libraries, the console with its QML modules)"
 
 root="$out/root"
 dpkg-deb -x "$deb" "$root"
@@ -46,6 +53,7 @@ pass "conffiles, postinst and systemd unit"
 contents=$(tar -tzf "$tgz")
 grep -q '/bin/switchboardd$' <<<"$contents" || fail "the TGZ lacks bin/switchboardd"
 grep -q '/bin/sbctl$' <<<"$contents" || fail "the TGZ lacks bin/sbctl"
+grep -q '/bin/switchboard$' <<<"$contents" || fail "the TGZ lacks bin/switchboard"
 pass "TGZ contents"
 
 "$root/usr/bin/switchboardd" --config "$root/etc/switchboard/switchboardd.yaml" --check-config >"$out/check.txt" 2>&1 \
