@@ -32,7 +32,6 @@ RemoteControl::RemoteControl(Hub *hub, const Options &options, QObject *parent)
     , m_hub(hub)
     , m_options(options)
     , m_channels("name", HubSnapshot::channelRoles())
-    , m_topics("topic", HubSnapshot::topicRoles())
     , m_connections("id", HubSnapshot::connectionRoles())
     , m_deadLetters("id", HubSnapshot::deadLetterRoles())
 {
@@ -69,8 +68,9 @@ void RemoteControl::describe(const QString &version, const QString &hubName)
 bool RemoteControl::enableRemoting(QRemoteObjectHostBase *host)
 {
     bool okAll = host->enableRemoting(this, QStringLiteral("Switchboard"));
-    for (SnapshotListModel *m : {&m_channels, &m_topics, &m_connections, &m_deadLetters})
+    for (SnapshotListModel *m : {&m_channels, &m_connections, &m_deadLetters})
         okAll = host->enableRemoting(m, m->objectName(), m->roles()) && okAll;
+    okAll = host->enableRemoting(&m_topics, m_topics.objectName(), m_topics.roles()) && okAll;
     return okAll;
 }
 
@@ -79,7 +79,7 @@ void RemoteControl::refresh()
     setStats(HubSnapshot::stats(*m_hub));
     setPlugins(HubSnapshot::plugins(*m_hub, m_pluginHost));
     m_channels.setRows(HubSnapshot::channels(*m_hub));
-    m_topics.setRows(HubSnapshot::topics(*m_hub));
+    m_topics.refresh(*m_hub->bus()->stats());
     m_connections.setRows(HubSnapshot::connections(*m_hub));
     m_deadLetters.setRows(HubSnapshot::deadLetters(*m_hub, m_options.deadLetterRows));
 }

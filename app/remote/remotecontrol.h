@@ -3,6 +3,7 @@
 
 #include "rep_switchboard_source.h"
 #include "snapshotlistmodel.h"
+#include "topicsmodel.h"
 
 #include <switchboard/message.h>
 #include <switchboard/result.h>
@@ -56,7 +57,7 @@ public:
     bool enableRemoting(QRemoteObjectHostBase *host);
 
     SnapshotListModel *channelsModel() { return &m_channels; }
-    SnapshotListModel *topicsModel() { return &m_topics; }
+    TopicsModel *topicsModel() { return &m_topics; }
     SnapshotListModel *connectionsModel() { return &m_connections; }
     SnapshotListModel *deadLettersModel() { return &m_deadLetters; }
 
@@ -103,7 +104,7 @@ private:
     const PluginHost *m_pluginHost = nullptr;
     ReloadHandler m_reload;
     SnapshotListModel m_channels;
-    SnapshotListModel m_topics;
+    TopicsModel m_topics;
     SnapshotListModel m_connections;
     SnapshotListModel m_deadLetters;
     QTimer m_snapshotTimer;
