@@ -16,7 +16,9 @@ Page {
             if (action === "publish")
                 page.result = r.ok ? qsTr("Published %1 to %n subscriber(s)", "", r.delivered).arg(r.id) : r.code + ": " + r.message
             else if (action === "request")
-                page.result = r.ok ? qsTr("Request %1 sent; the answer appears on the Requests page").arg(r.requestId) : r.code + ": " + r.message
+                page.result = r.ok ? qsTr("Request %1 sent, waiting for the answer").arg(r.correlationId) : r.code + ": " + r.message
+            else if (action === "requestFinished")
+                page.result = r.ok ? qsTr("Answer in %1 ms: %2").arg(r.latencyMs).arg(r.responseText) : r.code + ": " + r.message
         }
     }
     ColumnLayout {

@@ -11,7 +11,7 @@ Page {
     ColumnLayout {
         anchors.fill: parent
         anchors.margins: Theme.spacing * 2
-        Label { text: qsTr("Requests sent from this console, paired with their answers by correlation id"); color: Theme.muted }
+        Label { text: qsTr("Requests through this hub, newest first, paired with their answers by correlation id"); color: Theme.muted }
         ListView {
             objectName: "requestList"
             Layout.fillWidth: true
@@ -21,10 +21,9 @@ Page {
             ScrollBar.vertical: ScrollBar {}
             delegate: ItemDelegate {
                 width: ListView.view.width
-                text: model.topic + "  " + model.correlationId + "  "
+                text: model.topic + "  " + model.correlationId + "  " + qsTr("from %1").arg(model.origin) + "  "
                       + (model.state === "answered" ? qsTr("answered in %1 ms").arg(model.latencyMs)
-                         : model.state === "unanswered" ? qsTr("no answer (timed out)")
-                         : model.state === "failed" ? model.error : qsTr("waiting"))
+                         : model.state === "unanswered" ? qsTr("no answer (timed out)") : qsTr("waiting"))
                 Accessible.name: qsTr("Request %1, %2").arg(model.correlationId).arg(model.state)
             }
         }

@@ -178,7 +178,10 @@
     </message>
     <message numerus="yes">
         <source>%n connection(s)</source>
-        <translation><numerusform>%n Verbindung</numerusform><numerusform>%n Verbindungen</numerusform></translation>
+        <translation>
+            <numerusform>%n Verbindung</numerusform>
+            <numerusform>%n Verbindungen</numerusform>
+        </translation>
     </message>
 </context>
 <context>
@@ -189,11 +192,17 @@
     </message>
     <message numerus="yes">
         <source>Requeued: %n delivery(ies)</source>
-        <translation><numerusform>Erneut eingereiht: %n Zustellung</numerusform><numerusform>Erneut eingereiht: %n Zustellungen</numerusform></translation>
+        <translation>
+            <numerusform>Erneut eingereiht: %n Zustellung</numerusform>
+            <numerusform>Erneut eingereiht: %n Zustellungen</numerusform>
+        </translation>
     </message>
     <message numerus="yes">
         <source>Purged %n dead letter(s)</source>
-        <translation><numerusform>%n unzustellbare Nachricht gelöscht</numerusform><numerusform>%n unzustellbare Nachrichten gelöscht</numerusform></translation>
+        <translation>
+            <numerusform>%n unzustellbare Nachricht gelöscht</numerusform>
+            <numerusform>%n unzustellbare Nachrichten gelöscht</numerusform>
+        </translation>
     </message>
     <message>
         <source>Dead letter %1, %2</source>
@@ -354,7 +363,10 @@
     <name>PayloadFormatter</name>
     <message numerus="yes">
         <source>... %n more byte(s)</source>
-        <translation><numerusform>... %n weiteres Byte</numerusform><numerusform>... %n weitere Bytes</numerusform></translation>
+        <translation>
+            <numerusform>... %n weiteres Byte</numerusform>
+            <numerusform>... %n weitere Bytes</numerusform>
+        </translation>
     </message>
     <message>
         <source>(empty)</source>
@@ -375,11 +387,10 @@
     </message>
     <message numerus="yes">
         <source>Published %1 to %n subscriber(s)</source>
-        <translation><numerusform>%1 an %n Abonnenten gesendet</numerusform><numerusform>%1 an %n Abonnenten gesendet</numerusform></translation>
-    </message>
-    <message>
-        <source>Request %1 sent; the answer appears on the Requests page</source>
-        <translation>Anfrage %1 gesendet; die Antwort erscheint auf der Seite Anfragen</translation>
+        <translation>
+            <numerusform>%1 an %n Abonnenten gesendet</numerusform>
+            <numerusform>%1 an %n Abonnenten gesendet</numerusform>
+        </translation>
     </message>
     <message>
         <source>Topic</source>
@@ -417,16 +428,20 @@
         <source>Send as request</source>
         <translation>Als Anfrage senden</translation>
     </message>
+    <message>
+        <source>Request %1 sent, waiting for the answer</source>
+        <translation>Anfrage %1 gesendet, warte auf die Antwort</translation>
+    </message>
+    <message>
+        <source>Answer in %1 ms: %2</source>
+        <translation>Antwort nach %1 ms: %2</translation>
+    </message>
 </context>
 <context>
     <name>RequestsPage</name>
     <message>
         <source>Requests</source>
         <translation>Anfragen</translation>
-    </message>
-    <message>
-        <source>Requests sent from this console, paired with their answers by correlation id</source>
-        <translation>Von dieser Konsole gesendete Anfragen, ihren Antworten über die Korrelations-Id zugeordnet</translation>
     </message>
     <message>
         <source>answered in %1 ms</source>
@@ -443,6 +458,14 @@
     <message>
         <source>Request %1, %2</source>
         <translation>Anfrage %1, %2</translation>
+    </message>
+    <message>
+        <source>Requests through this hub, newest first, paired with their answers by correlation id</source>
+        <translation>Anfragen über diesen Hub, neueste zuerst, ihren Antworten über die Korrelations-Id zugeordnet</translation>
+    </message>
+    <message>
+        <source>from %1</source>
+        <translation>von %1</translation>
     </message>
 </context>
 <context>
@@ -461,11 +484,17 @@
     </message>
     <message numerus="yes">
         <source>%n topic(s) match the pattern</source>
-        <translation><numerusform>%n Thema passt zum Muster</numerusform><numerusform>%n Themen passen zum Muster</numerusform></translation>
+        <translation>
+            <numerusform>%n Thema passt zum Muster</numerusform>
+            <numerusform>%n Themen passen zum Muster</numerusform>
+        </translation>
     </message>
     <message numerus="yes">
         <source>%n topic(s)</source>
-        <translation><numerusform>%n Thema</numerusform><numerusform>%n Themen</numerusform></translation>
+        <translation>
+            <numerusform>%n Thema</numerusform>
+            <numerusform>%n Themen</numerusform>
+        </translation>
     </message>
     <message>
         <source> msg/s</source>

@@ -178,7 +178,10 @@
     </message>
     <message numerus="yes">
         <source>%n connection(s)</source>
-        <translation><numerusform>%n connection</numerusform><numerusform>%n connections</numerusform></translation>
+        <translation>
+            <numerusform>%n connection</numerusform>
+            <numerusform>%n connections</numerusform>
+        </translation>
     </message>
 </context>
 <context>
@@ -189,11 +192,17 @@
     </message>
     <message numerus="yes">
         <source>Requeued: %n delivery(ies)</source>
-        <translation><numerusform>Requeued: %n deliveryy</numerusform><numerusform>Requeued: %n deliveryies</numerusform></translation>
+        <translation>
+            <numerusform>Requeued: %n deliveryy</numerusform>
+            <numerusform>Requeued: %n deliveryies</numerusform>
+        </translation>
     </message>
     <message numerus="yes">
         <source>Purged %n dead letter(s)</source>
-        <translation><numerusform>Purged %n dead letter</numerusform><numerusform>Purged %n dead letters</numerusform></translation>
+        <translation>
+            <numerusform>Purged %n dead letter</numerusform>
+            <numerusform>Purged %n dead letters</numerusform>
+        </translation>
     </message>
     <message>
         <source>Dead letter %1, %2</source>
@@ -354,7 +363,10 @@
     <name>PayloadFormatter</name>
     <message numerus="yes">
         <source>... %n more byte(s)</source>
-        <translation><numerusform>... %n more byte</numerusform><numerusform>... %n more bytes</numerusform></translation>
+        <translation>
+            <numerusform>... %n more byte</numerusform>
+            <numerusform>... %n more bytes</numerusform>
+        </translation>
     </message>
     <message>
         <source>(empty)</source>
@@ -375,11 +387,10 @@
     </message>
     <message numerus="yes">
         <source>Published %1 to %n subscriber(s)</source>
-        <translation><numerusform>Published %1 to %n subscriber</numerusform><numerusform>Published %1 to %n subscribers</numerusform></translation>
-    </message>
-    <message>
-        <source>Request %1 sent; the answer appears on the Requests page</source>
-        <translation>Request %1 sent; the answer appears on the Requests page</translation>
+        <translation>
+            <numerusform>Published %1 to %n subscriber</numerusform>
+            <numerusform>Published %1 to %n subscribers</numerusform>
+        </translation>
     </message>
     <message>
         <source>Topic</source>
@@ -417,16 +428,20 @@
         <source>Send as request</source>
         <translation>Send as request</translation>
     </message>
+    <message>
+        <source>Request %1 sent, waiting for the answer</source>
+        <translation>Request %1 sent, waiting for the answer</translation>
+    </message>
+    <message>
+        <source>Answer in %1 ms: %2</source>
+        <translation>Answer in %1 ms: %2</translation>
+    </message>
 </context>
 <context>
     <name>RequestsPage</name>
     <message>
         <source>Requests</source>
         <translation>Requests</translation>
-    </message>
-    <message>
-        <source>Requests sent from this console, paired with their answers by correlation id</source>
-        <translation>Requests sent from this console, paired with their answers by correlation id</translation>
     </message>
     <message>
         <source>answered in %1 ms</source>
@@ -443,6 +458,14 @@
     <message>
         <source>Request %1, %2</source>
         <translation>Request %1, %2</translation>
+    </message>
+    <message>
+        <source>Requests through this hub, newest first, paired with their answers by correlation id</source>
+        <translation>Requests through this hub, newest first, paired with their answers by correlation id</translation>
+    </message>
+    <message>
+        <source>from %1</source>
+        <translation>from %1</translation>
     </message>
 </context>
 <context>
@@ -461,11 +484,17 @@
     </message>
     <message numerus="yes">
         <source>%n topic(s) match the pattern</source>
-        <translation><numerusform>%n topic match the pattern</numerusform><numerusform>%n topics match the pattern</numerusform></translation>
+        <translation>
+            <numerusform>%n topic match the pattern</numerusform>
+            <numerusform>%n topics match the pattern</numerusform>
+        </translation>
     </message>
     <message numerus="yes">
         <source>%n topic(s)</source>
-        <translation><numerusform>%n topic</numerusform><numerusform>%n topics</numerusform></translation>
+        <translation>
+            <numerusform>%n topic</numerusform>
+            <numerusform>%n topics</numerusform>
+        </translation>
     </message>
     <message>
         <source> msg/s</source>

@@ -2,27 +2,22 @@
 #include "consolecontroller.h"
 
 #include "embeddedhub.h"
+#include "payloadformatter.h"
 
 #include <remoteclient.h>
 #include <remoteresult.h>
 
 #include <QDateTime>
+#include <QJsonDocument>
 #include <QRemoteObjectPendingCallWatcher>
 #include <QSslCertificate>
 
 namespace sb::console {
 
-namespace {
-QList<QByteArray> requestRoles()
-{
-    return {"requestId", "correlationId", "topic", "state", "sentAt", "latencyMs", "response", "error"};
-}
-} // namespace
-
 ConsoleController::ConsoleController(QObject *parent)
     : QObject(parent)
-    , m_requests("requestId", requestRoles())
 {
+    m_requests.setDynamicSortFilter(true);
     m_channels.setDynamicSortFilter(true);
     m_channels.sort(0);
     m_connections.setDynamicSortFilter(true);
@@ -104,13 +99,12 @@ void ConsoleController::disconnectFromHub()
     m_topics.setSourceModel(nullptr);
     m_connections.setSourceModel(nullptr);
     m_deadLetters.setSourceModel(nullptr);
+    m_requests.setSourceModel(nullptr);
     m_client.reset();
     m_embedded.reset();
     m_stats.clear();
     m_inHistory.clear();
     m_outHistory.clear();
-    m_requestRows.clear();
-    m_requests.setRows({});
     if (m_state != QLatin1String("disconnected"))
         setState(QStringLiteral("disconnected"));
     Q_EMIT statsChanged();
@@ -123,21 +117,19 @@ void ConsoleController::onReady()
     m_topics.setSourceModel(m_client->model(QStringLiteral("Topics")));
     m_connections.setSourceModel(m_client->model(QStringLiteral("Connections")));
     m_deadLetters.setSourceModel(m_client->model(QStringLiteral("DeadLetters")));
+    m_requests.setSourceModel(m_client->model(QStringLiteral("Requests")));
     connect(api, &SwitchboardReplica::statsChanged, this, &ConsoleController::onStats);
     connect(api, &SwitchboardReplica::pluginsChanged, this, &ConsoleController::statsChanged);
-    connect(api, &SwitchboardReplica::requestFinished, this, [this](const QString &requestId, const QVariantMap &result) {
-        for (QVariantMap &row : m_requestRows) {
-            if (row.value(QStringLiteral("requestId")).toString() != requestId)
-                continue;
-            const Error e = remote::RemoteResult::errorOf(result);
-            row.insert(QStringLiteral("state"), !e.isError() ? QStringLiteral("answered")
-                                                : e.code == ErrorCode::Timeout ? QStringLiteral("unanswered")
-                                                                               : QStringLiteral("failed"));
-            row.insert(QStringLiteral("latencyMs"), result.value(QStringLiteral("latencyMs")));
-            row.insert(QStringLiteral("response"), result.value(QStringLiteral("response")));
-            row.insert(QStringLiteral("error"), e.isError() ? e.toString() : QString());
-        }
-        m_requests.setRows(m_requestRows);
+    // The answer to a request this console sent: the Publish page shows it.
+    connect(api, &SwitchboardReplica::requestFinished, this, [this](const QString &requestId, QVariantMap result) {
+        result.insert(QStringLiteral("requestId"), requestId);
+        // The response's data as the operator reads it (JSON stays JSON, text text, bytes hex).
+        const QVariant data = result.value(QStringLiteral("response")).toMap().value(QStringLiteral("data"));
+        const QByteArray bytes = data.typeId() == QMetaType::QString
+            ? data.toString().toUtf8()
+            : QJsonDocument::fromVariant(data).toJson(QJsonDocument::Compact);
+        result.insert(QStringLiteral("responseText"), PayloadFormatter::format(bytes));
+        Q_EMIT actionFinished(QStringLiteral("requestFinished"), result);
     });
     setState(QStringLiteral("ready"));
     onStats();
@@ -171,17 +163,7 @@ void ConsoleController::track(const QString &action, const QRemoteObjectPendingC
 
 void ConsoleController::finish(const QString &action, const QVariantMap &result, const QVariantMap &context)
 {
-    if (action == QLatin1String("request") && result.value(QStringLiteral("ok")).toBool()) {
-        QVariantMap row{{QStringLiteral("requestId"), result.value(QStringLiteral("requestId"))},
-                        {QStringLiteral("correlationId"), result.value(QStringLiteral("correlationId"))},
-                        {QStringLiteral("topic"), context.value(QStringLiteral("topic"))},
-                        {QStringLiteral("state"), QStringLiteral("pending")},
-                        {QStringLiteral("sentAt"), QDateTime::currentMSecsSinceEpoch()}};
-        m_requestRows.prepend(row);
-        while (m_requestRows.size() > 1000)
-            m_requestRows.removeLast();
-        m_requests.setRows(m_requestRows);
-    }
+    Q_UNUSED(context)
     Q_EMIT actionFinished(action, result);
 }
 

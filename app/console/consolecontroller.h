@@ -111,8 +111,7 @@ private:
     TopicFilterModel m_topics;
     QSortFilterProxyModel m_connections;
     QSortFilterProxyModel m_deadLetters;
-    remote::SnapshotListModel m_requests;
-    QList<QVariantMap> m_requestRows;
+    QSortFilterProxyModel m_requests;
 };
 
 } // namespace sb::console

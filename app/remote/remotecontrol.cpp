@@ -34,7 +34,11 @@ RemoteControl::RemoteControl(Hub *hub, const Options &options, QObject *parent)
     , m_channels("name", HubSnapshot::channelRoles())
     , m_connections("id", HubSnapshot::connectionRoles())
     , m_deadLetters("id", HubSnapshot::deadLetterRoles())
+    , m_requests("correlationId", {"correlationId", "topic", "origin", "state", "startedAt", "latencyMs"})
 {
+    m_requests.setObjectName(QStringLiteral("Requests"));
+    connect(hub->bus(), &Bus::requestObserved, this, &RemoteControl::onRequestObserved);
+    connect(hub->bus(), &Bus::requestSettled, this, &RemoteControl::onRequestSettled);
     m_channels.setObjectName(QStringLiteral("Channels"));
     m_topics.setObjectName(QStringLiteral("Topics"));
     m_connections.setObjectName(QStringLiteral("Connections"));
@@ -68,7 +72,7 @@ void RemoteControl::describe(const QString &version, const QString &hubName)
 bool RemoteControl::enableRemoting(QRemoteObjectHostBase *host)
 {
     bool okAll = host->enableRemoting(this, QStringLiteral("Switchboard"));
-    for (SnapshotListModel *m : {&m_channels, &m_connections, &m_deadLetters})
+    for (SnapshotListModel *m : {&m_channels, &m_connections, &m_deadLetters, &m_requests})
         okAll = host->enableRemoting(m, m->objectName(), m->roles()) && okAll;
     okAll = host->enableRemoting(&m_topics, m_topics.objectName(), m_topics.roles()) && okAll;
     return okAll;
@@ -82,6 +86,46 @@ void RemoteControl::refresh()
     m_topics.refresh(*m_hub->bus()->stats());
     m_connections.setRows(HubSnapshot::connections(*m_hub));
     m_deadLetters.setRows(HubSnapshot::deadLetters(*m_hub, m_options.deadLetterRows));
+    if (m_requestsDirty) {
+        m_requestsDirty = false;
+        QList<QVariantMap> rows;
+        rows.reserve(qsizetype(m_requestLog.size()));
+        for (auto it = m_requestLog.crbegin(); it != m_requestLog.crend(); ++it) {
+            rows.append({{QStringLiteral("correlationId"), it->correlationId},
+                         {QStringLiteral("topic"), it->destination},
+                         {QStringLiteral("origin"), it->origin},
+                         {QStringLiteral("state"), it->state},
+                         {QStringLiteral("startedAt"), it->startedAt},
+                         {QStringLiteral("latencyMs"), it->latencyMs}});
+        }
+        m_requests.setRows(rows);
+    }
+}
+
+void RemoteControl::onRequestObserved(const QString &correlationId, const QString &destination, const QString &origin)
+{
+    m_requestLog.push_back({correlationId, destination, origin.isEmpty() ? QStringLiteral("hub") : origin,
+                            QStringLiteral("pending"), QDateTime::currentMSecsSinceEpoch(), -1});
+    // Beyond the cap the oldest settled pair goes first; pending ones stay until they settle.
+    while (m_requestLog.size() > size_t(qMax(1, m_options.requestLogSize))) {
+        auto settled = std::find_if(m_requestLog.begin(), m_requestLog.end(),
+                                    [](const RequestRecord &r) { return r.state != QLatin1String("pending"); });
+        m_requestLog.erase(settled == m_requestLog.end() ? m_requestLog.begin() : settled);
+    }
+    m_requestsDirty = true;
+}
+
+void RemoteControl::onRequestSettled(const QString &correlationId, ErrorCode code)
+{
+    for (auto it = m_requestLog.rbegin(); it != m_requestLog.rend(); ++it) {
+        if (it->correlationId != correlationId || it->state != QLatin1String("pending"))
+            continue;
+        it->state = code == ErrorCode::None ? QStringLiteral("answered") : QStringLiteral("unanswered");
+        if (code == ErrorCode::None)
+            it->latencyMs = QDateTime::currentMSecsSinceEpoch() - it->startedAt;
+        m_requestsDirty = true;
+        return;
+    }
 }
 
 QVariantMap RemoteControl::list(const QString &collection, const QString &filter, int offset, int limit)

@@ -10,6 +10,7 @@
 
 #include <QHash>
 #include <QTimer>
+#include <deque>
 #include <functional>
 
 QT_BEGIN_NAMESPACE
@@ -41,6 +42,7 @@ public:
         int maxWatches = 64;
         int maxWatchRate = 10000;          // messages per second per watch, at most
         int maxRequestTimeoutMs = 300000;
+        int requestLogSize = 1000;         // request/reply pairs kept for the Requests model
     };
     using ReloadHandler = std::function<Result<QVariantMap>()>;
 
@@ -52,14 +54,15 @@ public:
     void describe(const QString &version, const QString &hubName);
     void setReloadHandler(ReloadHandler handler) { m_reload = std::move(handler); }
 
-    // Remotes this object as "Switchboard" and the models as "Channels", "Topics", "Connections"
-    // and "DeadLetters".
+    // Remotes this object as "Switchboard" and the models as "Channels", "Topics", "Connections",
+    // "DeadLetters" and "Requests" (request/reply pairs seen by the hub, newest first).
     bool enableRemoting(QRemoteObjectHostBase *host);
 
     SnapshotListModel *channelsModel() { return &m_channels; }
     TopicsModel *topicsModel() { return &m_topics; }
     SnapshotListModel *connectionsModel() { return &m_connections; }
     SnapshotListModel *deadLettersModel() { return &m_deadLetters; }
+    SnapshotListModel *requestsModel() { return &m_requests; }
 
     // Takes a snapshot now (also after every change made through a slot).
     void refresh();
@@ -95,7 +98,15 @@ private:
         QList<Message> pending;
     };
 
+    struct RequestRecord
+    {
+        QString correlationId, destination, origin, state;
+        qint64 startedAt = 0, latencyMs = -1;
+    };
+
     Result<Message> messageFromMap(const QVariantMap &map, const QString &type) const;
+    void onRequestObserved(const QString &correlationId, const QString &destination, const QString &origin);
+    void onRequestSettled(const QString &correlationId, ErrorCode code);
     void flushWatches();
     void endWatch(const QString &id, const QString &reason);
 
@@ -107,6 +118,9 @@ private:
     TopicsModel m_topics;
     SnapshotListModel m_connections;
     SnapshotListModel m_deadLetters;
+    SnapshotListModel m_requests;
+    std::deque<RequestRecord> m_requestLog; // newest last, at most Options::requestLogSize
+    bool m_requestsDirty = false;
     QTimer m_snapshotTimer;
     QTimer m_watchTimer;
     QHash<QString, Watch> m_watches;

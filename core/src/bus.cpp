@@ -8,6 +8,7 @@
 #include "requesttracker_p.h"
 
 #include <QDateTime>
+#include <QMetaMethod>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QTimer>
@@ -59,7 +60,11 @@ Bus::Bus(QObject *parent)
 {
     m_default->isDefault = true;
     m_default->config.type = ChannelType::Topic;
-    connect(m_requests, &RequestTracker::timedOut, this, [this] { ++m_stats.global().total.errors; });
+    connect(m_requests, &RequestTracker::timedOut, this, [this](const QString &corr) {
+        ++m_stats.global().total.errors;
+        if (isSignalConnected(QMetaMethod::fromSignal(&Bus::requestSettled)))
+            Q_EMIT requestSettled(corr, ErrorCode::Timeout);
+    });
     installAdvisoryObserver();
 }
 
@@ -630,6 +635,8 @@ Result<QString> Bus::request(Message message, int timeoutMs, QObject *context, R
                      {{QStringLiteral("channel"), message.channel()}, {QStringLiteral("topic"), message.topic()}});
 
     m_requests->add(corr, context, std::move(callback), timeoutMs, destination);
+    if (isSignalConnected(QMetaMethod::fromSignal(&Bus::requestObserved)))
+        Q_EMIT requestObserved(corr, destination, origin ? origin->id() : QString());
     return corr;
 }
 
@@ -657,6 +664,8 @@ Status Bus::reply(Message response, Connection *origin)
     }
     ++m_stats.global().total.in;
     m_requests->complete(corr, response);
+    if (isSignalConnected(QMetaMethod::fromSignal(&Bus::requestSettled)))
+        Q_EMIT requestSettled(corr, ErrorCode::None);
     return {};
 }
 

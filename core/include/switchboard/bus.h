@@ -106,6 +106,11 @@ public:
 // original's envelope and payload size, not its data: advisories stay small); clients
 // may subscribe to "$sb.>" but not publish there.
 Q_SIGNALS:
+    // Request/reply as it happens, for observers such as the remote-control API (emitted only
+    // while something is connected): a request went out to responders; it was settled by a
+    // response (code None) or ended with TIMEOUT.
+    void requestObserved(const QString &correlationId, const QString &destination, const QString &origin);
+    void requestSettled(const QString &correlationId, sb::ErrorCode code);
     void channelsChanged();
 
 private:

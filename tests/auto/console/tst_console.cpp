@@ -100,6 +100,7 @@ void tst_Console::initTestCase()
         }
     });
     m_device.subscribe(QStringLiteral("sensor.>"), [](const Message &) {});
+    m_device.subscribe(QStringLiteral("svc.silent"), [](const Message &) {}); // never answers
     QVERIFY(subscribed.wait(10000));
 
     QCOMPARE(act([this] { m_hub.createChannel({{QStringLiteral("name"), QStringLiteral("orders")},
@@ -181,15 +182,41 @@ void tst_Console::topicFilter()
 
 void tst_Console::requestsArePaired()
 {
+    QSignalSpy answers(&m_hub, &ConsoleController::actionFinished);
     const QVariantMap sent = act([this] { m_hub.request({{QStringLiteral("topic"), QStringLiteral("svc.echo")},
                                                          {QStringLiteral("payload"), QStringLiteral("ping")}},
                                                         3000); },
                                  QStringLiteral("request"));
     QVERIFY2(sent.value(QStringLiteral("ok")).toBool(), qPrintable(sent.value(QStringLiteral("message")).toString()));
+    const QString corr = sent.value(QStringLiteral("correlationId")).toString();
+    const QVariantMap late = act([this] { m_hub.request({{QStringLiteral("topic"), QStringLiteral("svc.silent")}}, 300); },
+                                 QStringLiteral("request"));
+    QVERIFY(late.value(QStringLiteral("ok")).toBool());
+    const QString silentCorr = late.value(QStringLiteral("correlationId")).toString();
+
+    // The hub's Requests model pairs them by correlation id: one answered with its latency, one not.
     QAbstractItemModel *requests = m_hub.requests();
-    QTRY_COMPARE_WITH_TIMEOUT(valuesOf(requests, QStringLiteral("state")).value(0), QStringLiteral("answered"), 5000);
-    QCOMPARE(valuesOf(requests, QStringLiteral("correlationId")).value(0), sent.value(QStringLiteral("correlationId")).toString());
-    QVERIFY(m_hub.rowValue(requests, 0, QStringLiteral("latencyMs")).toLongLong() >= 0);
+    auto stateOf = [&](const QString &c) {
+        const QStringList ids = valuesOf(requests, QStringLiteral("correlationId"));
+        const int row = int(ids.indexOf(c));
+        return row < 0 ? QString() : m_hub.rowValue(requests, row, QStringLiteral("state")).toString();
+    };
+    QTRY_COMPARE_WITH_TIMEOUT(stateOf(corr), QStringLiteral("answered"), 5000);
+    QTRY_COMPARE_WITH_TIMEOUT(stateOf(silentCorr), QStringLiteral("unanswered"), 5000);
+    const int row = int(valuesOf(requests, QStringLiteral("correlationId")).indexOf(corr));
+    QTRY_VERIFY_WITH_TIMEOUT(m_hub.rowValue(requests, row, QStringLiteral("latencyMs")).isValid(), 5000);
+    QVERIFY(m_hub.rowValue(requests, row, QStringLiteral("latencyMs")).toLongLong() >= 0);
+    QTRY_COMPARE_WITH_TIMEOUT(m_hub.rowValue(requests, row, QStringLiteral("topic")).toString(), QStringLiteral("svc.echo"), 5000);
+
+    // The console that sent it also gets the answer itself (the Publish page shows it).
+    bool gotAnswer = false;
+    for (const QList<QVariant> &a : std::as_const(answers)) {
+        if (a.at(0).toString() == QLatin1String("requestFinished")
+            && a.at(1).toMap().value(QStringLiteral("response")).toMap().value(QStringLiteral("data")).toString() == QLatin1String("echo:ping"))
+            gotAnswer = true;
+    }
+    QVERIFY(gotAnswer);
+
     const QVariantMap none = act([this] { m_hub.request({{QStringLiteral("topic"), QStringLiteral("svc.nobody")}}, 500); },
                                  QStringLiteral("request"));
     QCOMPARE(none.value(QStringLiteral("code")).toString(), QStringLiteral("NO_RESPONDERS"));

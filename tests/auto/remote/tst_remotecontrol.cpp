@@ -392,6 +392,26 @@ void tst_RemoteControl::publishAndRequest()
     QCOMPARE(result.value(QStringLiteral("response")).toMap().value(QStringLiteral("data")).toString(), QStringLiteral("echo:hi"));
     QVERIFY(result.contains(QStringLiteral("latencyMs")));
 
+    // The hub-wide Requests model pairs it by correlation id, with its latency.
+    m_control->refresh();
+    remote::SnapshotListModel *log = m_control->requestsModel();
+    const int row = log->indexOfKey(a.value(QStringLiteral("correlationId")).toString());
+    QVERIFY(row >= 0);
+    QCOMPARE(log->row(row).value(QStringLiteral("state")).toString(), QStringLiteral("answered"));
+    QCOMPARE(log->row(row).value(QStringLiteral("topic")).toString(), QStringLiteral("svc.echo"));
+    QVERIFY(log->row(row).value(QStringLiteral("latencyMs")).toLongLong() >= 0);
+    // One nobody answers (a subscriber that stays silent) ends as unanswered after its timeout.
+    SubscriptionOptions silent;
+    silent.pattern = QStringLiteral("svc.silent");
+    QVERIFY(m_hub->bus()->subscribe(silent, this, [](const Message &) { return Status(); }));
+    QSignalSpy finished2(api, &SwitchboardReplica::requestFinished);
+    const QVariantMap s2 = await(api->request({{QStringLiteral("topic"), QStringLiteral("svc.silent")}}, 200));
+    QVERIFY(finished2.wait(5000));
+    QCOMPARE(codeOf(finished2.first().at(1).toMap()), QStringLiteral("TIMEOUT"));
+    m_control->refresh();
+    QCOMPARE(log->row(log->indexOfKey(s2.value(QStringLiteral("correlationId")).toString())).value(QStringLiteral("state")).toString(),
+             QStringLiteral("unanswered"));
+
     QCOMPARE(codeOf(await(api->request({{QStringLiteral("topic"), QStringLiteral("svc.nobody")}}, 1000))), QStringLiteral("NO_RESPONDERS"));
     QCOMPARE(codeOf(await(api->request({{QStringLiteral("topic"), QStringLiteral("svc.echo")}}, 0))), QStringLiteral("BAD_MESSAGE"));
 }
