@@ -5,10 +5,11 @@ import QtQuick.Layouts
 import Switchboard.Console.Backend
 
 Page {
+    id: page
     objectName: "topicsPage"
     title: qsTr("Topics")
     background: Rectangle { color: Theme.window }
-    property int selected: -1
+    property string selectedTopic
     RowLayout {
         anchors.fill: parent
         anchors.margins: Theme.spacing * 2
@@ -23,29 +24,31 @@ Page {
                 Layout.fillWidth: true
                 placeholderText: qsTr("Filter: sensor.*.temp, plant.> or any text")
                 Accessible.name: qsTr("Topic filter")
-                onTextChanged: Hub.topics.filterText = text
+                onTextChanged: { Hub.topics.filterText = text; Hub.topicTree.filterText = text }
             }
             Label {
-                text: Hub.topics.filterIsPattern ? qsTr("%n topic(s) match the pattern", "", Hub.topics.count)
-                                                 : qsTr("%n topic(s)", "", Hub.topics.count)
+                text: Hub.topics.filterIsPattern ? qsTr("%n topic(s) match the pattern", "", Hub.topicTree.topicCount)
+                                                 : qsTr("%n topic(s)", "", Hub.topicTree.topicCount)
                 color: Theme.muted
             }
-            ListView {
-                id: list
-                objectName: "topicList"
+            TreeView {
+                id: tree
+                objectName: "topicTree"
                 Layout.fillWidth: true
                 Layout.fillHeight: true
                 clip: true
-                model: Hub.topics
-                reuseItems: true
-                currentIndex: selected
+                model: Hub.topicTree
                 ScrollBar.vertical: ScrollBar {}
-                delegate: ItemDelegate {
-                    width: ListView.view.width
-                    highlighted: ListView.isCurrentItem
-                    text: model.topic + "    " + Number(model.inRate).toLocaleString(Qt.locale(), "f", 1) + qsTr(" msg/s")
-                    Accessible.name: qsTr("Topic %1").arg(model.topic)
-                    onClicked: selected = index
+                delegate: TreeViewDelegate {
+                    implicitWidth: tree.width
+                    highlighted: model.path === page.selectedTopic
+                    Accessible.name: model.isTopic ? qsTr("Topic %1").arg(model.path) : qsTr("Topics under %1").arg(model.path)
+                    onClicked: {
+                        if (model.isTopic)
+                            page.selectedTopic = model.path
+                        if (hasChildren)
+                            tree.toggleExpanded(row)
+                    }
                 }
             }
         }
@@ -53,7 +56,7 @@ Page {
             Layout.fillWidth: true
             Layout.fillHeight: true
             Label {
-                text: selected >= 0 ? Hub.topics.get(selected, "topic") : qsTr("Select a topic to see its last message")
+                text: page.selectedTopic.length > 0 ? page.selectedTopic : qsTr("Select a topic to see its last message")
                 font.bold: true
                 color: Theme.text
             }
@@ -72,8 +75,10 @@ Page {
                     font.family: "monospace"
                     color: Theme.text
                     Accessible.name: qsTr("Last payload")
-                    text: selected >= 0 && list.count > selected && Hub.stats !== undefined
-                          ? Payload.format(Hub.topics.get(selected, "lastPayload"), mode.currentIndex) : ""
+                    // Re-read at every snapshot (Hub.stats changes then).
+                    text: page.selectedTopic.length > 0 && Hub.stats !== undefined
+                          ? Payload.format(Hub.topicTree.value(Hub.topicTree.indexOfTopic(page.selectedTopic), "lastPayload"), mode.currentIndex)
+                          : ""
                     background: Rectangle { color: Theme.base; border.color: Theme.grid }
                 }
             }

@@ -497,10 +497,6 @@
         </translation>
     </message>
     <message>
-        <source> msg/s</source>
-        <translation> Nachr./s</translation>
-    </message>
-    <message>
         <source>Topic %1</source>
         <translation>Thema %1</translation>
     </message>
@@ -531,6 +527,10 @@
     <message>
         <source>Last payload</source>
         <translation>Letzter Inhalt</translation>
+    </message>
+    <message>
+        <source>Topics under %1</source>
+        <translation>Themen unter %1</translation>
     </message>
 </context>
 <context>
@@ -587,6 +587,19 @@
     <message>
         <source>No token is saved for %1.</source>
         <translation>Für %1 ist kein Token gespeichert.</translation>
+    </message>
+</context>
+<context>
+    <name>sb::console::TopicTreeModel</name>
+    <message>
+        <source>%1   %2 msg/s</source>
+        <translation>%1   %2 Nachr./s</translation>
+    </message>
+    <message numerus="yes">
+        <source>%1  (%n topic(s))</source>
+        <translation><numerusform />
+            <numerusform />
+        <numerusform>%1  (%n Thema)</numerusform><numerusform>%1  (%n Themen)</numerusform></translation>
     </message>
 </context>
 </TS>

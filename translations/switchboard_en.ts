@@ -497,10 +497,6 @@
         </translation>
     </message>
     <message>
-        <source> msg/s</source>
-        <translation> msg/s</translation>
-    </message>
-    <message>
         <source>Topic %1</source>
         <translation>Topic %1</translation>
     </message>
@@ -531,6 +527,10 @@
     <message>
         <source>Last payload</source>
         <translation>Last payload</translation>
+    </message>
+    <message>
+        <source>Topics under %1</source>
+        <translation>Topics under %1</translation>
     </message>
 </context>
 <context>
@@ -587,6 +587,19 @@
     <message>
         <source>No token is saved for %1.</source>
         <translation>No token is saved for %1.</translation>
+    </message>
+</context>
+<context>
+    <name>sb::console::TopicTreeModel</name>
+    <message>
+        <source>%1   %2 msg/s</source>
+        <translation>%1   %2 msg/s</translation>
+    </message>
+    <message numerus="yes">
+        <source>%1  (%n topic(s))</source>
+        <translation><numerusform />
+            <numerusform />
+        <numerusform>%1  (%n topic)</numerusform><numerusform>%1  (%n topics)</numerusform></translation>
     </message>
 </context>
 </TS>

@@ -97,6 +97,7 @@ void ConsoleController::disconnectFromHub()
 {
     m_channels.setSourceModel(nullptr);
     m_topics.setSourceModel(nullptr);
+    m_topicTree.setSourceModel(nullptr);
     m_connections.setSourceModel(nullptr);
     m_deadLetters.setSourceModel(nullptr);
     m_requests.setSourceModel(nullptr);
@@ -115,6 +116,7 @@ void ConsoleController::onReady()
     SwitchboardReplica *api = m_client->api();
     m_channels.setSourceModel(m_client->model(QStringLiteral("Channels")));
     m_topics.setSourceModel(m_client->model(QStringLiteral("Topics")));
+    m_topicTree.setSourceModel(m_client->model(QStringLiteral("Topics")));
     m_connections.setSourceModel(m_client->model(QStringLiteral("Connections")));
     m_deadLetters.setSourceModel(m_client->model(QStringLiteral("DeadLetters")));
     m_requests.setSourceModel(m_client->model(QStringLiteral("Requests")));

@@ -2,6 +2,7 @@
 #pragma once
 
 #include "topicfiltermodel.h"
+#include "topictreemodel.h"
 
 #include <snapshotlistmodel.h>
 
@@ -42,6 +43,7 @@ class ConsoleController : public QObject
     Q_PROPERTY(QVariantList outHistory READ outHistory NOTIFY statsChanged)
     Q_PROPERTY(QAbstractItemModel *channels READ channels CONSTANT)
     Q_PROPERTY(sb::console::TopicFilterModel *topics READ topics CONSTANT)
+    Q_PROPERTY(sb::console::TopicTreeModel *topicTree READ topicTree CONSTANT)
     Q_PROPERTY(QAbstractItemModel *connections READ connections CONSTANT)
     Q_PROPERTY(QAbstractItemModel *deadLetters READ deadLetters CONSTANT)
     Q_PROPERTY(QAbstractItemModel *requests READ requests CONSTANT)
@@ -63,6 +65,7 @@ public:
     QVariantList outHistory() const { return m_outHistory; }
     QAbstractItemModel *channels() { return &m_channels; }
     TopicFilterModel *topics() { return &m_topics; }
+    TopicTreeModel *topicTree() { return &m_topicTree; }
     QAbstractItemModel *connections() { return &m_connections; }
     QAbstractItemModel *deadLetters() { return &m_deadLetters; }
     QAbstractItemModel *requests() { return &m_requests; }
@@ -109,6 +112,7 @@ private:
     QVariantList m_inHistory, m_outHistory;
     QSortFilterProxyModel m_channels;
     TopicFilterModel m_topics;
+    TopicTreeModel m_topicTree;
     QSortFilterProxyModel m_connections;
     QSortFilterProxyModel m_deadLetters;
     QSortFilterProxyModel m_requests;

@@ -1,0 +1,262 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "topictreemodel.h"
+
+#include <switchboard/topic.h>
+
+#include <algorithm>
+
+namespace sb::console {
+
+int TopicTreeModel::Node::row() const
+{
+    if (!parent)
+        return 0;
+    const auto &siblings = parent->children;
+    const auto it = std::lower_bound(siblings.begin(), siblings.end(), segment,
+                                     [](const std::unique_ptr<Node> &n, const QString &s) { return n->segment < s; });
+    return int(it - siblings.begin());
+}
+
+TopicTreeModel::TopicTreeModel(QObject *parent)
+    : QAbstractItemModel(parent)
+{
+}
+
+TopicTreeModel::~TopicTreeModel() = default;
+
+void TopicTreeModel::setSourceModel(QAbstractItemModel *source)
+{
+    if (source == m_source)
+        return;
+    for (const QMetaObject::Connection &c : std::as_const(m_connections))
+        disconnect(c);
+    m_connections.clear();
+    m_source = source;
+    if (m_source) {
+        m_connections << connect(m_source, &QAbstractItemModel::rowsInserted, this, &TopicTreeModel::onRowsInserted)
+                      << connect(m_source, &QAbstractItemModel::dataChanged, this, &TopicTreeModel::onDataChanged)
+                      << connect(m_source, &QAbstractItemModel::rowsRemoved, this, &TopicTreeModel::scheduleRebuild)
+                      << connect(m_source, &QAbstractItemModel::modelReset, this, &TopicTreeModel::scheduleRebuild)
+                      << connect(m_source, &QAbstractItemModel::layoutChanged, this, &TopicTreeModel::scheduleRebuild);
+    }
+    rebuild();
+    Q_EMIT sourceModelChanged();
+}
+
+void TopicTreeModel::setFilterText(const QString &text)
+{
+    const QString f = text.trimmed();
+    if (f == m_filter)
+        return;
+    m_filter = f;
+    m_filterIsPattern = !f.isEmpty() && bool(Topic::validatePattern(f)) && (Topic::isWildcard(f) || f.contains(QLatin1Char('.')));
+    rebuild();
+    Q_EMIT filterTextChanged();
+}
+
+bool TopicTreeModel::accepts(const QString &topic) const
+{
+    if (topic.isEmpty())
+        return false;
+    if (m_filter.isEmpty())
+        return true;
+    if (m_filterIsPattern && Topic::matches(m_filter, topic))
+        return true;
+    return topic.contains(m_filter, Qt::CaseInsensitive);
+}
+
+void TopicTreeModel::scheduleRebuild()
+{
+    if (m_rebuildPending)
+        return;
+    m_rebuildPending = true;
+    QMetaObject::invokeMethod(this, &TopicTreeModel::rebuild, Qt::QueuedConnection);
+}
+
+void TopicTreeModel::rebuild()
+{
+    m_rebuildPending = false;
+    beginResetModel();
+    m_root.children.clear();
+    m_root.topicsBelow = 0;
+    m_byTopic.clear();
+    m_topicCount = 0;
+    m_topicRole = m_source ? m_source->roleNames().key("topic", -1) : -1;
+    if (m_source) {
+        const int n = m_source->rowCount();
+        for (int r = 0; r < n; ++r) {
+            const QModelIndex i = m_source->index(r, 0);
+            insertTopic((m_topicRole >= 0 ? i.data(m_topicRole) : i.data(Qt::DisplayRole)).toString(), r, false);
+        }
+    }
+    endResetModel();
+    Q_EMIT topicCountChanged();
+}
+
+void TopicTreeModel::insertTopic(const QString &topic, int sourceRow, bool announce)
+{
+    if (!accepts(topic) || m_byTopic.contains(topic))
+        return;
+    Node *node = &m_root;
+    const QStringList segments = topic.split(QLatin1Char('.'));
+    for (qsizetype s = 0; s < segments.size(); ++s) {
+        const QString &seg = segments.at(s);
+        auto &kids = node->children;
+        auto it = std::lower_bound(kids.begin(), kids.end(), seg,
+                                   [](const std::unique_ptr<Node> &n, const QString &x) { return n->segment < x; });
+        if (it == kids.end() || (*it)->segment != seg) {
+            const int pos = int(it - kids.begin());
+            if (announce)
+                beginInsertRows(indexOf(node), pos, pos);
+            auto child = std::make_unique<Node>();
+            child->segment = seg;
+            child->path = node == &m_root ? seg : node->path + QLatin1Char('.') + seg;
+            child->parent = node;
+            it = kids.insert(kids.begin() + pos, std::move(child));
+            if (announce)
+                endInsertRows();
+        }
+        node = it->get();
+    }
+    node->sourceRow = sourceRow;
+    m_byTopic.insert(topic, node);
+    ++m_topicCount;
+    for (Node *p = node->parent; p; p = p->parent) {
+        ++p->topicsBelow;
+        if (announce && p != &m_root) {
+            const QModelIndex pi = indexOf(p);
+            Q_EMIT dataChanged(pi, pi, {TopicsBelowRole});
+        }
+    }
+}
+
+void TopicTreeModel::onRowsInserted(const QModelIndex &parent, int first, int last)
+{
+    if (parent.isValid() || !m_source || m_rebuildPending)
+        return;
+    // Rows appended at the end keep every known source row number; anything else rebuilds.
+    if (last != m_source->rowCount() - 1) {
+        rebuild();
+        return;
+    }
+    for (int r = first; r <= last; ++r) {
+        const QModelIndex i = m_source->index(r, 0);
+        insertTopic((m_topicRole >= 0 ? i.data(m_topicRole) : i.data(Qt::DisplayRole)).toString(), r, true);
+    }
+    Q_EMIT topicCountChanged();
+}
+
+void TopicTreeModel::onDataChanged(const QModelIndex &topLeft, const QModelIndex &bottomRight)
+{
+    if (!m_source || topLeft.parent().isValid() || m_rebuildPending)
+        return;
+    for (int r = topLeft.row(); r <= bottomRight.row(); ++r) {
+        const QModelIndex i = m_source->index(r, 0);
+        const QString topic = (m_topicRole >= 0 ? i.data(m_topicRole) : i.data(Qt::DisplayRole)).toString();
+        Node *node = m_byTopic.value(topic);
+        if (!node && !topic.isEmpty() && accepts(topic)) {
+            // A replica row whose data arrived after its insertion.
+            insertTopic(topic, r, true);
+            Q_EMIT topicCountChanged();
+            continue;
+        }
+        if (node) {
+            const QModelIndex ni = indexOf(node);
+            Q_EMIT dataChanged(ni, ni);
+        }
+    }
+}
+
+TopicTreeModel::Node *TopicTreeModel::nodeOf(const QModelIndex &index) const
+{
+    return index.isValid() ? static_cast<Node *>(index.internalPointer()) : const_cast<Node *>(&m_root);
+}
+
+QModelIndex TopicTreeModel::indexOf(const Node *node) const
+{
+    if (!node || node == &m_root)
+        return {};
+    return createIndex(node->row(), 0, const_cast<Node *>(node));
+}
+
+QModelIndex TopicTreeModel::index(int row, int column, const QModelIndex &parent) const
+{
+    const Node *p = nodeOf(parent);
+    if (column != 0 || row < 0 || row >= int(p->children.size()))
+        return {};
+    return createIndex(row, 0, p->children[size_t(row)].get());
+}
+
+QModelIndex TopicTreeModel::parent(const QModelIndex &child) const
+{
+    const Node *n = nodeOf(child);
+    return child.isValid() ? indexOf(n->parent) : QModelIndex();
+}
+
+int TopicTreeModel::rowCount(const QModelIndex &parent) const
+{
+    return int(nodeOf(parent)->children.size());
+}
+
+int TopicTreeModel::columnCount(const QModelIndex &) const
+{
+    return 1;
+}
+
+QHash<int, QByteArray> TopicTreeModel::roleNames() const
+{
+    QHash<int, QByteArray> names = m_source ? m_source->roleNames() : QHash<int, QByteArray>();
+    names.insert(Qt::DisplayRole, "display");
+    names.insert(SegmentRole, "segment");
+    names.insert(TopicRole, "path");
+    names.insert(IsTopicRole, "isTopic");
+    names.insert(TopicsBelowRole, "topicsBelow");
+    names.insert(SourceRowRole, "sourceRow");
+    return names;
+}
+
+QVariant TopicTreeModel::data(const QModelIndex &index, int role) const
+{
+    if (!index.isValid())
+        return {};
+    const Node *n = nodeOf(index);
+    switch (role) {
+    case Qt::DisplayRole: {
+        // What a tree row reads: "temp   12.5 msg/s" for a topic, "sensor  (42)" for a prefix.
+        if (n->sourceRow >= 0 && m_source && !m_rebuildPending) {
+            const int rateRole = m_source->roleNames().key("inRate", -1);
+            if (rateRole >= 0)
+                return tr("%1   %2 msg/s").arg(n->segment).arg(m_source->index(n->sourceRow, 0).data(rateRole).toDouble(), 0, 'f', 1);
+            return n->segment;
+        }
+        return tr("%1  (%n topic(s))", nullptr, n->topicsBelow).arg(n->segment);
+    }
+    case SegmentRole:
+        return n->segment;
+    case TopicRole:
+        return n->path;
+    case IsTopicRole:
+        return n->sourceRow >= 0;
+    case TopicsBelowRole:
+        return n->topicsBelow;
+    case SourceRowRole:
+        return n->sourceRow;
+    default:
+        if (n->sourceRow >= 0 && m_source && !m_rebuildPending)
+            return m_source->index(n->sourceRow, 0).data(role);
+        return {};
+    }
+}
+
+QModelIndex TopicTreeModel::indexOfTopic(const QString &topic) const
+{
+    return indexOf(m_byTopic.value(topic));
+}
+
+QVariant TopicTreeModel::value(const QModelIndex &index, const QString &role) const
+{
+    const int r = roleNames().key(role.toUtf8(), -1);
+    return r < 0 ? QVariant() : data(index, r);
+}
+
+} // namespace sb::console

@@ -1,0 +1,127 @@
+// SPDX-License-Identifier: Apache-2.0
+#include <topictreemodel.h>
+
+#include <snapshotlistmodel.h>
+
+#include <QAbstractItemModelTester>
+#include <QSignalSpy>
+#include <QTest>
+
+using sb::console::TopicTreeModel;
+using sb::remote::SnapshotListModel;
+
+namespace {
+QList<QVariantMap> rows(const QStringList &topics)
+{
+    QList<QVariantMap> out;
+    for (const QString &t : topics)
+        out.append({{QStringLiteral("topic"), t}, {QStringLiteral("inRate"), 1.5}});
+    return out;
+}
+// "a(b(c*),d*)": children in order, * marks a topic node.
+QString shape(const TopicTreeModel &m, const QModelIndex &parent = QModelIndex())
+{
+    QStringList parts;
+    for (int r = 0; r < m.rowCount(parent); ++r) {
+        const QModelIndex i = m.index(r, 0, parent);
+        QString s = i.data(TopicTreeModel::SegmentRole).toString();
+        if (m.rowCount(i) > 0)
+            s += QLatin1Char('(') + shape(m, i) + QLatin1Char(')');
+        if (i.data(TopicTreeModel::IsTopicRole).toBool())
+            s += QLatin1Char('*');
+        parts << s;
+    }
+    return parts.join(u',');
+}
+QStringList L(std::initializer_list<const char *> list)
+{
+    QStringList out;
+    for (const char *s : list)
+        out << QString::fromLatin1(s);
+    return out;
+}
+} // namespace
+
+class tst_TopicTreeModel : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void build_data();
+    void build();
+    void newTopicsInsertInPlace();
+    void sourceRolesReachTopicNodes();
+};
+
+void tst_TopicTreeModel::build_data()
+{
+    QTest::addColumn<QStringList>("topics");
+    QTest::addColumn<QString>("filter");
+    QTest::addColumn<QString>("expected");
+    QTest::addColumn<int>("count");
+    const QStringList all = L({"sensor.2.temp", "sensor.1.temp", "plant.line1.state", "sensor.1.humidity", "sensor"});
+    QTest::addRow("all, sorted") << all << QString() << QStringLiteral("plant(line1(state*)),sensor(1(humidity*,temp*),2(temp*))*") << 5;
+    QTest::addRow("pattern") << all << QStringLiteral("sensor.*.temp") << QStringLiteral("sensor(1(temp*),2(temp*))") << 2;
+    QTest::addRow("tail pattern") << all << QStringLiteral("plant.>") << QStringLiteral("plant(line1(state*))") << 1;
+    QTest::addRow("text") << all << QStringLiteral("humid") << QStringLiteral("sensor(1(humidity*))") << 1;
+    QTest::addRow("nothing") << all << QStringLiteral("zzz") << QString() << 0;
+}
+
+void tst_TopicTreeModel::build()
+{
+    QFETCH(QStringList, topics);
+    QFETCH(QString, filter);
+    QFETCH(QString, expected);
+    QFETCH(int, count);
+    SnapshotListModel source("topic", {"inRate"});
+    source.setRows(rows(topics));
+    TopicTreeModel tree;
+    QAbstractItemModelTester tester(&tree, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    tree.setSourceModel(&source);
+    tree.setFilterText(filter);
+    QCOMPARE(shape(tree), expected);
+    QCOMPARE(tree.topicCount(), count);
+}
+
+void tst_TopicTreeModel::newTopicsInsertInPlace()
+{
+    SnapshotListModel source("topic", {"inRate"});
+    source.setRows(rows(L({"a.b", "c"})));
+    TopicTreeModel tree;
+    QAbstractItemModelTester tester(&tree, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    tree.setSourceModel(&source);
+    QSignalSpy reset(&tree, &QAbstractItemModel::modelReset);
+    QSignalSpy inserted(&tree, &QAbstractItemModel::rowsInserted);
+    source.setRows(rows(L({"a.b", "c", "a.a", "b.x.y"})));
+    QCOMPARE(reset.count(), 0); // open branches stay open
+    QCOMPARE(inserted.count(), 4); // a.a; b, b.x, b.x.y
+    QCOMPARE(shape(tree), QStringLiteral("a(a*,b*),b(x(y*)),c*"));
+    QCOMPARE(tree.index(0, 0).data(TopicTreeModel::TopicsBelowRole).toInt(), 2);
+    // A removal rebuilds (row numbers of the source moved).
+    source.setRows(rows(L({"c", "b.x.y"})));
+    QTRY_COMPARE(reset.count(), 1); // two runs removed, one rebuild
+    QCOMPARE(shape(tree), QStringLiteral("b(x(y*)),c*"));
+}
+
+void tst_TopicTreeModel::sourceRolesReachTopicNodes()
+{
+    SnapshotListModel source("topic", {"inRate"});
+    source.setRows(rows(L({"x.y"})));
+    TopicTreeModel tree;
+    tree.setSourceModel(&source);
+    const QModelIndex y = tree.indexOfTopic(QStringLiteral("x.y"));
+    QVERIFY(y.isValid());
+    QCOMPARE(tree.value(y, QStringLiteral("inRate")).toDouble(), 1.5);
+    QCOMPARE(tree.value(y, QStringLiteral("path")).toString(), QStringLiteral("x.y"));
+    QVERIFY(!tree.value(tree.indexOfTopic(QStringLiteral("x")), QStringLiteral("inRate")).isValid()); // a prefix only
+    QSignalSpy changed(&tree, &QAbstractItemModel::dataChanged);
+    QList<QVariantMap> next = rows(L({"x.y"}));
+    next[0][QStringLiteral("inRate")] = 9.0;
+    source.setRows(next);
+    QCOMPARE(changed.count(), 1);
+    QCOMPARE(changed.first().at(0).toModelIndex(), y);
+    QCOMPARE(tree.value(y, QStringLiteral("inRate")).toDouble(), 9.0);
+}
+
+QTEST_GUILESS_MAIN(tst_TopicTreeModel)
+#include "tst_topictreemodel.moc"
