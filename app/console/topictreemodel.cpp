@@ -80,6 +80,7 @@ void TopicTreeModel::rebuild()
     m_root.children.clear();
     m_root.topicsBelow = 0;
     m_byTopic.clear();
+    m_bySourceRow.assign(m_source ? size_t(m_source->rowCount()) : 0, nullptr);
     m_topicCount = 0;
     m_topicRole = m_source ? m_source->roleNames().key("topic", -1) : -1;
     if (m_source) {
@@ -120,6 +121,11 @@ void TopicTreeModel::insertTopic(const QString &topic, int sourceRow, bool annou
     }
     node->sourceRow = sourceRow;
     m_byTopic.insert(topic, node);
+    if (sourceRow >= 0) {
+        if (size_t(sourceRow) >= m_bySourceRow.size())
+            m_bySourceRow.resize(size_t(sourceRow) + 1, nullptr);
+        m_bySourceRow[size_t(sourceRow)] = node;
+    }
     ++m_topicCount;
     for (Node *p = node->parent; p; p = p->parent) {
         ++p->topicsBelow;
@@ -139,6 +145,7 @@ void TopicTreeModel::onRowsInserted(const QModelIndex &parent, int first, int la
         rebuild();
         return;
     }
+    m_bySourceRow.resize(size_t(m_source->rowCount()), nullptr);
     for (int r = first; r <= last; ++r) {
         const QModelIndex i = m_source->index(r, 0);
         insertTopic((m_topicRole >= 0 ? i.data(m_topicRole) : i.data(Qt::DisplayRole)).toString(), r, true);
@@ -150,21 +157,35 @@ void TopicTreeModel::onDataChanged(const QModelIndex &topLeft, const QModelIndex
 {
     if (!m_source || topLeft.parent().isValid() || m_rebuildPending)
         return;
+    // Known rows: one dataChanged per parent, spanning its changed children (a view re-reads at
+    // most its visible rows), without reading the source (a replica would fetch every row).
+    // Unknown rows: their data arrived after their insertion; read the topic once.
+    QHash<const Node *, std::pair<int, int>> spans;
+    bool added = false;
     for (int r = topLeft.row(); r <= bottomRight.row(); ++r) {
-        const QModelIndex i = m_source->index(r, 0);
-        const QString topic = (m_topicRole >= 0 ? i.data(m_topicRole) : i.data(Qt::DisplayRole)).toString();
-        Node *node = m_byTopic.value(topic);
-        if (!node && !topic.isEmpty() && accepts(topic)) {
-            // A replica row whose data arrived after its insertion.
-            insertTopic(topic, r, true);
-            Q_EMIT topicCountChanged();
+        Node *node = size_t(r) < m_bySourceRow.size() ? m_bySourceRow[size_t(r)] : nullptr;
+        if (!node) {
+            const QModelIndex i = m_source->index(r, 0);
+            const QString topic = (m_topicRole >= 0 ? i.data(m_topicRole) : i.data(Qt::DisplayRole)).toString();
+            if (!topic.isEmpty() && accepts(topic) && !m_byTopic.contains(topic)) {
+                insertTopic(topic, r, true);
+                added = true;
+            }
             continue;
         }
-        if (node) {
-            const QModelIndex ni = indexOf(node);
-            Q_EMIT dataChanged(ni, ni);
-        }
+        const int row = node->row();
+        auto it = spans.find(node->parent);
+        if (it == spans.end())
+            spans.insert(node->parent, {row, row});
+        else
+            *it = {std::min(it->first, row), std::max(it->second, row)};
     }
+    for (auto it = spans.cbegin(); it != spans.cend(); ++it) {
+        const QModelIndex p = indexOf(it.key());
+        Q_EMIT dataChanged(index(it->first, 0, p), index(it->second, 0, p));
+    }
+    if (added)
+        Q_EMIT topicCountChanged();
 }
 
 TopicTreeModel::Node *TopicTreeModel::nodeOf(const QModelIndex &index) const

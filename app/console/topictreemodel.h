@@ -77,6 +77,7 @@ private:
     QList<QMetaObject::Connection> m_connections;
     Node m_root;
     QHash<QString, Node *> m_byTopic;
+    std::vector<Node *> m_bySourceRow; // so a change never has to read the source's data
     QString m_filter;
     bool m_filterIsPattern = false;
     int m_topicRole = -1;
