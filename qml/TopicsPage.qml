@@ -9,7 +9,7 @@ Page {
     objectName: "topicsPage"
     title: qsTr("Topics")
     background: Rectangle { color: Theme.window }
-    property string selectedTopic
+    readonly property string selectedTopic: Hub.selectedTopic
     RowLayout {
         anchors.fill: parent
         anchors.margins: Theme.spacing * 2
@@ -24,16 +24,38 @@ Page {
                 Layout.fillWidth: true
                 placeholderText: qsTr("Filter: sensor.*.temp, plant.> or any text")
                 Accessible.name: qsTr("Topic filter")
-                onTextChanged: { Hub.topics.filterText = text; Hub.topicTree.filterText = text }
+                onTextChanged: Hub.topics.filterText = text
             }
             Label {
-                text: Hub.topics.filterIsPattern ? qsTr("%n topic(s) match the pattern", "", Hub.topicTree.topicCount)
-                                                 : qsTr("%n topic(s)", "", Hub.topicTree.topicCount)
+                text: filter.text.length === 0 ? qsTr("%n topic(s)", "", Hub.stats.topics || 0)
+                      : Hub.topics.filterIsPattern ? qsTr("%n topic(s) match the pattern", "", Hub.topics.total)
+                      : qsTr("%n topic(s) contain the text", "", Hub.topics.total)
                 color: Theme.muted
             }
+            // With a filter: the hub's matches (at most 1000, sorted).
+            ListView {
+                id: results
+                objectName: "topicResults"
+                visible: filter.text.length > 0
+                Layout.fillWidth: true
+                Layout.fillHeight: true
+                clip: true
+                model: Hub.topics
+                reuseItems: true
+                ScrollBar.vertical: ScrollBar {}
+                delegate: ItemDelegate {
+                    width: ListView.view.width
+                    highlighted: model.topic === page.selectedTopic
+                    text: qsTr("%1   %2 msg/s").arg(model.topic).arg(Number(model.inRate).toFixed(1))
+                    Accessible.name: qsTr("Topic %1").arg(model.topic)
+                    onClicked: Hub.selectedTopic = model.topic
+                }
+            }
+            // Without: the tree, fetched from the hub branch by branch as it is opened.
             TreeView {
                 id: tree
                 objectName: "topicTree"
+                visible: filter.text.length === 0
                 Layout.fillWidth: true
                 Layout.fillHeight: true
                 clip: true
@@ -41,11 +63,12 @@ Page {
                 ScrollBar.vertical: ScrollBar {}
                 delegate: TreeViewDelegate {
                     implicitWidth: tree.width
-                    highlighted: model.path === page.selectedTopic
+                    highlighted: model.isTopic === true && model.path === page.selectedTopic
+
                     Accessible.name: model.isTopic ? qsTr("Topic %1").arg(model.path) : qsTr("Topics under %1").arg(model.path)
                     onClicked: {
                         if (model.isTopic)
-                            page.selectedTopic = model.path
+                            Hub.selectedTopic = model.path
                         if (hasChildren)
                             tree.toggleExpanded(row)
                     }
@@ -59,6 +82,13 @@ Page {
                 text: page.selectedTopic.length > 0 ? page.selectedTopic : qsTr("Select a topic to see its last message")
                 font.bold: true
                 color: Theme.text
+            }
+            Label {
+                objectName: "selectedTopicRates"
+                visible: page.selectedTopic.length > 0 && Hub.selectedTopicRow.topic !== undefined
+                text: qsTr("in %1 msg/s, out %2 msg/s, %3 messages").arg(Number(Hub.selectedTopicRow.inRate || 0).toFixed(1))
+                      .arg(Number(Hub.selectedTopicRow.outRate || 0).toFixed(1)).arg(Hub.selectedTopicRow.in || 0)
+                color: Theme.muted
             }
             ComboBox {
                 id: mode
@@ -75,10 +105,7 @@ Page {
                     font.family: "monospace"
                     color: Theme.text
                     Accessible.name: qsTr("Last payload")
-                    // Re-read at every snapshot (Hub.stats changes then).
-                    text: page.selectedTopic.length > 0 && Hub.stats !== undefined
-                          ? Payload.format(Hub.topicTree.value(Hub.topicTree.indexOfTopic(page.selectedTopic), "lastPayload"), mode.currentIndex)
-                          : ""
+                    text: Hub.selectedTopicRow.lastPayload !== undefined ? Payload.format(Hub.selectedTopicRow.lastPayload, mode.currentIndex) : ""
                     background: Rectangle { color: Theme.base; border.color: Theme.grid }
                 }
             }

@@ -532,6 +532,18 @@
         <source>Topics under %1</source>
         <translation>Themen unter %1</translation>
     </message>
+    <message numerus="yes">
+        <source>%n topic(s) contain the text</source>
+        <translation><numerusform>%n Thema enthält den Text</numerusform><numerusform>%n Themen enthalten den Text</numerusform></translation>
+    </message>
+    <message>
+        <source>%1   %2 msg/s</source>
+        <translation>%1   %2 Nachr./s</translation>
+    </message>
+    <message>
+        <source>in %1 msg/s, out %2 msg/s, %3 messages</source>
+        <translation>ein %1 Nachr./s, aus %2 Nachr./s, %3 Nachrichten</translation>
+    </message>
 </context>
 <context>
     <name>main</name>
@@ -590,16 +602,10 @@
     </message>
 </context>
 <context>
-    <name>sb::console::TopicTreeModel</name>
-    <message>
-        <source>%1   %2 msg/s</source>
-        <translation>%1   %2 Nachr./s</translation>
-    </message>
+    <name>sb::console::TopicTreeProxy</name>
     <message numerus="yes">
         <source>%1  (%n topic(s))</source>
-        <translation><numerusform />
-            <numerusform />
-        <numerusform>%1  (%n Thema)</numerusform><numerusform>%1  (%n Themen)</numerusform></translation>
+        <translation><numerusform>%1  (%n Thema)</numerusform><numerusform>%1  (%n Themen)</numerusform></translation>
     </message>
 </context>
 </TS>

@@ -532,6 +532,18 @@
         <source>Topics under %1</source>
         <translation>Topics under %1</translation>
     </message>
+    <message numerus="yes">
+        <source>%n topic(s) contain the text</source>
+        <translation><numerusform>%n topic contains the text</numerusform><numerusform>%n topics contain the text</numerusform></translation>
+    </message>
+    <message>
+        <source>%1   %2 msg/s</source>
+        <translation>%1   %2 msg/s</translation>
+    </message>
+    <message>
+        <source>in %1 msg/s, out %2 msg/s, %3 messages</source>
+        <translation>in %1 msg/s, out %2 msg/s, %3 messages</translation>
+    </message>
 </context>
 <context>
     <name>main</name>
@@ -590,16 +602,10 @@
     </message>
 </context>
 <context>
-    <name>sb::console::TopicTreeModel</name>
-    <message>
-        <source>%1   %2 msg/s</source>
-        <translation>%1   %2 msg/s</translation>
-    </message>
+    <name>sb::console::TopicTreeProxy</name>
     <message numerus="yes">
         <source>%1  (%n topic(s))</source>
-        <translation><numerusform />
-            <numerusform />
-        <numerusform>%1  (%n topic)</numerusform><numerusform>%1  (%n topics)</numerusform></translation>
+        <translation><numerusform>%1  (%n topic)</numerusform><numerusform>%1  (%n topics)</numerusform></translation>
     </message>
 </context>
 </TS>

@@ -96,8 +96,9 @@ void ConsoleController::connectToHub(const QString &address, const QString &toke
 void ConsoleController::disconnectFromHub()
 {
     m_channels.setSourceModel(nullptr);
-    m_topics.setSourceModel(nullptr);
+    m_topics.setApi(nullptr);
     m_topicTree.setSourceModel(nullptr);
+    m_selectedTopicRow.clear();
     m_connections.setSourceModel(nullptr);
     m_deadLetters.setSourceModel(nullptr);
     m_requests.setSourceModel(nullptr);
@@ -115,8 +116,8 @@ void ConsoleController::onReady()
 {
     SwitchboardReplica *api = m_client->api();
     m_channels.setSourceModel(m_client->model(QStringLiteral("Channels")));
-    m_topics.setSourceModel(m_client->model(QStringLiteral("Topics")));
-    m_topicTree.setSourceModel(m_client->model(QStringLiteral("Topics")));
+    m_topics.setApi(api);
+    m_topicTree.setSourceModel(m_client->model(QStringLiteral("TopicTree"), false));
     m_connections.setSourceModel(m_client->model(QStringLiteral("Connections")));
     m_deadLetters.setSourceModel(m_client->model(QStringLiteral("DeadLetters")));
     m_requests.setSourceModel(m_client->model(QStringLiteral("Requests")));
@@ -142,6 +143,8 @@ void ConsoleController::onStats()
     if (!m_client || !m_client->api())
         return;
     m_stats = m_client->api()->stats();
+    m_topics.refresh();
+    readSelectedTopic();
     m_inHistory.append(m_stats.value(QStringLiteral("inRate")).toDouble());
     m_outHistory.append(m_stats.value(QStringLiteral("outRate")).toDouble());
     while (m_inHistory.size() > HistorySamples)
@@ -149,6 +152,37 @@ void ConsoleController::onStats()
     while (m_outHistory.size() > HistorySamples)
         m_outHistory.removeFirst();
     Q_EMIT statsChanged();
+}
+
+void ConsoleController::setSelectedTopic(const QString &topic)
+{
+    if (topic == m_selectedTopic)
+        return;
+    m_selectedTopic = topic;
+    m_selectedTopicRow.clear();
+    Q_EMIT selectedTopicChanged();
+    readSelectedTopic();
+}
+
+void ConsoleController::readSelectedTopic()
+{
+    if (m_selectedTopic.isEmpty() || !m_client || !m_client->api())
+        return;
+    auto *watcher = new QRemoteObjectPendingCallWatcher(
+        m_client->api()->list(QStringLiteral("topics"), m_selectedTopic, 0, 50), this);
+    const QString topic = m_selectedTopic;
+    connect(watcher, &QRemoteObjectPendingCallWatcher::finished, this, [this, topic](QRemoteObjectPendingCallWatcher *w) {
+        w->deleteLater();
+        if (topic != m_selectedTopic)
+            return;
+        for (const QVariant &row : w->returnValue().toMap().value(QStringLiteral("rows")).toList()) {
+            if (row.toMap().value(QStringLiteral("topic")).toString() == topic) {
+                m_selectedTopicRow = row.toMap();
+                Q_EMIT selectedTopicChanged();
+                return;
+            }
+        }
+    });
 }
 
 void ConsoleController::track(const QString &action, const QRemoteObjectPendingCall &call, const QVariantMap &context)

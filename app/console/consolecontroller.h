@@ -2,7 +2,7 @@
 #pragma once
 
 #include "topicfiltermodel.h"
-#include "topictreemodel.h"
+#include "topictreeproxy.h"
 
 #include <snapshotlistmodel.h>
 
@@ -43,10 +43,14 @@ class ConsoleController : public QObject
     Q_PROPERTY(QVariantList outHistory READ outHistory NOTIFY statsChanged)
     Q_PROPERTY(QAbstractItemModel *channels READ channels CONSTANT)
     Q_PROPERTY(sb::console::TopicFilterModel *topics READ topics CONSTANT)
-    Q_PROPERTY(sb::console::TopicTreeModel *topicTree READ topicTree CONSTANT)
+    Q_PROPERTY(sb::console::TopicTreeProxy *topicTree READ topicTree CONSTANT)
     Q_PROPERTY(QAbstractItemModel *connections READ connections CONSTANT)
     Q_PROPERTY(QAbstractItemModel *deadLetters READ deadLetters CONSTANT)
     Q_PROPERTY(QAbstractItemModel *requests READ requests CONSTANT)
+    // The topic the Topics page shows: its counters, rates and last message, read from the hub at
+    // every snapshot (one row, whatever the number of topics).
+    Q_PROPERTY(QString selectedTopic READ selectedTopic WRITE setSelectedTopic NOTIFY selectedTopicChanged)
+    Q_PROPERTY(QVariantMap selectedTopicRow READ selectedTopicRow NOTIFY selectedTopicChanged)
 
 public:
     explicit ConsoleController(QObject *parent = nullptr);
@@ -65,11 +69,14 @@ public:
     QVariantList outHistory() const { return m_outHistory; }
     QAbstractItemModel *channels() { return &m_channels; }
     TopicFilterModel *topics() { return &m_topics; }
-    TopicTreeModel *topicTree() { return &m_topicTree; }
+    TopicTreeProxy *topicTree() { return &m_topicTree; }
     QAbstractItemModel *connections() { return &m_connections; }
     QAbstractItemModel *deadLetters() { return &m_deadLetters; }
     QAbstractItemModel *requests() { return &m_requests; }
     remote::RemoteClient *client() const { return m_client.get(); }
+    QString selectedTopic() const { return m_selectedTopic; }
+    void setSelectedTopic(const QString &topic);
+    QVariantMap selectedTopicRow() const { return m_selectedTopicRow; }
 
     // Starts a hub in this process and connects to it.
     Q_INVOKABLE void connectEmbedded();
@@ -96,6 +103,7 @@ Q_SIGNALS:
     void stateChanged();
     void statsChanged();
     void actionFinished(const QString &action, const QVariantMap &result);
+    void selectedTopicChanged();
 
 private:
     void setState(const QString &state, const Error &error = {});
@@ -103,6 +111,7 @@ private:
     void track(const QString &action, const QRemoteObjectPendingCall &call, const QVariantMap &context = {});
     void finish(const QString &action, const QVariantMap &result, const QVariantMap &context);
     void onStats();
+    void readSelectedTopic();
 
     QString m_state = QStringLiteral("disconnected");
     QString m_errorCode, m_errorText, m_address;
@@ -112,10 +121,12 @@ private:
     QVariantList m_inHistory, m_outHistory;
     QSortFilterProxyModel m_channels;
     TopicFilterModel m_topics;
-    TopicTreeModel m_topicTree;
+    TopicTreeProxy m_topicTree;
     QSortFilterProxyModel m_connections;
     QSortFilterProxyModel m_deadLetters;
     QSortFilterProxyModel m_requests;
+    QString m_selectedTopic;
+    QVariantMap m_selectedTopicRow;
 };
 
 } // namespace sb::console

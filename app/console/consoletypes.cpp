@@ -6,7 +6,7 @@
 #include "payloadformatter.h"
 #include "ratechart.h"
 #include "topicfiltermodel.h"
-#include "topictreemodel.h"
+#include "topictreeproxy.h"
 
 #include <QQmlEngine>
 
@@ -20,7 +20,7 @@ void registerConsoleTypes(ConsoleController *controller)
                                                [](QQmlEngine *, QJSEngine *) -> QObject * { return new PayloadFormatter; });
     qmlRegisterType<RateChart>(uri, 1, 0, "RateChart");
     qmlRegisterType<HubBook>(uri, 1, 0, "HubBook");
-    qmlRegisterUncreatableType<TopicTreeModel>(uri, 1, 0, "TopicTreeModel", QStringLiteral("the console creates it"));
+    qmlRegisterUncreatableType<TopicTreeProxy>(uri, 1, 0, "TopicTreeProxy", QStringLiteral("the console creates it"));
     qmlRegisterUncreatableType<TopicFilterModel>(uri, 1, 0, "TopicFilterModel", QStringLiteral("the console creates it"));
 }
 

@@ -1,41 +1,51 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 
-#include <QSortFilterProxyModel>
+#include <snapshotlistmodel.h>
+
+#include <QPointer>
+
+class SwitchboardReplica;
 
 namespace sb::console {
 
-// The Topics page's view of the hub's Topics model: sorted by topic, filtered by a wildcard
-// pattern ("sensor.*.temp", "plant.>") or, when the text is not a valid pattern, by substring.
-class TopicFilterModel : public QSortFilterProxyModel
+// The Topics page's search: the hub answers a wildcard pattern ("sensor.*.temp", "plant.>") or
+// a text with at most Limit matching topics (its list slot), shown sorted. Asked again at every
+// snapshot while the page is open, so rates stay current without mirroring 100,000 rows.
+class TopicFilterModel : public remote::SnapshotListModel
 {
     Q_OBJECT
     Q_PROPERTY(QString filterText READ filterText WRITE setFilterText NOTIFY filterTextChanged)
     Q_PROPERTY(bool filterIsPattern READ filterIsPattern NOTIFY filterTextChanged)
-    Q_PROPERTY(int count READ count NOTIFY countChanged)
+    Q_PROPERTY(int total READ total NOTIFY totalChanged)
 
 public:
+    static constexpr int Limit = 1000;
+
     explicit TopicFilterModel(QObject *parent = nullptr);
 
+    void setApi(SwitchboardReplica *api);
     QString filterText() const { return m_filter; }
     void setFilterText(const QString &text);
     bool filterIsPattern() const { return m_isPattern; }
+    int total() const { return m_total; }
     int count() const { return rowCount(); }
 
-    // The value of \a role (by name) in \a row, for views and tests.
+    // Asks the hub again (the controller calls it at every snapshot).
+    void refresh();
     Q_INVOKABLE QVariant get(int row, const QString &role) const;
 
 Q_SIGNALS:
     void filterTextChanged();
-    void countChanged();
-
-protected:
-    bool filterAcceptsRow(int sourceRow, const QModelIndex &sourceParent) const override;
-    bool lessThan(const QModelIndex &left, const QModelIndex &right) const override;
+    void totalChanged();
 
 private:
+    QPointer<SwitchboardReplica> m_api;
     QString m_filter;
     bool m_isPattern = false;
+    int m_total = 0;
+    bool m_inFlight = false;
+    bool m_again = false;
 };
 
 } // namespace sb::console

@@ -88,20 +88,23 @@ QList<QVariantMap> channels(const Hub &hub)
     return rows;
 }
 
+QVariantMap topicRow(const QString &topic, const StatsEntry &e)
+{
+    QVariantMap row{{QStringLiteral("topic"), topic},
+                    {QStringLiteral("lastAt"), e.lastAt},
+                    {QStringLiteral("lastSize"), e.lastSize},
+                    {QStringLiteral("lastPayload"), e.lastMessage.payload()},
+                    {QStringLiteral("lastContentType"), e.lastMessage.contentType()}};
+    addCounters(row, e);
+    return row;
+}
+
 QList<QVariantMap> topics(const Hub &hub)
 {
     QList<QVariantMap> rows;
     const Stats *stats = const_cast<Hub &>(hub).bus()->stats();
     rows.reserve(stats->entryCount(Stats::Topic));
-    stats->forEach(Stats::Topic, [&rows](const QString &topic, const StatsEntry &e) {
-        QVariantMap row{{QStringLiteral("topic"), topic},
-                        {QStringLiteral("lastAt"), e.lastAt},
-                        {QStringLiteral("lastSize"), e.lastSize},
-                        {QStringLiteral("lastPayload"), e.lastMessage.payload()},
-                        {QStringLiteral("lastContentType"), e.lastMessage.contentType()}};
-        addCounters(row, e);
-        rows.append(row);
-    });
+    stats->forEach(Stats::Topic, [&rows](const QString &topic, const StatsEntry &e) { rows.append(topicRow(topic, e)); });
     return rows;
 }
 

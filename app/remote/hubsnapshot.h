@@ -24,6 +24,7 @@ QList<QByteArray> deadLetterRoles();
 
 QList<QVariantMap> channels(const Hub &hub);
 QList<QVariantMap> topics(const Hub &hub);
+QVariantMap topicRow(const QString &topic, const StatsEntry &entry);
 QList<QVariantMap> connections(const Hub &hub);
 // The newest \a limit dead letters, newest first, without payloads.
 QList<QVariantMap> deadLetters(const Hub &hub, int limit);

@@ -168,14 +168,15 @@ void RemoteClient::onAnswer()
     });
 }
 
-QAbstractItemModelReplica *RemoteClient::model(const QString &name)
+QAbstractItemModelReplica *RemoteClient::model(const QString &name, bool prefetch)
 {
     if (!m_node)
         return nullptr;
     auto it = m_models.find(name);
     if (it != m_models.end())
         return *it;
-    QAbstractItemModelReplica *m = m_node->acquireModel(name, QtRemoteObjects::PrefetchData);
+    QAbstractItemModelReplica *m =
+        m_node->acquireModel(name, prefetch ? QtRemoteObjects::PrefetchData : QtRemoteObjects::FetchRootSize);
     m->setParent(this);
     m_models.insert(name, m);
     return m;

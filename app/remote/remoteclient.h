@@ -55,7 +55,9 @@ public:
     // Valid once ready(): the API object and the models ("Channels", "Topics", "Connections",
     // "DeadLetters").
     SwitchboardReplica *api() const { return m_api.get(); }
-    QAbstractItemModelReplica *model(const QString &name);
+    // \a prefetch: fetch every row's data before the model is initialized (fine for short lists);
+    // without it only the root's size is fetched and rows come as views ask (large trees).
+    QAbstractItemModelReplica *model(const QString &name, bool prefetch = true);
 
     // Waits (with a local event loop) until ready or failed; for command-line tools and tests.
     bool waitForReady(int timeoutMs);

@@ -8,6 +8,7 @@
 #include <switchboard/deadletterstore.h>
 #include <switchboard/hub.h>
 #include <switchboard/jsoncodec.h>
+#include <switchboard/stats.h>
 #include <switchboard/topic.h>
 
 #include <QDateTime>
@@ -41,6 +42,8 @@ RemoteControl::RemoteControl(Hub *hub, const Options &options, QObject *parent)
     connect(hub->bus(), &Bus::requestSettled, this, &RemoteControl::onRequestSettled);
     m_channels.setObjectName(QStringLiteral("Channels"));
     m_topics.setObjectName(QStringLiteral("Topics"));
+    m_topicTree.setObjectName(QStringLiteral("TopicTree"));
+    m_topicTree.setSourceModel(&m_topics);
     m_connections.setObjectName(QStringLiteral("Connections"));
     m_deadLetters.setObjectName(QStringLiteral("DeadLetters"));
     setHubName(hub->objectName());
@@ -75,6 +78,7 @@ bool RemoteControl::enableRemoting(QRemoteObjectHostBase *host)
     for (SnapshotListModel *m : {&m_channels, &m_connections, &m_deadLetters, &m_requests})
         okAll = host->enableRemoting(m, m->objectName(), m->roles()) && okAll;
     okAll = host->enableRemoting(&m_topics, m_topics.objectName(), m_topics.roles()) && okAll;
+    okAll = host->enableRemoting(&m_topicTree, m_topicTree.objectName(), m_topicTree.roleNames().keys()) && okAll;
     return okAll;
 }
 
@@ -130,14 +134,37 @@ void RemoteControl::onRequestSettled(const QString &correlationId, ErrorCode cod
 
 QVariantMap RemoteControl::list(const QString &collection, const QString &filter, int offset, int limit)
 {
+    if (offset < 0 || limit < 0)
+        return failure(Error(ErrorCode::BadMessage, QStringLiteral("offset and limit must not be negative")));
+    QVariantList out;
+    int matched = 0;
+    auto take = [&](const QVariantMap &row) {
+        if (matched >= offset && (limit == 0 || out.size() < limit))
+            out.append(row);
+        ++matched;
+    };
+    if (collection == QLatin1String("topics")) {
+        // A wildcard pattern ("sensor.*.temp", "a.>") or a dotted name matches as a pattern, and
+        // any text as a substring. 100,000 topics: match on the name, build rows only for what is sent.
+        const bool byPattern = !filter.isEmpty() && (Topic::isWildcard(filter) || filter.contains(QLatin1Char('.')));
+        if (byPattern && Topic::isWildcard(filter)) {
+            if (Status st = Topic::validatePattern(filter); !st)
+                return failure(st.error());
+        }
+        m_hub->bus()->stats()->forEach(Stats::Topic, [&](const QString &topic, const StatsEntry &e) {
+            if (filter.isEmpty() || (byPattern && Topic::matches(filter, topic)) || topic.contains(filter, Qt::CaseInsensitive)) {
+                if (matched >= offset && (limit == 0 || out.size() < limit))
+                    out.append(HubSnapshot::topicRow(topic, e));
+                ++matched;
+            }
+        });
+        return ok({{QStringLiteral("total"), matched}, {QStringLiteral("rows"), out}});
+    }
     QList<QVariantMap> rows;
     QString keyRole;
     if (collection == QLatin1String("channels")) {
         rows = HubSnapshot::channels(*m_hub);
         keyRole = QStringLiteral("name");
-    } else if (collection == QLatin1String("topics")) {
-        rows = HubSnapshot::topics(*m_hub);
-        keyRole = QStringLiteral("topic");
     } else if (collection == QLatin1String("connections")) {
         rows = HubSnapshot::connections(*m_hub);
         keyRole = QStringLiteral("id");
@@ -148,23 +175,9 @@ QVariantMap RemoteControl::list(const QString &collection, const QString &filter
         return failure(Error(ErrorCode::NotFound,
                              QStringLiteral("no collection \"%1\" (expected channels, topics, connections, deadletters)").arg(collection)));
     }
-    if (offset < 0 || limit < 0)
-        return failure(Error(ErrorCode::BadMessage, QStringLiteral("offset and limit must not be negative")));
-    const bool byPattern = collection == QLatin1String("topics") && !filter.isEmpty();
-    if (byPattern) {
-        if (Status st = Topic::validatePattern(filter); !st)
-            return failure(st.error());
-    }
-    QVariantList out;
-    int matched = 0;
     for (const QVariantMap &row : std::as_const(rows)) {
-        const QString key = row.value(keyRole).toString();
-        const bool match = filter.isEmpty() || (byPattern ? Topic::matches(filter, key) : key.contains(filter, Qt::CaseInsensitive));
-        if (!match)
-            continue;
-        if (matched >= offset && (limit == 0 || out.size() < limit))
-            out.append(row);
-        ++matched;
+        if (filter.isEmpty() || row.value(keyRole).toString().contains(filter, Qt::CaseInsensitive))
+            take(row);
     }
     return ok({{QStringLiteral("total"), matched}, {QStringLiteral("rows"), out}});
 }

@@ -4,6 +4,7 @@
 #include "rep_switchboard_source.h"
 #include "snapshotlistmodel.h"
 #include "topicsmodel.h"
+#include "topictreemodel.h"
 
 #include <switchboard/message.h>
 #include <switchboard/result.h>
@@ -55,11 +56,13 @@ public:
     void setReloadHandler(ReloadHandler handler) { m_reload = std::move(handler); }
 
     // Remotes this object as "Switchboard" and the models as "Channels", "Topics", "Connections",
-    // "DeadLetters" and "Requests" (request/reply pairs seen by the hub, newest first).
+    // "DeadLetters", "Requests" (request/reply pairs seen by the hub, newest first) and "TopicTree"
+    // (the topics split at their dots; replicas fetch only the branches they show).
     bool enableRemoting(QRemoteObjectHostBase *host);
 
     SnapshotListModel *channelsModel() { return &m_channels; }
     TopicsModel *topicsModel() { return &m_topics; }
+    TopicTreeModel *topicTreeModel() { return &m_topicTree; }
     SnapshotListModel *connectionsModel() { return &m_connections; }
     SnapshotListModel *deadLettersModel() { return &m_deadLetters; }
     SnapshotListModel *requestsModel() { return &m_requests; }
@@ -116,6 +119,7 @@ private:
     ReloadHandler m_reload;
     SnapshotListModel m_channels;
     TopicsModel m_topics;
+    TopicTreeModel m_topicTree;
     SnapshotListModel m_connections;
     SnapshotListModel m_deadLetters;
     SnapshotListModel m_requests;

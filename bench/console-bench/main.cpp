@@ -19,7 +19,13 @@
 #include <QQuickWindow>
 #include <QThread>
 #include <QTimer>
+#include <QProcess>
+#include <QSocketNotifier>
 #include <QtQml/qqmlextensionplugin.h>
+
+#include <csignal>
+#include <sys/prctl.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <atomic>
@@ -100,8 +106,35 @@ private:
 
 } // namespace
 
+// The load runs in a child process (this program with --load URL), so the console's RSS and
+// its GUI thread are measured alone.
+int runLoad(const QString &url, int topics, int rate)
+{
+    ::prctl(PR_SET_PDEATHSIG, SIGTERM);
+    Load load(url, topics, rate);
+    load.start();
+    QSocketNotifier stdinClosed(0, QSocketNotifier::Read);
+    QObject::connect(&stdinClosed, &QSocketNotifier::activated, [&] {
+        char c;
+        if (::read(0, &c, 1) <= 0) {
+            load.stop = true;
+            QCoreApplication::quit();
+        }
+    });
+    QTimer report;
+    QObject::connect(&report, &QTimer::timeout, [&] { fprintf(stdout, "%lld\n", qint64(load.sent)); fflush(stdout); });
+    report.start(500);
+    QCoreApplication::exec();
+    load.wait();
+    return 0;
+}
+
 int main(int argc, char *argv[])
 {
+    if (argc >= 5 && qstrcmp(argv[1], "--load") == 0) {
+        QCoreApplication app(argc, argv);
+        return runLoad(QString::fromLocal8Bit(argv[2]), atoi(argv[3]), atoi(argv[4]));
+    }
     qputenv("QT_QPA_PLATFORM", qgetenv("QT_QPA_PLATFORM").isEmpty() ? QByteArray("offscreen") : qgetenv("QT_QPA_PLATFORM"));
     QQuickWindow::setGraphicsApi(QSGRendererInterface::Software);
     QGuiApplication app(argc, argv);
@@ -137,8 +170,19 @@ int main(int argc, char *argv[])
     }
 
     fprintf(stderr, "console-bench: loading %d topics at %d msg/s\n", topics, rate);
-    Load load(QStringLiteral("tcp://127.0.0.1:%1").arg(port), topics, rate);
-    load.start();
+    QProcess load;
+    load.setProcessChannelMode(QProcess::ForwardedErrorChannel);
+    load.start(QCoreApplication::applicationFilePath(),
+               {QStringLiteral("--load"), QStringLiteral("tcp://127.0.0.1:%1").arg(port), QString::number(topics), QString::number(rate)});
+    if (!load.waitForStarted(10000)) {
+        fprintf(stderr, "console-bench: the load process did not start\n");
+        return 69;
+    }
+    qint64 loadSent = 0;
+    QObject::connect(&load, &QProcess::readyReadStandardOutput, [&] {
+        while (load.canReadLine())
+            loadSent = load.readLine().trimmed().toLongLong();
+    });
 
     sb::console::ConsoleController controller;
     sb::console::registerConsoleTypes(&controller);
@@ -158,8 +202,14 @@ int main(int argc, char *argv[])
     warm.start();
     while (warm.elapsed() < 60000 && controller.stats().value(QStringLiteral("topics")).toInt() < topics)
         QCoreApplication::processEvents(QEventLoop::AllEvents, 100);
-    if (QObject *tree = window->findChild<QObject *>(QStringLiteral("topicTree")))
-        QMetaObject::invokeMethod(tree, "expandRecursively", Q_ARG(int, -1), Q_ARG(int, 2));
+    // An operator's view: the root open (100 branches), the first branch open (1,000 topics), one
+    // topic selected so its rates and last payload are read at every snapshot.
+    if (QObject *tree = window->findChild<QObject *>(QStringLiteral("topicTree"))) {
+        QMetaObject::invokeMethod(tree, "expand", Q_ARG(int, 0));
+        QCoreApplication::processEvents(QEventLoop::AllEvents, 500);
+        QMetaObject::invokeMethod(tree, "expand", Q_ARG(int, 1));
+    }
+    controller.setSelectedTopic(QStringLiteral("load.0.1.value"));
     fprintf(stderr, "console-bench: warm after %.1f s; measuring %d s\n", double(warm.elapsed()) / 1000.0, seconds);
 
     // Measurement: render time per frame, frame intervals, and the GUI thread's lateness on a 16 ms tick.
@@ -180,7 +230,7 @@ int main(int argc, char *argv[])
         window->update(); // a frame every tick, as a visible window would draw
     });
     tick.start(16);
-    const qint64 sentBefore = load.sent;
+    const qint64 sentBefore = loadSent;
     const quint64 hubInBefore = controller.stats().value(QStringLiteral("in")).toULongLong();
     QElapsedTimer measure;
     measure.start();
@@ -188,17 +238,17 @@ int main(int argc, char *argv[])
         QCoreApplication::processEvents(QEventLoop::AllEvents, 50);
     tick.stop();
     const double elapsed = double(measure.elapsed()) / 1000.0;
-    const qint64 sent = load.sent - sentBefore;
+    const qint64 sent = loadSent - sentBefore;
     const quint64 hubIn = controller.stats().value(QStringLiteral("in")).toULongLong() - hubInBefore;
-    load.stop = true;
-    load.wait();
+    load.closeWriteChannel();
+    load.waitForFinished(10000);
 
     printf("console-bench: %d topics, %d msg/s offered, %d s measured (offscreen, software renderer)\n", topics, rate, seconds);
     printf("%-44s | %s\n", "metric", "value");
     printf("%-44s | %.0f msg/s\n", "load published", double(sent) / elapsed);
     printf("%-44s | %.0f msg/s (snapshot view)\n", "hub received, as the console saw it", double(hubIn) / elapsed);
     printf("%-44s | %d\n", "topics in the hub", controller.stats().value(QStringLiteral("topics")).toInt());
-    printf("%-44s | %d\n", "topics in the console's tree", controller.topicTree()->topicCount());
+    printf("%-44s | %d\n", "top-level branches in the console's tree", controller.topicTree()->rowCount());
     printf("%-44s | %zu\n", "frames rendered", renderMs.size());
     printf("%-44s | p50 %.2f  p99 %.2f  max %.2f\n", "frame render ms", percentile(renderMs, 50), percentile(renderMs, 99),
            renderMs.empty() ? 0.0 : *std::max_element(renderMs.begin(), renderMs.end()));

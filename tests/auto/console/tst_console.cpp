@@ -299,7 +299,7 @@ void tst_Console::pages()
         // Open the tree and pick a topic: the payload pane shows its last message as JSON.
         QObject *tree = window->findChild<QObject *>(QStringLiteral("topicTree"));
         QVERIFY(QMetaObject::invokeMethod(tree, "expandRecursively", Q_ARG(int, -1), Q_ARG(int, -1)));
-        window->findChild<QObject *>(QStringLiteral("topicsPage"))->setProperty("selectedTopic", QStringLiteral("sensor.1.temp"));
+        m_hub.setSelectedTopic(QStringLiteral("sensor.1.temp"));
         QObject *payload = window->findChild<QObject *>(QStringLiteral("payloadView"));
         QTRY_VERIFY2(payload->property("text").toString().contains(QLatin1String("\"value\": 21.5")),
                      qPrintable(payload->property("text").toString()));

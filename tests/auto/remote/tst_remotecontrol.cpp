@@ -589,7 +589,9 @@ void tst_RemoteControl::listAndModels()
     QCOMPARE(a.value(QStringLiteral("total")).toInt(), 3);
     QCOMPARE(a.value(QStringLiteral("rows")).toList().size(), 1);
     QCOMPARE(codeOf(await(api->list(QStringLiteral("widgets"), {}, 0, 0))), QStringLiteral("NOT_FOUND"));
-    QCOMPARE(codeOf(await(api->list(QStringLiteral("topics"), QStringLiteral("a..b"), 0, 0))), QStringLiteral("INVALID_TOPIC"));
+    QCOMPARE(codeOf(await(api->list(QStringLiteral("topics"), QStringLiteral("a.>.b"), 0, 0))), QStringLiteral("INVALID_TOPIC"));
+    a = await(api->list(QStringLiteral("topics"), QStringLiteral("temp"), 0, 0)); // text: a substring
+    QCOMPARE(a.value(QStringLiteral("total")).toInt(), 1);
 
     // The Topics model carries the last payload of each topic, at the snapshot rate.
     QAbstractItemModelReplica *topics = client.model(QStringLiteral("Topics"));

@@ -7,9 +7,9 @@
 #include <memory>
 #include <vector>
 
-namespace sb::console {
+namespace sb::remote {
 
-// The Topics page's tree: topics split at their dots ("plant" > "line1" > "state"), built from the
+// The topic tree the hub remotes as "TopicTree" (the console's Topics page): topics split at their dots ("plant" > "line1" > "state"), built from the
 // hub's flat Topics model and kept in step with it. A node is a topic, a prefix of topics, or
 // both; a topic node's roles come from the source row, a prefix shows how many topics lie below.
 // New topics are inserted in place (sorted), so an operator's open branches stay open; only a
@@ -85,4 +85,4 @@ private:
     bool m_rebuildPending = false;
 };
 
-} // namespace sb::console
+} // namespace sb::remote

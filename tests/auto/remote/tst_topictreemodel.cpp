@@ -7,7 +7,7 @@
 #include <QSignalSpy>
 #include <QTest>
 
-using sb::console::TopicTreeModel;
+using sb::remote::TopicTreeModel;
 using sb::remote::SnapshotListModel;
 
 namespace {
@@ -114,12 +114,12 @@ void tst_TopicTreeModel::sourceRolesReachTopicNodes()
     QCOMPARE(tree.value(y, QStringLiteral("inRate")).toDouble(), 1.5);
     QCOMPARE(tree.value(y, QStringLiteral("path")).toString(), QStringLiteral("x.y"));
     QVERIFY(!tree.value(tree.indexOfTopic(QStringLiteral("x")), QStringLiteral("inRate")).isValid()); // a prefix only
+    // Counter changes are not announced (the tree is for finding topics), but reads are current.
     QSignalSpy changed(&tree, &QAbstractItemModel::dataChanged);
     QList<QVariantMap> next = rows(L({"x.y"}));
     next[0][QStringLiteral("inRate")] = 9.0;
     source.setRows(next);
-    QCOMPARE(changed.count(), 1);
-    QCOMPARE(changed.first().at(0).toModelIndex(), y);
+    QCOMPARE(changed.count(), 0);
     QCOMPARE(tree.value(y, QStringLiteral("inRate")).toDouble(), 9.0);
 }
 

@@ -5,7 +5,7 @@
 
 #include <algorithm>
 
-namespace sb::console {
+namespace sb::remote {
 
 int TopicTreeModel::Node::row() const
 {
@@ -157,32 +157,20 @@ void TopicTreeModel::onDataChanged(const QModelIndex &topLeft, const QModelIndex
 {
     if (!m_source || topLeft.parent().isValid() || m_rebuildPending)
         return;
-    // Known rows: one dataChanged per parent, spanning its changed children (a view re-reads at
-    // most its visible rows), without reading the source (a replica would fetch every row).
-    // Unknown rows: their data arrived after their insertion; read the topic once.
-    QHash<const Node *, std::pair<int, int>> spans;
+    // Counters of known topics change at every snapshot; the tree does not pass that on (a
+    // replica would be sent every changed row, 100,000 of them a second): it is for finding topics,
+    // and a topic's numbers are read where it is shown (the hub's list slot). Rows whose topic was
+    // unknown at insertion (a replica source fills in later) are placed now.
     bool added = false;
     for (int r = topLeft.row(); r <= bottomRight.row(); ++r) {
-        Node *node = size_t(r) < m_bySourceRow.size() ? m_bySourceRow[size_t(r)] : nullptr;
-        if (!node) {
-            const QModelIndex i = m_source->index(r, 0);
-            const QString topic = (m_topicRole >= 0 ? i.data(m_topicRole) : i.data(Qt::DisplayRole)).toString();
-            if (!topic.isEmpty() && accepts(topic) && !m_byTopic.contains(topic)) {
-                insertTopic(topic, r, true);
-                added = true;
-            }
+        if (size_t(r) < m_bySourceRow.size() && m_bySourceRow[size_t(r)])
             continue;
+        const QModelIndex i = m_source->index(r, 0);
+        const QString topic = (m_topicRole >= 0 ? i.data(m_topicRole) : i.data(Qt::DisplayRole)).toString();
+        if (!topic.isEmpty() && accepts(topic) && !m_byTopic.contains(topic)) {
+            insertTopic(topic, r, true);
+            added = true;
         }
-        const int row = node->row();
-        auto it = spans.find(node->parent);
-        if (it == spans.end())
-            spans.insert(node->parent, {row, row});
-        else
-            *it = {std::min(it->first, row), std::max(it->second, row)};
-    }
-    for (auto it = spans.cbegin(); it != spans.cend(); ++it) {
-        const QModelIndex p = indexOf(it.key());
-        Q_EMIT dataChanged(index(it->first, 0, p), index(it->second, 0, p));
     }
     if (added)
         Q_EMIT topicCountChanged();
@@ -242,16 +230,7 @@ QVariant TopicTreeModel::data(const QModelIndex &index, int role) const
         return {};
     const Node *n = nodeOf(index);
     switch (role) {
-    case Qt::DisplayRole: {
-        // What a tree row reads: "temp   12.5 msg/s" for a topic, "sensor  (42)" for a prefix.
-        if (n->sourceRow >= 0 && m_source && !m_rebuildPending) {
-            const int rateRole = m_source->roleNames().key("inRate", -1);
-            if (rateRole >= 0)
-                return tr("%1   %2 msg/s").arg(n->segment).arg(m_source->index(n->sourceRow, 0).data(rateRole).toDouble(), 0, 'f', 1);
-            return n->segment;
-        }
-        return tr("%1  (%n topic(s))", nullptr, n->topicsBelow).arg(n->segment);
-    }
+    case Qt::DisplayRole:
     case SegmentRole:
         return n->segment;
     case TopicRole:
@@ -280,4 +259,4 @@ QVariant TopicTreeModel::value(const QModelIndex &index, const QString &role) co
     return r < 0 ? QVariant() : data(index, r);
 }
 
-} // namespace sb::console
+} // namespace sb::remote
