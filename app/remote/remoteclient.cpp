@@ -37,13 +37,9 @@ void RemoteClient::setState(State state)
     Q_EMIT stateChanged(state);
 }
 
-void RemoteClient::fail(const Error &error)
+void RemoteClient::tearDown()
 {
-    if (m_state == State::Failed)
-        return;
     m_timeout.stop();
-    m_error = error;
-    const bool wasReady = m_state == State::Ready;
     qDeleteAll(m_models);
     m_models.clear();
     m_api.reset();
@@ -53,6 +49,15 @@ void RemoteClient::fail(const Error &error)
         m_device->close();
         m_device->deleteLater();
     }
+}
+
+void RemoteClient::fail(const Error &error)
+{
+    if (m_state == State::Failed)
+        return;
+    const bool wasReady = m_state == State::Ready;
+    m_error = error;
+    tearDown();
     setState(State::Failed);
     Q_EMIT failed(error);
     if (wasReady)
@@ -61,17 +66,8 @@ void RemoteClient::fail(const Error &error)
 
 void RemoteClient::disconnectFromHub()
 {
-    m_timeout.stop();
     const bool wasReady = m_state == State::Ready;
-    qDeleteAll(m_models);
-    m_models.clear();
-    m_api.reset();
-    m_node.reset();
-    if (m_device) {
-        m_device->disconnect(this);
-        m_device->close();
-        m_device->deleteLater();
-    }
+    tearDown();
     if (m_state != State::Disconnected && m_state != State::Failed)
         setState(State::Disconnected);
     if (wasReady)

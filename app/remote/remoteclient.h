@@ -75,6 +75,8 @@ Q_SIGNALS:
 private:
     void setState(State state);
     void fail(const Error &error);
+    // Drops the replicas, the node and the socket (models before the node they belong to).
+    void tearDown();
     void onConnected();
     void onAnswer();
 

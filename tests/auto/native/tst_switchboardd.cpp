@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // Integration: the real switchboardd, driven over TCP and the local socket by SwitchboardClient
 // (and by a raw client that misbehaves on purpose).
+#include "../testcert.h"
 #include "daemonprocess.h"
 #include "rawclient.h"
 
@@ -595,13 +596,8 @@ void tst_Switchboardd::tls()
         QSKIP("TLS applies to TCP only");
     QTemporaryDir dir;
     const QString cert = dir.filePath(QStringLiteral("hub.pem")), key = dir.filePath(QStringLiteral("hub.key"));
-    QProcess openssl;
-    openssl.start(QStringLiteral("openssl"),
-                  {QStringLiteral("req"), QStringLiteral("-x509"), QStringLiteral("-newkey"), QStringLiteral("rsa:2048"),
-                   QStringLiteral("-nodes"), QStringLiteral("-days"), QStringLiteral("2"), QStringLiteral("-subj"),
-                   QStringLiteral("/CN=127.0.0.1"), QStringLiteral("-addext"), QStringLiteral("subjectAltName=IP:127.0.0.1"),
-                   QStringLiteral("-keyout"), key, QStringLiteral("-out"), cert});
-    QVERIFY2(openssl.waitForFinished(60000) && openssl.exitCode() == 0, openssl.readAllStandardError().constData());
+    const QString certError = makeLoopbackCertificate(cert, key);
+    QVERIFY2(certError.isEmpty(), qPrintable(certError));
     DaemonProcess::Options o;
     o.nativeExtra = QStringLiteral("    tls: {cert: \"%1\", key: \"%2\"}\n").arg(cert, key);
     QVERIFY(restart(o));

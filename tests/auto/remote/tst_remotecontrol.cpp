@@ -2,6 +2,7 @@
 // The remote-control API end to end in one process: a hub, its RemoteControl source behind a
 // RemoteServer (local socket and TLS), and RemoteClient replicas. Checks that an unauthenticated
 // replica gets nothing and that every slot has its effect on the hub.
+#include "../testcert.h"
 #include <remotecontrol.h>
 #include <remoteclient.h>
 #include <remotehandshake.h>
@@ -95,13 +96,8 @@ void tst_RemoteControl::initTestCase()
     QVERIFY(m_dir.isValid());
     m_cert = m_dir.filePath(QStringLiteral("hub.pem"));
     m_key = m_dir.filePath(QStringLiteral("hub.key"));
-    QProcess openssl;
-    openssl.start(QStringLiteral("openssl"),
-                  {QStringLiteral("req"), QStringLiteral("-x509"), QStringLiteral("-newkey"), QStringLiteral("rsa:2048"),
-                   QStringLiteral("-nodes"), QStringLiteral("-days"), QStringLiteral("2"), QStringLiteral("-subj"),
-                   QStringLiteral("/CN=127.0.0.1"), QStringLiteral("-addext"), QStringLiteral("subjectAltName=IP:127.0.0.1"),
-                   QStringLiteral("-keyout"), m_key, QStringLiteral("-out"), m_cert});
-    QVERIFY2(openssl.waitForFinished(60000) && openssl.exitCode() == 0, openssl.readAllStandardError().constData());
+    const QString certError = makeLoopbackCertificate(m_cert, m_key);
+    QVERIFY2(certError.isEmpty(), qPrintable(certError));
 }
 
 void tst_RemoteControl::init()

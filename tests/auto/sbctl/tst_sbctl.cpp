@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // sbctl end to end: the real binary against a real switchboardd (control on a local socket with a
 // token, and on TCP with TLS), checking output, --json and exit codes, and each command's effect.
+#include "../testcert.h"
 #include "daemonprocess.h"
 
 #include <switchboardclient.h>
@@ -67,13 +68,8 @@ void tst_Sbctl::initTestCase()
     v.close();
     m_cert = m_daemon.filePath(QStringLiteral("hub.pem"));
     const QString key = m_daemon.filePath(QStringLiteral("hub.key"));
-    QProcess openssl;
-    openssl.start(QStringLiteral("openssl"),
-                  {QStringLiteral("req"), QStringLiteral("-x509"), QStringLiteral("-newkey"), QStringLiteral("rsa:2048"),
-                   QStringLiteral("-nodes"), QStringLiteral("-days"), QStringLiteral("2"), QStringLiteral("-subj"),
-                   QStringLiteral("/CN=127.0.0.1"), QStringLiteral("-addext"), QStringLiteral("subjectAltName=IP:127.0.0.1"),
-                   QStringLiteral("-keyout"), key, QStringLiteral("-out"), m_cert});
-    QVERIFY2(openssl.waitForFinished(60000) && openssl.exitCode() == 0, openssl.readAllStandardError().constData());
+    const QString certError = makeLoopbackCertificate(m_cert, key);
+    QVERIFY2(certError.isEmpty(), qPrintable(certError));
 
     DaemonProcess::Options o;
     o.topLevelExtra = QStringLiteral("auth:\n"
