@@ -99,15 +99,6 @@ QVariantMap topicRow(const QString &topic, const StatsEntry &e)
     return row;
 }
 
-QList<QVariantMap> topics(const Hub &hub)
-{
-    QList<QVariantMap> rows;
-    const Stats *stats = const_cast<Hub &>(hub).bus()->stats();
-    rows.reserve(stats->entryCount(Stats::Topic));
-    stats->forEach(Stats::Topic, [&rows](const QString &topic, const StatsEntry &e) { rows.append(topicRow(topic, e)); });
-    return rows;
-}
-
 QList<QVariantMap> connections(const Hub &hub)
 {
     QList<QVariantMap> rows;

@@ -23,7 +23,6 @@ QList<QByteArray> connectionRoles();
 QList<QByteArray> deadLetterRoles();
 
 QList<QVariantMap> channels(const Hub &hub);
-QList<QVariantMap> topics(const Hub &hub);
 QVariantMap topicRow(const QString &topic, const StatsEntry &entry);
 QList<QVariantMap> connections(const Hub &hub);
 // The newest \a limit dead letters, newest first, without payloads.
