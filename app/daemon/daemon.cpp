@@ -179,7 +179,6 @@ Status Daemon::startRemote()
     m_remoteControl->describe(QCoreApplication::applicationVersion(), m_hub.objectName());
     m_remoteControl->setPluginHost(&m_plugins);
     m_remoteControl->setReloadHandler([this] { return reload(); });
-    m_remoteControl->refresh(); // replicas see the plugins from the first moment
     m_remoteServer = std::make_unique<remote::RemoteServer>(m_remoteControl.get(), &m_tokens, opts);
     connect(m_remoteServer.get(), &remote::RemoteServer::replicaRefused, this, [](const QString &peer, const Error &e) {
         JsonLog::event("warning", QStringLiteral("remote-control replica refused"),

@@ -53,10 +53,8 @@ RemoteControl::RemoteControl(Hub *hub, const Options &options, QObject *parent)
 
     m_snapshotTimer.setInterval(qMax(50, m_options.snapshotIntervalMs));
     connect(&m_snapshotTimer, &QTimer::timeout, this, &RemoteControl::refresh);
-    m_snapshotTimer.start();
     m_watchTimer.setInterval(qMax(10, m_options.watchBatchMs));
     connect(&m_watchTimer, &QTimer::timeout, this, &RemoteControl::flushWatches);
-    refresh();
 }
 
 RemoteControl::~RemoteControl()
@@ -80,6 +78,20 @@ bool RemoteControl::enableRemoting(QRemoteObjectHostBase *host)
     okAll = host->enableRemoting(&m_topics, m_topics.objectName(), m_topics.roles()) && okAll;
     okAll = host->enableRemoting(&m_topicTree, m_topicTree.objectName(), m_topicTree.roleNames().keys()) && okAll;
     return okAll;
+}
+
+void RemoteControl::replicaAttached()
+{
+    if (m_attached++ == 0) {
+        refresh();
+        m_snapshotTimer.start();
+    }
+}
+
+void RemoteControl::replicaDetached()
+{
+    if (m_attached > 0 && --m_attached == 0)
+        m_snapshotTimer.stop();
 }
 
 void RemoteControl::refresh()

@@ -26,8 +26,9 @@ class PluginHost;
 namespace sb::remote {
 
 // The source side of the remote-control API (switchboard.rep) over one hub. Lives in the bus
-// thread. Snapshots of stats and the four list models are taken every snapshotIntervalMs, never
-// per message, so replicas see a bounded update rate whatever the traffic.
+// thread. Snapshots of stats and the list models are taken every snapshotIntervalMs while at
+// least one replica is attached (replicaAttached/replicaDetached), never per message, so
+// replicas see a bounded update rate whatever the traffic, and an unwatched hub pays nothing.
 class RemoteControl : public SwitchboardSimpleSource
 {
     Q_OBJECT
@@ -69,6 +70,11 @@ public:
 
     // Takes a snapshot now (also after every change made through a slot).
     void refresh();
+    // Counted by whoever hands replicas their connection (RemoteServer): the first one takes a
+    // snapshot and starts the snapshot timer, the last one to leave stops it.
+    void replicaAttached();
+    void replicaDetached();
+    int attachedReplicas() const { return m_attached; }
     int watchCount() const { return int(m_watches.size()); }
 
     QVariantMap list(const QString &collection, const QString &filter, int offset, int limit) override;
@@ -130,6 +136,7 @@ private:
     QHash<QString, Watch> m_watches;
     quint64 m_nextWatch = 1;
     quint64 m_nextRequest = 1;
+    int m_attached = 0;
 };
 
 } // namespace sb::remote

@@ -24,7 +24,6 @@ RemoteServer::RemoteServer(RemoteControl *source, const Authenticator *authentic
     , m_source(source)
     , m_authenticator(authenticator)
     , m_options(options)
-    , m_host(std::make_unique<QRemoteObjectHost>())
 {
 }
 
@@ -36,19 +35,13 @@ RemoteServer::~RemoteServer()
 
 Status RemoteServer::start()
 {
-    // No QtRO listener of its own: an external-schema URL gives the host its source side, and
-    // every connection arrives through addHostSideConnection() after the handshake.
-    m_host->setHostUrl(QUrl(QStringLiteral("sbrc://remote-control")), QRemoteObjectHost::AllowExternalRegistration);
-    if (!m_source->enableRemoting(m_host.get()))
-        return Error(ErrorCode::Internal, QStringLiteral("remote: cannot remote the hub's objects: %1")
-                                              .arg(QString::fromLatin1(QMetaEnum::fromType<QRemoteObjectNode::ErrorCode>().valueToKey(m_host->lastError()))));
     if (!m_options.tcpHost.isEmpty()) {
-        if (m_options.tls.localCertificate().isNull())
+        if (!m_options.tls || m_options.tls->localCertificate().isNull())
             return Error(ErrorCode::InvalidConfig,
                          QStringLiteral("remote.tcp needs remote.tls (certificate and key): the API is never served in the clear"),
                          {{QStringLiteral("key"), QStringLiteral("remote.tls")}});
         auto *server = new QSslServer(this);
-        server->setSslConfiguration(m_options.tls);
+        server->setSslConfiguration(*m_options.tls);
         server->setHandshakeTimeout(m_options.handshakeTimeoutMs);
         m_tcp = server;
         const QHostAddress address = m_options.tcpHost == QLatin1String("localhost") ? QHostAddress(QHostAddress::LocalHost)
@@ -98,6 +91,22 @@ Status RemoteServer::start()
                 accept(s, true, QStringLiteral("local"));
         });
     }
+    return {};
+}
+
+Status RemoteServer::ensureHost()
+{
+    if (m_host)
+        return {};
+    // No QtRO listener of its own: an external-schema URL gives the host its source side, and
+    // every connection arrives through addHostSideConnection() after the handshake.
+    auto host = std::make_unique<QRemoteObjectHost>();
+    host->setHostUrl(QUrl(QStringLiteral("sbrc://remote-control")), QRemoteObjectHost::AllowExternalRegistration);
+    m_source->refresh(); // the first replica's initial fetch sees the hub as it is now
+    if (!m_source->enableRemoting(host.get()))
+        return Error(ErrorCode::Internal, QStringLiteral("remote: cannot remote the hub's objects: %1")
+                                              .arg(QString::fromLatin1(QMetaEnum::fromType<QRemoteObjectNode::ErrorCode>().valueToKey(host->lastError()))));
+    m_host = std::move(host);
     return {};
 }
 
@@ -200,8 +209,16 @@ void RemoteServer::onHelloReady(QIODevice *device, bool local, const QString &pe
                                     .arg(id.value().name, m_options.role)));
         who = id.value().name;
     }
+    if (Status st = ensureHost(); !st)
+        return refuse(st.error());
     device->write(RemoteHandshake::accepted(m_source->hubName()));
     ++m_authenticated;
+    ++m_attached;
+    m_source->replicaAttached();
+    connect(device, &QObject::destroyed, this, [this] {
+        --m_attached;
+        m_source->replicaDetached();
+    });
     qCInfo(lcRemote).noquote() << "remote-control replica" << who << "from" << peer << "accepted";
     Q_EMIT replicaAccepted(who, peer);
     m_host->addHostSideConnection(device);

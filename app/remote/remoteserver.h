@@ -9,6 +9,7 @@
 #include <QRemoteObjectHost>
 #include <QSslConfiguration>
 #include <memory>
+#include <optional>
 
 QT_BEGIN_NAMESPACE
 class QIODevice;
@@ -30,7 +31,9 @@ struct RemoteServerOptions
     QString localName;                 // socket name or path; empty: no local socket
     QString tcpHost;                   // empty: no TCP
     quint16 tcpPort = 0;
-    QSslConfiguration tls;             // required for TCP
+    // Required for TCP. Optional, so that a hub without TCP remote control never loads the TLS
+    // backend (OpenSSL is 4 MB of resident memory on a small board).
+    std::optional<QSslConfiguration> tls;
     bool localRequiresToken = false;   // the local socket is owner-only; a token may be required too
     QString role = QStringLiteral("admin");
     int handshakeTimeoutMs = 5000;
@@ -39,7 +42,10 @@ struct RemoteServerOptions
 
 // Listens for remote-control replicas on a local socket and on TCP with TLS, authenticates
 // each one with a token (RemoteHandshake) and only then hands its socket to the
-// QRemoteObjectHost that remotes the RemoteControl source. Lives in the bus thread.
+// QRemoteObjectHost that remotes the RemoteControl source. The host and the remoted objects are
+// made when the first replica is accepted, and the source takes snapshots only while replicas
+// are attached: a hub nobody watches pays neither memory nor bus-thread time for the API.
+// Lives in the bus thread.
 class RemoteServer : public QObject
 {
     Q_OBJECT
@@ -58,6 +64,8 @@ public:
     quint16 tcpPort() const;
     int authenticatedCount() const { return m_authenticated; }
     int refusedCount() const { return m_refused; }
+    // Replicas accepted and still connected.
+    int attachedCount() const { return m_attached; }
 
 Q_SIGNALS:
     void replicaAccepted(const QString &identity, const QString &peer);
@@ -68,16 +76,19 @@ private:
     void onHelloReady(QIODevice *device, bool local, const QString &peer);
     // Writes the refusal and closes gracefully, so the replica reads why before the end.
     void refuse(QIODevice *device, const QString &peer, const Error &error);
+    // Makes the host and remotes the source's objects, once.
+    Status ensureHost();
 
     RemoteControl *m_source;
     const Authenticator *m_authenticator;
     RemoteServerOptions m_options;
-    std::unique_ptr<QRemoteObjectHost> m_host; // goes before the sockets it writes to
+    std::unique_ptr<QRemoteObjectHost> m_host; // made at the first replica; goes before the sockets it writes to
     QLocalServer *m_local = nullptr;
     QTcpServer *m_tcp = nullptr;
     int m_open = 0;
     int m_authenticated = 0;
     int m_refused = 0;
+    int m_attached = 0;
 };
 
 } // namespace sb::remote

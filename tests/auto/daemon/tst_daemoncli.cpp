@@ -16,6 +16,7 @@ private Q_SLOTS:
     void checkConfig();
     void unknownOption();
     void refusedPluginsDoNotStopTheHub();
+    void idleFootprintWithoutTls();
 
 private:
     QString write(const QByteArray &yaml);
@@ -101,6 +102,29 @@ void tst_DaemonCli::refusedPluginsDoNotStopTheHub()
     QCOMPARE(refused.value(QStringLiteral("code")).toString(), QStringLiteral("PLUGIN_INCOMPATIBLE"));
     QVERIFY(refused.value(QStringLiteral("reason")).toString().contains(QLatin1String("interface version 99")));
     QCOMPARE(p.state(), QProcess::Running);
+    ::kill(pid_t(p.processId()), SIGTERM);
+    QVERIFY(p.waitForFinished(10000));
+    QCOMPARE(p.exitCode(), 0);
+}
+
+void tst_DaemonCli::idleFootprintWithoutTls()
+{
+    // Remote control on a local socket only (the shipped default) and native without TLS: the
+    // hub must not load the TLS backend and OpenSSL, 4 MB of resident memory on a small board.
+    QProcess p;
+    const QString config = write("communication:\n  native: {tcp: \"127.0.0.1:0\"}\n"
+                                 "remote: {local: \"" + m_dir.filePath(QStringLiteral("rc.sock")).toUtf8() + "\"}\n");
+    p.start(QStringLiteral(SB_DAEMON_PATH), {QStringLiteral("--config"), config});
+    QVERIFY(p.waitForStarted());
+    QByteArray err;
+    QTRY_VERIFY_WITH_TIMEOUT((err += p.readAllStandardError()).contains("switchboardd started"), 20000);
+    QVERIFY2(err.contains("remote control listening"), err.constData());
+    QFile maps(QStringLiteral("/proc/%1/maps").arg(p.processId()));
+    QVERIFY(maps.open(QIODevice::ReadOnly));
+    const QByteArray mapped = maps.readAll();
+    QVERIFY(!mapped.isEmpty());
+    QVERIFY2(!mapped.contains("libssl.so") && !mapped.contains("libqopensslbackend"),
+             "switchboardd loaded the TLS backend without any TLS configured");
     ::kill(pid_t(p.processId()), SIGTERM);
     QVERIFY(p.waitForFinished(10000));
     QCOMPARE(p.exitCode(), 0);

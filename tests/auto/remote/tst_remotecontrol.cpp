@@ -68,6 +68,7 @@ private Q_SLOTS:
     void accepted_data();
     void accepted();
     void replicaGoneHubGoesOn();
+    void snapshotsOnlyWhileWatched();
     void channelSlots();
     void publishAndRequest();
     void deadLetterSlots();
@@ -286,6 +287,37 @@ void tst_RemoteControl::replicaGoneHubGoesOn()
         m_control->refresh();
     }
     QTRY_COMPARE(client.api()->stats().value(QStringLiteral("channels")).toInt(), 3);
+}
+
+void tst_RemoteControl::snapshotsOnlyWhileWatched()
+{
+    // Nobody attached: no snapshot is taken, so the models lag the hub.
+    QCOMPARE(m_control->attachedReplicas(), 0);
+    QVERIFY(m_hub->bus()->createChannel(ChannelConfig::fromVariantMap({{QStringLiteral("name"), QStringLiteral("before")}}).value()));
+    QTest::qWait(250); // more than two snapshot intervals
+    QCOMPARE(m_control->channelsModel()->rowCount(), 0);
+
+    {
+        // The first replica gets the hub as it is, then a snapshot every interval.
+        RemoteClient client;
+        QVERIFY(connectClient(client, QStringLiteral("local"), {}));
+        QTRY_COMPARE(m_control->attachedReplicas(), 1);
+        QCOMPARE(m_server->attachedCount(), 1);
+        QAbstractItemModelReplica *channels = client.model(QStringLiteral("Channels"));
+        QTRY_COMPARE(channels->rowCount(), 1);
+        QVERIFY(m_hub->bus()->createChannel(ChannelConfig::fromVariantMap({{QStringLiteral("name"), QStringLiteral("during")}}).value()));
+        QTRY_COMPARE(channels->rowCount(), 2);
+
+        RemoteClient second;
+        QVERIFY(connectClient(second, QStringLiteral("local"), {}));
+        QTRY_COMPARE(m_control->attachedReplicas(), 2);
+    }
+    // Both gone: the timer stops again.
+    QTRY_COMPARE(m_control->attachedReplicas(), 0);
+    QCOMPARE(m_server->attachedCount(), 0);
+    QVERIFY(m_hub->bus()->createChannel(ChannelConfig::fromVariantMap({{QStringLiteral("name"), QStringLiteral("after")}}).value()));
+    QTest::qWait(250);
+    QCOMPARE(m_control->channelsModel()->rowCount(), 2);
 }
 
 void tst_RemoteControl::channelSlots()
