@@ -75,14 +75,18 @@ void NativeConnection::onReadyRead()
     m_lastActivity = RateLimiter::monotonicMsecs();
     m_pingSent = false;
     m_readPosted = false;
+    // Plain TCP is unbuffered (UnbufferedTcpServer): read the kernel directly, a chunk at a time,
+    // until it has less than a chunk; a peer that is gone shows as read() < 0, not as a signal.
+    const bool direct = m_socket->openMode().testFlag(QIODevice::Unbuffered);
     qint64 budget = kReadPerTurn;
     while (true) {
-        const qint64 avail = m_socket->bytesAvailable();
+        const qint64 avail = direct ? kReadChunk : m_socket->bytesAvailable();
         if (avail <= 0)
             break;
         if (budget <= 0) {
-            // Qt emits readyRead only for new data: come back for the rest on the next turn.
-            if (!m_readPosted) {
+            // Qt emits readyRead only for new data (a buffered socket) or re-arms the notifier on
+            // every read (unbuffered): either way, come back for the rest on the next turn.
+            if (!m_readPosted && !direct) {
                 m_readPosted = true;
                 QMetaObject::invokeMethod(this, &NativeConnection::onReadyRead, Qt::QueuedConnection);
             }
@@ -93,6 +97,10 @@ void NativeConnection::onReadyRead()
         char *dst = m_reader.reserve(want);
         const qint64 got = m_socket->read(dst, want);
         m_reader.commit(qMax<qint64>(0, got));
+        if (got < 0 && direct) {
+            onDisconnected();
+            return;
+        }
         if (got <= 0)
             break;
         // The chunk's deliveries are written when it is done (and the batch ends on every path).
@@ -122,6 +130,8 @@ void NativeConnection::onReadyRead()
                 return;
             }
         }
+        if (m_closing || (direct && got < want))
+            break; // closed by a frame, or the kernel had no more
     }
 }
 

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "nativeendpoint.h"
 
+#include "unbufferedtcpserver.h"
+
 #include <switchboard/hub.h>
 #include <switchboard/tls.h>
 
@@ -122,7 +124,7 @@ Status NativeEndpoint::start()
             server->setSslConfiguration(ssl.value());
             m_tcp = server;
         } else {
-            m_tcp = new QTcpServer(this);
+            m_tcp = new UnbufferedTcpServer(this);
         }
         const QHostAddress address = m_config.tcpHost == QLatin1String("localhost") ? QHostAddress(QHostAddress::LocalHost)
                                                                                     : QHostAddress(m_config.tcpHost);
