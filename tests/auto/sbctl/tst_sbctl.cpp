@@ -12,6 +12,7 @@
 #include <QJsonObject>
 #include <QProcess>
 #include <QSignalSpy>
+#include <QTcpSocket>
 #include <QTest>
 
 using namespace sb;
@@ -344,6 +345,22 @@ void tst_Sbctl::connections()
     QCOMPARE(r.code, 0);
     QVERIFY(gone.wait(10000));
     QCOMPARE(sbctl({QStringLiteral("connections"), QStringLiteral("close"), id}).code, 1);
+
+    // A peer that just goes away (no goodbye) is gone from the hub too: plain TCP is read
+    // unbuffered, so the hub sees the end of the stream in read(), not through a Qt signal.
+    auto count = [this] {
+        const Run list = sbctl({QStringLiteral("--json"), QStringLiteral("connections"), QStringLiteral("list")});
+        return list.code == 0 ? list.json().value(QStringLiteral("rows")).toArray().size() : -1;
+    };
+    const qsizetype before = count();
+    QVERIFY(before >= 0);
+    QTcpSocket raw;
+    const QUrl hub(m_daemon.url(QStringLiteral("tcp")));
+    raw.connectToHost(hub.host(), quint16(hub.port()));
+    QVERIFY(raw.waitForConnected(5000));
+    QTRY_COMPARE_WITH_TIMEOUT(count(), before + 1, 10000);
+    raw.close();
+    QTRY_COMPARE_WITH_TIMEOUT(count(), before, 2500); // well before the 5 s handshake timeout
 }
 
 void tst_Sbctl::reload()
