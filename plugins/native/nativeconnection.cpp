@@ -80,7 +80,7 @@ void NativeConnection::onReadyRead()
     const bool direct = m_socket->openMode().testFlag(QIODevice::Unbuffered);
     qint64 budget = kReadPerTurn;
     while (true) {
-        const qint64 avail = direct ? kReadChunk : m_socket->bytesAvailable();
+        const qint64 avail = direct ? m_readSize : m_socket->bytesAvailable();
         if (avail <= 0)
             break;
         if (budget <= 0) {
@@ -103,6 +103,12 @@ void NativeConnection::onReadyRead()
         }
         if (got <= 0)
             break;
+        if (direct) {
+            if (got == want)
+                m_readSize = qMin(kReadChunk, m_readSize * 2);
+            else if (got < want / 4)
+                m_readSize = qMax<qint64>(4096, m_readSize / 2);
+        }
         // The chunk's deliveries are written when it is done (and the batch ends on every path).
         struct Batch {
             FlushScheduler &f;

@@ -80,6 +80,9 @@ private:
     QPointer<QIODevice> m_socket;
     NativeSettings m_settings;
     FrameReader m_reader;
+    // Unbuffered reads: how much room to offer the next read. Starts small, so an idle connection's
+    // reader stays small, and doubles while reads fill it, up to the read chunk.
+    qint64 m_readSize = 4096;
     BinaryCodec::StringCache m_strings;
     QByteArray m_out;
     std::deque<Delivery> m_batch;
