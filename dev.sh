@@ -14,7 +14,7 @@ PACKAGES=(cmake ninja-build g++ pkg-config qt6-base-dev qt6-base-dev-tools libya
           qt6-remoteobjects-dev python3-pyqt6.qtremoteobjects dpkg-dev file iproute2 util-linux
           qt6-declarative-dev qml6-module-qtquick qml6-module-qtquick-controls qml6-module-qtquick-layouts
           qml6-module-qtquick-templates qml6-module-qtquick-window qml6-module-qtqml-workerscript
-          qt6-tools-dev qt6-l10n-tools libgl-dev qtkeychain-qt6-dev)
+          qt6-tools-dev qt6-l10n-tools libgl-dev qtkeychain-qt6-dev qml6-module-qttest)
 
 install_missing() {
     local missing=()

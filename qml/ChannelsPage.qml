@@ -40,37 +40,46 @@ Page {
             model: Hub.channels
             ScrollBar.vertical: ScrollBar {}
             delegate: ItemDelegate {
+                // Bound here, so a remote model fetches them with the row: a role read only in
+                // onClicked may not have arrived yet, and the form kept its old value.
+                readonly property string rowName: model.name ?? ""
+                readonly property string rowType: model.type ?? ""
+                readonly property string rowDescription: model.description ?? ""
+                readonly property var rowMaxSize: model.maxMessageSize
+                readonly property var rowTtl: model.ttlMs
                 width: ListView.view.width
-                text: model.name + "  (" + model.type + ")  " + model.description
-                Accessible.name: qsTr("Channel %1").arg(model.name)
+                text: rowName + "  (" + rowType + ")  " + rowDescription
+                Accessible.name: qsTr("Channel %1").arg(rowName)
                 onClicked: {
-                    nameField.text = model.name
-                    typeBox.currentIndex = typeBox.find(model.type)
-                    descriptionField.text = model.description
-                    maxSizeField.text = model.maxMessageSize
-                    ttlField.text = model.ttlMs
+                    nameField.text = rowName
+                    typeBox.currentIndex = typeBox.find(rowType)
+                    descriptionField.text = rowDescription
+                    maxSizeField.text = rowMaxSize === undefined ? "0" : String(rowMaxSize)
+                    ttlField.text = rowTtl === undefined ? "0" : String(rowTtl)
                     page.errors = ({})
                 }
             }
         }
         ColumnLayout {
+            // A layout fills by default: without this the form took the whole row and the list none.
+            Layout.fillWidth: false
             Layout.preferredWidth: 320
             Layout.alignment: Qt.AlignTop
             Label { text: qsTr("Name"); color: Theme.text }
             TextField { id: nameField; objectName: "channelName"; Layout.fillWidth: true; Accessible.name: qsTr("Channel name") }
-            FieldError { message: page.errors.name || ""; Layout.fillWidth: true }
+            FieldError { objectName: "nameError"; message: page.errors.name || ""; Layout.fillWidth: true }
             Label { text: qsTr("Type"); color: Theme.text }
-            ComboBox { id: typeBox; Layout.fillWidth: true; model: ["topic", "broadcast", "queue", "point-to-point"]; Accessible.name: qsTr("Channel type") }
+            ComboBox { id: typeBox; objectName: "channelType"; Layout.fillWidth: true; model: ["topic", "broadcast", "queue", "point-to-point"]; Accessible.name: qsTr("Channel type") }
             FieldError { message: page.errors.type || ""; Layout.fillWidth: true }
             Label { text: qsTr("Description"); color: Theme.text }
-            TextField { id: descriptionField; Layout.fillWidth: true; Accessible.name: qsTr("Description") }
+            TextField { id: descriptionField; objectName: "channelDescription"; Layout.fillWidth: true; Accessible.name: qsTr("Description") }
             Label { text: qsTr("Max message size (bytes, 0: hub limit)"); color: Theme.text }
             TextField { id: maxSizeField; objectName: "channelMaxSize"; Layout.fillWidth: true; text: "0"; Accessible.name: qsTr("Max message size") }
             FieldError { objectName: "maxSizeError"; message: page.errors["max-message-size"] || ""; Layout.fillWidth: true }
             Label { text: qsTr("TTL (ms, 0: none)"); color: Theme.text }
             TextField { id: ttlField; Layout.fillWidth: true; text: "0"; Accessible.name: qsTr("Time to live") }
             FieldError { message: page.errors["ttl-ms"] || ""; Layout.fillWidth: true }
-            FieldError { message: page.errors.form || ""; Layout.fillWidth: true }
+            FieldError { objectName: "formError"; message: page.errors.form || ""; Layout.fillWidth: true }
             RowLayout {
                 function config() {
                     return { "name": nameField.text, "type": typeBox.currentText, "description": descriptionField.text,
@@ -78,7 +87,7 @@ Page {
                 }
                 Button { objectName: "createChannel"; text: qsTr("Create"); onClicked: Hub.createChannel(parent.config()) }
                 Button { text: qsTr("Update"); onClicked: Hub.updateChannel(parent.config()) }
-                Button { text: qsTr("Delete"); onClicked: Hub.deleteChannel(nameField.text) }
+                Button { objectName: "deleteChannel"; text: qsTr("Delete"); onClicked: Hub.deleteChannel(nameField.text) }
             }
             Label { text: page.status; color: Theme.muted }
         }

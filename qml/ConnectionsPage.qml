@@ -42,15 +42,22 @@ Page {
             model: Hub.connections
             ScrollBar.vertical: ScrollBar {}
             delegate: RowLayout {
+                id: connectionRow
+                // The row's roles, for the cells below (inside the Repeater, "model" and "index"
+                // are the column's). Bound, so the cells follow the row's snapshot updates.
+                readonly property var row: model
                 width: ListView.view.width
                 Repeater {
                     model: columns
                     delegate: Label {
-                        Layout.preferredWidth: (parent.width - 100) * modelData.width
+                        objectName: "cell_" + modelData.role
+                        Layout.preferredWidth: (connectionRow.width - 100) * modelData.width
                         elide: Text.ElideRight
                         color: Theme.text
                         text: {
-                            const v = Hub.rowValue(Hub.connections, index, modelData.role)
+                            const v = connectionRow.row[modelData.role]
+                            if (v === undefined || v === null)
+                                return ""
                             return typeof v === "number" && modelData.role.endsWith("Rate") ? v.toFixed(1) : String(v)
                         }
                     }

@@ -39,13 +39,15 @@ Page {
                 model: Hub.deadLetters
                 ScrollBar.vertical: ScrollBar {}
                 delegate: ItemDelegate {
+                    // Bound, so a remote model fetches it with the row (see ChannelsPage).
+                    readonly property string rowTopic: model.topic ?? ""
                     width: ListView.view.width
                     highlighted: model.id === page.selectedId
                     text: "#" + model.id + "  " + model.reason + "  " + model.destination + "  " + model.detail
                     Accessible.name: qsTr("Dead letter %1, %2").arg(model.id).arg(model.reason)
                     onClicked: {
                         page.selectedId = model.id
-                        topicEdit.text = model.topic
+                        topicEdit.text = rowTopic
                         Hub.inspectDeadLetter(model.id)
                     }
                 }

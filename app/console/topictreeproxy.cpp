@@ -3,6 +3,22 @@
 
 namespace sb::console {
 
+void TopicTreeProxy::setSourceModel(QAbstractItemModel *source)
+{
+    disconnect(m_labelChanges);
+    QIdentityProxyModel::setSourceModel(source);
+    if (!source)
+        return;
+    // QIdentityProxyModel passes dataChanged on with the source's roles; the label (DisplayRole)
+    // depends on segment, isTopic and topicsBelow, so views bound to it must hear of those.
+    m_labelChanges = connect(source, &QAbstractItemModel::dataChanged, this,
+                             [this](const QModelIndex &topLeft, const QModelIndex &bottomRight, const QList<int> &roles) {
+                                 if (roles.isEmpty() || roles.contains(Qt::DisplayRole))
+                                     return; // already announced as all roles or with the label
+                                 Q_EMIT dataChanged(mapFromSource(topLeft), mapFromSource(bottomRight), {Qt::DisplayRole});
+                             });
+}
+
 QVariant TopicTreeProxy::data(const QModelIndex &index, int role) const
 {
     if (role != Qt::DisplayRole || !index.isValid())
