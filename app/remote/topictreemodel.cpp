@@ -4,6 +4,8 @@
 #include <switchboard/topic.h>
 
 #include <algorithm>
+#include <map>
+#include <unordered_set>
 
 namespace sb::remote {
 
@@ -146,11 +148,86 @@ void TopicTreeModel::onRowsInserted(const QModelIndex &parent, int first, int la
         return;
     }
     m_bySourceRow.resize(size_t(m_source->rowCount()), nullptr);
+    std::vector<std::pair<QString, int>> topics;
+    topics.reserve(size_t(last - first + 1));
     for (int r = first; r <= last; ++r) {
         const QModelIndex i = m_source->index(r, 0);
-        insertTopic((m_topicRole >= 0 ? i.data(m_topicRole) : i.data(Qt::DisplayRole)).toString(), r, true);
+        topics.emplace_back((m_topicRole >= 0 ? i.data(m_topicRole) : i.data(Qt::DisplayRole)).toString(), r);
     }
+    insertTopics(topics);
     Q_EMIT topicCountChanged();
+}
+
+void TopicTreeModel::insertTopics(const std::vector<std::pair<QString, int>> &topics)
+{
+    const auto bySegment = [](const std::unique_ptr<Node> &n, const QString &x) { return n->segment < x; };
+    // New nodes hang below existing ones in `pending` (per existing parent, sorted) until they are
+    // announced; below a new node, the subtree is built in place (nobody has seen it yet).
+    std::map<Node *, std::vector<std::unique_ptr<Node>>> pending;
+    std::unordered_set<const Node *> fresh;
+    std::unordered_set<Node *> recounted; // existing nodes whose topicsBelow changed
+    for (const auto &[topic, sourceRow] : topics) {
+        if (!accepts(topic) || m_byTopic.contains(topic))
+            continue;
+        Node *node = &m_root;
+        for (const QString &seg : topic.split(QLatin1Char('.'))) {
+            const bool nodeIsFresh = fresh.count(node) > 0;
+            auto &kids = node->children;
+            auto it = std::lower_bound(kids.begin(), kids.end(), seg, bySegment);
+            if (it != kids.end() && (*it)->segment == seg) {
+                node = it->get();
+                continue;
+            }
+            // Not among the node's children: a new child, in place below a fresh node, else pending.
+            auto &into = nodeIsFresh ? kids : pending[node];
+            auto at = nodeIsFresh ? it : std::lower_bound(into.begin(), into.end(), seg, bySegment);
+            if (nodeIsFresh || at == into.end() || (*at)->segment != seg) {
+                auto child = std::make_unique<Node>();
+                child->segment = seg;
+                child->path = node == &m_root ? seg : node->path + QLatin1Char('.') + seg;
+                child->parent = node;
+                fresh.insert(child.get());
+                at = into.insert(at, std::move(child));
+            }
+            node = at->get();
+        }
+        node->sourceRow = sourceRow;
+        m_byTopic.insert(topic, node);
+        if (sourceRow >= 0) {
+            if (size_t(sourceRow) >= m_bySourceRow.size())
+                m_bySourceRow.resize(size_t(sourceRow) + 1, nullptr);
+            m_bySourceRow[size_t(sourceRow)] = node;
+        }
+        ++m_topicCount;
+        for (Node *p = node->parent; p; p = p->parent) {
+            ++p->topicsBelow;
+            if (p != &m_root && !fresh.count(p))
+                recounted.insert(p);
+        }
+    }
+    // Announce each existing node's new children in runs of consecutive final rows, lowest first:
+    // when a run goes in, everything before it in the final order is already there.
+    for (auto &[parent, kids] : pending) {
+        const QModelIndex parentIndex = indexOf(parent);
+        size_t k = 0;
+        while (k < kids.size()) {
+            auto pos = std::lower_bound(parent->children.begin(), parent->children.end(), kids[k]->segment, bySegment);
+            const int first = int(pos - parent->children.begin());
+            // The run: new kids that sort before the existing child at `pos`.
+            size_t end = k + 1;
+            while (end < kids.size() && (pos == parent->children.end() || kids[end]->segment < (*pos)->segment))
+                ++end;
+            beginInsertRows(parentIndex, first, first + int(end - k) - 1);
+            parent->children.insert(parent->children.begin() + first, std::make_move_iterator(kids.begin() + qsizetype(k)),
+                                    std::make_move_iterator(kids.begin() + qsizetype(end)));
+            endInsertRows();
+            k = end;
+        }
+    }
+    for (Node *p : recounted) {
+        const QModelIndex i = indexOf(p);
+        Q_EMIT dataChanged(i, i, {TopicsBelowRole});
+    }
 }
 
 void TopicTreeModel::onDataChanged(const QModelIndex &topLeft, const QModelIndex &bottomRight)
@@ -161,19 +238,19 @@ void TopicTreeModel::onDataChanged(const QModelIndex &topLeft, const QModelIndex
     // replica would be sent every changed row, 100,000 of them a second): it is for finding topics,
     // and a topic's numbers are read where it is shown (the hub's list slot). Rows whose topic was
     // unknown at insertion (a replica source fills in later) are placed now.
-    bool added = false;
+    std::vector<std::pair<QString, int>> late;
     for (int r = topLeft.row(); r <= bottomRight.row(); ++r) {
         if (size_t(r) < m_bySourceRow.size() && m_bySourceRow[size_t(r)])
             continue;
         const QModelIndex i = m_source->index(r, 0);
         const QString topic = (m_topicRole >= 0 ? i.data(m_topicRole) : i.data(Qt::DisplayRole)).toString();
-        if (!topic.isEmpty() && accepts(topic) && !m_byTopic.contains(topic)) {
-            insertTopic(topic, r, true);
-            added = true;
-        }
+        if (!topic.isEmpty() && accepts(topic) && !m_byTopic.contains(topic))
+            late.emplace_back(topic, r);
     }
-    if (added)
+    if (!late.empty()) {
+        insertTopics(late);
         Q_EMIT topicCountChanged();
+    }
 }
 
 TopicTreeModel::Node *TopicTreeModel::nodeOf(const QModelIndex &index) const

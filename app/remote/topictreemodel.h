@@ -68,6 +68,11 @@ private:
     // Removals come in runs; one rebuild after the last of them.
     void scheduleRebuild();
     void insertTopic(const QString &topic, int sourceRow, bool announce);
+    // Inserts many topics (source rows) with few signals: one rowsInserted per run of new rows
+    // under an existing node (a new branch arrives with its subtree), and one dataChanged
+    // (TopicsBelowRole) per existing node whose count changed, instead of one each per topic. A
+    // replica is sent every signal: 100,000 new topics made 300,000 messages before.
+    void insertTopics(const std::vector<std::pair<QString, int>> &topics);
     QModelIndex indexOf(const Node *node) const;
     Node *nodeOf(const QModelIndex &index) const;
     void onRowsInserted(const QModelIndex &parent, int first, int last);

@@ -50,6 +50,7 @@ private Q_SLOTS:
     void build_data();
     void build();
     void newTopicsInsertInPlace();
+    void bulkInsertSendsFewSignals();
     void sourceRolesReachTopicNodes();
 };
 
@@ -94,13 +95,50 @@ void tst_TopicTreeModel::newTopicsInsertInPlace()
     QSignalSpy inserted(&tree, &QAbstractItemModel::rowsInserted);
     source.setRows(rows(L({"a.b", "c", "a.a", "b.x.y"})));
     QCOMPARE(reset.count(), 0); // open branches stay open
-    QCOMPARE(inserted.count(), 4); // a.a; b, b.x, b.x.y
+    QCOMPARE(inserted.count(), 2); // a.a under a; b (with b.x and b.x.y) under the root
     QCOMPARE(shape(tree), QStringLiteral("a(a*,b*),b(x(y*)),c*"));
     QCOMPARE(tree.index(0, 0).data(TopicTreeModel::TopicsBelowRole).toInt(), 2);
     // A removal rebuilds (row numbers of the source moved).
     source.setRows(rows(L({"c", "b.x.y"})));
     QTRY_COMPARE(reset.count(), 1); // two runs removed, one rebuild
     QCOMPARE(shape(tree), QStringLiteral("b(x(y*)),c*"));
+}
+
+void tst_TopicTreeModel::bulkInsertSendsFewSignals()
+{
+    // 10 new branches of 100 topics, 100 topics into an existing branch (between its children),
+    // all in one snapshot: a replica is sent one message per signal, so signals go per run and
+    // per recounted branch, never per topic.
+    SnapshotListModel source("topic", {"inRate"});
+    source.setRows(rows(L({"old.a050", "old.b", "keep"})));
+    TopicTreeModel tree;
+    QAbstractItemModelTester tester(&tree, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    tree.setSourceModel(&source);
+    QSignalSpy inserted(&tree, &QAbstractItemModel::rowsInserted);
+    QSignalSpy changed(&tree, &QAbstractItemModel::dataChanged);
+    QStringList topics{QStringLiteral("old.a050"), QStringLiteral("old.b"), QStringLiteral("keep")};
+    for (int b = 0; b < 10; ++b) {
+        for (int t = 0; t < 100; ++t)
+            topics << QStringLiteral("new%1.t%2").arg(b).arg(t, 3, 10, QLatin1Char('0'));
+    }
+    for (int t = 0; t < 100; ++t)
+        topics << QStringLiteral("old.a%1").arg(t * 2 + 1, 3, 10, QLatin1Char('0')); // odd: around a050
+    source.setRows(rows(topics));
+    QCOMPARE(tree.topicCount(), 1103);
+    // The root: one run of 10 new branches; "old": the odd a0xx before a050, those after it.
+    QCOMPARE(inserted.count(), 3);
+    QCOMPARE(changed.count(), 1); // only "old" existed and was recounted
+    const QModelIndex old = tree.indexOfTopic(QStringLiteral("old.b")).parent();
+    QCOMPARE(old.data(TopicTreeModel::TopicsBelowRole).toInt(), 102);
+    QCOMPARE(tree.rowCount(old), 102);
+    QCOMPARE(tree.index(0, 0, old).data(TopicTreeModel::SegmentRole).toString(), QStringLiteral("a001"));
+    QCOMPARE(tree.index(25, 0, old).data(TopicTreeModel::SegmentRole).toString(), QStringLiteral("a050"));
+    QCOMPARE(tree.index(101, 0, old).data(TopicTreeModel::SegmentRole).toString(), QStringLiteral("b"));
+    const QModelIndex n3 = tree.indexOfTopic(QStringLiteral("new3.t042")).parent();
+    QCOMPARE(n3.data(TopicTreeModel::SegmentRole).toString(), QStringLiteral("new3"));
+    QCOMPARE(tree.rowCount(n3), 100);
+    QCOMPARE(tree.index(42, 0, n3).data(TopicTreeModel::TopicRole).toString(), QStringLiteral("new3.t042"));
+    QCOMPARE(tree.rowCount(), 12); // keep, new0..new9, old
 }
 
 void tst_TopicTreeModel::sourceRolesReachTopicNodes()
