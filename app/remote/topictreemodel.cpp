@@ -89,14 +89,14 @@ void TopicTreeModel::rebuild()
         const int n = m_source->rowCount();
         for (int r = 0; r < n; ++r) {
             const QModelIndex i = m_source->index(r, 0);
-            insertTopic((m_topicRole >= 0 ? i.data(m_topicRole) : i.data(Qt::DisplayRole)).toString(), r, false);
+            insertTopic((m_topicRole >= 0 ? i.data(m_topicRole) : i.data(Qt::DisplayRole)).toString(), r);
         }
     }
     endResetModel();
     Q_EMIT topicCountChanged();
 }
 
-void TopicTreeModel::insertTopic(const QString &topic, int sourceRow, bool announce)
+void TopicTreeModel::insertTopic(const QString &topic, int sourceRow)
 {
     if (!accepts(topic) || m_byTopic.contains(topic))
         return;
@@ -109,18 +109,19 @@ void TopicTreeModel::insertTopic(const QString &topic, int sourceRow, bool annou
                                    [](const std::unique_ptr<Node> &n, const QString &x) { return n->segment < x; });
         if (it == kids.end() || (*it)->segment != seg) {
             const int pos = int(it - kids.begin());
-            if (announce)
-                beginInsertRows(indexOf(node), pos, pos);
             auto child = std::make_unique<Node>();
             child->segment = seg;
             child->path = node == &m_root ? seg : node->path + QLatin1Char('.') + seg;
             child->parent = node;
             it = kids.insert(kids.begin() + pos, std::move(child));
-            if (announce)
-                endInsertRows();
         }
         node = it->get();
     }
+    markTopic(node, topic, sourceRow);
+}
+
+void TopicTreeModel::markTopic(Node *node, const QString &topic, int sourceRow)
+{
     node->sourceRow = sourceRow;
     m_byTopic.insert(topic, node);
     if (sourceRow >= 0) {
@@ -129,13 +130,8 @@ void TopicTreeModel::insertTopic(const QString &topic, int sourceRow, bool annou
         m_bySourceRow[size_t(sourceRow)] = node;
     }
     ++m_topicCount;
-    for (Node *p = node->parent; p; p = p->parent) {
+    for (Node *p = node->parent; p; p = p->parent)
         ++p->topicsBelow;
-        if (announce && p != &m_root) {
-            const QModelIndex pi = indexOf(p);
-            Q_EMIT dataChanged(pi, pi, {TopicsBelowRole});
-        }
-    }
 }
 
 void TopicTreeModel::onRowsInserted(const QModelIndex &parent, int first, int last)
@@ -191,17 +187,9 @@ void TopicTreeModel::insertTopics(const std::vector<std::pair<QString, int>> &to
             }
             node = at->get();
         }
-        node->sourceRow = sourceRow;
-        m_byTopic.insert(topic, node);
-        if (sourceRow >= 0) {
-            if (size_t(sourceRow) >= m_bySourceRow.size())
-                m_bySourceRow.resize(size_t(sourceRow) + 1, nullptr);
-            m_bySourceRow[size_t(sourceRow)] = node;
-        }
-        ++m_topicCount;
-        for (Node *p = node->parent; p; p = p->parent) {
-            ++p->topicsBelow;
-            if (p != &m_root && !fresh.count(p))
+        markTopic(node, topic, sourceRow);
+        for (Node *p = node->parent; p && p != &m_root; p = p->parent) {
+            if (!fresh.count(p))
                 recounted.insert(p);
         }
     }

@@ -67,7 +67,10 @@ private:
     void rebuild();
     // Removals come in runs; one rebuild after the last of them.
     void scheduleRebuild();
-    void insertTopic(const QString &topic, int sourceRow, bool announce);
+    // Inserts one topic without announcing it (inside a reset).
+    void insertTopic(const QString &topic, int sourceRow);
+    // Makes \a node the topic's node and counts it in its ancestors.
+    void markTopic(Node *node, const QString &topic, int sourceRow);
     // Inserts many topics (source rows) with few signals: one rowsInserted per run of new rows
     // under an existing node (a new branch arrives with its subtree), and one dataChanged
     // (TopicsBelowRole) per existing node whose count changed, instead of one each per topic. A
