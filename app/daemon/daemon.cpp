@@ -52,7 +52,7 @@ Status Daemon::setUpHub()
     applyTokens();
     int i = 0;
     for (const ChannelConfig &ch : std::as_const(m_config.channels)) {
-        if (Status st = bus->createChannel(ch); !st)
+        if (Status st = bus->createChannel(ch, Principal::hub()); !st)
             return m_config.withLocation(st.error(), QStringLiteral("channels[%1]").arg(i));
         ++i;
     }
@@ -174,6 +174,7 @@ Status Daemon::startRemote()
     }
     remote::RemoteControl::Options co;
     co.snapshotIntervalMs = rc.snapshotIntervalMs;
+    co.role = rc.role.isEmpty() ? QStringLiteral("admin") : rc.role;
     m_hub.setObjectName(QStringLiteral("%1:%2").arg(QSysInfo::machineHostName()).arg(QCoreApplication::applicationPid()));
     m_remoteControl = std::make_unique<remote::RemoteControl>(&m_hub, co);
     m_remoteControl->describe(QCoreApplication::applicationVersion(), m_hub.objectName());
@@ -222,11 +223,11 @@ Result<QVariantMap> Daemon::reload()
         const std::optional<ChannelConfig> now = bus->channel(ch.name);
         Status st;
         if (!now) {
-            st = bus->createChannel(ch);
+            st = bus->createChannel(ch, Principal::hub());
             if (st)
                 created << ch.name;
         } else if (!(*now == ch)) {
-            st = bus->updateChannel(ch);
+            st = bus->updateChannel(ch, Principal::hub());
             if (st)
                 updated << ch.name;
         }
@@ -235,7 +236,7 @@ Result<QVariantMap> Daemon::reload()
     }
     for (const ChannelConfig &old : std::as_const(m_config.channels)) {
         if (!nextNames.contains(old.name) && bus->channel(old.name)) {
-            if (bus->deleteChannel(old.name))
+            if (bus->deleteChannel(old.name, Principal::hub()))
                 deleted << old.name;
         }
     }

@@ -37,6 +37,10 @@ RemoteControl::RemoteControl(Hub *hub, const Options &options, QObject *parent)
     , m_deadLetters("id", HubSnapshot::deadLetterRoles())
     , m_requests("correlationId", {"correlationId", "topic", "origin", "state", "startedAt", "latencyMs"})
 {
+    m_principal.name = QStringLiteral("remote-control");
+    m_principal.authenticated = true;
+    m_principal.roles = {options.role};
+    m_principal.protocol = QStringLiteral("remote");
     m_requests.setObjectName(QStringLiteral("Requests"));
     connect(hub->bus(), &Bus::requestObserved, this, &RemoteControl::onRequestObserved);
     connect(hub->bus(), &Bus::requestSettled, this, &RemoteControl::onRequestSettled);
@@ -199,7 +203,7 @@ QVariantMap RemoteControl::createChannel(const QVariantMap &config)
     Result<ChannelConfig> c = ChannelConfig::fromVariantMap(config);
     if (!c)
         return failure(c.error());
-    if (Status st = m_hub->bus()->createChannel(c.value()); !st)
+    if (Status st = m_hub->bus()->createChannel(c.value(), m_principal); !st)
         return failure(st.error());
     refresh();
     return ok({{QStringLiteral("channel"), c.value().toVariantMap()}});
@@ -210,7 +214,7 @@ QVariantMap RemoteControl::updateChannel(const QVariantMap &config)
     Result<ChannelConfig> c = ChannelConfig::fromVariantMap(config);
     if (!c)
         return failure(c.error());
-    if (Status st = m_hub->bus()->updateChannel(c.value()); !st)
+    if (Status st = m_hub->bus()->updateChannel(c.value(), m_principal); !st)
         return failure(st.error());
     refresh();
     return ok({{QStringLiteral("channel"), c.value().toVariantMap()}});
@@ -218,7 +222,7 @@ QVariantMap RemoteControl::updateChannel(const QVariantMap &config)
 
 QVariantMap RemoteControl::deleteChannel(const QString &name)
 {
-    if (Status st = m_hub->bus()->deleteChannel(name); !st)
+    if (Status st = m_hub->bus()->deleteChannel(name, m_principal); !st)
         return failure(st.error());
     refresh();
     return ok({{QStringLiteral("name"), name}});
@@ -241,10 +245,7 @@ Result<Message> RemoteControl::messageFromMap(const QVariantMap &map, const QStr
     Result<Message> msg = JsonCodec::fromJsonObject(QJsonObject::fromVariantMap(m));
     if (!msg)
         return msg;
-    Message out = msg.value();
-    if (out.source().isEmpty())
-        out.setSource(QStringLiteral("remote-control"));
-    return out;
+    return msg.value(); // the bus stamps the source: "remote-control"
 }
 
 QVariantMap RemoteControl::publish(const QVariantMap &message)
@@ -258,7 +259,7 @@ QVariantMap RemoteControl::publish(const QVariantMap &message)
                              {{QStringLiteral("topic"), m.topic()}}));
     if (!m.hasId())
         m.setId(QUuid::createUuid().toString(QUuid::WithoutBraces)); // the caller learns it in the answer
-    Result<int> delivered = m_hub->bus()->publish(m);
+    Result<int> delivered = m_hub->bus()->publish(m, m_principal);
     if (!delivered)
         return failure(delivered.error());
     return ok({{QStringLiteral("id"), m.id()}, {QStringLiteral("delivered"), delivered.value()}});
@@ -283,7 +284,8 @@ QVariantMap RemoteControl::request(const QVariantMap &message, int timeoutMs)
                                                       {QStringLiteral("latencyMs"), latency}}));
             else
                 Q_EMIT requestFinished(requestId, failure(reply.error()));
-        });
+        },
+        m_principal);
     if (!correlation)
         return failure(correlation.error());
     return ok({{QStringLiteral("requestId"), requestId}, {QStringLiteral("correlationId"), correlation.value()}});
@@ -336,13 +338,13 @@ QVariantMap RemoteControl::requeueDeadLetter(quint64 id, const QVariantMap &edit
         std::optional<DeadLetter> taken = store->take(id);
         taken->message = m;
         const quint64 newId = store->add(*taken);
-        Result<int> r = m_hub->bus()->requeueDeadLetter(newId);
+        Result<int> r = m_hub->bus()->requeueDeadLetter(newId, m_principal);
         refresh();
         if (!r)
             return failure(r.error());
         return ok({{QStringLiteral("delivered"), r.value()}, {QStringLiteral("edited"), true}});
     }
-    Result<int> r = m_hub->bus()->requeueDeadLetter(id);
+    Result<int> r = m_hub->bus()->requeueDeadLetter(id, m_principal);
     refresh();
     if (!r)
         return failure(r.error());
@@ -402,7 +404,7 @@ QVariantMap RemoteControl::watch(const QString &channel, const QString &pattern,
     opts.channel = channel;
     opts.pattern = pattern.isEmpty() ? QStringLiteral(">") : pattern;
     // The watch copies into its own bounded batch; it never queues, so it never dead-letters.
-    Result<SubscriptionId> sub = m_hub->bus()->subscribe(opts, this, [this, id](const Message &m) {
+    Result<SubscriptionId> sub = m_hub->bus()->subscribe(opts, m_principal, this, [this, id](const Message &m) {
         auto it = m_watches.find(id);
         if (it == m_watches.end())
             return Status();

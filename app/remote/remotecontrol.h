@@ -7,6 +7,7 @@
 #include "topictreemodel.h"
 
 #include <switchboard/message.h>
+#include <switchboard/principal.h>
 #include <switchboard/result.h>
 
 #include <QHash>
@@ -45,6 +46,9 @@ public:
         int maxWatchRate = 10000;          // messages per second per watch, at most
         int maxRequestTimeoutMs = 300000;
         int requestLogSize = 1000;         // request/reply pairs kept for the Requests model
+        // Who the API acts as on the bus: every replica passed the server's token check (or the
+        // local socket's permissions), and the ACL applies to this principal.
+        QString role = QStringLiteral("admin");
     };
     using ReloadHandler = std::function<Result<QVariantMap>()>;
 
@@ -121,6 +125,7 @@ private:
 
     Hub *m_hub;
     Options m_options;
+    sb::Principal m_principal;
     const PluginHost *m_pluginHost = nullptr;
     ReloadHandler m_reload;
     SnapshotListModel m_channels;

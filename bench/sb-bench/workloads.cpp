@@ -181,6 +181,7 @@ double inProcess(int subscribers, int count, int size, bool acrossThreads)
     std::vector<std::unique_ptr<QThread>> threads;
     std::vector<std::unique_ptr<QObject>> contexts;
     std::atomic<quint64> delivered{0};
+    const sb::Principal bench = sb::Principal::inProcess(QStringLiteral("sb-bench"));
     for (int i = 0; i < subscribers; ++i) {
         contexts.push_back(std::make_unique<QObject>());
         if (acrossThreads) {
@@ -188,7 +189,7 @@ double inProcess(int subscribers, int count, int size, bool acrossThreads)
             threads.back()->start();
             contexts.back()->moveToThread(threads.back().get());
         }
-        bus.subscribe({QStringLiteral("bench.inproc")}, contexts.back().get(), [&delivered](const sb::Message &) {
+        bus.subscribe({QStringLiteral("bench.inproc")}, bench, contexts.back().get(), [&delivered](const sb::Message &) {
             delivered.fetch_add(1, std::memory_order_relaxed);
             return sb::Status();
         });
@@ -197,7 +198,7 @@ double inProcess(int subscribers, int count, int size, bool acrossThreads)
     const quint64 expected = quint64(count) * quint64(subscribers);
     const qint64 start = nowNs();
     for (int i = 0; i < count; ++i) {
-        bus.publish(m);
+        bus.publish(m, bench);
         if (!acrossThreads && i % 1024 == 1023)
             QCoreApplication::processEvents();
     }

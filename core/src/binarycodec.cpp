@@ -330,7 +330,7 @@ Status BinaryCodec::decodeInto(Message &m, QByteArrayView data, bool keepWire, S
     if (mask & FError) {
         Error e;
         const quint16 code = r.u16("error code");
-        if (code > quint16(ErrorCode::Internal))
+        if (code > quint16(ErrorCode::LimitExceeded))
             r.fail("error code", "unknown code");
         e.code = ErrorCode(code);
         e.message = r.string("error message");

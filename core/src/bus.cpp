@@ -5,6 +5,7 @@
 #include <switchboard/topic.h>
 #include <switchboard/topictrie.h>
 
+#include "bus_p.h"
 #include "requesttracker_p.h"
 
 #include <QDateTime>
@@ -14,45 +15,6 @@
 #include <QTimer>
 
 namespace sb {
-
-struct Bus::Subscription
-{
-    SubscriptionId id = 0;
-    std::shared_ptr<SubscriberLink> link;
-    Subscriber *subscriber = nullptr; // identity only; may live on another thread
-    Space *space = nullptr;
-    QString pattern;
-    QString queueGroup;
-    quint32 tag = 0;
-    QPointer<Connection> origin;
-    bool owned = false; // an in-process CallbackSubscriber the bus created
-};
-
-// The subscriptions a topic resolves to, cached per topic until the space's subscriptions change.
-struct Bus::Route
-{
-    QVector<Subscription *> plain;
-    QVector<QVector<Subscription *>> groups;
-    QVector<quint64 *> cursors; // round-robin position per group
-    StatsEntry *topicStats = nullptr;
-};
-
-struct Bus::Space
-{
-    ChannelConfig config;
-    bool isDefault = false;
-    TopicTrie trie;                           // topic spaces
-    QVector<Subscription *> members;          // every subscription, in order
-    QHash<QString, Subscription *> addresses; // point-to-point
-    std::unordered_map<QString, Route> cache;
-    std::unordered_map<QString, quint64> groupCursors;
-    quint64 queueCursor = 0;
-    std::deque<Message> backlog; // queue channels while no consumer is attached
-    StatsEntry *stats = nullptr;
-
-    void invalidate() { cache.clear(); }
-};
-
 
 Bus::Bus(QObject *parent)
     : QObject(parent), m_memoryStore(std::make_unique<MemoryDeadLetterStore>()), m_deadLetters(m_memoryStore.get()),
@@ -66,28 +28,6 @@ Bus::Bus(QObject *parent)
             Q_EMIT requestSettled(corr, ErrorCode::Timeout);
     });
     installAdvisoryObserver();
-}
-
-void Bus::installAdvisoryObserver()
-{
-    // Dead letters can be added on any thread; advisories are published on the bus thread.
-    m_deadLetters->setObserver([this](const DeadLetter &letter) {
-        QMetaObject::invokeMethod(this, [this, letter] { publishAdvisory(letter); }, Qt::QueuedConnection);
-    });
-}
-
-void Bus::publishAdvisory(const DeadLetter &letter)
-{
-    ++m_stats.global().total.deadLettered;
-    if (letter.message.topic().startsWith(QLatin1String("$sb.")))
-        return; // never advertise the loss of an advisory: that could loop
-    Message m = Message::create(MessageType::Event,
-                                QStringLiteral("$sb.deadletter.") + deadLetterReasonName(letter.reason).toLower());
-    m.setContentType(QStringLiteral("application/json"));
-    m.setPayload(QJsonDocument(QJsonObject::fromVariantMap(letter.toVariantMap(false))).toJson(QJsonDocument::Compact));
-    m.setSource(QStringLiteral("hub"));
-    route(m, nullptr, false);
-    reapGone();
 }
 
 Bus::~Bus()
@@ -131,8 +71,19 @@ static Error channelNotFound(const QString &name)
 
 // --- channels -------------------------------------------------------------------------------
 
-Status Bus::createChannel(const ChannelConfig &config)
+QVariantMap BusRefusals::toVariantMap() const
 {
+    return {{QStringLiteral("unauthenticated"), unauthenticated}, {QStringLiteral("forbidden"), forbidden},
+            {QStringLiteral("spoofedReplies"), spoofedReplies}, {QStringLiteral("spoofedNacks"), spoofedNacks},
+            {QStringLiteral("limits"), limits},                   {QStringLiteral("filtered"), filtered}};
+}
+
+Status Bus::createChannel(const ChannelConfig &config, const Principal &who)
+{
+    if (Status st = m_authorizer->authorize(who, Action::Administer, config.name, QString()); !st) {
+        ++m_refusals.forbidden;
+        return st;
+    }
     if (Status st = ChannelConfig::validateName(config.name); !st)
         return st;
     if (m_channels.count(config.name))
@@ -146,8 +97,12 @@ Status Bus::createChannel(const ChannelConfig &config)
     return {};
 }
 
-Status Bus::updateChannel(const ChannelConfig &config)
+Status Bus::updateChannel(const ChannelConfig &config, const Principal &who)
 {
+    if (Status st = m_authorizer->authorize(who, Action::Administer, config.name, QString()); !st) {
+        ++m_refusals.forbidden;
+        return st;
+    }
     Space *s = config.name.isEmpty() ? nullptr : space(config.name);
     if (!s)
         return channelNotFound(config.name);
@@ -163,8 +118,12 @@ Status Bus::updateChannel(const ChannelConfig &config)
     return {};
 }
 
-Status Bus::deleteChannel(const QString &name)
+Status Bus::deleteChannel(const QString &name, const Principal &who)
 {
+    if (Status st = m_authorizer->authorize(who, Action::Administer, name, QString()); !st) {
+        ++m_refusals.forbidden;
+        return st;
+    }
     auto it = m_channels.find(name);
     if (it == m_channels.end())
         return channelNotFound(name);
@@ -212,49 +171,70 @@ void Bus::deadLetter(const Message &message, DeadLetterReason reason, const QStr
     m_deadLetters->add(std::move(letter));
 }
 
-Result<int> Bus::publish(Message message, Connection *origin)
+Result<int> Bus::publish(Message message, const Principal &who, Connection *via)
 {
-    Result<int> r = route(message, origin, false);
+    Result<int> r = route(message, who, via, Action::Publish);
     reapGone();
     return r;
 }
 
-Result<int> Bus::route(Message &message, Connection *origin, bool isRequest)
+// The checks every message and subscription pass, whatever the protocol: reserved topics, the
+// channel's require-auth and protocols, and the ACL.
+Status Bus::admit(const ChannelConfig &cfg, const QString &channel, const Principal &who, Action action,
+                  const QString &topic)
 {
+    if (who.isHub())
+        return {};
+    if (action != Action::Subscribe && topic.startsWith(QLatin1String("$sb."))) {
+        ++m_refusals.forbidden;
+        return Error(ErrorCode::Forbidden, QStringLiteral("topics under \"$sb.\" are reserved for the hub's advisories"),
+                     {{QStringLiteral("topic"), topic}});
+    }
+    if (cfg.requireAuth && !who.authenticated) {
+        ++m_refusals.unauthenticated;
+        return Error(ErrorCode::Unauthenticated,
+                     QStringLiteral("channel \"%1\" requires an authenticated connection").arg(channel),
+                     {{QStringLiteral("channel"), channel}});
+    }
+    if (!cfg.protocols.isEmpty() && !cfg.protocols.contains(who.protocol)) {
+        ++m_refusals.forbidden;
+        return Error(ErrorCode::Forbidden,
+                     QStringLiteral("channel \"%1\" is open to %2 only, not to %3")
+                         .arg(channel, cfg.protocols.join(QStringLiteral(", ")), who.protocol),
+                     {{QStringLiteral("channel"), channel}, {QStringLiteral("protocol"), who.protocol}});
+    }
+    if (Status st = m_authorizer->authorize(who, action, channel, topic); !st) {
+        ++m_refusals.forbidden;
+        return st;
+    }
+    return {};
+}
+
+Result<int> Bus::route(Message &message, const Principal &who, Connection *via, Action action)
+{
+    const bool isRequest = action == Action::Request;
     StatsEntry &global = m_stats.global();
     auto fail = [&](Error e) -> Result<int> {
         ++global.total.errors;
-        if (origin)
-            origin->countError();
+        if (via)
+            via->countError();
         return e;
     };
-    if (origin && !origin->rateLimiter().isUnlimited()) {
+    if (via && !via->rateLimiter().isUnlimited()) {
         const qint64 now = RateLimiter::monotonicMsecs();
-        if (!origin->rateLimiter().tryAcquireAt(now))
+        if (!via->rateLimiter().tryAcquireAt(now))
             return fail(Error(ErrorCode::RateLimited,
-                              QStringLiteral("publish rate limit of %1 msg/s exceeded").arg(origin->rateLimiter().rate()),
-                              {{QStringLiteral("retryAfterMs"), origin->rateLimiter().retryAfterMs(now)}}));
+                              QStringLiteral("publish rate limit of %1 msg/s exceeded").arg(via->rateLimiter().rate()),
+                              {{QStringLiteral("retryAfterMs"), via->rateLimiter().retryAfterMs(now)}}));
     }
     const QString channelName = message.channel();
-    if (origin && message.topic().startsWith(QLatin1String("$sb.")))
-        return fail(Error(ErrorCode::Forbidden, QStringLiteral("topics under \"$sb.\" are reserved for the hub's advisories"),
-                          {{QStringLiteral("topic"), message.topic()}}));
     Space *sp = space(channelName);
     if (!sp)
         return fail(channelNotFound(channelName));
     const ChannelConfig &cfg = sp->config;
     const QString topic = message.topic();
-
-    if (cfg.requireAuth && origin && !origin->identity().authenticated)
-        return fail(Error(ErrorCode::Unauthenticated,
-                          QStringLiteral("channel \"%1\" requires an authenticated connection").arg(channelName)));
-    if (m_authorizer && origin) {
-        if (Status st = m_authorizer->authorizePublish(origin->identity(), channelName, topic); !st) {
-            deadLetter(message, DeadLetterReason::Rejected, channelName.isEmpty() ? topic : channelName,
-                       st.error().message);
-            return fail(st.error());
-        }
-    }
+    if (Status st = admit(cfg, channelName, who, action, topic); !st)
+        return fail(st.error());
     // Topic rules per route type. A topic already in the route cache was validated before, and its
     // route is used below without a second lookup.
     const Route *cached = nullptr;
@@ -279,10 +259,14 @@ Result<int> Bus::route(Message &message, Connection *origin, bool isRequest)
                               .arg(maxSize),
                           {{QStringLiteral("limit"), maxSize}, {QStringLiteral("size"), message.payloadSize()}}));
     }
-    // Id, time and origin in one pass over the wire bytes (only what the sender left empty).
+    // Id, time and source in one pass over the wire bytes: the id and time only where the sender
+    // left them empty, the source always (the hub's stamp of the principal; a requeue keeps the
+    // stamp the hub gave the original).
     const qint64 now = QDateTime::currentMSecsSinceEpoch();
-    message.stamp(message.hasId() ? QString() : Message::newId(), message.timestamp() == 0 ? now : 0,
-                  origin && message.source().isEmpty() ? origin->id() : QString());
+    QString source;
+    if (!m_keepSource && message.source() != (via ? via->sourceStamp() : who.stamp()))
+        source = via ? via->sourceStamp() : who.stamp();
+    message.stamp(message.hasId() ? QString() : Message::newId(), message.timestamp() == 0 ? now : 0, source);
     if (message.ttl() == 0 && cfg.ttlMs > 0)
         message.setTtl(cfg.ttlMs);
     if (message.isExpired(now)) {
@@ -298,23 +282,30 @@ Result<int> Bus::route(Message &message, Connection *origin, bool isRequest)
         ++sp->stats->total.in;
         sp->stats->total.bytesIn += quint64(bytes);
     }
-    if (origin)
-        origin->countIn(quint64(bytes));
+    if (via)
+        via->countIn(quint64(bytes));
 
     if (cfg.type == ChannelType::Queue && !isRequest) {
         int n = deliverTo(*sp, message);
         if (n == 0) {
             const int depth = cfg.maxQueueDepth > 0 ? cfg.maxQueueDepth : m_limits.maxQueueDepth;
-            if (int(sp->backlog.size()) >= depth) {
+            const qint64 size = message.byteSize();
+            if (int(sp->backlog.size()) >= depth || sp->backlogBytes + size > m_limits.maxQueueBytes) {
+                ++m_refusals.limits;
                 deadLetter(message, DeadLetterReason::Overflow, channelName,
-                           QStringLiteral("queue channel backlog full (%1 messages)").arg(depth));
+                           QStringLiteral("queue channel backlog full (%1 messages / %2 bytes)")
+                               .arg(depth)
+                               .arg(m_limits.maxQueueBytes));
                 return fail(Error(ErrorCode::QueueFull,
-                                  QStringLiteral("queue channel \"%1\" has no consumer and its backlog of %2 "
-                                                 "messages is full")
+                                  QStringLiteral("queue channel \"%1\" has no consumer and its backlog is full "
+                                                 "(%2 messages / %3 bytes)")
                                       .arg(channelName)
-                                      .arg(depth),
-                                  {{QStringLiteral("limit"), depth}}));
+                                      .arg(depth)
+                                      .arg(m_limits.maxQueueBytes),
+                                  {{QStringLiteral("limit"), depth},
+                                   {QStringLiteral("limitBytes"), m_limits.maxQueueBytes}}));
             }
+            sp->backlogBytes += size;
             sp->backlog.push_back(message);
         }
         return n;
@@ -376,8 +367,34 @@ const Bus::Route &Bus::routeFor(Space &sp, const QString &topic)
     return sp.cache.emplace(key, std::move(r)).first->second;
 }
 
+// Deliveries a subscription may not see although its pattern was allowed: topics under a deny rule
+// inside that pattern, and advisories about channels its principal may not subscribe to.
+bool Bus::withheld(const Subscription *sub, const Message &message)
+{
+    for (const QString &denied : sub->withheld) {
+        if (Topic::matches(denied, message.topic()))
+            return true;
+    }
+    if (m_advisoryOf) {
+        const Message &about = m_advisoryOf->message;
+        Space *sp = space(about.channel());
+        const ChannelConfig cfg = sp ? sp->config : ChannelConfig();
+        if (sub->principal.isHub())
+            return false;
+        if ((cfg.requireAuth && !sub->principal.authenticated)
+            || (!cfg.protocols.isEmpty() && !cfg.protocols.contains(sub->principal.protocol)))
+            return true;
+        return !m_authorizer->authorize(sub->principal, Action::Subscribe, about.channel(), about.topic());
+    }
+    return false;
+}
+
 bool Bus::offer(Subscription *sub, const Message &message)
 {
+    if ((!sub->withheld.isEmpty() || m_advisoryOf) && withheld(sub, message)) {
+        ++m_refusals.filtered;
+        return false;
+    }
     int dropped = 0;
     const OfferResult result = sub->link->offer(message, sub->id, sub->tag, &dropped);
     m_stats.global().total.dropped += quint64(dropped);
@@ -388,6 +405,8 @@ bool Bus::offer(Subscription *sub, const Message &message)
     case OfferResult::DroppedOldest:
     case OfferResult::DroppedNewest:
     case OfferResult::Overflowed:
+        if (m_recordTargets)
+            m_recordTargets->append(sub->link->subscriberId());
         return true;
     case OfferResult::Gone:
         m_gone.append(sub->id);
@@ -457,11 +476,13 @@ void Bus::dispatchBacklog(Space &sp)
     while (!sp.backlog.empty() && !sp.members.isEmpty()) {
         Message m = std::move(sp.backlog.front());
         sp.backlog.pop_front();
+        sp.backlogBytes -= m.byteSize();
         if (m.isExpired(now)) {
             deadLetter(m, DeadLetterReason::Expired, sp.config.name, QStringLiteral("expired in the queue backlog"));
             continue;
         }
         if (deliverTo(sp, m) == 0) {
+            sp.backlogBytes += m.byteSize();
             sp.backlog.push_front(std::move(m));
             break;
         }
@@ -471,19 +492,23 @@ void Bus::dispatchBacklog(Space &sp)
 
 // --- subscriptions ----------------------------------------------------------------------------
 
-Result<SubscriptionId> Bus::subscribe(Subscriber *subscriber, const SubscriptionOptions &options, Connection *origin)
+Result<SubscriptionId> Bus::subscribe(Subscriber *subscriber, const SubscriptionOptions &options, const Principal &who,
+                                      Connection *via)
 {
     Space *sp = space(options.channel);
     if (!sp)
         return channelNotFound(options.channel);
     const ChannelConfig &cfg = sp->config;
-    if (cfg.requireAuth && origin && !origin->identity().authenticated)
-        return Error(ErrorCode::Unauthenticated,
-                     QStringLiteral("channel \"%1\" requires an authenticated connection").arg(options.channel));
-    if (m_authorizer && origin) {
-        if (Status st = m_authorizer->authorizeSubscribe(origin->identity(), options.channel, options.pattern); !st)
-            return st.error();
+    if (via && via->subscriptionCount() >= m_limits.maxSubscriptionsPerConnection) {
+        ++m_refusals.limits;
+        return Error(ErrorCode::LimitExceeded,
+                     QStringLiteral("this connection has %1 subscriptions, the most allowed "
+                                    "(limits.max-subscriptions-per-connection)")
+                         .arg(via->subscriptionCount()),
+                     {{QStringLiteral("limit"), m_limits.maxSubscriptionsPerConnection}});
     }
+    if (Status st = admit(cfg, options.channel, who, Action::Subscribe, options.pattern); !st)
+        return st.error();
     switch (cfg.type) {
     case ChannelType::Topic:
         if (Status st = Topic::validatePattern(options.pattern); !st)
@@ -519,7 +544,9 @@ Result<SubscriptionId> Bus::subscribe(Subscriber *subscriber, const Subscription
     sub->pattern = options.pattern;
     sub->queueGroup = options.queueGroup;
     sub->tag = options.tag;
-    sub->origin = origin;
+    sub->origin = via;
+    sub->principal = who;
+    sub->withheld = m_authorizer->deniedWithin(who, options.channel, options.pattern);
     Subscription *raw = sub.get();
     m_subscriptions.emplace(sub->id, std::move(sub));
 
@@ -529,14 +556,15 @@ Result<SubscriptionId> Bus::subscribe(Subscriber *subscriber, const Subscription
     else if (cfg.type == ChannelType::PointToPoint)
         sp->addresses.insert(raw->pattern, raw);
     sp->invalidate();
-    if (origin)
-        origin->setSubscriptionCount(origin->subscriptionCount() + 1);
+    if (via)
+        via->setSubscriptionCount(via->subscriptionCount() + 1);
     if (cfg.type == ChannelType::Queue && !sp->backlog.empty())
         dispatchBacklog(*sp);
     return raw->id;
 }
 
-Result<SubscriptionId> Bus::subscribe(const SubscriptionOptions &options, QObject *context, MessageHandler handler)
+Result<SubscriptionId> Bus::subscribe(const SubscriptionOptions &options, const Principal &who, QObject *context,
+                                      MessageHandler handler)
 {
     Space *sp = space(options.channel);
     if (!sp)
@@ -546,7 +574,7 @@ Result<SubscriptionId> Bus::subscribe(const SubscriptionOptions &options, QObjec
     cs->setQueueLimits(m_limits.subscriberQueue);
     cs->setDeadLetterStore(m_deadLetters);
     cs->moveToThread(context->thread());
-    Result<SubscriptionId> r = subscribe(cs, options);
+    Result<SubscriptionId> r = subscribe(cs, options, who);
     if (!r) {
         delete cs;
         return r;
@@ -603,135 +631,6 @@ void Bus::reapGone()
     const QVector<SubscriptionId> gone = std::exchange(m_gone, {});
     for (SubscriptionId id : gone)
         removeSubscription(id);
-}
-
-// --- request / reply --------------------------------------------------------------------------
-
-Result<QString> Bus::request(Message message, int timeoutMs, QObject *context, ReplyCallback callback,
-                             Connection *origin)
-{
-    if (timeoutMs <= 0)
-        timeoutMs = m_limits.defaultRequestTimeoutMs;
-    timeoutMs = qMin(timeoutMs, m_limits.maxRequestTimeoutMs);
-    message.setType(MessageType::Request);
-    if (!message.hasId())
-        message.setId(Message::newId());
-    if (message.correlationId().isEmpty())
-        message.setCorrelationId(message.id());
-    const QString corr = message.correlationId();
-    if (m_requests->contains(corr))
-        return Error(ErrorCode::BadMessage, QStringLiteral("a request with correlation id \"%1\" is already pending").arg(corr));
-    if (message.ttl() == 0)
-        message.setTtl(timeoutMs); // nobody should work on a request after its requester gave up
-
-    Result<int> r = route(message, origin, true);
-    reapGone();
-    if (!r)
-        return r.error();
-    const QString destination = message.channel().isEmpty() ? message.topic()
-                                                             : message.channel() + QLatin1Char('/') + message.topic();
-    if (r.value() == 0)
-        return Error(ErrorCode::NoResponders, QStringLiteral("no responders for \"%1\"").arg(destination),
-                     {{QStringLiteral("channel"), message.channel()}, {QStringLiteral("topic"), message.topic()}});
-
-    m_requests->add(corr, context, std::move(callback), timeoutMs, destination);
-    if (isSignalConnected(QMetaMethod::fromSignal(&Bus::requestObserved)))
-        Q_EMIT requestObserved(corr, destination, origin ? origin->id() : QString());
-    return corr;
-}
-
-Status Bus::reply(Message response, Connection *origin)
-{
-    const QString corr = response.correlationId();
-    if (corr.isEmpty())
-        return Error(ErrorCode::BadMessage, QStringLiteral("a response needs the correlation id of its request"));
-    if (!m_requests->contains(corr)) {
-        deadLetter(response, DeadLetterReason::NoRoute, corr, QStringLiteral("late or duplicate response"));
-        return Error(ErrorCode::NoRoute,
-                     QStringLiteral("no pending request with correlation id \"%1\" (it timed out or was already answered)")
-                         .arg(corr),
-                     {{QStringLiteral("correlationId"), corr}});
-    }
-    response.setType(MessageType::Response);
-    if (!response.hasId())
-        response.setId(Message::newId());
-    if (response.timestamp() == 0)
-        response.setTimestamp(QDateTime::currentMSecsSinceEpoch());
-    if (origin) {
-        origin->countIn(quint64(response.payloadSize()));
-        if (response.source().isEmpty())
-            response.setSource(origin->id());
-    }
-    ++m_stats.global().total.in;
-    m_requests->complete(corr, response);
-    if (isSignalConnected(QMetaMethod::fromSignal(&Bus::requestSettled)))
-        Q_EMIT requestSettled(corr, ErrorCode::None);
-    return {};
-}
-
-int Bus::pendingRequests() const
-{
-    return m_requests->size();
-}
-
-// --- retries and dead letters -----------------------------------------------------------------
-
-Status Bus::retryDelivery(SubscriptionId subscription, Message message, const QString &why)
-{
-    auto it = m_subscriptions.find(subscription);
-    if (it == m_subscriptions.end()) {
-        deadLetter(message, DeadLetterReason::HandlerFailed, QString(), why + QStringLiteral(" (subscription gone)"));
-        return Error(ErrorCode::NotFound, QStringLiteral("subscription %1 does not exist").arg(subscription));
-    }
-    Subscription *sub = it->second.get();
-    const RetryPolicy &policy = sub->space->isDefault ? m_limits.retry : sub->space->config.retry;
-    const int attempt = message.attempt();
-    const QString destination = sub->link->subscriberId();
-    if (!policy.shouldRetry(attempt)) {
-        deadLetter(message, DeadLetterReason::HandlerFailed, destination,
-                   QStringLiteral("failed %1 time(s): %2").arg(attempt).arg(why));
-        return {};
-    }
-    message.setAttempt(attempt + 1);
-    QTimer::singleShot(policy.delayBeforeAttempt(attempt + 1), this, [this, subscription, message, destination] {
-        auto s = m_subscriptions.find(subscription);
-        if (s == m_subscriptions.end()) {
-            deadLetter(message, DeadLetterReason::SubscriberGone, destination,
-                       QStringLiteral("subscription ended before the retry"));
-            return;
-        }
-        offer(s->second.get(), message);
-        reapGone();
-    });
-    return {};
-}
-
-Result<int> Bus::requeueDeadLetter(quint64 id)
-{
-    std::optional<DeadLetter> letter = m_deadLetters->get(id);
-    if (!letter)
-        return Error(ErrorCode::NotFound, QStringLiteral("dead letter %1 does not exist").arg(id),
-                     {{QStringLiteral("id"), id}});
-    Message m = letter->message;
-    m.setHeader(QStringLiteral("x-sb-requeued-from"), QString::number(id));
-    m.setHeader(QStringLiteral("x-sb-requeue-reason"), deadLetterReasonName(letter->reason));
-    m.setHeader(QStringLiteral("x-sb-requeued-at"), QDateTime::currentDateTimeUtc().toString(Qt::ISODateWithMs));
-    m.setAttempt(1);
-    if (m.ttl() > 0)
-        m.setTimestamp(QDateTime::currentMSecsSinceEpoch()); // a fresh TTL window
-    Result<int> r = 0;
-    m_requeueing = true;
-    if (m.type() == MessageType::Response) {
-        if (Status st = reply(m); !st)
-            r = st.error();
-    } else {
-        r = publish(m);
-    }
-    m_requeueing = false;
-    if (!r)
-        return r;
-    m_deadLetters->take(id);
-    return r;
 }
 
 } // namespace sb

@@ -7,6 +7,16 @@ Connection::Connection(const QString &id, const QString &protocol, const QString
     : Subscriber(id, parent), m_protocol(protocol), m_peer(peer), m_connectedAt(QDateTime::currentDateTimeUtc())
 {
     m_identity.name = QStringLiteral("anonymous");
+    setIdentity(m_identity);
+}
+
+void Connection::setIdentity(const Identity &identity)
+{
+    m_identity = identity;
+    // "native+tcp" is the native protocol over TCP: the principal names the protocol alone.
+    const QString base = m_protocol.section(QLatin1Char('+'), 0, 0);
+    m_principal = Principal::fromIdentity(identity, base, m_peer, id());
+    m_source = m_principal.stamp();
 }
 
 Connection::~Connection() = default;

@@ -10,7 +10,7 @@ struct CodeName {
     ErrorCode code;
     const char *name;
 };
-constexpr std::array<CodeName, 26> kNames{{
+constexpr std::array<CodeName, 27> kNames{{
     {ErrorCode::None, "OK"},
     {ErrorCode::BadFrame, "BAD_FRAME"},
     {ErrorCode::BadMessage, "BAD_MESSAGE"},
@@ -37,6 +37,7 @@ constexpr std::array<CodeName, 26> kNames{{
     {ErrorCode::PluginLoadFailed, "PLUGIN_LOAD_FAILED"},
     {ErrorCode::PortInUse, "PORT_IN_USE"},
     {ErrorCode::Internal, "INTERNAL"},
+    {ErrorCode::LimitExceeded, "LIMIT_EXCEEDED"},
 }};
 } // namespace
 

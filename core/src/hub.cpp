@@ -73,6 +73,7 @@ QVariantMap Hub::health() const
             {QStringLiteral("subscriptions"), m_bus.subscriptionCount()},
             {QStringLiteral("deadLetters"), m_bus.deadLetters()->count()},
             {QStringLiteral("pendingRequests"), m_bus.pendingRequests()},
+            {QStringLiteral("refusals"), m_bus.refusals().toVariantMap()},
             {QStringLiteral("endpoints"), endpoints}};
 }
 

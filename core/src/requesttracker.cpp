@@ -12,10 +12,23 @@ RequestTracker::RequestTracker(QObject *parent) : QObject(parent)
     connect(&m_timer, &QTimer::timeout, this, &RequestTracker::expire);
 }
 
-void RequestTracker::add(const QString &correlationId, QObject *context, Callback callback, int timeoutMs,
-                         const QString &destination)
+const RequestTracker::Route *RequestTracker::route(const QString &correlationId) const
 {
-    Pending p{context, std::move(callback), RateLimiter::monotonicMsecs() + timeoutMs, destination};
+    auto it = m_pending.find(correlationId);
+    return it == m_pending.end() ? nullptr : &it->second.route;
+}
+
+void RequestTracker::release(Pending &pending)
+{
+    if (Connection *c = pending.route.requester.data())
+        c->setPendingRequestCount(qMax(0, c->pendingRequestCount() - 1));
+}
+
+void RequestTracker::add(const QString &correlationId, QObject *context, Callback callback, int timeoutMs, Route route)
+{
+    if (Connection *c = route.requester.data())
+        c->setPendingRequestCount(c->pendingRequestCount() + 1);
+    Pending p{context, std::move(callback), RateLimiter::monotonicMsecs() + timeoutMs, std::move(route)};
     m_deadlines.emplace(p.deadline, correlationId);
     m_pending.emplace(correlationId, std::move(p));
     arm();
@@ -35,6 +48,7 @@ bool RequestTracker::complete(const QString &correlationId, const Result<Message
             break;
         }
     }
+    release(pending);
     deliver(pending, result);
     return true;
 }
@@ -69,9 +83,10 @@ void RequestTracker::expire()
             continue;
         Pending pending = std::move(it->second);
         m_pending.erase(it);
+        release(pending);
         Q_EMIT timedOut(corr);
         deliver(pending, Error(ErrorCode::Timeout,
-                               QStringLiteral("no response from \"%1\" within the timeout").arg(pending.destination),
+                               QStringLiteral("no response from \"%1\" within the timeout").arg(pending.route.destination),
                                {{QStringLiteral("correlationId"), corr}}));
     }
     arm();

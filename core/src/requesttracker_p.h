@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 
+#include <switchboard/connection.h>
 #include <switchboard/message.h>
 #include <switchboard/result.h>
 
@@ -25,10 +26,20 @@ public:
 
     explicit RequestTracker(QObject *parent = nullptr);
 
+    // Where a request went, who got it and who asked: a reply is accepted only from a responder.
+    struct Route
+    {
+        QString destination; // "channel/topic" or the topic, for messages
+        QString channel;
+        QString topic;
+        QStringList responders;       // subscriber ids the request was delivered to
+        QPointer<Connection> requester; // counts against its pending-request bound
+    };
+
     bool contains(const QString &correlationId) const { return m_pending.count(correlationId) != 0; }
+    const Route *route(const QString &correlationId) const;
     int size() const { return int(m_pending.size()); }
-    void add(const QString &correlationId, QObject *context, Callback callback, int timeoutMs,
-             const QString &destination);
+    void add(const QString &correlationId, QObject *context, Callback callback, int timeoutMs, Route route);
     // Answers the request with \a result; false if none is pending under that id.
     bool complete(const QString &correlationId, const Result<Message> &result);
 
@@ -41,9 +52,10 @@ private:
         QPointer<QObject> context;
         Callback callback;
         qint64 deadline = 0;
-        QString destination;
+        Route route;
     };
     static void deliver(Pending &pending, const Result<Message> &result);
+    static void release(Pending &pending);
     void arm();
     void expire();
 

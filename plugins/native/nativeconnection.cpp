@@ -2,6 +2,7 @@
 #include "nativeconnection.h"
 
 #include "flushscheduler.h"
+#include "nativeendpoint.h"
 
 #include <switchboard/hub.h>
 #include <switchboard/topic.h>
@@ -21,6 +22,18 @@ namespace sb::native {
 
 namespace {
 constexpr int kDrainBatch = 512;
+
+// A client's subscription id: an integer from 1 to 2^32-1 (a JSON number is a double; casting one
+// out of range is undefined behaviour, so it is checked first).
+std::optional<quint32> subscriptionId(const QJsonValue &v)
+{
+    if (!v.isDouble())
+        return std::nullopt;
+    const double d = v.toDouble();
+    if (!(d >= 1 && d <= 4294967295.0) || d != double(quint64(d)))
+        return std::nullopt;
+    return quint32(d);
+}
 // Publishes are handled in chunks of this size; the deliveries of each chunk are written before
 // the next is read, so one fast publisher cannot fill every subscriber's buffer in one go.
 constexpr qint64 kReadChunk = 64 * 1024;
@@ -34,10 +47,13 @@ NativeConnection::NativeConnection(Hub *hub, QIODevice *socket, const QString &p
                                    QObject *parent)
     : Connection(hub->nextConnectionId(QStringLiteral("native")), protocol, peer, parent), m_hub(hub),
       m_flusher(std::move(flusher)), m_socket(socket), m_settings(settings), m_reader(settings.maxFrameSize),
+      m_writer(socket),
       m_lastActivity(RateLimiter::monotonicMsecs()), m_connectedAtMono(m_lastActivity)
 {
     socket->setParent(this);
     setQueueLimits(settings.queue);
+    m_writer.setLimits(settings.outbound);
+    deliveries().setLimits(settings.nackWindow);
     setWriteThrough(true);
     rateLimiter().configure(settings.rateLimit, settings.rateBurst);
     connect(socket, &QIODevice::readyRead, this, &NativeConnection::onReadyRead);
@@ -103,6 +119,12 @@ void NativeConnection::onReadyRead()
         }
         if (got <= 0)
             break;
+        if (!m_handshakeDone && (m_readBeforeConnect += got) > m_settings.preAuthBytes) {
+            countError();
+            close(sb::Error(ErrorCode::Unauthenticated,
+                            QStringLiteral("more than %1 bytes before CONNECT").arg(m_settings.preAuthBytes)));
+            return;
+        }
         if (direct) {
             if (got == want)
                 m_readSize = qMin(kReadChunk, m_readSize * 2);
@@ -128,6 +150,10 @@ void NativeConnection::onReadyRead()
                 break;
             case FrameReader::Result::Oversize:
                 countError();
+                if (!m_handshakeDone) {
+                    close(error); // before CONNECT: one error answer, then the socket is closed
+                    return;
+                }
                 sendError(error.details.value(QStringLiteral("seq")).toUInt(), error);
                 break;
             case FrameReader::Result::Corrupt:
@@ -145,8 +171,13 @@ void NativeConnection::handleFrame(const Frame &frame)
 {
     const quint32 seq = readU32(frame.body);
     if (frame.body.size() < 4) {
-        sendError(0, sb::Error(ErrorCode::BadFrame, QStringLiteral("%1 frame without its 4-byte sequence number")
-                                                        .arg(frameTypeName(frame.type))));
+        const sb::Error e(ErrorCode::BadFrame,
+                          QStringLiteral("%1 frame without its 4-byte sequence number").arg(frameTypeName(frame.type)));
+        countError();
+        if (!m_handshakeDone)
+            close(e); // before CONNECT: one error answer, then the socket is closed
+        else
+            sendError(0, e);
         return;
     }
     if (!m_handshakeDone && frame.type != quint8(FrameType::Connect)) {
@@ -162,10 +193,12 @@ void NativeConnection::handleFrame(const Frame &frame)
     case FrameType::Request: return handleRequest(frame.body);
     case FrameType::Reply: return handleReply(frame.body);
     case FrameType::Nack: return handleNack(frame.body);
-    case FrameType::Ping:
-        appendControl(m_out, FrameType::Pong, seq);
-        scheduleFlush();
+    case FrameType::Ping: {
+        const qsizetype before = m_writer.buffer().size();
+        appendControl(m_writer.buffer(), FrameType::Pong, seq);
+        controlQueued(before);
         return;
+    }
     case FrameType::Pong:
         return;
     case FrameType::Connected:
@@ -221,8 +254,9 @@ void NativeConnection::handleConnect(quint32 seq, QByteArrayView body)
                       {QStringLiteral("maxFrameSize"), double(m_settings.maxFrameSize)},
                       {QStringLiteral("idleTimeoutMs"), m_settings.idleTimeoutMs},
                       {QStringLiteral("identity"), identity.name}};
-    appendControl(m_out, FrameType::Connected, seq, hello);
-    scheduleFlush();
+    const qsizetype before = m_writer.buffer().size();
+    appendControl(m_writer.buffer(), FrameType::Connected, seq, hello);
+    controlQueued(before);
 }
 
 void NativeConnection::handlePublish(QByteArrayView body)
@@ -248,12 +282,13 @@ void NativeConnection::handleSubscribe(quint32 seq, QByteArrayView body)
         sendError(seq, json.error());
         return;
     }
-    const QJsonValue sidValue = json->value(QStringLiteral("sid"));
-    const quint32 sid = quint32(sidValue.toDouble());
-    if (!sidValue.isDouble() || sid == 0) {
-        sendError(seq, sb::Error(ErrorCode::BadMessage, QStringLiteral("SUBSCRIBE needs a positive integer \"sid\"")));
+    const std::optional<quint32> parsed = subscriptionId(json->value(QStringLiteral("sid")));
+    if (!parsed) {
+        sendError(seq, sb::Error(ErrorCode::BadMessage,
+                                 QStringLiteral("SUBSCRIBE needs an integer \"sid\" from 1 to 4294967295")));
         return;
     }
+    const quint32 sid = *parsed;
     if (m_subscriptions.contains(sid)) {
         sendError(seq, sb::Error(ErrorCode::BadMessage, QStringLiteral("subscription id %1 is already in use").arg(sid),
                                  {{QStringLiteral("sid"), sid}}));
@@ -282,7 +317,7 @@ void NativeConnection::handleUnsubscribe(quint32 seq, QByteArrayView body)
         sendError(seq, json.error());
         return;
     }
-    const quint32 sid = quint32(json->value(QStringLiteral("sid")).toDouble());
+    const quint32 sid = subscriptionId(json->value(QStringLiteral("sid"))).value_or(0);
     auto it = m_subscriptions.find(sid);
     if (it == m_subscriptions.end()) {
         sendError(seq, sb::Error(ErrorCode::NotFound, QStringLiteral("no subscription with id %1").arg(sid),
@@ -315,7 +350,7 @@ void NativeConnection::handleRequest(QByteArrayView body)
             if (!self || self->m_closing)
                 return;
             if (response) {
-                appendMessageFrame(self->m_out, FrameType::Reply, seq, response.value());
+                appendMessageFrame(self->m_writer.buffer(), FrameType::Reply, seq, response.value());
                 self->countOut(1, quint64(response.value().payloadSize()));
                 self->scheduleFlush();
             } else {
@@ -352,22 +387,44 @@ void NativeConnection::handleNack(QByteArrayView body)
         sendError(0, msg.error());
         return;
     }
-    const SubscriptionId sub = m_subscriptions.value(sid);
-    m_hub->bus()->retryDelivery(sub, std::move(msg).value(), QStringLiteral("rejected by client %1").arg(id()));
+    // Only the message id is taken from the client: the hub retries its own copy of a delivery
+    // this connection holds, and counts the attempts itself.
+    Status st = m_hub->bus()->nack(this, m_subscriptions.value(sid), sid, msg->id(),
+                                   QStringLiteral("rejected by client %1").arg(id()));
+    if (!st)
+        sendError(0, st.error());
 }
 
 void NativeConnection::sendError(quint32 seq, const sb::Error &error, bool fatal)
 {
     if (!m_socket)
         return;
-    appendError(m_out, seq, error, fatal);
-    scheduleFlush();
+    const qsizetype before = m_writer.buffer().size();
+    appendError(m_writer.buffer(), seq, error, fatal);
+    controlQueued(before);
 }
 
 void NativeConnection::sendAck(quint32 seq, const QJsonObject &extra)
 {
-    appendControl(m_out, FrameType::Ack, seq, extra);
-    scheduleFlush();
+    const qsizetype before = m_writer.buffer().size();
+    appendControl(m_writer.buffer(), FrameType::Ack, seq, extra);
+    controlQueued(before);
+}
+
+// Control answers cannot be dropped without desynchronising the client: a peer that lets them
+// pile up past the outbound limit (it does not read) is closed with OVERFLOW.
+void NativeConnection::controlQueued(qsizetype before)
+{
+    if (m_writer.noteControl(m_writer.buffer().size() - before)) {
+        scheduleFlush();
+        return;
+    }
+    countError();
+    close(sb::Error(ErrorCode::Overflow,
+                    QStringLiteral("%1 bytes of answers unread (the limit is %2, max-outbound-bytes); the peer "
+                                   "does not read")
+                        .arg(m_writer.unsent())
+                        .arg(m_settings.outbound.maxBytes)));
 }
 
 void NativeConnection::scheduleFlush()
@@ -381,9 +438,9 @@ void NativeConnection::scheduleFlush()
 void NativeConnection::flush()
 {
     m_flushScheduled = false;
-    if (m_out.isEmpty() || !m_socket)
+    if (m_writer.isEmpty() || !m_socket)
         return;
-    writeNow(m_socket.data(), m_out);
+    m_writer.flush();
 }
 
 void NativeConnection::drain()
@@ -392,14 +449,17 @@ void NativeConnection::drain()
         return;
     int delivered = 0;
     quint64 bytes = 0;
-    while (m_socket->bytesToWrite() + m_out.size() < m_settings.highWaterBytes) {
+    while (m_writer.acceptsDeliveries()) {
         m_batch.clear();
         if (takePending(m_batch, kDrainBatch) == 0)
             break;
+        const qsizetype before = m_writer.buffer().size();
         for (const Delivery &d : m_batch) {
-            appendMessageFrame(m_out, FrameType::Deliver, d.tag, d.message);
+            appendMessageFrame(m_writer.buffer(), FrameType::Deliver, d.tag, d.message);
+            deliveries().remember(d.tag, d.message);
             bytes += quint64(d.message.payloadSize());
         }
+        m_writer.noteDelivery(m_writer.buffer().size() - before);
         delivered += int(m_batch.size());
         flush();
     }
@@ -414,9 +474,12 @@ bool NativeConnection::deliverNow(const Message &message, quint32 tag)
 {
     // The link's mutex is held: no queue accessors here. Above the high-water mark the message
     // queues, and drain() takes over once the socket has written its backlog.
-    if (!m_socket || m_closing || m_draining || m_socket->bytesToWrite() + m_out.size() >= m_settings.highWaterBytes)
+    if (!m_socket || m_closing || m_draining || !m_writer.acceptsDeliveries())
         return false;
-    appendMessageFrame(m_out, FrameType::Deliver, tag, message);
+    const qsizetype before = m_writer.buffer().size();
+    appendMessageFrame(m_writer.buffer(), FrameType::Deliver, tag, message);
+    m_writer.noteDelivery(m_writer.buffer().size() - before);
+    deliveries().remember(tag, message);
     countOut(1, quint64(message.payloadSize()));
     scheduleFlush();
     return true;
@@ -445,8 +508,10 @@ void NativeConnection::close(const sb::Error &reason)
         return;
     qCInfo(lcNative).noquote() << id() << peer() << "closed:" << reason.toString();
     m_closing = true;
+    if (auto *endpoint = qobject_cast<NativeEndpoint *>(parent()))
+        endpoint->countClosed(reason.code, !m_handshakeDone);
     if (m_socket) {
-        appendError(m_out, 0, reason, true);
+        appendError(m_writer.buffer(), 0, reason, true);
         flush();
     }
     m_hub->unregisterConnection(this);
@@ -456,7 +521,7 @@ void NativeConnection::close(const sb::Error &reason)
     // it either: a consumer cut off for overflowing, or one with more than the high-water mark
     // still unsent (in Qt's buffer or the kernel's), is reset now instead of being left to
     // trickle megabytes out of a closed socket.
-    if (reason.code == ErrorCode::Overflow || unsentBytes() > m_settings.highWaterBytes) {
+    if (reason.code == ErrorCode::Overflow || unsentBytes() > m_settings.outbound.highWaterBytes) {
         abortSocket();
         return;
     }
@@ -538,8 +603,9 @@ void NativeConnection::checkTimeouts(qint64 nowMsecs)
         close(sb::Error(ErrorCode::Timeout, QStringLiteral("no traffic for %1 ms").arg(idle)));
     } else if (idle > m_settings.idleTimeoutMs && !m_pingSent) {
         m_pingSent = true;
-        appendControl(m_out, FrameType::Ping, 0);
-        scheduleFlush();
+        const qsizetype before = m_writer.buffer().size();
+        appendControl(m_writer.buffer(), FrameType::Ping, 0);
+        controlQueued(before);
     }
 }
 

@@ -4,6 +4,7 @@
 #include "protocol/nativeprotocol.h"
 
 #include <switchboard/connection.h>
+#include <switchboard/outboundwriter.h>
 
 #include <QHash>
 #include <QIODevice>
@@ -24,7 +25,9 @@ struct NativeSettings
     qint64 maxFrameSize = BinaryCodec::DefaultMaxFrameSize;
     int handshakeTimeoutMs = 5000;
     int idleTimeoutMs = 60000;        // a ping after this long without traffic, closed after twice
-    qint64 highWaterBytes = 512 * 1024; // socket bytes in flight before the queue holds back
+    OutboundWriter::Limits outbound;  // high-water mark, and the unsent bytes at which a peer overflows
+    qint64 preAuthBytes = 16 * 1024;  // read before CONNECT at most; then the socket is closed
+    DeliveryWindow::Limits nackWindow;
     QueueLimits queue;
     double rateLimit = 0;             // publishes per second, 0: unlimited
     double rateBurst = 0;
@@ -49,6 +52,7 @@ public:
     // Called about once a second by the endpoint: handshake and idle timeouts.
     void checkTimeouts(qint64 nowMsecs);
     bool isHandshakeDone() const { return m_handshakeDone; }
+    const OutboundWriter::Counters &outboundCounters() const { return m_writer.counters(); }
     // Writes the outbound buffer now (FlushScheduler calls this for every scheduled connection).
     void flush();
 
@@ -70,6 +74,7 @@ private:
     void handleNack(QByteArrayView body);
     void sendError(quint32 seq, const sb::Error &error, bool fatal = false);
     void sendAck(quint32 seq, const QJsonObject &extra = {});
+    void controlQueued(qsizetype before);
     void scheduleFlush();
     void scheduleDrainOrFinish();
     void abortSocket();
@@ -84,7 +89,8 @@ private:
     // reader stays small, and doubles while reads fill it, up to the read chunk.
     qint64 m_readSize = 4096;
     BinaryCodec::StringCache m_strings;
-    QByteArray m_out;
+    OutboundWriter m_writer;
+    qint64 m_readBeforeConnect = 0;
     std::deque<Delivery> m_batch;
     QHash<quint32, SubscriptionId> m_subscriptions; // client sid -> bus subscription
     qint64 m_lastActivity;

@@ -33,6 +33,38 @@ bool toInt64(const QVariant &v, qint64 min, qint64 *out)
 }
 } // namespace
 
+// The connection bounds: max-connections, max-connections-per-peer, max-outbound-bytes,
+// pre-auth-bytes, nack-window {max-messages, max-bytes}. False: not one of these keys.
+Result<bool> parseBound(const QString &key, const QVariant &v, NativeEndpointConfig &c)
+{
+    qint64 n = 0;
+    if (key == QLatin1String("max-connections") || key == QLatin1String("max-connections-per-peer")) {
+        if (!toInt64(v, 1, &n) || n > 1000000)
+            return badKey(key, QStringLiteral("must be a number of connections from 1 to 1000000"));
+        (key == QLatin1String("max-connections") ? c.maxConnections : c.maxConnectionsPerPeer) = int(n);
+    } else if (key == QLatin1String("max-outbound-bytes")) {
+        if (!toInt64(v, 4096, &c.settings.outbound.maxBytes))
+            return badKey(key, QStringLiteral("must be a number of bytes >= 4096"));
+    } else if (key == QLatin1String("pre-auth-bytes")) {
+        if (!toInt64(v, 256, &c.settings.preAuthBytes))
+            return badKey(key, QStringLiteral("must be a number of bytes >= 256"));
+    } else if (key == QLatin1String("nack-window")) {
+        const QVariantMap w = v.toMap();
+        for (auto it = w.cbegin(); it != w.cend(); ++it) {
+            if (it.key() == QLatin1String("max-messages") && toInt64(it.value(), 0, &n) && n <= 1000000)
+                c.settings.nackWindow.maxMessages = int(n);
+            else if (it.key() == QLatin1String("max-bytes") && toInt64(it.value(), 0, &n))
+                c.settings.nackWindow.maxBytes = n;
+            else
+                return badKey(key + QLatin1Char('.') + it.key(),
+                              QStringLiteral("expected max-messages (0 to 1000000) or max-bytes (bytes)"));
+        }
+    } else {
+        return false;
+    }
+    return true;
+}
+
 Result<NativeEndpointConfig> NativeEndpointConfig::fromVariantMap(const QVariantMap &map)
 {
     NativeEndpointConfig c;
@@ -75,8 +107,12 @@ Result<NativeEndpointConfig> NativeEndpointConfig::fromVariantMap(const QVariant
                 return badKey(key, QStringLiteral("must be a number of milliseconds (0: never)"));
             c.settings.idleTimeoutMs = int(n);
         } else if (key == QLatin1String("high-water-bytes")) {
-            if (!toInt64(v, 1024, &c.settings.highWaterBytes))
+            if (!toInt64(v, 1024, &c.settings.outbound.highWaterBytes))
                 return badKey(key, QStringLiteral("must be a number of bytes >= 1024"));
+        } else if (Result<bool> bound = parseBound(key, v, c); !bound) {
+            return bound.error();
+        } else if (bound.value()) {
+            continue;
         } else if (key == QLatin1String("queue")) {
             auto q = QueueLimits::fromVariantMap(v.toMap(), QStringLiteral("native.queue"));
             if (!q)
@@ -93,6 +129,10 @@ Result<NativeEndpointConfig> NativeEndpointConfig::fromVariantMap(const QVariant
             return badKey(key, QStringLiteral("unknown key"));
         }
     }
+    if (c.settings.outbound.maxBytes <= c.settings.outbound.highWaterBytes)
+        return badKey(QStringLiteral("max-outbound-bytes"),
+                      QStringLiteral("must be larger than high-water-bytes (%1): the room left for answers")
+                          .arg(c.settings.outbound.highWaterBytes));
     if (c.tcpHost.isEmpty() && c.localName.isEmpty())
         return badKey(QStringLiteral("tcp"), QStringLiteral("neither \"tcp\" nor \"local\" is set; nothing to listen on"));
     return c;
@@ -182,19 +222,62 @@ Status NativeEndpoint::start()
     return {};
 }
 
+// Over a connection bound the socket gets one fatal ERROR frame (LIMIT_EXCEEDED) and is reset.
+bool NativeEndpoint::admit(QIODevice *socket, const QString &address)
+{
+    Error refusal;
+    if (liveConnections().size() >= m_config.maxConnections) {
+        refusal = Error(ErrorCode::LimitExceeded,
+                        QStringLiteral("this endpoint has %1 connections, the most allowed (native.max-connections)")
+                            .arg(m_config.maxConnections),
+                        {{QStringLiteral("limit"), m_config.maxConnections}});
+    } else if (!address.isEmpty() && m_perPeer.value(address) >= m_config.maxConnectionsPerPeer) {
+        refusal = Error(ErrorCode::LimitExceeded,
+                        QStringLiteral("%1 has %2 connections, the most allowed per peer (native.max-connections-per-peer)")
+                            .arg(address)
+                            .arg(m_config.maxConnectionsPerPeer),
+                        {{QStringLiteral("limit"), m_config.maxConnectionsPerPeer}});
+    }
+    if (!refusal.isError())
+        return true;
+    ++m_refused;
+    QByteArray out;
+    appendError(out, 0, refusal, true);
+    socket->write(out);
+    if (auto *tcp = qobject_cast<QAbstractSocket *>(socket)) {
+        tcp->flush();
+        tcp->abort();
+    } else if (auto *local = qobject_cast<QLocalSocket *>(socket)) {
+        local->flush();
+        local->abort();
+    }
+    socket->deleteLater();
+    return false;
+}
+
 void NativeEndpoint::acceptTcp()
 {
     while (QTcpSocket *socket = m_tcp->nextPendingConnection()) {
-        const QString peer = socket->peerAddress().toString() + QLatin1Char(':') + QString::number(socket->peerPort());
+        const QString address = socket->peerAddress().toString();
+        if (!admit(socket, address))
+            continue;
+        const QString peer = address + QLatin1Char(':') + QString::number(socket->peerPort());
         const QString protocol = qobject_cast<QSslSocket *>(socket) ? QStringLiteral("native+tls")
                                                                      : QStringLiteral("native+tcp");
-        new NativeConnection(m_hub, socket, protocol, peer, m_config.settings, m_flusher, this);
+        auto *c = new NativeConnection(m_hub, socket, protocol, peer, m_config.settings, m_flusher, this);
+        ++m_perPeer[address];
+        connect(c, &QObject::destroyed, this, [this, address] {
+            if (--m_perPeer[address] <= 0)
+                m_perPeer.remove(address);
+        });
     }
 }
 
 void NativeEndpoint::acceptLocal()
 {
     while (QLocalSocket *socket = m_local->nextPendingConnection()) {
+        if (!admit(socket, QString()))
+            continue; // local peers share one address: only the endpoint's total applies
         new NativeConnection(m_hub, socket, QStringLiteral("native+local"), m_local->fullServerName(),
                              m_config.settings, m_flusher, this);
     }
@@ -227,6 +310,14 @@ void NativeEndpoint::stop(int drainMs)
     setState(State::Stopped);
 }
 
+void NativeEndpoint::countClosed(ErrorCode code, bool beforeConnect)
+{
+    if (code == ErrorCode::Overflow)
+        ++m_overflowClosed;
+    if (beforeConnect)
+        ++m_preAuthClosed;
+}
+
 QString NativeEndpoint::tcpAddress() const
 {
     if (!m_tcp || !m_tcp->isListening())
@@ -246,6 +337,11 @@ QVariantMap NativeEndpoint::health() const
     h.insert(QStringLiteral("tls"), !m_config.tlsCert.isEmpty());
     h.insert(QStringLiteral("local"), localAddress());
     h.insert(QStringLiteral("connections"), liveConnections().size());
+    h.insert(QStringLiteral("maxConnections"), m_config.maxConnections);
+    h.insert(QStringLiteral("maxConnectionsPerPeer"), m_config.maxConnectionsPerPeer);
+    h.insert(QStringLiteral("refusedConnections"), double(m_refused));
+    h.insert(QStringLiteral("overflowClosed"), double(m_overflowClosed));
+    h.insert(QStringLiteral("preAuthClosed"), double(m_preAuthClosed));
     return h;
 }
 

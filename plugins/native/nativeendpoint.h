@@ -21,9 +21,12 @@ struct NativeEndpointConfig
     QString localName;      // empty: no local socket
     QString tlsCert, tlsKey; // both set: TCP is TLS-only
     NativeSettings settings;
+    int maxConnections = 1024;       // per endpoint (TCP and local together)
+    int maxConnectionsPerPeer = 256; // per peer IP address (TCP)
 
     // Keys: tcp ("host:port"), local (name or path), tls {cert, key}, max-frame-size,
-    // handshake-timeout-ms, idle-timeout-ms, high-water-bytes, queue {...}, rate-limit {...}.
+    // handshake-timeout-ms, idle-timeout-ms, high-water-bytes, queue {...}, rate-limit {...},
+    // max-connections, max-connections-per-peer, max-outbound-bytes, pre-auth-bytes, nack-window {...}.
     static Result<NativeEndpointConfig> fromVariantMap(const QVariantMap &map);
 };
 
@@ -39,10 +42,14 @@ public:
     void stop(int drainMs = 0) override;
     QVariantMap health() const override;
 
+    // A connection was closed for \a code (its counters in health).
+    void countClosed(ErrorCode code, bool beforeConnect);
+
     QString tcpAddress() const;    // "127.0.0.1:7400" once listening
     QString localAddress() const;  // the socket's full path once listening
 
 private:
+    bool admit(QIODevice *socket, const QString &address);
     void acceptTcp();
     void acceptLocal();
     void sweep();
@@ -53,6 +60,10 @@ private:
     QTcpServer *m_tcp = nullptr;
     QLocalServer *m_local = nullptr;
     QTimer m_sweep;
+    QHash<QString, int> m_perPeer; // live TCP connections per peer address
+    quint64 m_refused = 0;
+    quint64 m_overflowClosed = 0; // connections closed with OVERFLOW (outbound bound)
+    quint64 m_preAuthClosed = 0;  // connections closed before a successful CONNECT
     std::shared_ptr<FlushScheduler> m_flusher = std::make_shared<FlushScheduler>();
 };
 

@@ -1,9 +1,11 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 
+#include <switchboard/accesscontrol.h>
 #include <switchboard/auth.h>
 #include <switchboard/callbacksubscriber.h>
 #include <switchboard/channel.h>
+#include <switchboard/connection.h>
 #include <switchboard/deadletter.h>
 #include <switchboard/message.h>
 #include <switchboard/stats.h>
@@ -37,16 +39,36 @@ struct SWITCHBOARD_EXPORT BusLimits
 {
     qint64 maxMessageSize = 1024 * 1024; // payload bytes
     int maxQueueDepth = 10000;           // default backlog of queue channels without consumers
+    qint64 maxQueueBytes = 64 * 1024 * 1024; // ... and its bytes
     QueueLimits subscriberQueue;         // default bound of each subscriber's queue
     RetryPolicy retry;                   // default retry policy outside channels
     int defaultRequestTimeoutMs = 5000;
     int maxRequestTimeoutMs = 300000;
     int matchCacheSize = 10000;          // topics whose routes are cached per space
+    int maxSubscriptionsPerConnection = 1000;
+    int maxPendingRequestsPerConnection = 1000;
+};
+
+// What the bus refused, by cause, for health, the console and /metrics.
+struct SWITCHBOARD_EXPORT BusRefusals
+{
+    quint64 unauthenticated = 0; // channel requires auth
+    quint64 forbidden = 0;       // ACL, reserved topics, channel protocols
+    quint64 spoofedReplies = 0;  // a reply from a connection the request was not delivered to
+    quint64 spoofedNacks = 0;    // a NACK for a delivery the connection does not hold
+    quint64 limits = 0;          // subscriptions / pending requests per connection, backlog bytes
+    quint64 filtered = 0;        // deliveries withheld by a deny rule within an allowed pattern
+    QVariantMap toVariantMap() const;
 };
 
 // The message bus: channels, topic routing, queue groups, request/reply, backpressure and
 // dead letters. Lives in one thread (the bus thread); every method must be called there.
 // Subscribers may live on other threads: deliveries reach them through their SubscriberLink.
+//
+// Every call carries the principal it is made for, and the connection it came through when there
+// is one (rate limits, per-connection bounds, counters). Auth, the ACL, channel protocols, sizes
+// and TTLs are checked here, once, for every protocol; a message's source is always the hub's
+// stamp of its principal.
 class SWITCHBOARD_EXPORT Bus : public QObject
 {
     Q_OBJECT
@@ -62,26 +84,44 @@ public:
     void setDeadLetterStore(DeadLetterStore *store);
     DeadLetterStore *deadLetters() const { return m_deadLetters; }
     MemoryDeadLetterStore *memoryDeadLetters() const { return m_memoryStore.get(); }
-    void setAuthorizer(const Authorizer *authorizer) { m_authorizer = authorizer; }
+    // The ACL (built-in roles until configured).
+    // The ACL's require-auth follows setRequireAuth() (the hub's auth.required).
+    void setAccessControl(const AccessControl &acl)
+    {
+        const bool required = m_acl.requireAuth();
+        m_acl = acl;
+        m_acl.setRequireAuth(required);
+    }
+    void setRequireAuth(bool required) { m_acl.setRequireAuth(required); }
+    const AccessControl &accessControl() const { return m_acl; }
+    // Replaces the ACL with another authorizer (not owned; nullptr: back to accessControl()).
+    void setAuthorizer(const Authorizer *authorizer) { m_authorizer = authorizer ? authorizer : &m_acl; }
     Stats *stats() { return &m_stats; }
+    const BusRefusals &refusals() const { return m_refusals; }
 
-    // Channels.
-    Status createChannel(const ChannelConfig &config);
-    Status updateChannel(const ChannelConfig &config);
+    // Channels (the "administer" action).
+    Status createChannel(const ChannelConfig &config, const Principal &who);
+    Status updateChannel(const ChannelConfig &config, const Principal &who);
     // Removes the channel and its subscriptions; a queue channel's backlog is dead-lettered.
-    Status deleteChannel(const QString &name);
+    Status deleteChannel(const QString &name, const Principal &who);
     QList<ChannelConfig> channels() const;
     std::optional<ChannelConfig> channel(const QString &name) const;
 
     // Fire-and-forget publish. Returns the number of deliveries made (0 is fine on topic and
-    // broadcast routes). \a origin, when given, is checked for auth, ACL and rate limits.
-    Result<int> publish(Message message, Connection *origin = nullptr);
+    // broadcast routes).
+    Result<int> publish(Message message, const Principal &who, Connection *via = nullptr);
+    Result<int> publish(Message message, Connection *via) { return publish(std::move(message), via->principal(), via); }
 
-    Result<SubscriptionId> subscribe(Subscriber *subscriber, const SubscriptionOptions &options,
-                                     Connection *origin = nullptr);
+    Result<SubscriptionId> subscribe(Subscriber *subscriber, const SubscriptionOptions &options, const Principal &who,
+                                     Connection *via = nullptr);
+    Result<SubscriptionId> subscribe(Subscriber *subscriber, const SubscriptionOptions &options, Connection *via)
+    {
+        return subscribe(subscriber, options, via->principal(), via);
+    }
     // In-process subscription: \a handler runs in \a context's thread until unsubscribe() or
     // until \a context is destroyed.
-    Result<SubscriptionId> subscribe(const SubscriptionOptions &options, QObject *context, MessageHandler handler);
+    Result<SubscriptionId> subscribe(const SubscriptionOptions &options, const Principal &who, QObject *context,
+                                     MessageHandler handler);
     bool unsubscribe(SubscriptionId id);
     void removeSubscriber(Subscriber *subscriber);
     int subscriptionCount() const { return int(m_subscriptions.size()); }
@@ -90,16 +130,29 @@ public:
     // thread, with the first response or a TIMEOUT error. Returns the correlation id, or an error
     // at once (NO_RESPONDERS when nobody listens) in which case the callback is never called.
     Result<QString> request(Message message, int timeoutMs, QObject *context, ReplyCallback callback,
-                            Connection *origin = nullptr);
-    // Routes a response to the pending request with the same correlation id.
-    Status reply(Message response, Connection *origin = nullptr);
+                            const Principal &who, Connection *via = nullptr);
+    Result<QString> request(Message message, int timeoutMs, QObject *context, ReplyCallback callback, Connection *via)
+    {
+        return request(std::move(message), timeoutMs, context, std::move(callback), via->principal(), via);
+    }
+    // Routes a response to the pending request with the same correlation id. A connection may
+    // answer only a request the hub delivered to it; in-process code answers as itself.
+    Status reply(Message response, const Principal &who, Connection *via = nullptr);
+    Status reply(Message response, Connection *via) { return reply(std::move(response), via->principal(), via); }
     int pendingRequests() const;
 
-    // A subscriber failed \a message: retry it with the subscription's policy, or dead-letter it.
+    // A connection failed the delivery of message \a messageId on its subscription \a subscription
+    // (the protocol's \a tag for it): the hub retries its own copy with the subscription's policy,
+    // or dead-letters it. Refused (NOT_FOUND) unless the connection holds that delivery.
+    Status nack(Connection *via, SubscriptionId subscription, quint32 tag, const QString &messageId,
+                const QString &why);
+    // An in-process subscriber failed \a message: retry it with the subscription's policy, or
+    // dead-letter it.
     Status retryDelivery(SubscriptionId subscription, Message message, const QString &why);
-    // Publishes a dead letter again to its original destination, with an audit header;
-    // it leaves the store only when the publish succeeded.
-    Result<int> requeueDeadLetter(quint64 id);
+    // Publishes a dead letter again to its original destination, with audit headers (the original
+    // source is kept: the hub stamped it); \a who needs "administer" on the destination and the
+    // right to publish there. The letter leaves the store only when the publish succeeded.
+    Result<int> requeueDeadLetter(quint64 id, const Principal &who);
 
 // Every dead letter is also announced as an event on "$sb.deadletter.<reason>" (no_route, expired,
 // overflow, too_large, handler_failed, rejected, subscriber_gone) with the letter as JSON (the
@@ -119,9 +172,12 @@ private:
     struct Route;
 
     Space *space(const QString &channel) const;
-    Result<int> route(Message &message, Connection *origin, bool isRequest);
+    Status admit(const ChannelConfig &cfg, const QString &channel, const Principal &who, Action action,
+                 const QString &topic);
+    Result<int> route(Message &message, const Principal &who, Connection *via, Action action);
     int deliverTo(Space &space, Message &message, const Route *known = nullptr);
     bool offer(Subscription *sub, const Message &message);
+    bool withheld(const Subscription *sub, const Message &message);
     const Route &routeFor(Space &space, const QString &topic);
     void dispatchBacklog(Space &space);
     void deadLetter(const Message &message, DeadLetterReason reason, const QString &destination,
@@ -134,7 +190,11 @@ private:
     BusLimits m_limits;
     std::unique_ptr<MemoryDeadLetterStore> m_memoryStore;
     DeadLetterStore *m_deadLetters = nullptr;
-    const Authorizer *m_authorizer = nullptr;
+    AccessControl m_acl;
+    const Authorizer *m_authorizer = &m_acl;
+    BusRefusals m_refusals;
+    const DeadLetter *m_advisoryOf = nullptr; // while an advisory is routed: its letter
+    QStringList *m_recordTargets = nullptr;   // while a request is routed: who got it
     Stats m_stats;
     std::unique_ptr<Space> m_default;
     std::map<QString, std::unique_ptr<Space>> m_channels;
@@ -143,6 +203,7 @@ private:
     QVector<SubscriptionId> m_gone;
     RequestTracker *m_requests = nullptr;
     bool m_requeueing = false;
+    bool m_keepSource = false;
     quint64 m_inProcessCounter = 0;
 };
 

@@ -26,6 +26,7 @@ struct SWITCHBOARD_EXPORT ChannelConfig
     qint64 ttlMs = 0;          // default TTL for messages without one; 0: none
     RetryPolicy retry;
     bool requireAuth = false;  // publishers and subscribers must be authenticated
+    QStringList protocols;     // connection protocols that may publish or subscribe here; empty: any
 
     static Status validateName(const QString &name);
     // Keys: name, type, description, max-message-size, max-queue-depth, ttl-ms, retry{...}, require-auth.

@@ -2,6 +2,8 @@
 #pragma once
 
 #include <switchboard/auth.h>
+#include <switchboard/deliverywindow.h>
+#include <switchboard/principal.h>
 #include <switchboard/ratelimiter.h>
 #include <switchboard/stats.h>
 #include <switchboard/subscriber.h>
@@ -25,7 +27,13 @@ public:
     QDateTime connectedAt() const { return m_connectedAt; }
 
     const Identity &identity() const { return m_identity; }
-    void setIdentity(const Identity &identity) { m_identity = identity; }
+    // Sets who this connection speaks for (after authentication); the principal follows.
+    void setIdentity(const Identity &identity);
+    // Who this connection speaks for: identity, roles, protocol (the plugin's name, e.g. "native"),
+    // peer and connection id. Every bus call the connection makes carries it.
+    const Principal &principal() const { return m_principal; }
+    // What the hub stamps as the source of this connection's messages (principal().stamp()).
+    const QString &sourceStamp() const { return m_source; }
     RateLimiter &rateLimiter() { return m_rateLimiter; }
     // This connection's counters and rates; the hub also adds them up per plugin.
     const StatCounters &counters() const { return m_stats.total; }
@@ -37,6 +45,11 @@ public:
     void countDropped(quint64 messages);
     int subscriptionCount() const { return m_subscriptions; }
     void setSubscriptionCount(int n) { m_subscriptions = n; }
+    // Requests this connection made that wait for their answer (bounded by the bus).
+    int pendingRequestCount() const { return m_pendingRequests; }
+    void setPendingRequestCount(int n) { m_pendingRequests = n; }
+    // The deliveries this connection holds, for NACKs (see DeliveryWindow).
+    DeliveryWindow &deliveries() { return m_deliveries; }
 
     // Close with a reason the peer is told where the protocol can say it.
     virtual void close(const Error &reason) = 0;
@@ -50,10 +63,14 @@ private:
     QString m_peer;
     QDateTime m_connectedAt;
     Identity m_identity;
+    Principal m_principal;
+    QString m_source;
+    DeliveryWindow m_deliveries;
     RateLimiter m_rateLimiter;
     StatsEntry m_stats;
     StatsEntry *m_pluginStats = nullptr;
     int m_subscriptions = 0;
+    int m_pendingRequests = 0;
 };
 
 } // namespace sb

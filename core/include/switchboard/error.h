@@ -36,6 +36,7 @@ enum class ErrorCode : quint16 {
     PluginLoadFailed,
     PortInUse,
     Internal,
+    LimitExceeded,     // a configured cap (connections, subscriptions, pending requests, ...) is reached
 };
 
 SWITCHBOARD_EXPORT QString errorCodeName(ErrorCode code);

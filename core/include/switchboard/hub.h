@@ -26,7 +26,11 @@ public:
     void setAuthenticator(const Authenticator *authenticator) { m_authenticator = authenticator; }
     const Authenticator *authenticator() const { return m_authenticator; }
     // Whether connections must authenticate before anything else (default: false).
-    void setRequireAuth(bool required) { m_requireAuth = required; }
+    void setRequireAuth(bool required)
+    {
+        m_requireAuth = required;
+        m_bus.setRequireAuth(required);
+    }
     bool requireAuth() const { return m_requireAuth; }
 
     // A unique id such as "native-7".

@@ -5,6 +5,16 @@
 #include <QSignalSpy>
 #include <QTest>
 
+#include <switchboard/principal.h>
+
+namespace {
+// The tests act in-process, with the built-in admin role.
+sb::Principal testPrincipal()
+{
+    return sb::Principal::inProcess(QStringLiteral("test"));
+}
+} // namespace
+
 using namespace sb;
 
 namespace {
@@ -91,3 +101,4 @@ void tst_Hub::closeConnection()
 
 QTEST_GUILESS_MAIN(tst_Hub)
 #include "tst_hub.moc"
+

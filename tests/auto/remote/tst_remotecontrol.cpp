@@ -21,6 +21,16 @@
 #include <QTemporaryDir>
 #include <QTest>
 
+#include <switchboard/principal.h>
+
+namespace {
+// The tests act in-process, with the built-in admin role.
+sb::Principal testPrincipal()
+{
+    return sb::Principal::inProcess(QStringLiteral("test"));
+}
+} // namespace
+
 using namespace sb;
 using namespace sb::remote;
 
@@ -293,7 +303,7 @@ void tst_RemoteControl::snapshotsOnlyWhileWatched()
 {
     // Nobody attached: no snapshot is taken, so the models lag the hub.
     QCOMPARE(m_control->attachedReplicas(), 0);
-    QVERIFY(m_hub->bus()->createChannel(ChannelConfig::fromVariantMap({{QStringLiteral("name"), QStringLiteral("before")}}).value()));
+    QVERIFY(m_hub->bus()->createChannel(ChannelConfig::fromVariantMap({{QStringLiteral("name"), QStringLiteral("before")}}).value(), testPrincipal()));
     QTest::qWait(250); // more than two snapshot intervals
     QCOMPARE(m_control->channelsModel()->rowCount(), 0);
 
@@ -305,7 +315,7 @@ void tst_RemoteControl::snapshotsOnlyWhileWatched()
         QCOMPARE(m_server->attachedCount(), 1);
         QAbstractItemModelReplica *channels = client.model(QStringLiteral("Channels"));
         QTRY_COMPARE(channels->rowCount(), 1);
-        QVERIFY(m_hub->bus()->createChannel(ChannelConfig::fromVariantMap({{QStringLiteral("name"), QStringLiteral("during")}}).value()));
+        QVERIFY(m_hub->bus()->createChannel(ChannelConfig::fromVariantMap({{QStringLiteral("name"), QStringLiteral("during")}}).value(), testPrincipal()));
         QTRY_COMPARE(channels->rowCount(), 2);
 
         RemoteClient second;
@@ -315,7 +325,7 @@ void tst_RemoteControl::snapshotsOnlyWhileWatched()
     // Both gone: the timer stops again.
     QTRY_COMPARE(m_control->attachedReplicas(), 0);
     QCOMPARE(m_server->attachedCount(), 0);
-    QVERIFY(m_hub->bus()->createChannel(ChannelConfig::fromVariantMap({{QStringLiteral("name"), QStringLiteral("after")}}).value()));
+    QVERIFY(m_hub->bus()->createChannel(ChannelConfig::fromVariantMap({{QStringLiteral("name"), QStringLiteral("after")}}).value(), testPrincipal()));
     QTest::qWait(250);
     QCOMPARE(m_control->channelsModel()->rowCount(), 2);
 }
@@ -369,7 +379,7 @@ void tst_RemoteControl::publishAndRequest()
     QList<Message> got;
     SubscriptionOptions so;
     so.pattern = QStringLiteral("sensor.>");
-    QVERIFY(m_hub->bus()->subscribe(so, this, [&got](const Message &m) { got.append(m); return Status(); }));
+    QVERIFY(m_hub->bus()->subscribe(so, testPrincipal(), this, [&got](const Message &m) { got.append(m); return Status(); }));
     QVariantMap a = await(api->publish({{QStringLiteral("topic"), QStringLiteral("sensor.1.temp")},
                                         {QStringLiteral("payload"), QStringLiteral("{\"c\":21.5}")},
                                         {QStringLiteral("contentType"), QStringLiteral("application/json")},
@@ -400,13 +410,13 @@ void tst_RemoteControl::publishAndRequest()
     // Request/reply: an answer comes back through requestFinished with its latency.
     SubscriptionOptions rs;
     rs.pattern = QStringLiteral("svc.echo");
-    QVERIFY(m_hub->bus()->subscribe(rs, this, [this](const Message &m) {
+    QVERIFY(m_hub->bus()->subscribe(rs, testPrincipal(), this, [this](const Message &m) {
         if (m.type() != MessageType::Request)
             return Status();
         Message r = m;
         r.setType(MessageType::Response);
         r.setPayload("echo:" + m.payload());
-        return m_hub->bus()->reply(r);
+        return m_hub->bus()->reply(r, testPrincipal());
     }));
     QSignalSpy finished(api, &SwitchboardReplica::requestFinished);
     a = await(api->request({{QStringLiteral("topic"), QStringLiteral("svc.echo")}, {QStringLiteral("payload"), QStringLiteral("hi")}}, 3000));
@@ -431,7 +441,7 @@ void tst_RemoteControl::publishAndRequest()
     // One nobody answers (a subscriber that stays silent) ends as unanswered after its timeout.
     SubscriptionOptions silent;
     silent.pattern = QStringLiteral("svc.silent");
-    QVERIFY(m_hub->bus()->subscribe(silent, this, [](const Message &) { return Status(); }));
+    QVERIFY(m_hub->bus()->subscribe(silent, testPrincipal(), this, [](const Message &) { return Status(); }));
     QSignalSpy finished2(api, &SwitchboardReplica::requestFinished);
     const QVariantMap s2 = await(api->request({{QStringLiteral("topic"), QStringLiteral("svc.silent")}}, 200));
     QVERIFY(finished2.wait(5000));
@@ -452,14 +462,14 @@ void tst_RemoteControl::deadLetterSlots()
     ChannelConfig p2p;
     p2p.name = QStringLiteral("direct");
     p2p.type = ChannelType::PointToPoint;
-    QVERIFY(m_hub->bus()->createChannel(p2p));
+    QVERIFY(m_hub->bus()->createChannel(p2p, testPrincipal()));
     // Nobody at these addresses: three NO_ROUTE dead letters.
     for (int i = 0; i < 3; ++i) {
         Message m;
         m.setChannel(QStringLiteral("direct"));
         m.setTopic(QStringLiteral("worker.%1").arg(i));
         m.setPayload("job " + QByteArray::number(i));
-        m_hub->bus()->publish(m);
+        m_hub->bus()->publish(m, testPrincipal());
     }
     DeadLetterStore *store = m_hub->bus()->deadLetters();
     QCOMPARE(store->count(), 3);
@@ -475,7 +485,7 @@ void tst_RemoteControl::deadLetterSlots()
     SubscriptionOptions so;
     so.channel = QStringLiteral("direct");
     so.pattern = QStringLiteral("worker.fixed");
-    QVERIFY(m_hub->bus()->subscribe(so, this, [&got](const Message &m) { got.append(m); return Status(); }));
+    QVERIFY(m_hub->bus()->subscribe(so, testPrincipal(), this, [&got](const Message &m) { got.append(m); return Status(); }));
     QCOMPARE(codeOf(await(api->requeueDeadLetter(letters.at(0).id, {{QStringLiteral("topic"), QStringLiteral("bad..topic")}}))),
              QStringLiteral("INVALID_TOPIC"));
     QCOMPARE(store->count(), 3); // a bad edit changes nothing
@@ -553,11 +563,11 @@ void tst_RemoteControl::watch()
         Message m;
         m.setTopic(QStringLiteral("plant.%1.state").arg(i));
         m.setPayload("on");
-        m_hub->bus()->publish(m);
+        m_hub->bus()->publish(m, testPrincipal());
     }
     Message other;
     other.setTopic(QStringLiteral("plant.1.other"));
-    m_hub->bus()->publish(other);
+    m_hub->bus()->publish(other, testPrincipal());
     int shown = 0, dropped = 0;
     QTRY_VERIFY_WITH_TIMEOUT(([&] {
                                  while (!batches.isEmpty()) {
@@ -608,7 +618,7 @@ void tst_RemoteControl::listAndModels()
         m.setTopic(QString::fromLatin1(t));
         m.setPayload(QByteArray("{\"v\":") + t[5] + "}");
         m.setContentType(QStringLiteral("application/json"));
-        m_hub->bus()->publish(m);
+        m_hub->bus()->publish(m, testPrincipal());
     }
     QVariantMap a = await(api->list(QStringLiteral("topics"), QStringLiteral("line.*.speed"), 0, 0));
     QCOMPARE(codeOf(a), QStringLiteral("OK"));
@@ -684,3 +694,4 @@ void tst_RemoteControl::callByName()
 
 QTEST_GUILESS_MAIN(tst_RemoteControl)
 #include "tst_remotecontrol.moc"
+

@@ -1,0 +1,61 @@
+// SPDX-License-Identifier: Apache-2.0
+#pragma once
+
+#include <switchboard/auth.h>
+#include <switchboard/principal.h>
+
+#include <QHash>
+#include <QVariantMap>
+#include <QVector>
+
+namespace sb {
+
+// The hub's ACL: roles -> allow / deny rules per action on channel and topic patterns (the hub's
+// wildcard syntax; "" is the default topic space). Deny wins; what no rule allows is refused.
+//
+// Built-in roles (a role of the same name in the config replaces them):
+//   anonymous  allow publish, subscribe everywhere; deny both on "$sb.>"
+//   admin      allow every action everywhere
+// With require-auth off, a principal that holds no role the ACL knows (anonymous, or a token
+// without roles) is given "anonymous"; with it on, nobody is.
+// The hub's own principal (Principal::hub()) is always allowed.
+class SWITCHBOARD_EXPORT AccessControl : public Authorizer
+{
+public:
+    struct Rule
+    {
+        bool allow = true;
+        quint8 actions = 0;     // Action bits
+        QStringList channels;   // empty: every channel and the default topic space
+        QStringList topics;     // empty: every topic
+    };
+
+    AccessControl(); // the built-in roles only
+    void setRequireAuth(bool required) { m_requireAuth = required; }
+    bool requireAuth() const { return m_requireAuth; }
+    void setRules(const QString &role, const QVector<Rule> &rules) { m_roles.insert(role, rules); }
+    QVector<Rule> rules(const QString &role) const { return m_roles.value(role); }
+    QStringList roles() const { return m_roles.keys(); }
+
+    // The "acl" config section: {roles: {NAME: [{allow|deny: [actions], channels: [...], topics: [...]}]}}.
+    // Errors name the key path inside the section (e.g. "roles.sensors[1].topics[0]").
+    static Result<AccessControl> fromVariantMap(const QVariantMap &map);
+    // Rules as config maps, for health and the console.
+    QVariantMap toVariantMap() const;
+
+    Status authorize(const Principal &who, Action action, const QString &channel, const QString &topic) const override;
+    QStringList deniedWithin(const Principal &who, const QString &channel, const QString &pattern) const override;
+
+    // Pattern algebra over the hub's topic syntax (both valid patterns).
+    static bool covers(QStringView pattern, QStringView subPattern); // every match of sub matches pattern
+    static bool overlaps(QStringView a, QStringView b);              // some topic matches both
+
+private:
+    QStringList effectiveRoles(const Principal &who) const;
+    static bool channelMatches(const Rule &rule, const QString &channel);
+
+    QHash<QString, QVector<Rule>> m_roles;
+    bool m_requireAuth = false;
+};
+
+} // namespace sb

@@ -1,0 +1,55 @@
+// SPDX-License-Identifier: Apache-2.0
+// The bus's private structures, shared by bus.cpp (routing, subscriptions) and busrequests.cpp
+// (request/reply, retries, requeue, advisories).
+#pragma once
+
+#include <switchboard/bus.h>
+#include <switchboard/topictrie.h>
+
+#include <deque>
+#include <unordered_map>
+
+namespace sb {
+
+struct Bus::Subscription
+{
+    SubscriptionId id = 0;
+    std::shared_ptr<SubscriberLink> link;
+    Subscriber *subscriber = nullptr; // identity only; may live on another thread
+    Space *space = nullptr;
+    QString pattern;
+    QString queueGroup;
+    quint32 tag = 0;
+    QPointer<Connection> origin;
+    Principal principal;  // who subscribed: advisories reach only those allowed to see their channel
+    QStringList withheld; // deny patterns inside the subscribed pattern: their topics are not delivered
+    bool owned = false;   // an in-process CallbackSubscriber the bus created
+};
+
+// The subscriptions a topic resolves to, cached per topic until the space's subscriptions change.
+struct Bus::Route
+{
+    QVector<Subscription *> plain;
+    QVector<QVector<Subscription *>> groups;
+    QVector<quint64 *> cursors; // round-robin position per group
+    StatsEntry *topicStats = nullptr;
+};
+
+struct Bus::Space
+{
+    ChannelConfig config;
+    bool isDefault = false;
+    TopicTrie trie;                           // topic spaces
+    QVector<Subscription *> members;          // every subscription, in order
+    QHash<QString, Subscription *> addresses; // point-to-point
+    std::unordered_map<QString, Route> cache;
+    std::unordered_map<QString, quint64> groupCursors;
+    quint64 queueCursor = 0;
+    std::deque<Message> backlog; // queue channels while no consumer is attached
+    qint64 backlogBytes = 0;
+    StatsEntry *stats = nullptr;
+
+    void invalidate() { cache.clear(); }
+};
+
+} // namespace sb
