@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 #include <switchboard/channel.h>
+#include <switchboard/configvalue.h>
 
 #include <QRegularExpression>
 
@@ -49,6 +50,11 @@ Result<ChannelConfig> ChannelConfig::fromVariantMap(const QVariantMap &map)
         return Error(ErrorCode::InvalidConfig, QStringLiteral("channel \"%1\": %2: %3").arg(c.name, key, why),
                      {{QStringLiteral("key"), key}, {QStringLiteral("channel"), c.name}});
     };
+    // An error from a value parser (switchboard/configvalue.h) already reads "key: why".
+    auto badValue = [&](const Error &e) {
+        return Error(ErrorCode::InvalidConfig, QStringLiteral("channel \"%1\": %2").arg(c.name, e.message),
+                     {{QStringLiteral("key"), e.details.value(QStringLiteral("key"))}, {QStringLiteral("channel"), c.name}});
+    };
     for (auto it = map.cbegin(); it != map.cend(); ++it) {
         const QString &key = it.key();
         bool ok = true;
@@ -61,17 +67,19 @@ Result<ChannelConfig> ChannelConfig::fromVariantMap(const QVariantMap &map)
         } else if (key == QLatin1String("description")) {
             c.description = it.value().toString();
         } else if (key == QLatin1String("max-message-size")) {
-            c.maxMessageSize = it.value().toLongLong(&ok);
-            if (!ok || c.maxMessageSize < 0)
-                return bad(key, QStringLiteral("must be a non-negative number of bytes"));
+            const Result<qint64> n = config::parseSize(it.value(), key);
+            if (!n)
+                return badValue(n.error());
+            c.maxMessageSize = n.value();
         } else if (key == QLatin1String("max-queue-depth")) {
             c.maxQueueDepth = it.value().toInt(&ok);
             if (!ok || c.maxQueueDepth < 0)
                 return bad(key, QStringLiteral("must be a non-negative integer"));
         } else if (key == QLatin1String("ttl-ms")) {
-            c.ttlMs = it.value().toLongLong(&ok);
-            if (!ok || c.ttlMs < 0)
-                return bad(key, QStringLiteral("must be a non-negative number of milliseconds"));
+            const Result<qint64> n = config::parseDurationMs(it.value(), key);
+            if (!n)
+                return badValue(n.error());
+            c.ttlMs = n.value();
         } else if (key == QLatin1String("require-auth")) {
             const QString v = it.value().toString();
             if (v != QLatin1String("true") && v != QLatin1String("false"))

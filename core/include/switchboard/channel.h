@@ -28,7 +28,8 @@ struct SWITCHBOARD_EXPORT ChannelConfig
     bool requireAuth = false;  // publishers and subscribers must be authenticated
 
     static Status validateName(const QString &name);
-    // Keys: name, type, description, max-message-size, max-queue-depth, ttl-ms, retry{...}, require-auth.
+    // Keys: name, type, description, max-message-size (size), max-queue-depth, ttl-ms (duration),
+    // retry{...}, require-auth. Units as in switchboard/configvalue.h.
     static Result<ChannelConfig> fromVariantMap(const QVariantMap &map);
     QVariantMap toVariantMap() const;
     bool operator==(const ChannelConfig &o) const;
