@@ -6,6 +6,32 @@
 
 namespace sb {
 
+namespace {
+
+// protocols: a list of distinct, non-empty lower-case protocol names ("native", "http", "mqtt").
+Result<QStringList> parseProtocols(const QVariant &value)
+{
+    static const QRegularExpression re(QStringLiteral("^[a-z][a-z0-9_-]*$"));
+    const int type = value.typeId();
+    if (type != QMetaType::QVariantList && type != QMetaType::QStringList)
+        return Error(ErrorCode::InvalidConfig, QStringLiteral("must be a list of protocol names, e.g. [native, http]"));
+    QStringList names;
+    for (const QVariant &v : value.toList()) {
+        const QString name = v.toString();
+        if (v.typeId() != QMetaType::QString || !re.match(name).hasMatch())
+            return Error(ErrorCode::InvalidConfig,
+                         QStringLiteral("\"%1\" is not a protocol name (lower-case letters, digits, '_' or '-', "
+                                        "e.g. native, http, mqtt)")
+                             .arg(name));
+        if (names.contains(name))
+            return Error(ErrorCode::InvalidConfig, QStringLiteral("\"%1\" is listed twice").arg(name));
+        names.append(name);
+    }
+    return names;
+}
+
+} // namespace
+
 QString channelTypeName(ChannelType type)
 {
     switch (type) {
@@ -92,9 +118,14 @@ Result<ChannelConfig> ChannelConfig::fromVariantMap(const QVariantMap &map)
             if (!retry)
                 return bad(key, retry.error().message);
             c.retry = retry.value();
+        } else if (key == QLatin1String("protocols")) {
+            Result<QStringList> names = parseProtocols(it.value());
+            if (!names)
+                return bad(key, names.error().message);
+            c.protocols = names.value();
         } else {
             return bad(key, QStringLiteral("unknown key (expected type, description, max-message-size, "
-                                           "max-queue-depth, ttl-ms, retry, require-auth)"));
+                                           "max-queue-depth, ttl-ms, retry, require-auth, protocols)"));
         }
     }
     return c;
@@ -109,13 +140,15 @@ QVariantMap ChannelConfig::toVariantMap() const
             {QStringLiteral("max-queue-depth"), maxQueueDepth},
             {QStringLiteral("ttl-ms"), ttlMs},
             {QStringLiteral("retry"), retry.toVariantMap()},
-            {QStringLiteral("require-auth"), requireAuth}};
+            {QStringLiteral("require-auth"), requireAuth},
+            {QStringLiteral("protocols"), protocols}};
 }
 
 bool ChannelConfig::operator==(const ChannelConfig &o) const
 {
     return name == o.name && type == o.type && description == o.description && maxMessageSize == o.maxMessageSize
-        && maxQueueDepth == o.maxQueueDepth && ttlMs == o.ttlMs && retry == o.retry && requireAuth == o.requireAuth;
+        && maxQueueDepth == o.maxQueueDepth && ttlMs == o.ttlMs && retry == o.retry && requireAuth == o.requireAuth
+        && protocols == o.protocols;
 }
 
 } // namespace sb

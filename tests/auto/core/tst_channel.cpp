@@ -37,6 +37,9 @@ void tst_Channel::fromVariantMap_data()
                                              {QStringLiteral("max-message-size"), 4096.0},
                                              {QStringLiteral("ttl-ms"), 250}})
                                        << QString();
+    QTest::addRow("protocols") << m({{QStringLiteral("name"), QStringLiteral("a")},
+                                     {QStringLiteral("protocols"), QVariantList{QStringLiteral("native"), QStringLiteral("http")}}})
+                               << QString();
     QTest::addRow("no name") << m({{QStringLiteral("type"), QStringLiteral("topic")}}) << "name";
     QTest::addRow("bad name") << m({{QStringLiteral("name"), QStringLiteral("a b")}}) << "invalid";
     QTest::addRow("bad type") << m({{QStringLiteral("name"), QStringLiteral("a")}, {QStringLiteral("type"), QStringLiteral("fanout")}})
@@ -52,6 +55,18 @@ void tst_Channel::fromVariantMap_data()
                                   << "channel \"a\": ttl-ms: \"5 fortnights\" is not a duration";
     QTest::addRow("negative ttl") << m({{QStringLiteral("name"), QStringLiteral("a")}, {QStringLiteral("ttl-ms"), -1}})
                                   << "ttl-ms";
+    QTest::addRow("protocols not a list") << m({{QStringLiteral("name"), QStringLiteral("a")},
+                                                {QStringLiteral("protocols"), QStringLiteral("native")}})
+                                          << "protocols: must be a list";
+    QTest::addRow("protocol upper case") << m({{QStringLiteral("name"), QStringLiteral("a")},
+                                               {QStringLiteral("protocols"), QStringList{QStringLiteral("MQTT")}}})
+                                         << "\"MQTT\" is not a protocol name";
+    QTest::addRow("protocol empty") << m({{QStringLiteral("name"), QStringLiteral("a")},
+                                          {QStringLiteral("protocols"), QStringList{QString()}}})
+                                    << "is not a protocol name";
+    QTest::addRow("protocol twice") << m({{QStringLiteral("name"), QStringLiteral("a")},
+                                          {QStringLiteral("protocols"), QStringList{QStringLiteral("native"), QStringLiteral("native")}}})
+                                    << "listed twice";
     QTest::addRow("auth not bool") << m({{QStringLiteral("name"), QStringLiteral("a")},
                                          {QStringLiteral("require-auth"), QStringLiteral("yes please")}})
                                    << "require-auth";
@@ -86,9 +101,11 @@ void tst_Channel::roundTrip()
     c.requireAuth = true;
     c.retry.maxAttempts = 9;
     c.maxMessageSize = 65536;
+    c.protocols = {QStringLiteral("native"), QStringLiteral("mqtt")};
     auto r = ChannelConfig::fromVariantMap(c.toVariantMap());
     QVERIFY2(r, qPrintable(r.errorString()));
     QVERIFY(r.value() == c);
+    QCOMPARE(r->protocols, c.protocols);
 }
 
 void tst_Channel::units()
@@ -106,6 +123,7 @@ void tst_Channel::units()
     QVERIFY2(r, qPrintable(r.errorString()));
     QCOMPARE(r->maxMessageSize, 1000);
     QCOMPARE(r->ttlMs, 1500);
+    QVERIFY(r->protocols.isEmpty());
 }
 
 QTEST_GUILESS_MAIN(tst_Channel)
