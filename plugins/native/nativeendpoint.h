@@ -22,8 +22,9 @@ struct NativeEndpointConfig
     QString tlsCert, tlsKey; // both set: TCP is TLS-only
     NativeSettings settings;
 
-    // Keys: tcp ("host:port"), local (name or path), tls {cert, key}, max-frame-size,
-    // handshake-timeout-ms, idle-timeout-ms, high-water-bytes, queue {...}, rate-limit {...}.
+    // Keys: tcp ("host:port"), local (name or path), tls {cert, key}, max-frame-size (size),
+    // handshake-timeout-ms, idle-timeout-ms (durations), high-water-bytes (size), queue {...},
+    // rate-limit ("100/second" or {messages-per-second, burst}). Units: switchboard/configvalue.h.
     static Result<NativeEndpointConfig> fromVariantMap(const QVariantMap &map);
 };
 
