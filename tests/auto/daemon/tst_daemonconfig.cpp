@@ -17,6 +17,8 @@ private Q_SLOTS:
     void errors();
     void emptyFileMeansDefaults();
     void remote();
+    void units();
+    void channelProtocols();
 };
 
 void tst_DaemonConfig::defaults()
@@ -130,6 +132,44 @@ void tst_DaemonConfig::errors_data()
     QTest::addRow("remote snapshot interval") << QByteArray("remote:\n  snapshot-interval-ms: 5\n")
                                              << "t.yaml:2: remote.snapshot-interval-ms: must be an integer from 50";
     QTest::addRow("remote nothing to listen on") << QByteArray("remote:\n  local: \"\"\n") << "t.yaml:2: remote: is enabled but neither";
+    QTest::addRow("size garbage") << QByteArray("limits:\n  max-message-size: lots\n")
+                                  << "t.yaml:2: limits.max-message-size: \"lots\" is not a size";
+    QTest::addRow("size unit") << QByteArray("limits:\n  max-message-size: 16 megs\n")
+                               << "t.yaml:2: limits.max-message-size: \"16 megs\" is not a size";
+    QTest::addRow("size negative") << QByteArray("limits:\n  max-message-size: -1MiB\n")
+                                   << "t.yaml:2: limits.max-message-size: \"-1MiB\" is negative";
+    QTest::addRow("size zero") << QByteArray("limits:\n  max-message-size: 0B\n")
+                               << "t.yaml:2: limits.max-message-size: must be more than 0";
+    QTest::addRow("duration unit") << QByteArray("limits:\n  request-timeout-ms: 5 sec\n")
+                                   << "t.yaml:2: limits.request-timeout-ms: \"5 sec\" is not a duration";
+    QTest::addRow("duration beyond int") << QByteArray("limits:\n  max-request-timeout-ms: 30d\n")
+                                         << "t.yaml:2: limits.max-request-timeout-ms: is too large";
+    QTest::addRow("count not number") << QByteArray("limits:\n  route-cache-size: many\n")
+                                      << "t.yaml:2: limits.route-cache-size: must be a positive integer";
+    QTest::addRow("count zero") << QByteArray("limits:\n  dead-letter-capacity: 0\n")
+                                << "t.yaml:2: limits.dead-letter-capacity: must be a positive integer";
+    QTest::addRow("count beyond int") << QByteArray("limits:\n  max-queue-depth: 9999999999\n")
+                                      << "t.yaml:2: limits.max-queue-depth: is too large";
+    QTest::addRow("unknown limit") << QByteArray("limits:\n  max-queue-size: 1\n")
+                                   << "t.yaml:2: limits.max-queue-size: unknown key (expected subscriber-queue, max-message-size";
+    QTest::addRow("queue bytes unit") << QByteArray("limits:\n  subscriber-queue:\n    max-bytes: 64M\n")
+                                      << "t.yaml:3: limits.subscriber-queue.max-bytes: \"64M\" is not a size";
+    QTest::addRow("retry backoff unit") << QByteArray("retry:\n  initial-backoff-ms: 1 jiffy\n")
+                                        << "t.yaml:2: retry.initial-backoff-ms: \"1 jiffy\" is not a duration";
+    QTest::addRow("shutdown drain unit") << QByteArray("shutdown-drain-ms: 2 fortnights\n")
+                                         << "t.yaml:1: shutdown-drain-ms: \"2 fortnights\" is not a duration";
+    QTest::addRow("shutdown drain negative") << QByteArray("shutdown-drain-ms: -5\n")
+                                             << "t.yaml:1: shutdown-drain-ms: \"-5\" is negative";
+    QTest::addRow("remote snapshot unit") << QByteArray("remote:\n  snapshot-interval-ms: 2 ticks\n")
+                                          << "t.yaml:2: remote.snapshot-interval-ms: \"2 ticks\" is not a duration";
+    QTest::addRow("remote snapshot too long") << QByteArray("remote:\n  snapshot-interval-ms: 2m\n")
+                                              << "t.yaml:2: remote.snapshot-interval-ms: must be an integer from 50";
+    QTest::addRow("channel size unit") << QByteArray("channels:\n  - name: a\n    max-message-size: 1 lot\n")
+                                       << "t.yaml:3: channels[0]: channel \"a\": max-message-size: \"1 lot\" is not a size";
+    QTest::addRow("channel ttl unit") << QByteArray("channels:\n  - name: a\n    ttl-ms: 1 week\n")
+                                      << "t.yaml:3: channels[0]: channel \"a\": ttl-ms:";
+    QTest::addRow("channel protocol name") << QByteArray("channels:\n  - name: a\n    protocols: [native, HTTP]\n")
+                                           << "t.yaml:3: channels[0]: channel \"a\": protocols: \"HTTP\" is not a protocol name";
 }
 
 void tst_DaemonConfig::errors()
@@ -170,6 +210,53 @@ void tst_DaemonConfig::emptyFileMeansDefaults()
     QVERIFY2(c, qPrintable(c.errorString()));
     QCOMPARE(c->protocols, QStringList{QStringLiteral("native")});
     QVERIFY(c->protocolConfig.contains(QStringLiteral("native")));
+}
+
+void tst_DaemonConfig::units()
+{
+    const QByteArray yaml = R"(channels:
+  - {name: jobs, type: queue, max-message-size: 64KiB, ttl-ms: 10m}
+limits:
+  max-message-size: 4MiB
+  subscriber-queue: {max-messages: 50, max-bytes: 32MiB}
+  request-timeout-ms: 5s
+  max-request-timeout-ms: 10m
+retry: {initial-backoff-ms: 250ms, max-backoff-ms: 1m}
+shutdown-drain-ms: 3s
+remote:
+  local: sb-test
+  snapshot-interval-ms: 2s
+)";
+    Result<DaemonConfig> c = DaemonConfig::fromYaml(yaml, QStringLiteral("units.yaml"));
+    QVERIFY2(c, qPrintable(c.errorString()));
+    QCOMPARE(c->channels[0].maxMessageSize, 64 * 1024);
+    QCOMPARE(c->channels[0].ttlMs, 600000);
+    QCOMPARE(c->limits.maxMessageSize, 4 * 1024 * 1024);
+    QCOMPARE(c->limits.subscriberQueue.maxBytes, 32 * 1024 * 1024);
+    QCOMPARE(c->limits.defaultRequestTimeoutMs, 5000);
+    QCOMPARE(c->limits.maxRequestTimeoutMs, 600000);
+    QCOMPARE(c->limits.retry.initialBackoffMs, 250);
+    QCOMPARE(c->limits.retry.maxBackoffMs, 60000);
+    QCOMPARE(c->shutdownDrainMs, 3000);
+    QCOMPARE(c->remote.snapshotIntervalMs, 2000);
+
+    // Plain integers keep today's meaning: bytes and milliseconds.
+    c = DaemonConfig::fromYaml("limits: {max-message-size: 1000, request-timeout-ms: 1500}\n"
+                               "shutdown-drain-ms: 0\n",
+                               QStringLiteral("plain.yaml"));
+    QVERIFY2(c, qPrintable(c.errorString()));
+    QCOMPARE(c->limits.maxMessageSize, 1000);
+    QCOMPARE(c->limits.defaultRequestTimeoutMs, 1500);
+    QCOMPARE(c->shutdownDrainMs, 0);
+}
+
+void tst_DaemonConfig::channelProtocols()
+{
+    Result<DaemonConfig> c = DaemonConfig::fromYaml("channels:\n  - {name: a, protocols: [native, mqtt]}\n  - {name: b}\n",
+                                                    QStringLiteral("t.yaml"));
+    QVERIFY2(c, qPrintable(c.errorString()));
+    QCOMPARE(c->channels[0].protocols, (QStringList{QStringLiteral("native"), QStringLiteral("mqtt")}));
+    QVERIFY(c->channels[1].protocols.isEmpty());
 }
 
 QTEST_GUILESS_MAIN(tst_DaemonConfig)
