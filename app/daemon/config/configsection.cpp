@@ -14,6 +14,8 @@ const QList<ConfigSection> &configSections()
         {"log", parseLogSection},                       // logsection.cpp
         {"shutdown-drain-ms", parseShutdownDrainSection}, // shutdowndrainsection.cpp
         {"remote", parseRemoteSection},                 // remotesection.cpp; after auth (reads its tokens)
+        // acl: kept raw in DaemonConfig::acl for sb::AccessControl::fromVariantMap (aclsection.cpp).
+        {"acl", parseAclSection},
     };
     return sections;
 }

@@ -38,5 +38,6 @@ Status parseAuthSection(const QVariant &value, DaemonConfig &config);
 Status parseLogSection(const QVariant &value, DaemonConfig &config);
 Status parseShutdownDrainSection(const QVariant &value, DaemonConfig &config);
 Status parseRemoteSection(const QVariant &value, DaemonConfig &config);
+Status parseAclSection(const QVariant &value, DaemonConfig &config);
 
 } // namespace sb::daemon

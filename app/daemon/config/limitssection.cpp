@@ -29,12 +29,19 @@ constexpr qint64 kInt64Max = std::numeric_limits<qint64>::max();
 const LimitKey kLimitKeys[] = {
     {"max-message-size", Unit::Size, kInt64Max, [](DaemonConfig &c, qint64 n) { c.limits.maxMessageSize = n; }},
     {"max-queue-depth", Unit::Count, kIntMax, [](DaemonConfig &c, qint64 n) { c.limits.maxQueueDepth = int(n); }},
+    {"max-queue-bytes", Unit::Size, kInt64Max, [](DaemonConfig &c, qint64 n) { c.limits.maxQueueBytes = n; }},
     {"request-timeout-ms", Unit::Duration, kIntMax,
      [](DaemonConfig &c, qint64 n) { c.limits.defaultRequestTimeoutMs = int(n); }},
     {"max-request-timeout-ms", Unit::Duration, kIntMax,
      [](DaemonConfig &c, qint64 n) { c.limits.maxRequestTimeoutMs = int(n); }},
     {"dead-letter-capacity", Unit::Count, kIntMax, [](DaemonConfig &c, qint64 n) { c.deadLetterCapacity = int(n); }},
+    {"dead-letter-max-bytes", Unit::Size, kInt64Max, [](DaemonConfig &c, qint64 n) { c.deadLetterMaxBytes = n; }},
+    {"topic-stats-max-bytes", Unit::Size, kInt64Max, [](DaemonConfig &c, qint64 n) { c.topicStatsMaxBytes = n; }},
     {"route-cache-size", Unit::Count, kIntMax, [](DaemonConfig &c, qint64 n) { c.limits.matchCacheSize = int(n); }},
+    {"max-subscriptions-per-connection", Unit::Count, kIntMax,
+     [](DaemonConfig &c, qint64 n) { c.limits.maxSubscriptionsPerConnection = int(n); }},
+    {"max-pending-requests-per-connection", Unit::Count, kIntMax,
+     [](DaemonConfig &c, qint64 n) { c.limits.maxPendingRequestsPerConnection = int(n); }},
 };
 
 QString expectedKeys()

@@ -37,11 +37,18 @@ struct SWITCHBOARD_EXPORT BusLimits
 {
     qint64 maxMessageSize = 1024 * 1024; // payload bytes
     int maxQueueDepth = 10000;           // default backlog of queue channels without consumers
+    // limits.max-queue-bytes: bytes of that backlog (queue channels while no consumer is attached).
+    // Parsed and validated; not enforced by the bus yet (the integrator wires it).
+    qint64 maxQueueBytes = 64 * 1024 * 1024;
     QueueLimits subscriberQueue;         // default bound of each subscriber's queue
     RetryPolicy retry;                   // default retry policy outside channels
     int defaultRequestTimeoutMs = 5000;
     int maxRequestTimeoutMs = 300000;
     int matchCacheSize = 10000;          // topics whose routes are cached per space
+    // limits.max-subscriptions-per-connection / limits.max-pending-requests-per-connection.
+    // Parsed and validated; not enforced by the bus yet (the integrator wires them).
+    int maxSubscriptionsPerConnection = 1000;
+    int maxPendingRequestsPerConnection = 1000;
 };
 
 // The message bus: channels, topic routing, queue groups, request/reply, backpressure and
