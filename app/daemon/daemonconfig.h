@@ -46,11 +46,20 @@ struct DaemonConfig
     QList<ChannelConfig> channels;
     BusLimits limits;
     int deadLetterCapacity = 10000;
+    // limits.dead-letter-max-bytes: bound of the dead-letter store in bytes, besides its capacity.
+    // Parsed and validated; not wired into the store yet.
+    qint64 deadLetterMaxBytes = 16 * 1024 * 1024;
+    // limits.topic-stats-max-bytes: bound of the per-topic statistics in bytes.
+    // Parsed and validated; not wired into Stats yet.
+    qint64 topicStatsMaxBytes = 16 * 1024 * 1024;
     int shutdownDrainMs = 2000;
     RemoteConfig remote;
     QString logLevel = QStringLiteral("info");
     bool authRequired = false;
     QList<TokenEntry> tokens;
+    // The "acl" section, kept raw: sb::AccessControl::fromVariantMap() (core, written separately)
+    // parses it. Its key lines are in \c lines ("acl.<key>...") for withLocation().
+    QVariantMap acl;
     QHash<QString, int> lines;          // key path -> line, for errors found later (plugin config)
 
     static DaemonConfig defaults();

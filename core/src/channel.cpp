@@ -1,9 +1,36 @@
 // SPDX-License-Identifier: Apache-2.0
 #include <switchboard/channel.h>
+#include <switchboard/configvalue.h>
 
 #include <QRegularExpression>
 
 namespace sb {
+
+namespace {
+
+// protocols: a list of distinct, non-empty lower-case protocol names ("native", "http", "mqtt").
+Result<QStringList> parseProtocols(const QVariant &value)
+{
+    static const QRegularExpression re(QStringLiteral("^[a-z][a-z0-9_-]*$"));
+    const int type = value.typeId();
+    if (type != QMetaType::QVariantList && type != QMetaType::QStringList)
+        return Error(ErrorCode::InvalidConfig, QStringLiteral("must be a list of protocol names, e.g. [native, http]"));
+    QStringList names;
+    for (const QVariant &v : value.toList()) {
+        const QString name = v.toString();
+        if (v.typeId() != QMetaType::QString || !re.match(name).hasMatch())
+            return Error(ErrorCode::InvalidConfig,
+                         QStringLiteral("\"%1\" is not a protocol name (lower-case letters, digits, '_' or '-', "
+                                        "e.g. native, http, mqtt)")
+                             .arg(name));
+        if (names.contains(name))
+            return Error(ErrorCode::InvalidConfig, QStringLiteral("\"%1\" is listed twice").arg(name));
+        names.append(name);
+    }
+    return names;
+}
+
+} // namespace
 
 QString channelTypeName(ChannelType type)
 {
@@ -49,6 +76,11 @@ Result<ChannelConfig> ChannelConfig::fromVariantMap(const QVariantMap &map)
         return Error(ErrorCode::InvalidConfig, QStringLiteral("channel \"%1\": %2: %3").arg(c.name, key, why),
                      {{QStringLiteral("key"), key}, {QStringLiteral("channel"), c.name}});
     };
+    // An error from a value parser (switchboard/configvalue.h) already reads "key: why".
+    auto badValue = [&](const Error &e) {
+        return Error(ErrorCode::InvalidConfig, QStringLiteral("channel \"%1\": %2").arg(c.name, e.message),
+                     {{QStringLiteral("key"), e.details.value(QStringLiteral("key"))}, {QStringLiteral("channel"), c.name}});
+    };
     for (auto it = map.cbegin(); it != map.cend(); ++it) {
         const QString &key = it.key();
         bool ok = true;
@@ -61,17 +93,19 @@ Result<ChannelConfig> ChannelConfig::fromVariantMap(const QVariantMap &map)
         } else if (key == QLatin1String("description")) {
             c.description = it.value().toString();
         } else if (key == QLatin1String("max-message-size")) {
-            c.maxMessageSize = it.value().toLongLong(&ok);
-            if (!ok || c.maxMessageSize < 0)
-                return bad(key, QStringLiteral("must be a non-negative number of bytes"));
+            const Result<qint64> n = config::parseSize(it.value(), key);
+            if (!n)
+                return badValue(n.error());
+            c.maxMessageSize = n.value();
         } else if (key == QLatin1String("max-queue-depth")) {
             c.maxQueueDepth = it.value().toInt(&ok);
             if (!ok || c.maxQueueDepth < 0)
                 return bad(key, QStringLiteral("must be a non-negative integer"));
         } else if (key == QLatin1String("ttl-ms")) {
-            c.ttlMs = it.value().toLongLong(&ok);
-            if (!ok || c.ttlMs < 0)
-                return bad(key, QStringLiteral("must be a non-negative number of milliseconds"));
+            const Result<qint64> n = config::parseDurationMs(it.value(), key);
+            if (!n)
+                return badValue(n.error());
+            c.ttlMs = n.value();
         } else if (key == QLatin1String("require-auth")) {
             const QString v = it.value().toString();
             if (v != QLatin1String("true") && v != QLatin1String("false"))
@@ -84,9 +118,14 @@ Result<ChannelConfig> ChannelConfig::fromVariantMap(const QVariantMap &map)
             if (!retry)
                 return bad(key, retry.error().message);
             c.retry = retry.value();
+        } else if (key == QLatin1String("protocols")) {
+            Result<QStringList> names = parseProtocols(it.value());
+            if (!names)
+                return bad(key, names.error().message);
+            c.protocols = names.value();
         } else {
             return bad(key, QStringLiteral("unknown key (expected type, description, max-message-size, "
-                                           "max-queue-depth, ttl-ms, retry, require-auth)"));
+                                           "max-queue-depth, ttl-ms, retry, require-auth, protocols)"));
         }
     }
     return c;
@@ -101,13 +140,15 @@ QVariantMap ChannelConfig::toVariantMap() const
             {QStringLiteral("max-queue-depth"), maxQueueDepth},
             {QStringLiteral("ttl-ms"), ttlMs},
             {QStringLiteral("retry"), retry.toVariantMap()},
-            {QStringLiteral("require-auth"), requireAuth}};
+            {QStringLiteral("require-auth"), requireAuth},
+            {QStringLiteral("protocols"), protocols}};
 }
 
 bool ChannelConfig::operator==(const ChannelConfig &o) const
 {
     return name == o.name && type == o.type && description == o.description && maxMessageSize == o.maxMessageSize
-        && maxQueueDepth == o.maxQueueDepth && ttlMs == o.ttlMs && retry == o.retry && requireAuth == o.requireAuth;
+        && maxQueueDepth == o.maxQueueDepth && ttlMs == o.ttlMs && retry == o.retry && requireAuth == o.requireAuth
+        && protocols == o.protocols;
 }
 
 } // namespace sb

@@ -1,9 +1,12 @@
 // SPDX-License-Identifier: Apache-2.0
 #include <switchboard/retrypolicy.h>
 
+#include <switchboard/configvalue.h>
+
 #include <QRandomGenerator>
 
 #include <cmath>
+#include <limits>
 
 namespace sb {
 
@@ -30,6 +33,16 @@ Result<RetryPolicy> RetryPolicy::fromVariantMap(const QVariantMap &map, const QS
         return Error(ErrorCode::InvalidConfig, QStringLiteral("%1%2: %3").arg(prefix, key, why),
                      {{QStringLiteral("key"), QString(prefix + key)}});
     };
+    // A duration key ("250ms", "2s", or plain milliseconds) into an int of milliseconds.
+    auto durationMs = [&](const QVariant &value, const QString &key, int *out) -> Status {
+        const Result<qint64> n = config::parseDurationMs(value, prefix + key);
+        if (!n)
+            return n.error();
+        if (n.value() > std::numeric_limits<int>::max())
+            return bad(key, QStringLiteral("is too large (at most %1 ms)").arg(std::numeric_limits<int>::max()));
+        *out = int(n.value());
+        return {};
+    };
     for (auto it = map.cbegin(); it != map.cend(); ++it) {
         bool ok = false;
         const QString &key = it.key();
@@ -38,17 +51,15 @@ Result<RetryPolicy> RetryPolicy::fromVariantMap(const QVariantMap &map, const QS
             if (!ok || p.maxAttempts < 1 || p.maxAttempts > 1000)
                 return bad(key, QStringLiteral("must be an integer from 1 to 1000"));
         } else if (key == QLatin1String("initial-backoff-ms")) {
-            p.initialBackoffMs = it.value().toInt(&ok);
-            if (!ok || p.initialBackoffMs < 0)
-                return bad(key, QStringLiteral("must be a non-negative integer"));
+            if (Status st = durationMs(it.value(), key, &p.initialBackoffMs); !st)
+                return st.error();
         } else if (key == QLatin1String("multiplier")) {
             p.multiplier = it.value().toDouble(&ok);
             if (!ok || p.multiplier < 1.0 || p.multiplier > 100.0)
                 return bad(key, QStringLiteral("must be a number from 1 to 100"));
         } else if (key == QLatin1String("max-backoff-ms")) {
-            p.maxBackoffMs = it.value().toInt(&ok);
-            if (!ok || p.maxBackoffMs < 0)
-                return bad(key, QStringLiteral("must be a non-negative integer"));
+            if (Status st = durationMs(it.value(), key, &p.maxBackoffMs); !st)
+                return st.error();
         } else if (key == QLatin1String("jitter")) {
             p.jitter = it.value().toDouble(&ok);
             if (!ok || p.jitter < 0.0 || p.jitter > 1.0)

@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
+#include <switchboard/configvalue.h>
 #include <switchboard/deadletterstore.h>
 #include <switchboard/subscriber.h>
 
@@ -42,8 +43,11 @@ Result<QueueLimits> QueueLimits::fromVariantMap(const QVariantMap &map, const QS
                 return Error(ErrorCode::InvalidConfig, key + QStringLiteral(": must be a positive integer"),
                              {{QStringLiteral("key"), key}});
         } else if (it.key() == QLatin1String("max-bytes")) {
-            l.maxBytes = it.value().toLongLong(&ok);
-            if (!ok || l.maxBytes < 1)
+            const Result<qint64> n = config::parseSize(it.value(), key); // "64MiB" or plain bytes
+            if (!n)
+                return n.error();
+            l.maxBytes = n.value();
+            if (l.maxBytes < 1)
                 return Error(ErrorCode::InvalidConfig, key + QStringLiteral(": must be a positive number of bytes"),
                              {{QStringLiteral("key"), key}});
         } else if (it.key() == QLatin1String("overflow")) {

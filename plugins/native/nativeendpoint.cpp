@@ -3,6 +3,7 @@
 
 #include "unbufferedtcpserver.h"
 
+#include <switchboard/configvalue.h>
 #include <switchboard/hub.h>
 #include <switchboard/tls.h>
 
@@ -13,6 +14,8 @@
 #include <QTcpServer>
 #include <QTcpSocket>
 
+#include <limits>
+
 namespace sb::native {
 
 namespace {
@@ -22,42 +25,86 @@ Error badKey(const QString &key, const QString &why)
                  {{QStringLiteral("key"), QString(QStringLiteral("native.") + key)}});
 }
 
-bool toInt64(const QVariant &v, qint64 min, qint64 *out)
+// A size key ("1MiB" or plain bytes) of at least \a min bytes.
+Status parseBytes(const QVariant &v, const QString &key, qint64 min, qint64 *out)
 {
-    bool ok = false;
-    const qint64 n = v.toLongLong(&ok);
-    if (!ok || n < min)
-        return false;
-    *out = n;
-    return true;
+    const Result<qint64> n = config::parseSize(v, QStringLiteral("native.") + key);
+    if (!n)
+        return n.error();
+    if (n.value() < min)
+        return badKey(key, QStringLiteral("must be a number of bytes >= %1").arg(min));
+    *out = n.value();
+    return {};
+}
+
+// A duration key ("5s" or plain milliseconds) from \a min into an int of milliseconds.
+Status parseMs(const QVariant &v, const QString &key, qint64 min, const QString &why, int *out)
+{
+    const Result<qint64> n = config::parseDurationMs(v, QStringLiteral("native.") + key);
+    if (!n)
+        return n.error();
+    if (n.value() < min || n.value() > std::numeric_limits<int>::max())
+        return badKey(key, why);
+    *out = int(n.value());
+    return {};
+}
+
+// rate-limit: "100/second" (or a plain number per second), or {messages-per-second, burst}.
+Status parseRateLimit(const QVariant &v, NativeSettings *settings)
+{
+    const QString key = QStringLiteral("rate-limit");
+    if (v.typeId() != QMetaType::QVariantMap) {
+        const Result<config::Rate> rate = config::parseRate(v, QStringLiteral("native.") + key);
+        if (!rate)
+            return rate.error();
+        settings->rateLimit = rate->perSecond;
+        settings->rateBurst = 0; // the limiter's default: one second's worth
+        return {};
+    }
+    const QVariantMap rl = v.toMap();
+    const Result<config::Rate> rate = config::parseRate(rl.value(QStringLiteral("messages-per-second"), 0),
+                                                        QStringLiteral("native.rate-limit.messages-per-second"));
+    if (!rate)
+        return rate.error();
+    bool ok = true;
+    settings->rateLimit = rate->perSecond;
+    settings->rateBurst = rl.value(QStringLiteral("burst"), 0).toDouble(&ok);
+    if (!ok || settings->rateBurst < 0)
+        return badKey(key, QStringLiteral("needs non-negative \"messages-per-second\" and \"burst\""));
+    return {};
 }
 } // namespace
 
 // The connection bounds: max-connections, max-connections-per-peer, max-outbound-bytes,
 // pre-auth-bytes, nack-window {max-messages, max-bytes}. False: not one of these keys.
-Result<bool> parseBound(const QString &key, const QVariant &v, NativeEndpointConfig &c)
+static Result<bool> parseBound(const QString &key, const QVariant &v, NativeEndpointConfig &c)
 {
     qint64 n = 0;
     if (key == QLatin1String("max-connections") || key == QLatin1String("max-connections-per-peer")) {
-        if (!toInt64(v, 1, &n) || n > 1000000)
+        bool ok = false;
+        n = v.toLongLong(&ok);
+        if (!ok || n < 1 || n > 1000000)
             return badKey(key, QStringLiteral("must be a number of connections from 1 to 1000000"));
         (key == QLatin1String("max-connections") ? c.maxConnections : c.maxConnectionsPerPeer) = int(n);
     } else if (key == QLatin1String("max-outbound-bytes")) {
-        if (!toInt64(v, 4096, &c.settings.outbound.maxBytes))
-            return badKey(key, QStringLiteral("must be a number of bytes >= 4096"));
+        if (Status st = parseBytes(v, key, 4096, &c.settings.outbound.maxBytes); !st)
+            return st.error();
     } else if (key == QLatin1String("pre-auth-bytes")) {
-        if (!toInt64(v, 256, &c.settings.preAuthBytes))
-            return badKey(key, QStringLiteral("must be a number of bytes >= 256"));
+        if (Status st = parseBytes(v, key, 256, &c.settings.preAuthBytes); !st)
+            return st.error();
     } else if (key == QLatin1String("nack-window")) {
         const QVariantMap w = v.toMap();
         for (auto it = w.cbegin(); it != w.cend(); ++it) {
-            if (it.key() == QLatin1String("max-messages") && toInt64(it.value(), 0, &n) && n <= 1000000)
+            bool ok = false;
+            if (it.key() == QLatin1String("max-messages") && (n = it.value().toLongLong(&ok), ok) && n >= 0 && n <= 1000000) {
                 c.settings.nackWindow.maxMessages = int(n);
-            else if (it.key() == QLatin1String("max-bytes") && toInt64(it.value(), 0, &n))
-                c.settings.nackWindow.maxBytes = n;
-            else
+            } else if (it.key() == QLatin1String("max-bytes")) {
+                if (Status st = parseBytes(it.value(), key + QStringLiteral(".max-bytes"), 0, &c.settings.nackWindow.maxBytes); !st)
+                    return st.error();
+            } else {
                 return badKey(key + QLatin1Char('.') + it.key(),
-                              QStringLiteral("expected max-messages (0 to 1000000) or max-bytes (bytes)"));
+                              QStringLiteral("expected max-messages (0 to 1000000) or max-bytes (a size)"));
+            }
         }
     } else {
         return false;
@@ -71,7 +118,6 @@ Result<NativeEndpointConfig> NativeEndpointConfig::fromVariantMap(const QVariant
     for (auto it = map.cbegin(); it != map.cend(); ++it) {
         const QString &key = it.key();
         const QVariant &v = it.value();
-        qint64 n = 0;
         if (key == QLatin1String("tcp")) {
             const QString s = v.toString();
             if (s.isEmpty())
@@ -96,19 +142,21 @@ Result<NativeEndpointConfig> NativeEndpointConfig::fromVariantMap(const QVariant
             if (c.tlsCert.isEmpty() || c.tlsKey.isEmpty())
                 return badKey(key, QStringLiteral("needs both \"cert\" and \"key\" (PEM file paths)"));
         } else if (key == QLatin1String("max-frame-size")) {
-            if (!toInt64(v, 1024, &c.settings.maxFrameSize))
-                return badKey(key, QStringLiteral("must be a number of bytes >= 1024"));
+            if (Status st = parseBytes(v, key, 1024, &c.settings.maxFrameSize); !st)
+                return st.error();
         } else if (key == QLatin1String("handshake-timeout-ms")) {
-            if (!toInt64(v, 1, &n))
-                return badKey(key, QStringLiteral("must be a positive number of milliseconds"));
-            c.settings.handshakeTimeoutMs = int(n);
+            if (Status st = parseMs(v, key, 1, QStringLiteral("must be a positive number of milliseconds"),
+                                    &c.settings.handshakeTimeoutMs);
+                !st)
+                return st.error();
         } else if (key == QLatin1String("idle-timeout-ms")) {
-            if (!toInt64(v, 0, &n))
-                return badKey(key, QStringLiteral("must be a number of milliseconds (0: never)"));
-            c.settings.idleTimeoutMs = int(n);
+            if (Status st = parseMs(v, key, 0, QStringLiteral("must be a number of milliseconds (0: never)"),
+                                    &c.settings.idleTimeoutMs);
+                !st)
+                return st.error();
         } else if (key == QLatin1String("high-water-bytes")) {
-            if (!toInt64(v, 1024, &c.settings.outbound.highWaterBytes))
-                return badKey(key, QStringLiteral("must be a number of bytes >= 1024"));
+            if (Status st = parseBytes(v, key, 1024, &c.settings.outbound.highWaterBytes); !st)
+                return st.error();
         } else if (Result<bool> bound = parseBound(key, v, c); !bound) {
             return bound.error();
         } else if (bound.value()) {
@@ -119,12 +167,8 @@ Result<NativeEndpointConfig> NativeEndpointConfig::fromVariantMap(const QVariant
                 return q.error();
             c.settings.queue = q.value();
         } else if (key == QLatin1String("rate-limit")) {
-            const QVariantMap rl = v.toMap();
-            bool ok1 = true, ok2 = true;
-            c.settings.rateLimit = rl.value(QStringLiteral("messages-per-second"), 0).toDouble(&ok1);
-            c.settings.rateBurst = rl.value(QStringLiteral("burst"), 0).toDouble(&ok2);
-            if (!ok1 || !ok2 || c.settings.rateLimit < 0 || c.settings.rateBurst < 0)
-                return badKey(key, QStringLiteral("needs non-negative \"messages-per-second\" and \"burst\""));
+            if (Status st = parseRateLimit(v, &c.settings); !st)
+                return st.error();
         } else {
             return badKey(key, QStringLiteral("unknown key"));
         }

@@ -24,9 +24,11 @@ struct NativeEndpointConfig
     int maxConnections = 1024;       // per endpoint (TCP and local together)
     int maxConnectionsPerPeer = 256; // per peer IP address (TCP)
 
-    // Keys: tcp ("host:port"), local (name or path), tls {cert, key}, max-frame-size,
-    // handshake-timeout-ms, idle-timeout-ms, high-water-bytes, queue {...}, rate-limit {...},
-    // max-connections, max-connections-per-peer, max-outbound-bytes, pre-auth-bytes, nack-window {...}.
+    // Keys: tcp ("host:port"), local (name or path), tls {cert, key}, max-frame-size (size),
+    // handshake-timeout-ms, idle-timeout-ms (durations), high-water-bytes (size), queue {...},
+    // rate-limit ("100/second" or {messages-per-second, burst}), max-connections,
+    // max-connections-per-peer, max-outbound-bytes (size), pre-auth-bytes (size), nack-window
+    // {max-messages, max-bytes (size)}. Units: switchboard/configvalue.h.
     static Result<NativeEndpointConfig> fromVariantMap(const QVariantMap &map);
 };
 

@@ -39,7 +39,7 @@ struct SWITCHBOARD_EXPORT BusLimits
 {
     qint64 maxMessageSize = 1024 * 1024; // payload bytes
     int maxQueueDepth = 10000;           // default backlog of queue channels without consumers
-    qint64 maxQueueBytes = 64 * 1024 * 1024; // ... and its bytes
+    qint64 maxQueueBytes = 64 * 1024 * 1024; // limits.max-queue-bytes: and its bytes
     QueueLimits subscriberQueue;         // default bound of each subscriber's queue
     RetryPolicy retry;                   // default retry policy outside channels
     int defaultRequestTimeoutMs = 5000;

@@ -26,10 +26,13 @@ struct SWITCHBOARD_EXPORT ChannelConfig
     qint64 ttlMs = 0;          // default TTL for messages without one; 0: none
     RetryPolicy retry;
     bool requireAuth = false;  // publishers and subscribers must be authenticated
-    QStringList protocols;     // connection protocols that may publish or subscribe here; empty: any
+    // Protocols that may publish to or subscribe on the channel; empty: any. Names as in
+    // docs/CONTRACTS.md ("native", "http", ...; "native" covers native over TCP, TLS and local).
+    QStringList protocols;
 
     static Status validateName(const QString &name);
-    // Keys: name, type, description, max-message-size, max-queue-depth, ttl-ms, retry{...}, require-auth.
+    // Keys: name, type, description, max-message-size (size), max-queue-depth, ttl-ms (duration),
+    // retry{...}, require-auth, protocols [names]. Units as in switchboard/configvalue.h.
     static Result<ChannelConfig> fromVariantMap(const QVariantMap &map);
     QVariantMap toVariantMap() const;
     bool operator==(const ChannelConfig &o) const;

@@ -22,7 +22,7 @@ struct SWITCHBOARD_EXPORT RetryPolicy
     int delayBeforeAttempt(int nextAttempt) const;
     bool shouldRetry(int failedAttempt) const { return failedAttempt < maxAttempts; }
 
-    // Keys: max-attempts, initial-backoff-ms, multiplier, max-backoff-ms, jitter.
+    // Keys: max-attempts, initial-backoff-ms (duration), multiplier, max-backoff-ms (duration), jitter.
     static Result<RetryPolicy> fromVariantMap(const QVariantMap &map, const QString &context = {});
     QVariantMap toVariantMap() const;
     bool operator==(const RetryPolicy &o) const;

@@ -26,7 +26,7 @@ struct SWITCHBOARD_EXPORT QueueLimits
     qint64 maxBytes = 64 * 1024 * 1024;
     OverflowPolicy policy = OverflowPolicy::DropOldest;
 
-    // Keys: max-messages, max-bytes, overflow (drop-oldest | drop-newest | disconnect).
+    // Keys: max-messages, max-bytes (size), overflow (drop-oldest | drop-newest | disconnect).
     static Result<QueueLimits> fromVariantMap(const QVariantMap &map, const QString &context = {});
 };
 

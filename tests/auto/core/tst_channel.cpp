@@ -12,6 +12,7 @@ private Q_SLOTS:
     void fromVariantMap_data();
     void fromVariantMap();
     void roundTrip();
+    void units();
 };
 
 void tst_Channel::fromVariantMap_data()
@@ -28,6 +29,17 @@ void tst_Channel::fromVariantMap_data()
                                              {QStringLiteral("ttl-ms"), QStringLiteral("1000")},
                                              {QStringLiteral("require-auth"), QStringLiteral("true")}})
                                        << QString();
+    QTest::addRow("sizes and durations with units") << m({{QStringLiteral("name"), QStringLiteral("a")},
+                                                          {QStringLiteral("max-message-size"), QStringLiteral("64KiB")},
+                                                          {QStringLiteral("ttl-ms"), QStringLiteral("5m")}})
+                                                    << QString();
+    QTest::addRow("numbers from JSON") << m({{QStringLiteral("name"), QStringLiteral("a")},
+                                             {QStringLiteral("max-message-size"), 4096.0},
+                                             {QStringLiteral("ttl-ms"), 250}})
+                                       << QString();
+    QTest::addRow("protocols") << m({{QStringLiteral("name"), QStringLiteral("a")},
+                                     {QStringLiteral("protocols"), QVariantList{QStringLiteral("native"), QStringLiteral("http")}}})
+                               << QString();
     QTest::addRow("no name") << m({{QStringLiteral("type"), QStringLiteral("topic")}}) << "name";
     QTest::addRow("bad name") << m({{QStringLiteral("name"), QStringLiteral("a b")}}) << "invalid";
     QTest::addRow("bad type") << m({{QStringLiteral("name"), QStringLiteral("a")}, {QStringLiteral("type"), QStringLiteral("fanout")}})
@@ -35,6 +47,26 @@ void tst_Channel::fromVariantMap_data()
     QTest::addRow("negative size") << m({{QStringLiteral("name"), QStringLiteral("a")},
                                          {QStringLiteral("max-message-size"), QStringLiteral("-1")}})
                                    << "max-message-size";
+    QTest::addRow("size garbage") << m({{QStringLiteral("name"), QStringLiteral("a")},
+                                        {QStringLiteral("max-message-size"), QStringLiteral("10 parsecs")}})
+                                  << "channel \"a\": max-message-size: \"10 parsecs\" is not a size";
+    QTest::addRow("bad ttl unit") << m({{QStringLiteral("name"), QStringLiteral("a")},
+                                        {QStringLiteral("ttl-ms"), QStringLiteral("5 fortnights")}})
+                                  << "channel \"a\": ttl-ms: \"5 fortnights\" is not a duration";
+    QTest::addRow("negative ttl") << m({{QStringLiteral("name"), QStringLiteral("a")}, {QStringLiteral("ttl-ms"), -1}})
+                                  << "ttl-ms";
+    QTest::addRow("protocols not a list") << m({{QStringLiteral("name"), QStringLiteral("a")},
+                                                {QStringLiteral("protocols"), QStringLiteral("native")}})
+                                          << "protocols: must be a list";
+    QTest::addRow("protocol upper case") << m({{QStringLiteral("name"), QStringLiteral("a")},
+                                               {QStringLiteral("protocols"), QStringList{QStringLiteral("MQTT")}}})
+                                         << "\"MQTT\" is not a protocol name";
+    QTest::addRow("protocol empty") << m({{QStringLiteral("name"), QStringLiteral("a")},
+                                          {QStringLiteral("protocols"), QStringList{QString()}}})
+                                    << "is not a protocol name";
+    QTest::addRow("protocol twice") << m({{QStringLiteral("name"), QStringLiteral("a")},
+                                          {QStringLiteral("protocols"), QStringList{QStringLiteral("native"), QStringLiteral("native")}}})
+                                    << "listed twice";
     QTest::addRow("auth not bool") << m({{QStringLiteral("name"), QStringLiteral("a")},
                                          {QStringLiteral("require-auth"), QStringLiteral("yes please")}})
                                    << "require-auth";
@@ -68,9 +100,30 @@ void tst_Channel::roundTrip()
     c.ttlMs = 99;
     c.requireAuth = true;
     c.retry.maxAttempts = 9;
+    c.maxMessageSize = 65536;
+    c.protocols = {QStringLiteral("native"), QStringLiteral("mqtt")};
     auto r = ChannelConfig::fromVariantMap(c.toVariantMap());
     QVERIFY2(r, qPrintable(r.errorString()));
     QVERIFY(r.value() == c);
+    QCOMPARE(r->protocols, c.protocols);
+}
+
+void tst_Channel::units()
+{
+    auto r = ChannelConfig::fromVariantMap({{QStringLiteral("name"), QStringLiteral("a")},
+                                            {QStringLiteral("max-message-size"), QStringLiteral("1MiB")},
+                                            {QStringLiteral("ttl-ms"), QStringLiteral("2s")}});
+    QVERIFY2(r, qPrintable(r.errorString()));
+    QCOMPARE(r->maxMessageSize, 1024 * 1024);
+    QCOMPARE(r->ttlMs, 2000);
+    // Plain integers keep their meaning: bytes and milliseconds.
+    r = ChannelConfig::fromVariantMap({{QStringLiteral("name"), QStringLiteral("a")},
+                                       {QStringLiteral("max-message-size"), QStringLiteral("1000")},
+                                       {QStringLiteral("ttl-ms"), QStringLiteral("1500")}});
+    QVERIFY2(r, qPrintable(r.errorString()));
+    QCOMPARE(r->maxMessageSize, 1000);
+    QCOMPARE(r->ttlMs, 1500);
+    QVERIFY(r->protocols.isEmpty());
 }
 
 QTEST_GUILESS_MAIN(tst_Channel)

@@ -15,6 +15,8 @@ private Q_SLOTS:
     void attempts();
     void config_data();
     void config();
+    void units_data();
+    void units();
 };
 
 void tst_RetryPolicy::backoff_data()
@@ -67,6 +69,38 @@ void tst_RetryPolicy::config_data()
     QTest::addRow("shrinking") << QVariantMap{{QStringLiteral("multiplier"), 0.5}} << "retry.multiplier";
     QTest::addRow("jitter > 1") << QVariantMap{{QStringLiteral("jitter"), 2}} << "retry.jitter";
     QTest::addRow("unknown") << QVariantMap{{QStringLiteral("retries"), 2}} << "retry.retries";
+    QTest::addRow("backoff garbage") << QVariantMap{{QStringLiteral("initial-backoff-ms"), QStringLiteral("soon")}}
+                                     << "retry.initial-backoff-ms";
+    QTest::addRow("negative backoff") << QVariantMap{{QStringLiteral("max-backoff-ms"), -1}} << "retry.max-backoff-ms";
+    QTest::addRow("backoff beyond int") << QVariantMap{{QStringLiteral("max-backoff-ms"), QStringLiteral("30d")}}
+                                        << "retry.max-backoff-ms";
+}
+
+void tst_RetryPolicy::units_data()
+{
+    QTest::addColumn<QVariant>("initial");
+    QTest::addColumn<QVariant>("max");
+    QTest::addColumn<int>("initialMs");
+    QTest::addColumn<int>("maxMs");
+    QTest::addRow("plain: milliseconds") << QVariant(QStringLiteral("250")) << QVariant(QStringLiteral("60000"))
+                                         << 250 << 60000;
+    QTest::addRow("ms and s") << QVariant(QStringLiteral("250ms")) << QVariant(QStringLiteral("30s")) << 250 << 30000;
+    QTest::addRow("m and h") << QVariant(QStringLiteral("1m")) << QVariant(QStringLiteral("1h")) << 60000 << 3600000;
+    QTest::addRow("numbers") << QVariant(5) << QVariant(qint64(100)) << 5 << 100;
+}
+
+void tst_RetryPolicy::units()
+{
+    QFETCH(QVariant, initial);
+    QFETCH(QVariant, max);
+    QFETCH(int, initialMs);
+    QFETCH(int, maxMs);
+    auto r = RetryPolicy::fromVariantMap({{QStringLiteral("initial-backoff-ms"), initial},
+                                          {QStringLiteral("max-backoff-ms"), max}},
+                                         QStringLiteral("retry"));
+    QVERIFY2(r, qPrintable(r.errorString()));
+    QCOMPARE(r->initialBackoffMs, initialMs);
+    QCOMPARE(r->maxBackoffMs, maxMs);
 }
 
 void tst_RetryPolicy::config()

@@ -46,6 +46,27 @@ void tst_DaemonCli::checkConfig_data()
                                       << "c4.yaml:3: native.tcp";
     QTest::addRow("unknown plugin") << QByteArray("communication:\n  protocols: [carrier-pigeon]\n") << 69
                                     << "protocol \"carrier-pigeon\"";
+    // The native plugin's sizes, durations and rates take units (files c6.yaml ...).
+    QTest::addRow("native units") << QByteArray("communication:\n  native:\n    tcp: \"127.0.0.1:0\"\n"
+                                                "    max-frame-size: 2MiB\n    high-water-bytes: 256KiB\n"
+                                                "    handshake-timeout-ms: 3s\n    idle-timeout-ms: 2m\n"
+                                                "    queue: {max-bytes: 16MiB}\n    rate-limit: 6000/minute\n")
+                                  << 0 << "configuration OK";
+    QTest::addRow("native rate map") << QByteArray("communication:\n  native:\n    tcp: \"127.0.0.1:0\"\n"
+                                                   "    rate-limit: {messages-per-second: 100/second, burst: 10}\n")
+                                     << 0 << "configuration OK";
+    QTest::addRow("native bad rate") << QByteArray("communication:\n  native:\n    tcp: \"127.0.0.1:0\"\n"
+                                                   "    rate-limit: 100/fortnight\n")
+                                     << 78 << "c8.yaml:4: native.rate-limit: \"100/fortnight\" is not a rate";
+    QTest::addRow("native bad size") << QByteArray("communication:\n  native:\n    tcp: \"127.0.0.1:0\"\n"
+                                                   "    max-frame-size: 1 MB-ish\n")
+                                     << 78 << "c9.yaml:4: native.max-frame-size: \"1 MB-ish\" is not a size";
+    QTest::addRow("native size too small") << QByteArray("communication:\n  native:\n    tcp: \"127.0.0.1:0\"\n"
+                                                         "    high-water-bytes: 1KB\n")
+                                           << 78 << "c10.yaml:4: native.high-water-bytes";
+    QTest::addRow("native bad timeout") << QByteArray("communication:\n  native:\n    tcp: \"127.0.0.1:0\"\n"
+                                                      "    idle-timeout-ms: forever\n")
+                                        << 78 << "c11.yaml:4: native.idle-timeout-ms: \"forever\" is not a duration";
 }
 
 void tst_DaemonCli::checkConfig()

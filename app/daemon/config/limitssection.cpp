@@ -1,0 +1,105 @@
+// SPDX-License-Identifier: Apache-2.0
+// limits: the hub's bounds. Sizes take units (64MiB), durations too (5s); plain integers keep
+// their meaning (bytes, milliseconds). Every limit is positive.
+#include "configsection.h"
+
+#include <switchboard/configvalue.h>
+
+#include <algorithm>
+#include <limits>
+
+namespace sb::daemon {
+
+namespace {
+
+enum class Unit { Count, Size, Duration };
+
+struct LimitKey
+{
+    const char *name;
+    Unit unit;
+    qint64 max;
+    void (*store)(DaemonConfig &c, qint64 n);
+};
+
+constexpr qint64 kIntMax = std::numeric_limits<int>::max();
+constexpr qint64 kInt64Max = std::numeric_limits<qint64>::max();
+
+// subscriber-queue is a map of its own (QueueLimits); every other key is one number.
+const LimitKey kLimitKeys[] = {
+    {"max-message-size", Unit::Size, kInt64Max, [](DaemonConfig &c, qint64 n) { c.limits.maxMessageSize = n; }},
+    {"max-queue-depth", Unit::Count, kIntMax, [](DaemonConfig &c, qint64 n) { c.limits.maxQueueDepth = int(n); }},
+    {"max-queue-bytes", Unit::Size, kInt64Max, [](DaemonConfig &c, qint64 n) { c.limits.maxQueueBytes = n; }},
+    {"request-timeout-ms", Unit::Duration, kIntMax,
+     [](DaemonConfig &c, qint64 n) { c.limits.defaultRequestTimeoutMs = int(n); }},
+    {"max-request-timeout-ms", Unit::Duration, kIntMax,
+     [](DaemonConfig &c, qint64 n) { c.limits.maxRequestTimeoutMs = int(n); }},
+    {"dead-letter-capacity", Unit::Count, kIntMax, [](DaemonConfig &c, qint64 n) { c.deadLetterCapacity = int(n); }},
+    {"dead-letter-max-bytes", Unit::Size, kInt64Max, [](DaemonConfig &c, qint64 n) { c.deadLetterMaxBytes = n; }},
+    {"topic-stats-max-bytes", Unit::Size, kInt64Max, [](DaemonConfig &c, qint64 n) { c.topicStatsMaxBytes = n; }},
+    {"route-cache-size", Unit::Count, kIntMax, [](DaemonConfig &c, qint64 n) { c.limits.matchCacheSize = int(n); }},
+    {"max-subscriptions-per-connection", Unit::Count, kIntMax,
+     [](DaemonConfig &c, qint64 n) { c.limits.maxSubscriptionsPerConnection = int(n); }},
+    {"max-pending-requests-per-connection", Unit::Count, kIntMax,
+     [](DaemonConfig &c, qint64 n) { c.limits.maxPendingRequestsPerConnection = int(n); }},
+};
+
+QString expectedKeys()
+{
+    QStringList names{QStringLiteral("subscriber-queue")};
+    for (const LimitKey &k : kLimitKeys)
+        names.append(QLatin1String(k.name));
+    return names.join(QStringLiteral(", "));
+}
+
+Result<qint64> parseLimit(const LimitKey &limit, const QVariant &value, const QString &key)
+{
+    switch (limit.unit) {
+    case Unit::Size: return config::parseSize(value, key);
+    case Unit::Duration: return config::parseDurationMs(value, key);
+    case Unit::Count: break;
+    }
+    bool ok = false;
+    const qint64 n = value.toLongLong(&ok);
+    if (!ok)
+        return Error(ErrorCode::InvalidConfig, key + QStringLiteral(": must be a positive integer"),
+                     {{QStringLiteral("key"), key}});
+    return n;
+}
+
+} // namespace
+
+Status parseLimitsSection(const QVariant &value, DaemonConfig &c)
+{
+    if (value.isValid() && !isMap(value))
+        return configError(c, QStringLiteral("limits"), QStringLiteral("must be a map"));
+    const QVariantMap lm = value.toMap();
+    for (auto it = lm.cbegin(); it != lm.cend(); ++it) {
+        const QString key = QStringLiteral("limits.") + it.key();
+        if (it.key() == QLatin1String("subscriber-queue")) {
+            auto q = QueueLimits::fromVariantMap(it.value().toMap(), key);
+            if (!q)
+                return locatedError(c, q.error());
+            c.limits.subscriberQueue = q.value();
+            continue;
+        }
+        const auto limit = std::find_if(std::begin(kLimitKeys), std::end(kLimitKeys),
+                                        [&](const LimitKey &k) { return it.key() == QLatin1String(k.name); });
+        if (limit == std::end(kLimitKeys))
+            return configError(c, key, QStringLiteral("unknown key (expected %1)").arg(expectedKeys()));
+        const Result<qint64> n = parseLimit(*limit, it.value(), key);
+        if (!n)
+            return locatedError(c, n.error());
+        if (n.value() < 1)
+            return configError(c, key, limit->unit == Unit::Count ? QStringLiteral("must be a positive integer")
+                                                                  : QStringLiteral("must be more than 0"));
+        if (n.value() > limit->max)
+            return configError(c, key, QStringLiteral("is too large (at most %1%2)")
+                                           .arg(limit->max)
+                                           .arg(limit->unit == Unit::Duration ? QStringLiteral(" ms") : QString()));
+        limit->store(c, n.value());
+    }
+    return {};
+}
+
+} // namespace sb::daemon
