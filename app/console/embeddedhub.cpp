@@ -26,6 +26,14 @@ Status EmbeddedHub::start()
     config.remote.enabled = true;
     config.remote.local = m_dir.filePath(QStringLiteral("control.sock"));
     config.remote.snapshotIntervalMs = 500;
+    // A sandbox on the operator's own desktop (loopback, a private directory): devices that connect
+    // to it may also ask and answer requests, which the hub's default anonymous role does not allow.
+    const QVariantList anonymous{
+        QVariantMap{{QStringLiteral("allow"), QStringList{QStringLiteral("publish"), QStringLiteral("subscribe"),
+                                                          QStringLiteral("request"), QStringLiteral("reply")}}},
+        QVariantMap{{QStringLiteral("deny"), QStringList{QStringLiteral("publish"), QStringLiteral("subscribe")}},
+                    {QStringLiteral("topics"), QStringList{QStringLiteral("$sb.>")}}}};
+    config.acl = {{QStringLiteral("roles"), QVariantMap{{QStringLiteral("anonymous"), anonymous}}}};
     m_daemon = std::make_unique<daemon::Daemon>(config, QStringList());
     if (Status st = m_daemon->start(); !st) {
         m_daemon.reset();

@@ -5,6 +5,7 @@
 #include <remotecontrol.h>
 #include <remoteserver.h>
 
+#include <switchboard/accesscontrol.h>
 #include <switchboard/endpoint.h>
 #include <switchboard/memorydeadletterstore.h>
 #include <switchboard/tls.h>
@@ -65,6 +66,9 @@ void Daemon::applyTokens()
     for (const TokenEntry &t : std::as_const(m_config.tokens))
         m_tokens.addToken(t.name, t.sha256Hex, t.roles);
     m_hub.setAuthenticator(m_tokens.size() > 0 ? &m_tokens : nullptr);
+    // The ACL was validated with the config; the parse cannot fail here.
+    if (Result<AccessControl> acl = AccessControl::fromVariantMap(m_config.acl))
+        m_hub.bus()->setAccessControl(acl.value());
     m_hub.setRequireAuth(m_config.authRequired);
 }
 

@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
-// acl: access control rules. The daemon only checks that the section is a map and keeps it raw in
-// DaemonConfig::acl (its key lines stay in DaemonConfig::lines); sb::AccessControl::fromVariantMap
-// in core parses and validates it, and errors found there are located with withLocation("acl...").
+// acl: roles -> allow / deny rules (sb::AccessControl, which parses and validates them). The map is
+// kept in DaemonConfig::acl and applied by the daemon at start and on every reload; an invalid rule
+// is reported here, with its file and line, so --check-config and reloads refuse it.
 #include "configsection.h"
+
+#include <switchboard/accesscontrol.h>
 
 namespace sb::daemon {
 
@@ -11,7 +13,12 @@ Status parseAclSection(const QVariant &value, DaemonConfig &c)
     if (!value.isValid())
         return {};
     if (!isMap(value))
-        return configError(c, QStringLiteral("acl"), QStringLiteral("must be a map"));
+        return configError(c, QStringLiteral("acl"), QStringLiteral("must be a map {roles: {NAME: [rules]}}"));
+    const Result<AccessControl> acl = AccessControl::fromVariantMap(value.toMap());
+    if (!acl) {
+        const QString key = QStringLiteral("acl.") + acl.error().details.value(QStringLiteral("key")).toString();
+        return c.withLocation(Error(ErrorCode::InvalidConfig, QStringLiteral("acl.") + acl.error().message), key);
+    }
     c.acl = value.toMap();
     return {};
 }

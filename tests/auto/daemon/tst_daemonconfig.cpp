@@ -281,19 +281,33 @@ void tst_DaemonConfig::aclKeptRaw()
 {
     const QByteArray yaml = R"(log: {level: info}
 acl:
-  default: deny
-  rules:
-    - {principal: sensor-gw, publish: ["sensors/#"]}
+  roles:
+    sensors:
+      - {allow: [publish], topics: ["sensors.>"]}
 )";
     Result<DaemonConfig> c = DaemonConfig::fromYaml(yaml, QStringLiteral("acl.yaml"));
     QVERIFY2(c, qPrintable(c.errorString()));
-    QCOMPARE(c->acl.value(QStringLiteral("default")).toString(), QStringLiteral("deny"));
-    const QVariantList rules = c->acl.value(QStringLiteral("rules")).toList();
+    const QVariantList rules = c->acl.value(QStringLiteral("roles")).toMap().value(QStringLiteral("sensors")).toList();
     QCOMPARE(rules.size(), 1);
-    QCOMPARE(rules[0].toMap().value(QStringLiteral("principal")).toString(), QStringLiteral("sensor-gw"));
-    // The ACL parser's errors (found later, in core) still find their line.
-    QCOMPARE(c->locate(QStringLiteral("acl.rules[0].publish")), QStringLiteral("acl.yaml:5: "));
-    QCOMPARE(c->locate(QStringLiteral("acl.default")), QStringLiteral("acl.yaml:3: "));
+    QCOMPARE(rules[0].toMap().value(QStringLiteral("topics")).toStringList(), QStringList{QStringLiteral("sensors.>")});
+    QCOMPARE(c->locate(QStringLiteral("acl.roles.sensors[0]")), QStringLiteral("acl.yaml:5: "));
+
+    // An invalid rule is refused with its file and line, so --check-config and reloads catch it.
+    Result<DaemonConfig> bad = DaemonConfig::fromYaml(R"(acl:
+  roles:
+    sensors:
+      - {allow: [publish], topics: ["sensors.>.x"]}
+      - {allow: [fly]}
+)",
+                                                      QStringLiteral("bad.yaml"));
+    QVERIFY(!bad);
+    QCOMPARE(bad.error().code, ErrorCode::InvalidConfig);
+    QVERIFY2(bad.error().message.startsWith(QLatin1String("bad.yaml:4: acl.roles.sensors[0].topics[0]")),
+             qPrintable(bad.error().message));
+    Result<DaemonConfig> unknown = DaemonConfig::fromYaml("acl:\n  default: deny\n", QStringLiteral("u.yaml"));
+    QVERIFY(!unknown);
+    QVERIFY2(unknown.error().message.contains(QLatin1String("u.yaml:2: acl.default: unknown key")),
+             qPrintable(unknown.error().message));
 }
 
 void tst_DaemonConfig::channelProtocols()
