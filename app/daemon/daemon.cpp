@@ -50,7 +50,7 @@ Status Daemon::setUpHub()
     bus->setLimits(m_config.limits);
     if (MemoryDeadLetterStore *store = bus->memoryDeadLetters())
         store->setCapacity(m_config.deadLetterCapacity);
-    applyTokens();
+    applyAccess();
     int i = 0;
     for (const ChannelConfig &ch : std::as_const(m_config.channels)) {
         if (Status st = bus->createChannel(ch, Principal::hub()); !st)
@@ -60,7 +60,7 @@ Status Daemon::setUpHub()
     return {};
 }
 
-void Daemon::applyTokens()
+void Daemon::applyAccess()
 {
     m_tokens = TokenAuthenticator();
     for (const TokenEntry &t : std::as_const(m_config.tokens))
@@ -70,6 +70,7 @@ void Daemon::applyTokens()
     if (Result<AccessControl> acl = AccessControl::fromVariantMap(m_config.acl))
         m_hub.bus()->setAccessControl(acl.value());
     m_hub.setRequireAuth(m_config.authRequired);
+    m_hub.memoryBudget().setLimit(m_config.maxBufferedBytes);
 }
 
 Result<Endpoint *> Daemon::createEndpoint(const QString &id, QObject *parent)
@@ -261,7 +262,7 @@ Result<QVariantMap> Daemon::reload()
     m_config.remote = keepRemote; // what runs, until a restart
     m_config.protocols = keepProtocols;
     m_config.protocolConfig = keepProtocolConfig;
-    applyTokens();
+    applyAccess();
     if (levelChanged)
         JsonLog::install(m_config.logLevel);
     const QVariantMap result{{QStringLiteral("created"), created},

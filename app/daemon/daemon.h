@@ -56,7 +56,7 @@ private:
     Status setUpHub();
     Result<Endpoint *> createEndpoint(const QString &id, QObject *parent);
     Status startRemote();
-    void applyTokens();
+    void applyAccess();
     void logStats();
 
     DaemonConfig m_config;

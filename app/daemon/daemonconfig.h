@@ -52,6 +52,9 @@ struct DaemonConfig
     // limits.topic-stats-max-bytes: bound of the per-topic statistics in bytes.
     // Parsed and validated; not wired into Stats yet.
     qint64 topicStatsMaxBytes = 16 * 1024 * 1024;
+    // limits.max-buffered-bytes: what all connections buffer together (read buffers, unsent
+    // output, subscriber queues): sb::MemoryBudget.
+    qint64 maxBufferedBytes = 128 * 1024 * 1024;
     int shutdownDrainMs = 2000;
     RemoteConfig remote;
     QString logLevel = QStringLiteral("info");

@@ -74,6 +74,7 @@ QVariantMap Hub::health() const
             {QStringLiteral("deadLetters"), m_bus.deadLetters()->count()},
             {QStringLiteral("pendingRequests"), m_bus.pendingRequests()},
             {QStringLiteral("refusals"), m_bus.refusals().toVariantMap()},
+            {QStringLiteral("memory"), m_memory.toVariantMap()},
             {QStringLiteral("endpoints"), endpoints}};
 }
 

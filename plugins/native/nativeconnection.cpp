@@ -80,6 +80,7 @@ NativeConnection::NativeConnection(Hub *hub, QIODevice *socket, const QString &p
 
 NativeConnection::~NativeConnection()
 {
+    m_hub->memoryBudget().release(m_accounted);
     if (!m_gone)
         m_hub->unregisterConnection(this);
 }
@@ -165,6 +166,26 @@ void NativeConnection::onReadyRead()
         if (m_closing || (direct && got < want))
             break; // closed by a frame, or the kernel had no more
     }
+    account();
+}
+
+// Reports what this connection holds (read buffer, unsent output, queued deliveries) to the hub's
+// memory budget; over budget, a connection holding more than its share is closed with OVERFLOW.
+void NativeConnection::account()
+{
+    if (m_closing)
+        return;
+    const qint64 now = m_reader.capacity() + m_writer.unsent() + pendingBytes();
+    MemoryBudget &budget = m_hub->memoryBudget();
+    if (budget.update(m_accounted, now, m_hub->connectionCount()))
+        return;
+    countError();
+    close(sb::Error(ErrorCode::Overflow,
+                    QStringLiteral("the hub's buffers are full (%1 of %2 bytes, limits.max-buffered-bytes) and this "
+                                   "connection holds %3 of them")
+                        .arg(budget.used())
+                        .arg(budget.limit())
+                        .arg(now)));
 }
 
 void NativeConnection::handleFrame(const Frame &frame)
@@ -441,6 +462,7 @@ void NativeConnection::flush()
     if (m_writer.isEmpty() || !m_socket)
         return;
     m_writer.flush();
+    account();
 }
 
 void NativeConnection::drain()
@@ -466,6 +488,7 @@ void NativeConnection::drain()
     m_batch.clear();
     countOut(quint64(delivered), bytes);
     flush();
+    account();
     if (m_draining && pendingCount() == 0 && m_socket->bytesToWrite() == 0)
         close(sb::Error(ErrorCode::NotConnected, QStringLiteral("hub is shutting down")));
 }
@@ -508,6 +531,7 @@ void NativeConnection::close(const sb::Error &reason)
         return;
     qCInfo(lcNative).noquote() << id() << peer() << "closed:" << reason.toString();
     m_closing = true;
+    m_hub->memoryBudget().release(m_accounted);
     if (auto *endpoint = qobject_cast<NativeEndpoint *>(parent()))
         endpoint->countClosed(reason.code, !m_handshakeDone);
     if (m_socket) {
@@ -583,6 +607,7 @@ void NativeConnection::onDisconnected()
         flushPendingToDeadLetters(DeadLetterReason::SubscriberGone, QStringLiteral("peer disconnected"));
     }
     m_closing = true;
+    m_hub->memoryBudget().release(m_accounted);
     deleteLater();
 }
 

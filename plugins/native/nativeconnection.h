@@ -75,6 +75,7 @@ private:
     void sendError(quint32 seq, const sb::Error &error, bool fatal = false);
     void sendAck(quint32 seq, const QJsonObject &extra = {});
     void controlQueued(qsizetype before);
+    void account();
     void scheduleFlush();
     void scheduleDrainOrFinish();
     void abortSocket();
@@ -91,6 +92,7 @@ private:
     BinaryCodec::StringCache m_strings;
     OutboundWriter m_writer;
     qint64 m_readBeforeConnect = 0;
+    qint64 m_accounted = 0; // reported to the hub's memory budget
     std::deque<Delivery> m_batch;
     QHash<quint32, SubscriptionId> m_subscriptions; // client sid -> bus subscription
     qint64 m_lastActivity;

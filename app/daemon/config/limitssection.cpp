@@ -37,6 +37,7 @@ const LimitKey kLimitKeys[] = {
     {"dead-letter-capacity", Unit::Count, kIntMax, [](DaemonConfig &c, qint64 n) { c.deadLetterCapacity = int(n); }},
     {"dead-letter-max-bytes", Unit::Size, kInt64Max, [](DaemonConfig &c, qint64 n) { c.deadLetterMaxBytes = n; }},
     {"topic-stats-max-bytes", Unit::Size, kInt64Max, [](DaemonConfig &c, qint64 n) { c.topicStatsMaxBytes = n; }},
+    {"max-buffered-bytes", Unit::Size, kInt64Max, [](DaemonConfig &c, qint64 n) { c.maxBufferedBytes = n; }},
     {"route-cache-size", Unit::Count, kIntMax, [](DaemonConfig &c, qint64 n) { c.limits.matchCacheSize = int(n); }},
     {"max-subscriptions-per-connection", Unit::Count, kIntMax,
      [](DaemonConfig &c, qint64 n) { c.limits.maxSubscriptionsPerConnection = int(n); }},

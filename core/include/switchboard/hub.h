@@ -3,6 +3,7 @@
 
 #include <switchboard/auth.h>
 #include <switchboard/bus.h>
+#include <switchboard/memorybudget.h>
 
 #include <QObject>
 
@@ -39,11 +40,14 @@ public:
     // Removes the connection and all its subscriptions.
     void unregisterConnection(Connection *connection);
     QList<Connection *> connections() const;
+    int connectionCount() const { return int(m_connections.size()); }
     Connection *connection(const QString &id) const;
     Status closeConnection(const QString &id, const Error &reason);
 
     void addEndpoint(Endpoint *endpoint);
     QList<Endpoint *> endpoints() const { return m_endpoints; }
+    // What all connections buffer together (limits.max-buffered-bytes).
+    MemoryBudget &memoryBudget() { return m_memory; }
     QVariantMap health() const;
 
 Q_SIGNALS:
@@ -52,6 +56,7 @@ Q_SIGNALS:
 
 private:
     Bus m_bus;
+    MemoryBudget m_memory;
     const Authenticator *m_authenticator = nullptr;
     bool m_requireAuth = false;
     QHash<QString, Connection *> m_connections;

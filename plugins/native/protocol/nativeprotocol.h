@@ -62,6 +62,7 @@ public:
     // Next complete frame; on Oversize/Corrupt \a error says why.
     Result next(Frame &frame, sb::Error *error);
     qint64 buffered() const { return m_buffer.size() - m_pos; }
+    qint64 capacity() const { return m_buffer.capacity(); } // what the reader holds in memory
 
 private:
     void compact();
