@@ -168,11 +168,14 @@ int main(int argc, char *argv[])
         const QString sock = dir.filePath(QStringLiteral("sb.sock"));
         QFile sbConf(dir.filePath(QStringLiteral("switchboardd.yaml")));
         sbConf.open(QIODevice::WriteOnly);
-        // Queues large enough that no row loses messages (the peers get the same below). The
-        // remote-control API is on, as in the shipped config: its per-topic "last message" and
-        // its footprint are part of what users run.
+        // Queues large enough that no row loses messages, and connection caps above the idle
+        // clients (the peers get the same below). The remote-control API is on, as in the shipped
+        // config: its per-topic "last message" and its footprint are part of what users run.
         sbConf.write(QStringLiteral("communication:\n  native:\n    tcp: \"127.0.0.1:%1\"\n    local: \"%2\"\n"
-                                    "    queue: {max-messages: 10000000, max-bytes: 4294967296}\n"
+                                    "    queue: {max-messages: 10000000, max-bytes: 4GiB}\n"
+                                    "    max-outbound-bytes: 4GiB\n"
+                                    "    max-connections: 65536\n    max-connections-per-peer: 65536\n"
+                                    "limits: {max-buffered-bytes: 16GiB}\n"
                                     "remote: {local: \"%3\"}\n"
                                     "log: {level: warning}\n")
                          .arg(sbPort)

@@ -507,6 +507,13 @@ Result<SubscriptionId> Bus::subscribe(Subscriber *subscriber, const Subscription
                          .arg(via->subscriptionCount()),
                      {{QStringLiteral("limit"), m_limits.maxSubscriptionsPerConnection}});
     }
+    if (subscriptionCount() >= m_limits.maxSubscriptions) {
+        ++m_refusals.limits;
+        return Error(ErrorCode::LimitExceeded,
+                     QStringLiteral("the hub has %1 subscriptions, the most allowed (limits.max-subscriptions)")
+                         .arg(subscriptionCount()),
+                     {{QStringLiteral("limit"), m_limits.maxSubscriptions}});
+    }
     if (Status st = admit(cfg, options.channel, who, Action::Subscribe, options.pattern); !st)
         return st.error();
     switch (cfg.type) {

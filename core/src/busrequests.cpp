@@ -54,6 +54,16 @@ Result<QString> Bus::request(Message message, int timeoutMs, QObject *context, R
                          .arg(via->pendingRequestCount()),
                      {{QStringLiteral("limit"), m_limits.maxPendingRequestsPerConnection}});
     }
+    if (m_requests->size() >= m_limits.maxPendingRequests) {
+        ++m_refusals.limits;
+        if (via)
+            via->countError();
+        return Error(ErrorCode::LimitExceeded,
+                     QStringLiteral("the hub has %1 requests waiting for an answer, the most allowed "
+                                    "(limits.max-pending-requests)")
+                         .arg(m_requests->size()),
+                     {{QStringLiteral("limit"), m_limits.maxPendingRequests}});
+    }
     if (timeoutMs <= 0)
         timeoutMs = m_limits.defaultRequestTimeoutMs;
     timeoutMs = qMin(timeoutMs, m_limits.maxRequestTimeoutMs);

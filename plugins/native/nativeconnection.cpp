@@ -175,7 +175,7 @@ void NativeConnection::account()
 {
     if (m_closing)
         return;
-    const qint64 now = m_reader.capacity() + m_writer.unsent() + pendingBytes();
+    const qint64 now = m_reader.capacity() + m_writer.unsent() + pendingBytes() + deliveries().bytes();
     MemoryBudget &budget = m_hub->memoryBudget();
     if (budget.update(m_accounted, now, m_hub->connectionCount()))
         return;

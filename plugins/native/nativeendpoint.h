@@ -21,8 +21,8 @@ struct NativeEndpointConfig
     QString localName;      // empty: no local socket
     QString tlsCert, tlsKey; // both set: TCP is TLS-only
     NativeSettings settings;
-    int maxConnections = 1024;       // per endpoint (TCP and local together)
-    int maxConnectionsPerPeer = 256; // per peer IP address (TCP)
+    int maxConnections = 512;        // per endpoint (TCP and local together)
+    int maxConnectionsPerPeer = 128; // per peer IP address (TCP)
 
     // Keys: tcp ("host:port"), local (name or path), tls {cert, key}, max-frame-size (size),
     // handshake-timeout-ms, idle-timeout-ms (durations), high-water-bytes (size), queue {...},

@@ -43,6 +43,9 @@ const LimitKey kLimitKeys[] = {
      [](DaemonConfig &c, qint64 n) { c.limits.maxSubscriptionsPerConnection = int(n); }},
     {"max-pending-requests-per-connection", Unit::Count, kIntMax,
      [](DaemonConfig &c, qint64 n) { c.limits.maxPendingRequestsPerConnection = int(n); }},
+    {"max-subscriptions", Unit::Count, kIntMax, [](DaemonConfig &c, qint64 n) { c.limits.maxSubscriptions = int(n); }},
+    {"max-pending-requests", Unit::Count, kIntMax,
+     [](DaemonConfig &c, qint64 n) { c.limits.maxPendingRequests = int(n); }},
 };
 
 QString expectedKeys()

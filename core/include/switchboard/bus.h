@@ -39,7 +39,7 @@ struct SWITCHBOARD_EXPORT BusLimits
 {
     qint64 maxMessageSize = 1024 * 1024; // payload bytes
     int maxQueueDepth = 10000;           // default backlog of queue channels without consumers
-    qint64 maxQueueBytes = 64 * 1024 * 1024; // limits.max-queue-bytes: and its bytes
+    qint64 maxQueueBytes = 16 * 1024 * 1024; // limits.max-queue-bytes: and its bytes
     QueueLimits subscriberQueue;         // default bound of each subscriber's queue
     RetryPolicy retry;                   // default retry policy outside channels
     int defaultRequestTimeoutMs = 5000;
@@ -47,6 +47,8 @@ struct SWITCHBOARD_EXPORT BusLimits
     int matchCacheSize = 10000;          // topics whose routes are cached per space
     int maxSubscriptionsPerConnection = 1000;
     int maxPendingRequestsPerConnection = 1000;
+    int maxSubscriptions = 10000;    // hub-wide (~2.6 kB each at worst: distinct patterns)
+    int maxPendingRequests = 10000;  // hub-wide (~0.5 kB each)
 };
 
 // What the bus refused, by cause, for health, the console and /metrics.

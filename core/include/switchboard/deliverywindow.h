@@ -18,7 +18,7 @@ public:
     struct Limits
     {
         int maxMessages = 1024; // 0: hold nothing (NACKs are refused)
-        qint64 maxBytes = 1024 * 1024;
+        qint64 maxBytes = 256 * 1024;
     };
 
     void setLimits(const Limits &limits);

@@ -268,9 +268,13 @@ remote:
 void tst_DaemonConfig::newLimitsDefaults()
 {
     for (const DaemonConfig &c : {DaemonConfig::defaults(), DaemonConfig::fromYaml("log: {level: info}\n", QStringLiteral("t.yaml")).value()}) {
-        QCOMPARE(c.limits.maxQueueBytes, 64 * 1024 * 1024);
+        // The defaults fit a 256 MB board (docs/CONTRACTS.md, "Memory budget").
+        QCOMPARE(c.limits.maxQueueBytes, 16 * 1024 * 1024);
         QCOMPARE(c.limits.maxSubscriptionsPerConnection, 1000);
         QCOMPARE(c.limits.maxPendingRequestsPerConnection, 1000);
+        QCOMPARE(c.limits.maxSubscriptions, 10000);
+        QCOMPARE(c.limits.maxPendingRequests, 10000);
+        QCOMPARE(c.maxBufferedBytes, 96 * 1024 * 1024);
         QCOMPARE(c.deadLetterMaxBytes, 16 * 1024 * 1024);
         QCOMPARE(c.topicStatsMaxBytes, 16 * 1024 * 1024);
         QVERIFY(c.acl.isEmpty());
