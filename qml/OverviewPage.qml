@@ -21,6 +21,12 @@ Page {
             StatTile { label: qsTr("Topics"); value: Hub.stats.topics || 0 }
             StatTile { label: qsTr("Errors"); value: Hub.stats.errors || 0; valueColor: (Hub.stats.errors || 0) > 0 ? Theme.bad : Theme.text }
             StatTile { label: qsTr("Dead letters"); value: Hub.stats.deadLetters || 0; valueColor: (Hub.stats.deadLetters || 0) > 0 ? Theme.bad : Theme.text }
+            StatTile { label: qsTr("Refused"); value: Hub.stats.refused || 0; valueColor: (Hub.stats.refused || 0) > 0 ? Theme.bad : Theme.text }
+            StatTile {
+                label: qsTr("Buffers")
+                value: qsTr("%1 of %2 MB").arg(Number((Hub.stats.bufferedBytes || 0) / 1048576).toLocaleString(Qt.locale(), "f", 1))
+                                          .arg(Number((Hub.stats.bufferLimit || 0) / 1048576).toLocaleString(Qt.locale(), "f", 0))
+            }
         }
         Label { text: qsTr("Throughput over the last minutes (green: in, blue: out)"); color: Theme.muted }
         RateChart {

@@ -1,4 +1,5 @@
-<?xml version='1.0' encoding='utf-8'?>
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
 <TS version="2.1" language="de_DE">
 <context>
     <name>ChannelsPage</name>
@@ -358,6 +359,18 @@
         <source>embedded in this console</source>
         <translation>in diese Konsole eingebettet</translation>
     </message>
+    <message>
+        <source>Refused</source>
+        <translation>Abgewiesen</translation>
+    </message>
+    <message>
+        <source>Buffers</source>
+        <translation>Puffer</translation>
+    </message>
+    <message>
+        <source>%1 of %2 MB</source>
+        <translation>%1 von %2 MB</translation>
+    </message>
 </context>
 <context>
     <name>PayloadFormatter</name>
@@ -534,7 +547,10 @@
     </message>
     <message numerus="yes">
         <source>%n topic(s) contain the text</source>
-        <translation><numerusform>%n Thema enthält den Text</numerusform><numerusform>%n Themen enthalten den Text</numerusform></translation>
+        <translation>
+            <numerusform>%n Thema enthält den Text</numerusform>
+            <numerusform>%n Themen enthalten den Text</numerusform>
+        </translation>
     </message>
     <message>
         <source>%1   %2 msg/s</source>
@@ -556,7 +572,7 @@
         <translation>Hub-Adresse: local:&lt;Socket&gt; oder tls://Host:Port (Standard: ein in die Konsole eingebetteter Hub).</translation>
     </message>
     <message>
-        <source>File with the hub's token.</source>
+        <source>File with the hub&apos;s token.</source>
         <translation>Datei mit dem Token des Hubs.</translation>
     </message>
     <message>
@@ -605,7 +621,10 @@
     <name>sb::console::TopicTreeProxy</name>
     <message numerus="yes">
         <source>%1  (%n topic(s))</source>
-        <translation><numerusform>%1  (%n Thema)</numerusform><numerusform>%1  (%n Themen)</numerusform></translation>
+        <translation>
+            <numerusform>%1  (%n Thema)</numerusform>
+            <numerusform>%1  (%n Themen)</numerusform>
+        </translation>
     </message>
 </context>
 </TS>

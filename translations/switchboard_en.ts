@@ -1,4 +1,5 @@
-<?xml version='1.0' encoding='utf-8'?>
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
 <TS version="2.1" language="en_US">
 <context>
     <name>ChannelsPage</name>
@@ -358,6 +359,18 @@
         <source>embedded in this console</source>
         <translation>embedded in this console</translation>
     </message>
+    <message>
+        <source>Refused</source>
+        <translation>Refused</translation>
+    </message>
+    <message>
+        <source>Buffers</source>
+        <translation>Buffers</translation>
+    </message>
+    <message>
+        <source>%1 of %2 MB</source>
+        <translation>%1 of %2 MB</translation>
+    </message>
 </context>
 <context>
     <name>PayloadFormatter</name>
@@ -534,7 +547,10 @@
     </message>
     <message numerus="yes">
         <source>%n topic(s) contain the text</source>
-        <translation><numerusform>%n topic contains the text</numerusform><numerusform>%n topics contain the text</numerusform></translation>
+        <translation>
+            <numerusform>%n topic contains the text</numerusform>
+            <numerusform>%n topics contain the text</numerusform>
+        </translation>
     </message>
     <message>
         <source>%1   %2 msg/s</source>
@@ -556,8 +572,8 @@
         <translation>Hub address: local:&lt;socket&gt; or tls://host:port (default: a hub embedded in the console).</translation>
     </message>
     <message>
-        <source>File with the hub's token.</source>
-        <translation>File with the hub's token.</translation>
+        <source>File with the hub&apos;s token.</source>
+        <translation>File with the hub&apos;s token.</translation>
     </message>
     <message>
         <source>CA certificate for a self-signed hub.</source>
@@ -605,7 +621,10 @@
     <name>sb::console::TopicTreeProxy</name>
     <message numerus="yes">
         <source>%1  (%n topic(s))</source>
-        <translation><numerusform>%1  (%n topic)</numerusform><numerusform>%1  (%n topics)</numerusform></translation>
+        <translation>
+            <numerusform>%1  (%n topic)</numerusform>
+            <numerusform>%1  (%n topics)</numerusform>
+        </translation>
     </message>
 </context>
 </TS>

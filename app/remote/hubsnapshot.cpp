@@ -160,6 +160,12 @@ QVariantMap stats(const Hub &hub)
     map.insert(QStringLiteral("topics"), const_cast<Hub &>(hub).bus()->stats()->entryCount(Stats::Topic));
     map.insert(QStringLiteral("pendingRequests"), bus->pendingRequests());
     map.insert(QStringLiteral("healthy"), hub.health().value(QStringLiteral("healthy")));
+    // Trust and bounds: what the hub refused, and what connections buffer against the budget.
+    const BusRefusals &r = bus->refusals();
+    map.insert(QStringLiteral("refusals"), r.toVariantMap());
+    map.insert(QStringLiteral("refused"), double(r.unauthenticated + r.forbidden + r.spoofedReplies + r.spoofedNacks + r.limits));
+    map.insert(QStringLiteral("bufferedBytes"), double(const_cast<Hub &>(hub).memoryBudget().used()));
+    map.insert(QStringLiteral("bufferLimit"), double(const_cast<Hub &>(hub).memoryBudget().limit()));
     return map;
 }
 

@@ -295,7 +295,11 @@ int Sbctl::status()
               << "channels:     " << cell(stats.value(QStringLiteral("channels"))) << "\n"
               << "topics:       " << cell(stats.value(QStringLiteral("topics"))) << "\n"
               << "dead letters: " << cell(stats.value(QStringLiteral("deadLetters"))) << "\n"
-              << "errors:       " << cell(stats.value(QStringLiteral("errors"))) << "\n";
+              << "errors:       " << cell(stats.value(QStringLiteral("errors"))) << "\n"
+              << "refused:      " << cell(stats.value(QStringLiteral("refused"))) << " (unauthenticated, forbidden, "
+              << "spoofed replies and NACKs, limits)\n"
+              << "buffers:      " << cell(stats.value(QStringLiteral("bufferedBytes"))) << " of "
+              << cell(stats.value(QStringLiteral("bufferLimit"))) << " bytes (limits.max-buffered-bytes)\n";
         for (const QVariant &p : api->plugins()) {
             const QVariantMap pm = p.toMap();
             m_out << "plugin:       " << pm.value(QStringLiteral("id")).toString() << " "
