@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "hangwatch.h"
 
+#include <algorithm>
 #include <chrono>
 #include <condition_variable>
 #include <csignal>
@@ -203,8 +204,12 @@ void dumpProc(qint64 pid, int fd)
     }
 }
 
-// Budget for all gdb runs of one dump: the dump must end before ctest's own timeout.
-std::chrono::milliseconds s_gdbBudget{60000};
+// Budget for all gdb runs of one dump (SB_HANGWATCH_DUMP_S): the dump must end before ctest's own
+// timeout. The children get two thirds of it, the test process the rest.
+std::chrono::milliseconds dumpBudget()
+{
+    return std::chrono::seconds(std::max(5, envSeconds("SB_HANGWATCH_DUMP_S", 45)));
+}
 
 void dumpProcessWithBudget(qint64 pid, int fd, Clock::time_point gdbDeadline)
 {
@@ -308,12 +313,13 @@ void testFunctionStarted(const char *function, const char *dataTag)
 
 void dumpProcess(qint64 pid, int fd)
 {
-    dumpProcessWithBudget(pid, fd, Clock::now() + s_gdbBudget);
+    dumpProcessWithBudget(pid, fd, Clock::now() + dumpBudget());
 }
 
 void dumpAll(int fd, const char *why)
 {
-    const Clock::time_point gdbDeadline = Clock::now() + s_gdbBudget;
+    const Clock::time_point start = Clock::now();
+    const Clock::time_point gdbDeadline = start + dumpBudget() * 2 / 3;
     const qint64 self = ::getpid();
     std::map<qint64, std::string> children;
     {
@@ -342,7 +348,7 @@ void dumpAll(int fd, const char *why)
         if (done.insert(pid).second)
             dumpProcessWithBudget(pid, fd, gdbDeadline);
     }
-    dumpProcessWithBudget(self, fd, gdbDeadline + std::chrono::seconds(20));
+    dumpProcessWithBudget(self, fd, start + dumpBudget());
     writeAll(fd, "######## hangwatch: end of dump\n");
 }
 

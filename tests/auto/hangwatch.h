@@ -8,9 +8,12 @@
 // every process the test started, then aborts, well before ctest's timeout kills it silently.
 //
 // It starts by itself in any test linked with the sb_hangwatch object library. Environment:
-//   SB_HANGWATCH_TIMEOUT_S           the whole binary (default 240; ctest's limit is 300); 0: off
+//   SB_HANGWATCH_TIMEOUT_S           the whole binary (default 240); 0: off
 //   SB_HANGWATCH_FUNCTION_TIMEOUT_S  one test function, from testFunctionStarted() (default: off)
 //   SB_HANGWATCH_GDB=0               never run gdb (the /proc view only)
+//   SB_HANGWATCH_DUMP_S              time for all gdb runs of one dump (default 45)
+// sb_hang_watch() in tests/auto/CMakeLists.txt sets SB_HANGWATCH_TIMEOUT_S a minute under the
+// test's ctest TIMEOUT.
 // Stacks come from `gdb -p PID -batch -ex 'thread apply all bt'` when gdb is installed, and
 // always from /proc/PID/task/*/{stat,wchan,stack}.
 namespace sb::test::HangWatch {
