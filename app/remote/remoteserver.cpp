@@ -9,14 +9,63 @@
 #include <QLocalServer>
 #include <QLocalSocket>
 #include <QLoggingCategory>
-#include <QSslServer>
+#include <QTcpServer>
 #include <QSslSocket>
 #include <QTimer>
 #include <QtROIoDeviceBase>
 
+#include <algorithm>
+#include <functional>
+
+#include <unistd.h>
+#ifdef Q_OS_LINUX
+#include <sys/socket.h>
+#endif
+
 Q_LOGGING_CATEGORY(lcRemote, "switchboard.remote")
 
 namespace sb::remote {
+
+namespace {
+// Who is at the other end of a local socket, from the kernel (SO_PEERCRED): the per-peer key
+// ("uid 1000") and a description for the logs. Without it every local peer is one peer.
+std::pair<QString, QString> localPeer(QLocalSocket *socket)
+{
+#ifdef Q_OS_LINUX
+    ucred cred{};
+    socklen_t len = sizeof(cred);
+    if (::getsockopt(int(socket->socketDescriptor()), SOL_SOCKET, SO_PEERCRED, &cred, &len) == 0)
+        return {QStringLiteral("uid %1").arg(cred.uid), QStringLiteral("local (uid %1, pid %2)").arg(cred.uid).arg(cred.pid)};
+#else
+    Q_UNUSED(socket)
+#endif
+    return {QStringLiteral("local"), QStringLiteral("local")};
+}
+
+// A TCP listener that hands every new connection straight to the RemoteServer, before TLS.
+// QSslServer (Qt 6.4) keeps sockets in their TLS handshake in its own pending queue, counted
+// against maxPendingConnections (30), and stops accepting while that is full: 30 sockets that
+// never start TLS kept every operator out until its handshake timeout, and again after each
+// reconnect. Here the TLS handshake is only the first part of a pending connection, under the
+// same per-peer and total limits and the same deadline as the hello.
+class TlsListener : public QTcpServer
+{
+public:
+    using QTcpServer::QTcpServer;
+    std::function<void(qintptr)> incoming;
+
+protected:
+    void incomingConnection(qintptr handle) override { incoming(handle); }
+};
+
+void closeWhenDisconnected(QIODevice *device)
+{
+    if (auto *tcp = qobject_cast<QAbstractSocket *>(device))
+        QObject::connect(tcp, &QAbstractSocket::disconnected, device, &QObject::deleteLater);
+    else if (auto *ls = qobject_cast<QLocalSocket *>(device))
+        QObject::connect(ls, &QLocalSocket::disconnected, device, &QObject::deleteLater);
+}
+} // namespace
 
 RemoteServer::RemoteServer(RemoteControl *source, const Authenticator *authenticator,
                            const RemoteServerOptions &options, QObject *parent)
@@ -40,9 +89,19 @@ Status RemoteServer::start()
             return Error(ErrorCode::InvalidConfig,
                          QStringLiteral("remote.tcp needs remote.tls (certificate and key): the API is never served in the clear"),
                          {{QStringLiteral("key"), QStringLiteral("remote.tls")}});
-        auto *server = new QSslServer(this);
-        server->setSslConfiguration(*m_options.tls);
-        server->setHandshakeTimeout(m_options.handshakeTimeoutMs);
+        auto *server = new TlsListener(this);
+        server->incoming = [this, server](qintptr handle) {
+            auto *s = new QSslSocket(server);
+            if (!s->setSocketDescriptor(handle)) {
+                ::close(int(handle));
+                delete s;
+                return;
+            }
+            s->setSslConfiguration(*m_options.tls);
+            accept(s, false, QStringLiteral("%1:%2").arg(s->peerAddress().toString()).arg(s->peerPort()),
+                   QStringLiteral("tcp ") + s->peerAddress().toString());
+            s->startServerEncryption();
+        };
         m_tcp = server;
         const QHostAddress address = m_options.tcpHost == QLatin1String("localhost") ? QHostAddress(QHostAddress::LocalHost)
                                                                                      : QHostAddress(m_options.tcpHost);
@@ -57,10 +116,6 @@ Status RemoteServer::start()
             stop();
             return e;
         }
-        connect(m_tcp, &QTcpServer::pendingConnectionAvailable, this, [this] {
-            while (QTcpSocket *s = m_tcp->nextPendingConnection())
-                accept(s, false, QStringLiteral("%1:%2").arg(s->peerAddress().toString()).arg(s->peerPort()));
-        });
     }
     if (!m_options.localName.isEmpty()) {
         {
@@ -87,8 +142,10 @@ Status RemoteServer::start()
             return e;
         }
         connect(m_local, &QLocalServer::newConnection, this, [this] {
-            while (QLocalSocket *s = m_local->nextPendingConnection())
-                accept(s, true, QStringLiteral("local"));
+            while (QLocalSocket *s = m_local->nextPendingConnection()) {
+                const auto [key, peer] = localPeer(s);
+                accept(s, true, peer, key);
+            }
         });
     }
     return {};
@@ -133,53 +190,153 @@ quint16 RemoteServer::tcpPort() const
     return m_tcp ? m_tcp->serverPort() : 0;
 }
 
-void RemoteServer::accept(QIODevice *device, bool local, const QString &peer)
+QVariantMap RemoteServer::stats() const
 {
-    if (m_open >= m_options.maxConnections) {
-        if (auto *tcp = qobject_cast<QAbstractSocket *>(device))
-            connect(tcp, &QAbstractSocket::disconnected, device, &QObject::deleteLater);
-        else if (auto *ls = qobject_cast<QLocalSocket *>(device))
-            connect(ls, &QLocalSocket::disconnected, device, &QObject::deleteLater);
-        refuse(device, peer,
-               Error(ErrorCode::RateLimited,
-                     QStringLiteral("this hub already serves %1 remote-control replicas, its limit").arg(m_open)));
-        return;
-    }
-    ++m_open;
-    connect(device, &QObject::destroyed, this, [this] { --m_open; });
-    if (auto *tcp = qobject_cast<QAbstractSocket *>(device))
-        connect(tcp, &QAbstractSocket::disconnected, device, &QObject::deleteLater);
-    else if (auto *ls = qobject_cast<QLocalSocket *>(device))
-        connect(ls, &QLocalSocket::disconnected, device, &QObject::deleteLater);
+    return {
+        {QStringLiteral("pending"), pendingCount()},
+        {QStringLiteral("attached"), m_attached},
+        {QStringLiteral("maxPendingHandshakes"), m_options.maxPendingHandshakes},
+        {QStringLiteral("maxPendingHandshakesPerPeer"), m_options.maxPendingHandshakesPerPeer},
+        {QStringLiteral("maxReplicas"), m_options.maxConnections},
+        {QStringLiteral("accepted"), m_counters.accepted},
+        {QStringLiteral("refused"), m_counters.refused()},
+        {QStringLiteral("refusedPendingLimit"), m_counters.pendingLimit},
+        {QStringLiteral("refusedReplicaLimit"), m_counters.replicaLimit},
+        {QStringLiteral("refusedTimeout"), m_counters.timeout},
+        {QStringLiteral("refusedBadHello"), m_counters.badHello},
+        {QStringLiteral("refusedUnauthenticated"), m_counters.unauthenticated},
+        {QStringLiteral("refusedForbidden"), m_counters.forbidden},
+        {QStringLiteral("refusedInternal"), m_counters.internal},
+    };
+}
 
-    // The hello must arrive complete within the timeout; nothing else is read before it.
-    auto conn = std::make_shared<QMetaObject::Connection>();
+void RemoteServer::accept(QIODevice *device, bool local, const QString &peer, const QString &peerKey)
+{
+    closeWhenDisconnected(device);
+    // A pending connection is never refused for being new: the oldest pending one of the same
+    // peer (or of the busiest peer) makes room. Refusing the newest would let a few silent
+    // sockets, reconnected every timeout, keep out an operator who shares their uid or address;
+    // this way a client that says its hello promptly always gets to say it.
+    makeRoomForPending(peerKey);
+
     auto *timer = new QTimer(device);
     timer->setSingleShot(true);
-    connect(timer, &QTimer::timeout, device, [this, device, peer, conn] {
-        disconnect(*conn);
-        refuse(device, peer,
+    connect(timer, &QTimer::timeout, this, [this, device] {
+        Pending p;
+        if (!takePending(device, &p))
+            return;
+        refuse(device, p.peer, Refusal::Timeout,
                Error(ErrorCode::Timeout, QStringLiteral("no remote-control hello within %1 ms").arg(m_options.handshakeTimeoutMs)));
     });
     timer->start(m_options.handshakeTimeoutMs);
-    *conn = connect(device, &QIODevice::readyRead, this, [this, device, local, peer, timer, conn] {
-        if (!device->canReadLine() && device->bytesAvailable() < RemoteHandshake::MaxLineBytes)
-            return;
-        disconnect(*conn);
-        timer->stop();
-        timer->deleteLater();
-        onHelloReady(device, local, peer);
-    });
+    Pending p{device, local, peer, peerKey, timer, {}};
+    p.readyRead = connect(device, &QIODevice::readyRead, this, [this, device] { onPendingReadyRead(device); });
+    m_pending.push_back(std::move(p));
+    // A peer that goes away before its hello frees its place at once.
+    connect(device, &QObject::destroyed, this, [this, device] { takePending(device); });
     if (device->bytesAvailable() > 0)
         QMetaObject::invokeMethod(device, &QIODevice::readyRead, Qt::QueuedConnection);
 }
 
-void RemoteServer::refuse(QIODevice *device, const QString &peer, const Error &e)
+void RemoteServer::makeRoomForPending(const QString &peerKey)
 {
-    qCWarning(lcRemote).noquote() << "remote-control replica from" << peer << "refused:" << e.toString();
-    device->write(RemoteHandshake::refused(e));
-    ++m_refused;
+    const auto countOf = [this](const QString &key) {
+        return std::count_if(m_pending.begin(), m_pending.end(), [&](const Pending &p) { return p.peerKey == key; });
+    };
+    const int perPeer = std::max(1, m_options.maxPendingHandshakesPerPeer);
+    const int total = std::max(1, m_options.maxPendingHandshakes);
+    while (!m_pending.empty()) {
+        QString victimKey;
+        QString why;
+        if (countOf(peerKey) >= perPeer) {
+            victimKey = peerKey;
+            why = QStringLiteral("more than %1 unauthenticated remote-control connections from this peer; the oldest is closed")
+                      .arg(perPeer);
+        } else if (int(m_pending.size()) >= total) {
+            // The peer with the most pending connections gives one up (the first such: oldest).
+            qsizetype most = 0;
+            for (const Pending &p : m_pending) {
+                if (const qsizetype n = countOf(p.peerKey); n > most) {
+                    most = n;
+                    victimKey = p.peerKey;
+                }
+            }
+            why = QStringLiteral("more than %1 unauthenticated remote-control connections; the oldest of the busiest peer is closed")
+                      .arg(total);
+        } else {
+            return;
+        }
+        const auto it = std::find_if(m_pending.begin(), m_pending.end(), [&](const Pending &p) { return p.peerKey == victimKey; });
+        Pending victim;
+        QIODevice *device = it->device;
+        takePending(device, &victim);
+        refuse(device, victim.peer, Refusal::PendingLimit, Error(ErrorCode::RateLimited, why));
+    }
+}
+
+bool RemoteServer::takePending(QIODevice *device, Pending *out)
+{
+    const auto it = std::find_if(m_pending.begin(), m_pending.end(), [device](const Pending &p) { return p.device == device; });
+    if (it == m_pending.end())
+        return false;
+    disconnect(it->readyRead);
+    it->timer->stop();
+    if (out)
+        *out = *it;
+    m_pending.erase(it);
+    return true;
+}
+
+void RemoteServer::onPendingReadyRead(QIODevice *device)
+{
+    const auto it = std::find_if(m_pending.begin(), m_pending.end(), [device](const Pending &p) { return p.device == device; });
+    if (it == m_pending.end())
+        return;
+    // The hello is one line of at most maxHelloBytes; nothing else is read before it.
+    const qint64 cap = std::max(16, m_options.maxHelloBytes);
+    const QByteArray head = device->peek(cap);
+    const qsizetype newline = head.indexOf('\n');
+    if (newline < 0 && head.size() < cap)
+        return; // not complete yet
+    Pending p;
+    takePending(device, &p);
+    p.timer->deleteLater();
+    if (newline < 0)
+        return refuse(device, p.peer, Refusal::BadHello,
+                      Error(ErrorCode::BadFrame, QStringLiteral("the remote-control hello line is longer than %1 bytes").arg(cap)));
+    onHelloReady(device, p.local, p.peer, device->read(newline + 1));
+}
+
+void RemoteServer::refuse(QIODevice *device, const QString &peer, Refusal reason, const Error &e)
+{
+    switch (reason) {
+    case Refusal::PendingLimit: ++m_counters.pendingLimit; break;
+    case Refusal::ReplicaLimit: ++m_counters.replicaLimit; break;
+    case Refusal::Timeout: ++m_counters.timeout; break;
+    case Refusal::BadHello: ++m_counters.badHello; break;
+    case Refusal::Unauthenticated: ++m_counters.unauthenticated; break;
+    case Refusal::Forbidden: ++m_counters.forbidden; break;
+    case Refusal::Internal: ++m_counters.internal; break;
+    }
+    // Never the token: the messages name at most the token's identity.
+    qCInfo(lcRemote).noquote() << "remote-control connection from" << peer << "refused:" << e.toString()
+                               << QStringLiteral("(%1 refused so far, %2 pending)").arg(m_counters.refused()).arg(m_pending.size());
     Q_EMIT replicaRefused(peer, e);
+    if (auto *ssl = qobject_cast<QSslSocket *>(device); ssl && !ssl->isEncrypted()) {
+        // Still in its TLS handshake: there is no channel to say why on.
+        ssl->abort();
+        ssl->deleteLater();
+        return;
+    }
+    device->write(RemoteHandshake::refused(e));
+    // A peer that does not read must not keep a closing socket forever.
+    QTimer::singleShot(std::max(1000, m_options.handshakeTimeoutMs), device, [device] {
+        if (auto *s = qobject_cast<QAbstractSocket *>(device))
+            s->abort();
+        else if (auto *l = qobject_cast<QLocalSocket *>(device))
+            l->abort();
+        device->deleteLater();
+    });
     if (auto *s = qobject_cast<QAbstractSocket *>(device))
         s->disconnectFromHost();
     else if (auto *l = qobject_cast<QLocalSocket *>(device))
@@ -188,31 +345,36 @@ void RemoteServer::refuse(QIODevice *device, const QString &peer, const Error &e
         device->close();
 }
 
-void RemoteServer::onHelloReady(QIODevice *device, bool local, const QString &peer)
+void RemoteServer::onHelloReady(QIODevice *device, bool local, const QString &peer, const QByteArray &line)
 {
-    auto refuse = [&](const Error &e) { this->refuse(device, peer, e); };
-    const QByteArray line = device->readLine(RemoteHandshake::MaxLineBytes);
+    auto refuse = [&](Refusal reason, const Error &e) { this->refuse(device, peer, reason, e); };
     Result<QByteArray> token = RemoteHandshake::parseHello(line);
     if (!token)
-        return refuse(token.error());
+        return refuse(Refusal::BadHello, token.error());
     QString who = QStringLiteral("local");
     const bool needToken = !local || m_options.localRequiresToken || !token.value().isEmpty();
     if (needToken) {
         if (!m_authenticator)
-            return refuse(Error(ErrorCode::Unauthenticated, QStringLiteral("this hub has no tokens configured for remote control")));
+            return refuse(Refusal::Unauthenticated,
+                          Error(ErrorCode::Unauthenticated, QStringLiteral("this hub has no tokens configured for remote control")));
         Result<Identity> id = m_authenticator->authenticate(QString(), token.value());
         if (!id)
-            return refuse(Error(ErrorCode::Unauthenticated, QStringLiteral("the token is not valid")));
+            return refuse(Refusal::Unauthenticated, Error(ErrorCode::Unauthenticated, QStringLiteral("the token is not valid")));
         if (!m_options.role.isEmpty() && !id.value().roles.contains(m_options.role))
-            return refuse(Error(ErrorCode::Forbidden,
-                                QStringLiteral("token \"%1\" lacks the role \"%2\" needed for remote control")
-                                    .arg(id.value().name, m_options.role)));
+            return refuse(Refusal::Forbidden,
+                          Error(ErrorCode::Forbidden, QStringLiteral("token \"%1\" lacks the role \"%2\" needed for remote control")
+                                                          .arg(id.value().name, m_options.role)));
         who = id.value().name;
     }
+    // Only authenticated replicas take a slot.
+    if (m_attached >= m_options.maxConnections)
+        return refuse(Refusal::ReplicaLimit,
+                      Error(ErrorCode::RateLimited,
+                            QStringLiteral("this hub already serves %1 remote-control replicas, its limit").arg(m_attached)));
     if (Status st = ensureHost(); !st)
-        return refuse(st.error());
+        return refuse(Refusal::Internal, st.error());
     device->write(RemoteHandshake::accepted(m_source->hubName()));
-    ++m_authenticated;
+    ++m_counters.accepted;
     ++m_attached;
     m_source->replicaAttached();
     connect(device, &QObject::destroyed, this, [this] {

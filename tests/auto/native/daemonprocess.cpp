@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "daemonprocess.h"
 
+#include "../hangwatch.h"
+
 #include <QDeadlineTimer>
 #include <QFile>
 #include <QJsonDocument>
@@ -16,6 +18,14 @@ DaemonProcess::~DaemonProcess()
         m_process.kill();
         m_process.waitForFinished(5000);
     }
+    unregisterChild();
+}
+
+void DaemonProcess::unregisterChild()
+{
+    if (m_pid > 0)
+        sb::test::HangWatch::unregisterChild(m_pid);
+    m_pid = 0;
 }
 
 bool DaemonProcess::start(const Options &options)
@@ -51,6 +61,10 @@ bool DaemonProcess::start(const Options &options)
         m_error = m_process.errorString();
         return false;
     }
+    // A hang shows the daemon's stacks too (tests/auto/hangwatch.h).
+    unregisterChild();
+    m_pid = m_process.processId();
+    sb::test::HangWatch::registerChild(m_pid, "switchboardd");
     const QDeadlineTimer deadline(20000);
     while (!deadline.hasExpired()) {
         for (const QJsonObject &line : logLines()) {
@@ -88,15 +102,21 @@ QJsonObject DaemonProcess::waitForLog(const QString &msg, int timeoutMs)
 
 int DaemonProcess::stop(int timeoutMs)
 {
-    if (!isRunning())
+    if (!isRunning()) {
+        unregisterChild();
         return m_process.exitCode();
+    }
     ::kill(pid_t(m_process.processId()), SIGTERM);
-    if (!m_process.waitForFinished(timeoutMs)) {
+    // Never unbounded (-1 would wait forever on a daemon that hangs in shutdown).
+    if (!m_process.waitForFinished(timeoutMs < 0 ? 10000 : timeoutMs)) {
+        m_error = QStringLiteral("switchboardd did not exit within %1 ms of SIGTERM; killed").arg(timeoutMs);
         m_process.kill();
         m_process.waitForFinished(5000);
+        unregisterChild();
         return -1;
     }
     stderrText();
+    unregisterChild();
     return m_process.exitStatus() == QProcess::NormalExit ? m_process.exitCode() : -1;
 }
 

@@ -22,7 +22,8 @@ public:
     ~DaemonProcess();
 
     bool start(const Options &options);
-    // SIGTERM, then waits; returns the exit code (-1 if it had to be killed).
+    // SIGTERM, then waits at most timeoutMs (a negative one means the default, never forever);
+    // returns the exit code (-1 if it had to be killed).
     int stop(int timeoutMs = 10000);
     bool isRunning() const { return m_process.state() != QProcess::NotRunning; }
 
@@ -38,7 +39,10 @@ public:
     QList<QJsonObject> logLines();
 
 private:
+    void unregisterChild();
+
     QProcess m_process;
+    qint64 m_pid = 0; // registered with the hang watchdog while running
     QTemporaryDir m_dir;
     QByteArray m_stderr;
     quint16 m_port = 0;

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // Integration: the real switchboardd, driven over TCP and the local socket by SwitchboardClient
 // (and by a raw client that misbehaves on purpose).
+#include "../hangwatch.h"
 #include "../testcert.h"
 #include "daemonprocess.h"
 #include "rawclient.h"
@@ -70,6 +71,7 @@ void tst_Switchboardd::initTestCase_data()
 
 void tst_Switchboardd::init()
 {
+    sb::test::HangWatch::testFunctionStarted(QTest::currentTestFunction(), QTest::currentDataTag());
     m_expectCleanExit = true;
     QVERIFY(restart({}));
 }

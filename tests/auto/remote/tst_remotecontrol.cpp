@@ -2,6 +2,7 @@
 // The remote-control API end to end in one process: a hub, its RemoteControl source behind a
 // RemoteServer (local socket and TLS), and RemoteClient replicas. Checks that an unauthenticated
 // replica gets nothing and that every slot has its effect on the hub.
+#include "../hangwatch.h"
 #include "../testcert.h"
 #include <remotecontrol.h>
 #include <remoteclient.h>
@@ -113,6 +114,7 @@ void tst_RemoteControl::initTestCase()
 
 void tst_RemoteControl::init()
 {
+    sb::test::HangWatch::testFunctionStarted(QTest::currentTestFunction(), QTest::currentDataTag());
     m_hub = std::make_unique<Hub>();
     m_hub->setObjectName(QStringLiteral("test-hub"));
     m_tokens = std::make_unique<TokenAuthenticator>();
