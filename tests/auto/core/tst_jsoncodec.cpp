@@ -147,7 +147,7 @@ void tst_JsonCodec::numbersOutOfRange_data()
     QTest::addColumn<QString>("field");
     QTest::addColumn<QJsonValue>("value");
     const double inf = std::numeric_limits<double>::infinity();
-    for (const QString field : {QStringLiteral("ttl"), QStringLiteral("attempt")}) {
+    for (const QString &field : {QStringLiteral("ttl"), QStringLiteral("attempt")}) {
         QTest::addRow("%s 1e300", qPrintable(field)) << field << QJsonValue(1e300);
         QTest::addRow("%s -1e300", qPrintable(field)) << field << QJsonValue(-1e300);
         QTest::addRow("%s 2^63", qPrintable(field)) << field << QJsonValue(9223372036854775808.0);
