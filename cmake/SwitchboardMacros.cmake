@@ -11,9 +11,12 @@ function(sb_set_target_defaults target)
         QT_NO_FOREACH
         QT_DISABLE_DEPRECATED_BEFORE=0x060400)
     if(SWITCHBOARD_SANITIZE)
-        target_compile_options(${target} PRIVATE -fsanitize=address,undefined -fno-omit-frame-pointer
-                                                 -fno-sanitize-recover=undefined)
-        target_link_options(${target} PRIVATE -fsanitize=address,undefined)
+        # GCC's "undefined" leaves out float-cast-overflow: a double from the wire cast to an
+        # integer type out of its range (quint32(json.toDouble())) would pass unseen.
+        target_compile_options(${target} PRIVATE -fsanitize=address,undefined,float-cast-overflow
+                                                 -fno-omit-frame-pointer
+                                                 -fno-sanitize-recover=undefined,float-cast-overflow)
+        target_link_options(${target} PRIVATE -fsanitize=address,undefined,float-cast-overflow)
     endif()
 endfunction()
 

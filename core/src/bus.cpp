@@ -441,11 +441,7 @@ int Bus::deliverTo(Space &sp, Message &message, const Route *known)
             ++ts.total.in;
             ts.total.bytesIn += quint64(size);
             ts.total.out += quint64(delivered);
-            if (const qint64 limit = m_stats.lastMessageLimit(); limit > 0) {
-                ts.lastAt = message.timestamp();
-                ts.lastSize = size;
-                ts.lastMessage = size <= limit ? message : Message();
-            }
+            m_stats.keepLastMessage(ts, message);
         }
         break;
     }

@@ -6,6 +6,8 @@
 #include <QJsonDocument>
 #include <QStringDecoder>
 
+#include <cmath>
+
 namespace sb {
 
 namespace {
@@ -32,6 +34,20 @@ Error badField(const QString &field, const QString &why)
 {
     return Error(ErrorCode::BadMessage, QStringLiteral("field \"%1\": %2").arg(field, why),
                  {{QStringLiteral("field"), field}});
+}
+
+// A JSON number as an integer in [\a min, \a max]. False for NaN, infinities, fractions and values
+// out of range: converting such a double to an integer type is undefined behaviour. \a min and
+// \a max must be exact as doubles (|x| <= 2^53).
+bool integerInRange(const QJsonValue &v, qint64 min, qint64 max, qint64 *out)
+{
+    if (!v.isDouble())
+        return false;
+    const double d = v.toDouble();
+    if (!(d >= double(min) && d <= double(max)) || d != std::trunc(d))
+        return false;
+    *out = qint64(d);
+    return true;
 }
 
 bool optionalString(const QJsonObject &o, const QString &key, QString *out, Error *error)
@@ -217,17 +233,20 @@ Result<Message> JsonCodec::fromJsonObject(const QJsonObject &o)
         return badField(kHeaders, QStringLiteral("must be an object of strings"));
     }
 
+    // 9e15 ms is some 285,000 years and exact as a double; the binary codec's bounds are wider.
     const QJsonValue ttl = o.value(kTtl);
     if (!ttl.isUndefined() && !ttl.isNull()) {
-        if (!ttl.isDouble() || ttl.toDouble() < 0 || ttl.toDouble() > 9.0e15)
-            return badField(kTtl, QStringLiteral("must be a non-negative number of milliseconds"));
-        m.setTtl(qint64(ttl.toDouble()));
+        qint64 v = 0;
+        if (!integerInRange(ttl, 0, qint64(9e15), &v))
+            return badField(kTtl, QStringLiteral("must be a whole number of milliseconds from 0 to 9e15"));
+        m.setTtl(v);
     }
     const QJsonValue attempt = o.value(kAttempt);
     if (!attempt.isUndefined() && !attempt.isNull()) {
-        if (!attempt.isDouble() || attempt.toDouble() < 0 || attempt.toDouble() > 1000000)
-            return badField(kAttempt, QStringLiteral("must be a non-negative integer"));
-        m.setAttempt(attempt.toInt());
+        qint64 v = 0;
+        if (!integerInRange(attempt, 0, 1000000, &v))
+            return badField(kAttempt, QStringLiteral("must be a whole number from 0 to 1000000"));
+        m.setAttempt(int(v));
     }
     return m;
 }

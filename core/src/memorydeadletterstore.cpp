@@ -1,11 +1,30 @@
 // SPDX-License-Identifier: Apache-2.0
 #include <switchboard/memorydeadletterstore.h>
 
+#include "message_p.h"
+
 #include <QDateTime>
 
 #include <algorithm>
 
 namespace sb {
+
+namespace {
+// Per letter beyond what Message::byteSize() and the two strings' characters count: the DeadLetter
+// in the deque, the message's shared data (byteSize() counts 64 bytes of it) and the heap headers
+// of the letter's allocations (message data, extras, payload or wire bytes, a few strings).
+constexpr qint64 kLetterOverhead = qint64(sizeof(DeadLetter) + sizeof(MessageData)) + 6 * 16;
+} // namespace
+
+/*!
+    The value is the dropped payload's size in bytes. A letter that alone exceeded the byte bound
+    even without its payload also loses its headers and says how many in "x-sb-headers-dropped".
+    Requeueing such a letter would send an empty payload.
+*/
+QString MemoryDeadLetterStore::payloadDroppedHeader()
+{
+    return QStringLiteral("x-sb-payload-dropped");
+}
 
 MemoryDeadLetterStore::MemoryDeadLetterStore(int capacity) : m_capacity(qMax(1, capacity)) {}
 
@@ -13,16 +32,51 @@ void MemoryDeadLetterStore::setCapacity(int capacity)
 {
     QMutexLocker lock(&m_mutex);
     m_capacity = qMax(1, capacity);
-    while (int(m_letters.size()) > m_capacity) {
-        m_letters.pop_front();
-        ++m_evicted;
-    }
+    evictOver();
 }
 
 int MemoryDeadLetterStore::capacity() const
 {
     QMutexLocker lock(&m_mutex);
     return m_capacity;
+}
+
+/*!
+    Bounds the memory the letters hold (letterBytes() summed) to \a maxBytes, at least 1; the default
+    is 16 MiB. Lowering it evicts the oldest letters at once. The newest letter always stays, without
+    its payload if it alone is larger than the bound.
+*/
+void MemoryDeadLetterStore::setMaxBytes(qint64 maxBytes)
+{
+    QMutexLocker lock(&m_mutex);
+    m_maxBytes = qMax<qint64>(1, maxBytes);
+    evictOver();
+}
+
+qint64 MemoryDeadLetterStore::maxBytes() const
+{
+    QMutexLocker lock(&m_mutex);
+    return m_maxBytes;
+}
+
+/*!
+    An estimate of the memory \a letter holds: the message's byteSize() (payload, and its strings as
+    UTF-16), the destination and detail strings, and a fixed overhead per letter. A payload shared
+    with copies elsewhere is counted in full: once the hub lets go of it, the store holds it alone.
+*/
+qint64 MemoryDeadLetterStore::letterBytes(const DeadLetter &letter)
+{
+    return kLetterOverhead + letter.message.byteSize() + 2 * (letter.destination.size() + letter.detail.size());
+}
+
+void MemoryDeadLetterStore::evictOver()
+{
+    while (!m_letters.empty()
+           && (int(m_letters.size()) > m_capacity || (m_bytes > m_maxBytes && m_letters.size() > 1))) {
+        m_bytes -= letterBytes(m_letters.front());
+        m_letters.pop_front();
+        ++m_evicted;
+    }
 }
 
 quint64 MemoryDeadLetterStore::add(DeadLetter letter)
@@ -32,11 +86,25 @@ quint64 MemoryDeadLetterStore::add(DeadLetter letter)
     {
         QMutexLocker lock(&m_mutex);
         letter.id = m_nextId++;
-        if (int(m_letters.size()) >= m_capacity) {
-            m_letters.pop_front();
-            ++m_evicted;
+        qint64 size = letterBytes(letter);
+        if (size > m_maxBytes) {
+            // Keep the envelope: which message died, where and why is what an operator needs.
+            // Payload first: clearing it releases the wire bytes without copying the payload out.
+            const qsizetype payloadSize = letter.message.payloadSize();
+            letter.message.setPayload({});
+            letter.message.setHeader(payloadDroppedHeader(), QString::number(payloadSize));
+            size = letterBytes(letter);
+            if (size > m_maxBytes) {
+                const qsizetype headerCount = letter.message.headers().size() - 1;
+                letter.message.setHeaders({{payloadDroppedHeader(), QString::number(payloadSize)},
+                                           {QStringLiteral("x-sb-headers-dropped"), QString::number(headerCount)}});
+                size = letterBytes(letter);
+            }
+            ++m_payloadsDropped;
         }
         m_letters.push_back(letter);
+        m_bytes += size;
+        evictOver();
     }
     notifyAdded(letter);
     return letter.id;
@@ -82,6 +150,7 @@ std::optional<DeadLetter> MemoryDeadLetterStore::take(quint64 id)
         return std::nullopt;
     DeadLetter letter = std::move(*it);
     m_letters.erase(it);
+    m_bytes -= letterBytes(letter);
     return letter;
 }
 
@@ -91,12 +160,14 @@ int MemoryDeadLetterStore::purge(const QList<quint64> &ids)
     if (ids.isEmpty()) {
         const int n = int(m_letters.size());
         m_letters.clear();
+        m_bytes = 0;
         return n;
     }
     int removed = 0;
     for (quint64 id : ids) {
         auto it = findById(m_letters, id);
         if (it != m_letters.end()) {
+            m_bytes -= letterBytes(*it);
             m_letters.erase(it);
             ++removed;
         }
@@ -114,6 +185,18 @@ quint64 MemoryDeadLetterStore::evicted() const
 {
     QMutexLocker lock(&m_mutex);
     return m_evicted;
+}
+
+qint64 MemoryDeadLetterStore::bytes() const
+{
+    QMutexLocker lock(&m_mutex);
+    return m_bytes;
+}
+
+quint64 MemoryDeadLetterStore::payloadsDropped() const
+{
+    QMutexLocker lock(&m_mutex);
+    return m_payloadsDropped;
 }
 
 } // namespace sb

@@ -157,6 +157,7 @@ qsizetype Message::payloadSize() const
 }
 void Message::setPayload(const QByteArray &payload)
 {
+    materializeId(); // a lazily decoded id lives in the wire bytes cleared below
     d->payload = payload;
     d->payloadInWire = -1;
     d->wire.clear();
@@ -213,9 +214,19 @@ bool Message::hasError() const { return d->ext() && d->ext()->error.isError(); }
 #undef SB_PATCHED
 #undef SB_SETTER
 
+/*!
+    Both values come from the wire, so the sum must not overflow: a deadline beyond the range of
+    qint64 (a huge ttl, or a timestamp near its maximum) means the message never expires. A
+    negative timestamp plus a positive ttl cannot overflow.
+*/
 bool Message::isExpired(qint64 nowMsecs) const
 {
-    return d->ttl > 0 && d->timestamp + d->ttl < nowMsecs;
+    if (d->ttl <= 0)
+        return false;
+    qint64 deadline;
+    if (__builtin_add_overflow(d->timestamp, d->ttl, &deadline))
+        return false;
+    return deadline < nowMsecs;
 }
 
 qint64 Message::byteSize() const

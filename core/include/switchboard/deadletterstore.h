@@ -28,6 +28,8 @@ public:
     virtual int count() const = 0;
     // Letters evicted because the store was full (they are counted, never silently lost).
     virtual quint64 evicted() const = 0;
+    // Memory the store holds for its letters, an estimate in bytes (0: the store does not say).
+    virtual qint64 bytes() const { return 0; }
 
     // Called after every add(), in the adding thread (the bus uses it to publish advisories).
     using Observer = std::function<void(const DeadLetter &)>;

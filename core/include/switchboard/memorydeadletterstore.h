@@ -9,14 +9,24 @@
 
 namespace sb {
 
-// Bounded in-memory dead-letter store; when full, the oldest letter is evicted and counted.
+// In-memory dead-letter store bounded by count and by bytes; when either bound is exceeded, the
+// oldest letters are evicted and counted. A letter larger than the byte bound is kept without its
+// payload (header "x-sb-payload-dropped"), so one big letter never empties the store.
 class SWITCHBOARD_EXPORT MemoryDeadLetterStore : public DeadLetterStore
 {
 public:
+    static constexpr qint64 DefaultMaxBytes = 16 * 1024 * 1024;
+    // The header on a letter kept without its payload; its value is the payload's size in bytes.
+    static QString payloadDroppedHeader();
+
     explicit MemoryDeadLetterStore(int capacity = 10000);
 
     void setCapacity(int capacity);
     int capacity() const;
+    void setMaxBytes(qint64 maxBytes);
+    qint64 maxBytes() const;
+    // What one letter counts against maxBytes().
+    static qint64 letterBytes(const DeadLetter &letter);
 
     quint64 add(DeadLetter letter) override;
     std::optional<DeadLetter> get(quint64 id) const override;
@@ -25,13 +35,21 @@ public:
     int purge(const QList<quint64> &ids = {}) override;
     int count() const override;
     quint64 evicted() const override;
+    qint64 bytes() const override;
+    // Letters kept without their payload because they alone exceeded maxBytes().
+    quint64 payloadsDropped() const;
 
 private:
+    void evictOver(); // with m_mutex held
+
     mutable QMutex m_mutex;
     std::deque<DeadLetter> m_letters; // ordered by id
     int m_capacity;
     quint64 m_nextId = 1;
     quint64 m_evicted = 0;
+    qint64 m_maxBytes = DefaultMaxBytes;
+    qint64 m_bytes = 0;
+    quint64 m_payloadsDropped = 0;
 };
 
 } // namespace sb

@@ -77,7 +77,8 @@ public:
     void setError(const Error &error);
     bool hasError() const;
 
-    // True when ttl() is set and timestamp() + ttl() lies before \a nowMsecs.
+    // True when ttl() is set and timestamp() + ttl() lies before \a nowMsecs (a sum past the range
+    // of qint64 never expires).
     bool isExpired(qint64 nowMsecs) const;
     // Approximate memory/wire size, used for byte limits on queues.
     qint64 byteSize() const;

@@ -35,12 +35,15 @@ public:
     QVariantMap toVariantMap() const;
 
     // Topic entries only, and only while Stats::lastMessageLimit() > 0: the last message counted
-    // (kept when its payload is within the limit) and when it passed.
+    // (kept when its payload is within the limit and the topic budget allows) and when it passed.
+    // Set through Stats::keepLastMessage(), which accounts for it.
     Message lastMessage;
     qint64 lastAt = 0;
     qint64 lastSize = 0;
 
 private:
+    friend class Stats;
+    qint64 m_lastMessageBytes = 0; // what lastMessage counts against Stats::maxTopicBytes()
     StatCounters m_prev;
     double m_in[3] = {}, m_out[3] = {}, m_bytesIn[3] = {}, m_bytesOut[3] = {};
 };
@@ -58,8 +61,8 @@ public:
 
     StatsEntry &global() { return m_global; }
     const StatsEntry &global() const { return m_global; }
-    // The entry for \a key, created on first use. Topic entries are capped (setMaxTopics);
-    // topics beyond the cap are counted under "(other)".
+    // The entry for \a key, created on first use. Topic entries are capped by count (setMaxTopics)
+    // and by memory (setMaxTopicBytes); topics beyond either cap are counted under "(other)".
     StatsEntry &entry(Scope scope, const QString &key);
     const StatsEntry *find(Scope scope, const QString &key) const;
     void remove(Scope scope, const QString &key);
@@ -68,10 +71,28 @@ public:
     void detach(Scope scope, const QString &key);
     int entryCount(Scope scope) const;
     void setMaxTopics(int max) { m_maxTopics = max; }
+    int maxTopics() const { return m_maxTopics; }
+    static constexpr qint64 DefaultMaxTopicBytes = 16 * 1024 * 1024;
+    void setMaxTopicBytes(qint64 bytes);
+    qint64 maxTopicBytes() const { return m_maxTopicBytes; }
+    // Memory held by topic entries and their last messages (an estimate; see topicEntryBytes()).
+    qint64 topicBytes() const { return m_topicBytes; }
+    // New topics counted under "(other)" because a cap was reached (a topic whose route is rebuilt
+    // after a subscription change is counted again).
+    quint64 topicsFolded() const { return m_topicsFolded; }
+    // What a topic entry for \a key costs: map node, bucket, StatsEntry and the key's characters.
+    static qint64 topicEntryBytes(const QString &key);
     // Keep each topic's last message when its payload is at most \a bytes (0, the default: keep none).
     // An observer such as the remote-control API turns it on; it costs one reference per publish.
     void setLastMessageLimit(qint64 bytes) { m_lastMessageLimit = bytes; }
     qint64 lastMessageLimit() const { return m_lastMessageLimit; }
+    // Records \a m as the last message of the topic \a entry (from entry(Topic, …)) while
+    // lastMessageLimit() > 0; keeps the message itself only within both limits. Per publish: inline.
+    void keepLastMessage(StatsEntry &entry, const Message &m)
+    {
+        if (m_lastMessageLimit > 0)
+            storeLastMessage(entry, m);
+    }
     // Visits every entry of \a scope, owned or attached, without building maps.
     void forEach(Scope scope, const std::function<void(const QString &key, const StatsEntry &entry)> &visit) const;
 
@@ -80,11 +101,16 @@ public:
     QVariantMap globalSnapshot() const { return m_global.toVariantMap(); }
 
 private:
+    void storeLastMessage(StatsEntry &entry, const Message &m);
+
     using Map = std::unordered_map<QString, std::unique_ptr<StatsEntry>>;
     Map m_maps[4];
     std::unordered_map<QString, StatsEntry *> m_attached[4];
     StatsEntry m_global;
     int m_maxTopics = 100000;
+    qint64 m_maxTopicBytes = DefaultMaxTopicBytes;
+    qint64 m_topicBytes = 0;
+    quint64 m_topicsFolded = 0;
     qint64 m_lastMessageLimit = 0;
     QTimer m_timer;
 };

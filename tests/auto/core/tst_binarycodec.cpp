@@ -5,6 +5,7 @@
 #include <QTest>
 
 #include <functional>
+#include <limits>
 
 using namespace sb;
 
@@ -52,6 +53,12 @@ void tst_BinaryCodec::roundTrip_data()
     Message negTs(MessageType::Response, QStringLiteral("t"));
     negTs.setTimestamp(-5);
     QTest::addRow("negative timestamp") << negTs;
+    Message extremes(MessageType::Event, QStringLiteral("t"));
+    extremes.setTimestamp(std::numeric_limits<qint64>::max());
+    extremes.setTtl(std::numeric_limits<qint64>::max() / 2); // the largest ttl the codec accepts
+    QTest::addRow("max timestamp, max ttl") << extremes;
+    extremes.setTimestamp(std::numeric_limits<qint64>::min());
+    QTest::addRow("min timestamp, max ttl") << extremes;
 }
 
 void tst_BinaryCodec::roundTrip()
@@ -271,6 +278,10 @@ void tst_BinaryCodec::malformed_data()
     QTest::addRow("unknown type") << QByteArray("\x01\x09\x00\x00", 4) << "message type 9";
     QTest::addRow("unknown fields") << QByteArray("\x01\x00\x80\x00", 4) << "unknown message fields";
     QTest::addRow("huge string length") << QByteArray("\x01\x00\x00\x01\xff\xff\xff\xff\x0f", 9) << "id";
+    // presence mask FTtl (0x0100), timestamp 0, ttl varint 2^63 - 1
+    QTest::addRow("ttl out of range") << QByteArray("\x01\x00\x01\x00" "\0\0\0\0\0\0\0\0"
+                                                    "\xff\xff\xff\xff\xff\xff\xff\xff\x7f", 21)
+                                      << "ttl";
     QTest::addRow("endless varint") << QByteArray("\x01\x00\x00\x01\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff", 15)
                                     << "varint";
 }

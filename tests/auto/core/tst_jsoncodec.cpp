@@ -4,6 +4,8 @@
 #include <QJsonDocument>
 #include <QTest>
 
+#include <limits>
+
 using namespace sb;
 
 class tst_JsonCodec : public QObject
@@ -15,6 +17,11 @@ private Q_SLOTS:
     void roundTrip();
     void malformed_data();
     void malformed();
+    void numbersOutOfRange_data();
+    void numbersOutOfRange();
+    void numbersInRange();
+    void extremeTimestampsEncode_data();
+    void extremeTimestampsEncode();
     void acceptsIpcExample();
 };
 
@@ -131,6 +138,80 @@ void tst_JsonCodec::malformed()
     QVERIFY(!r);
     QCOMPARE(r.error().codeName(), code);
     QVERIFY2(r.error().message.contains(mentions), qPrintable(r.error().message));
+}
+
+// Converting a double outside an integer type's range to it is undefined behaviour: every one of
+// these must be a BAD_MESSAGE naming the field (and run clean under UBSan).
+void tst_JsonCodec::numbersOutOfRange_data()
+{
+    QTest::addColumn<QString>("field");
+    QTest::addColumn<QJsonValue>("value");
+    const double inf = std::numeric_limits<double>::infinity();
+    for (const QString &field : {QStringLiteral("ttl"), QStringLiteral("attempt")}) {
+        QTest::addRow("%s 1e300", qPrintable(field)) << field << QJsonValue(1e300);
+        QTest::addRow("%s -1e300", qPrintable(field)) << field << QJsonValue(-1e300);
+        QTest::addRow("%s 2^63", qPrintable(field)) << field << QJsonValue(9223372036854775808.0);
+        QTest::addRow("%s -1", qPrintable(field)) << field << QJsonValue(-1);
+        QTest::addRow("%s fraction", qPrintable(field)) << field << QJsonValue(2.5);
+        QTest::addRow("%s infinity", qPrintable(field)) << field << QJsonValue(inf);
+        QTest::addRow("%s -infinity", qPrintable(field)) << field << QJsonValue(-inf);
+        QTest::addRow("%s NaN", qPrintable(field)) << field << QJsonValue(std::numeric_limits<double>::quiet_NaN());
+        QTest::addRow("%s string", qPrintable(field)) << field << QJsonValue(QStringLiteral("5"));
+        QTest::addRow("%s int64 max", qPrintable(field)) << field << QJsonValue(std::numeric_limits<qint64>::max());
+    }
+    QTest::addRow("ttl just over 9e15") << QStringLiteral("ttl") << QJsonValue(9.0e15 + 2);
+    QTest::addRow("attempt 1000001") << QStringLiteral("attempt") << QJsonValue(1000001);
+}
+
+void tst_JsonCodec::numbersOutOfRange()
+{
+    QFETCH(QString, field);
+    QFETCH(QJsonValue, value);
+    QJsonObject o{{QStringLiteral("type"), QStringLiteral("event")}, {field, value}};
+    Result<Message> r = JsonCodec::fromJsonObject(o);
+    QVERIFY(!r);
+    QCOMPARE(r.error().code, ErrorCode::BadMessage);
+    QCOMPARE(r.error().details.value(QStringLiteral("field")).toString(), field);
+    // From text too, where the parser can produce them (NaN and infinity have no JSON spelling).
+    const QByteArray text = QJsonDocument(o).toJson(QJsonDocument::Compact);
+    Result<Message> parsed = JsonCodec::decode(text);
+    if (!parsed) // e.g. infinity is written as null, which means "absent"
+        QCOMPARE(parsed.error().code, ErrorCode::BadMessage);
+}
+
+void tst_JsonCodec::numbersInRange()
+{
+    Result<Message> r = JsonCodec::decode(R"({"type":"event","ttl":9e15,"attempt":1000000})");
+    QVERIFY2(r, qPrintable(r.errorString()));
+    QCOMPARE(r.value().ttl(), qint64(9e15));
+    QCOMPARE(r.value().attempt(), 1000000);
+    r = JsonCodec::decode(R"({"type":"event","ttl":0,"attempt":0})");
+    QVERIFY2(r, qPrintable(r.errorString()));
+    QCOMPARE(r.value().ttl(), 0);
+    QCOMPARE(r.value().attempt(), 0);
+    r = JsonCodec::decode(R"({"type":"event","ttl":1500.0})");
+    QVERIFY2(r, qPrintable(r.errorString()));
+    QCOMPARE(r.value().ttl(), 1500);
+}
+
+void tst_JsonCodec::extremeTimestampsEncode_data()
+{
+    QTest::addColumn<qint64>("timestamp");
+    QTest::addRow("int64 max") << std::numeric_limits<qint64>::max();
+    QTest::addRow("int64 min") << std::numeric_limits<qint64>::min();
+    QTest::addRow("-1") << qint64(-1);
+}
+
+void tst_JsonCodec::extremeTimestampsEncode()
+{
+    // A binary message's timestamp is any i64; its JSON form must not overflow either.
+    QFETCH(qint64, timestamp);
+    Message m(MessageType::Event, QStringLiteral("t"));
+    m.setTimestamp(timestamp);
+    m.setTtl(std::numeric_limits<qint64>::max() / 2);
+    const QJsonObject o = JsonCodec::toJsonObject(m);
+    QVERIFY(o.value(QStringLiteral("timestamp")).isString());
+    QVERIFY(o.value(QStringLiteral("ttl")).isDouble());
 }
 
 void tst_JsonCodec::acceptsIpcExample()

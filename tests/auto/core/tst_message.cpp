@@ -1,0 +1,83 @@
+// SPDX-License-Identifier: Apache-2.0
+#include <switchboard/binarycodec.h>
+#include <switchboard/message.h>
+
+#include <QTest>
+
+#include <limits>
+
+using namespace sb;
+
+class tst_Message : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void isExpired_data();
+    void isExpired();
+    void setPayloadKeepsDecodedId();
+};
+
+namespace {
+constexpr qint64 kMax = std::numeric_limits<qint64>::max();
+constexpr qint64 kMin = std::numeric_limits<qint64>::min();
+constexpr qint64 kNow = 1764000000000;
+} // namespace
+
+// Timestamp and ttl come from the wire; their sum must never overflow (UBSan checks under asan).
+void tst_Message::isExpired_data()
+{
+    QTest::addColumn<qint64>("timestamp");
+    QTest::addColumn<qint64>("ttl");
+    QTest::addColumn<qint64>("now");
+    QTest::addColumn<bool>("expired");
+    QTest::addRow("no ttl") << kNow - 100000 << qint64(0) << kNow << false;
+    QTest::addRow("negative ttl means none") << kNow - 100000 << qint64(-5) << kNow << false;
+    QTest::addRow("within ttl") << kNow - 100 << qint64(1000) << kNow << false;
+    QTest::addRow("at the deadline") << kNow - 1000 << qint64(1000) << kNow << false;
+    QTest::addRow("past ttl") << kNow - 1001 << qint64(1000) << kNow << true;
+    QTest::addRow("max timestamp, max ttl") << kMax << kMax << kNow << false;
+    QTest::addRow("max timestamp, ttl 1") << kMax << qint64(1) << kNow << false;
+    QTest::addRow("max timestamp, ttl 1, now max") << kMax << qint64(1) << kMax << false;
+    QTest::addRow("now, max ttl") << kNow << kMax << kNow << false;
+    QTest::addRow("now, binary codec's max ttl") << kNow << kMax / 2 << kNow << false;
+    QTest::addRow("now, binary codec's max ttl, now max") << kNow << kMax / 2 << kMax << true;
+    QTest::addRow("near max, sum just fits") << kMax - 10 << qint64(10) << kMax << false;
+    QTest::addRow("min timestamp, ttl 1") << kMin << qint64(1) << kNow << true;
+    QTest::addRow("min timestamp, max ttl") << kMin << kMax << kNow << true; // deadline -1
+    QTest::addRow("min timestamp, max ttl, now min") << kMin << kMax << kMin << false;
+    QTest::addRow("negative timestamp") << qint64(-5) << qint64(3) << qint64(0) << true;
+}
+
+void tst_Message::isExpired()
+{
+    QFETCH(qint64, timestamp);
+    QFETCH(qint64, ttl);
+    QFETCH(qint64, now);
+    QFETCH(bool, expired);
+    Message m(MessageType::Event, QStringLiteral("t"));
+    m.setTimestamp(timestamp);
+    m.setTtl(ttl);
+    QCOMPARE(m.isExpired(now), expired);
+    // The same through the binary codec, where both come from (a negative ttl is not encoded).
+    if (ttl <= kMax / 2) {
+        Result<Message> decoded = BinaryCodec::decodeMessage(BinaryCodec::encodeMessage(m));
+        QVERIFY2(decoded, qPrintable(decoded.errorString()));
+        QCOMPARE(decoded.value().timestamp(), timestamp);
+        QCOMPARE(decoded.value().isExpired(now), expired);
+    }
+}
+
+void tst_Message::setPayloadKeepsDecodedId()
+{
+    // A decoded id stays in the wire bytes until read; replacing the payload drops those bytes.
+    const Message sent = Message::create(MessageType::Event, QStringLiteral("t"), QByteArray(1000, 'p'));
+    Result<Message> decoded = BinaryCodec::decodeMessage(BinaryCodec::encodeMessage(sent), true); // as a connection does
+    QVERIFY(decoded);
+    Message m = decoded.value();
+    m.setPayload("new");
+    QCOMPARE(m.id(), sent.id());
+    QCOMPARE(m.payload(), QByteArray("new"));
+}
+
+QTEST_GUILESS_MAIN(tst_Message)
+#include "tst_message.moc"
