@@ -47,9 +47,7 @@ Daemon::~Daemon()
 Status Daemon::setUpHub()
 {
     Bus *bus = m_hub.bus();
-    bus->setLimits(m_config.limits);
-    if (MemoryDeadLetterStore *store = bus->memoryDeadLetters())
-        store->setCapacity(m_config.deadLetterCapacity);
+    applyLimits(m_config);
     applyAccess();
     int i = 0;
     for (const ChannelConfig &ch : std::as_const(m_config.channels)) {
@@ -58,6 +56,19 @@ Status Daemon::setUpHub()
         ++i;
     }
     return {};
+}
+
+// The hub's bounds, at start and on every reload.
+void Daemon::applyLimits(const DaemonConfig &c)
+{
+    Bus *bus = m_hub.bus();
+    bus->setLimits(c.limits);
+    if (MemoryDeadLetterStore *store = bus->memoryDeadLetters()) {
+        store->setCapacity(c.deadLetterCapacity);
+        store->setMaxBytes(c.deadLetterMaxBytes);
+    }
+    bus->stats()->setMaxTopicBytes(c.topicStatsMaxBytes);
+    m_hub.memoryBudget().setLimit(c.maxBufferedBytes);
 }
 
 void Daemon::applyAccess()
@@ -70,7 +81,6 @@ void Daemon::applyAccess()
     if (Result<AccessControl> acl = AccessControl::fromVariantMap(m_config.acl))
         m_hub.bus()->setAccessControl(acl.value());
     m_hub.setRequireAuth(m_config.authRequired);
-    m_hub.memoryBudget().setLimit(m_config.maxBufferedBytes);
 }
 
 Result<Endpoint *> Daemon::createEndpoint(const QString &id, QObject *parent)
@@ -171,6 +181,10 @@ Status Daemon::startRemote()
     opts.tcpPort = rc.tcpPort;
     opts.role = rc.role;
     opts.maxConnections = rc.maxReplicas;
+    opts.handshakeTimeoutMs = rc.handshakeTimeoutMs;
+    opts.maxPendingHandshakes = rc.maxPendingHandshakes;
+    opts.maxPendingHandshakesPerPeer = rc.maxPendingHandshakesPerPeer;
+    opts.maxHelloBytes = rc.maxHelloBytes;
     if (!rc.tcpHost.isEmpty()) {
         Result<QSslConfiguration> tls = loadServerTls(rc.tlsCert, rc.tlsKey);
         if (!tls)
@@ -245,9 +259,7 @@ Result<QVariantMap> Daemon::reload()
                 deleted << old.name;
         }
     }
-    bus->setLimits(n.limits);
-    if (MemoryDeadLetterStore *store = bus->memoryDeadLetters())
-        store->setCapacity(n.deadLetterCapacity);
+    applyLimits(n);
     if (n.protocols != m_config.protocols || n.protocolConfig != m_config.protocolConfig)
         restartNeeded << QStringLiteral("communication");
     if (n.remote.local != m_config.remote.local || n.remote.tcpHost != m_config.remote.tcpHost

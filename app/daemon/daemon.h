@@ -57,6 +57,7 @@ private:
     Result<Endpoint *> createEndpoint(const QString &id, QObject *parent);
     Status startRemote();
     void applyAccess();
+    void applyLimits(const DaemonConfig &config);
     void logStats();
 
     DaemonConfig m_config;

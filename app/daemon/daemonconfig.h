@@ -32,6 +32,12 @@ struct RemoteConfig
     QString role = QStringLiteral("admin");
     int snapshotIntervalMs = 1000;
     int maxReplicas = 32;
+    // Connections that have not said a valid hello never take a replica slot; they have limits
+    // of their own (remote.handshake-timeout-ms, max-pending-handshakes[-per-peer], max-hello-bytes).
+    int handshakeTimeoutMs = 5000;
+    int maxPendingHandshakes = 64;
+    int maxPendingHandshakesPerPeer = 8;
+    int maxHelloBytes = 8192;
 };
 
 // switchboardd's configuration, read from YAML. Every error names the key and, when read from a
@@ -47,10 +53,8 @@ struct DaemonConfig
     BusLimits limits;
     int deadLetterCapacity = 10000;
     // limits.dead-letter-max-bytes: bound of the dead-letter store in bytes, besides its capacity.
-    // Parsed and validated; not wired into the store yet.
     qint64 deadLetterMaxBytes = 16 * 1024 * 1024;
     // limits.topic-stats-max-bytes: bound of the per-topic statistics in bytes.
-    // Parsed and validated; not wired into Stats yet.
     qint64 topicStatsMaxBytes = 16 * 1024 * 1024;
     // limits.max-buffered-bytes: what all connections buffer together (read buffers, unsent
     // output, subscriber queues): sb::MemoryBudget.

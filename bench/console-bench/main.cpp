@@ -156,7 +156,9 @@ int main(int argc, char *argv[])
     QFile conf(dir.filePath(QStringLiteral("switchboardd.yaml")));
     conf.open(QIODevice::WriteOnly);
     conf.write(QStringLiteral("communication:\n  native:\n    tcp: \"127.0.0.1:%1\"\n    local: \"%2\"\n"
-                              "limits:\n  route-cache-size: 200000\n"
+                              // 100,000 topics with their last messages need more than the default
+                              // 16 MiB of topic statistics (~610 bytes a topic).
+                              "limits:\n  route-cache-size: 200000\n  topic-stats-max-bytes: 256MiB\n"
                               "remote: {local: \"%3\", snapshot-interval-ms: 1000}\nlog: {level: warning}\n")
                    .arg(port)
                    .arg(dir.filePath(QStringLiteral("sb.sock")), control)

@@ -79,9 +79,30 @@ Status parseRemoteKey(const QString &name, const QVariant &value, DaemonConfig &
         if (!ok || n < 1 || n > 10000)
             return configError(c, key, QStringLiteral("must be an integer from 1 to 10000"));
         r.maxReplicas = n;
+    } else if (name == QLatin1String("handshake-timeout-ms")) {
+        const Result<qint64> ms = config::parseDurationMs(value, key);
+        if (!ms)
+            return locatedError(c, ms.error());
+        if (ms.value() < 100 || ms.value() > 600000)
+            return configError(c, key, QStringLiteral("must be a duration from 100ms to 10m"));
+        r.handshakeTimeoutMs = int(ms.value());
+    } else if (name == QLatin1String("max-pending-handshakes") || name == QLatin1String("max-pending-handshakes-per-peer")) {
+        bool ok = false;
+        const int n = v.toInt(&ok);
+        if (!ok || n < 1 || n > 100000)
+            return configError(c, key, QStringLiteral("must be an integer from 1 to 100000"));
+        (name == QLatin1String("max-pending-handshakes") ? r.maxPendingHandshakes : r.maxPendingHandshakesPerPeer) = n;
+    } else if (name == QLatin1String("max-hello-bytes")) {
+        const Result<qint64> n = config::parseSize(value, key);
+        if (!n)
+            return locatedError(c, n.error());
+        if (n.value() < 256 || n.value() > 1024 * 1024)
+            return configError(c, key, QStringLiteral("must be a size from 256B to 1MiB"));
+        r.maxHelloBytes = int(n.value());
     } else {
         return configError(c, key, QStringLiteral("unknown key (expected enabled, local, local-requires-token, tcp, tls, "
-                                                  "role, snapshot-interval-ms, max-replicas)"));
+                                                  "role, snapshot-interval-ms, max-replicas, handshake-timeout-ms, "
+                                                  "max-pending-handshakes, max-pending-handshakes-per-peer, max-hello-bytes)"));
     }
     return {};
 }

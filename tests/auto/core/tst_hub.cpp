@@ -5,15 +5,6 @@
 #include <QSignalSpy>
 #include <QTest>
 
-#include <switchboard/principal.h>
-
-namespace {
-// The tests act in-process, with the built-in admin role.
-sb::Principal testPrincipal()
-{
-    return sb::Principal::inProcess(QStringLiteral("test"));
-}
-} // namespace
 
 using namespace sb;
 
