@@ -29,6 +29,7 @@ public:
 
     QString url(const QString &transport) const; // "tcp" or "local"
     quint16 port() const { return m_port; }
+    qint64 pid() const { return m_process.processId(); }
     QString localPath() const { return m_localPath; }
     QString configPath() const { return m_dir.filePath(QStringLiteral("switchboardd.yaml")); }
     QString filePath(const QString &name) const { return m_dir.filePath(name); }
