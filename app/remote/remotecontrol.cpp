@@ -64,7 +64,7 @@ RemoteControl::RemoteControl(Hub *hub, const Options &options, QObject *parent)
 RemoteControl::~RemoteControl()
 {
     for (const Watch &w : std::as_const(m_watches))
-        m_hub->bus()->unsubscribe(w.subscription);
+        m_hub->bus()->unsubscribe(w.subscription, m_principal);
     m_hub->bus()->stats()->setLastMessageLimit(0);
 }
 
@@ -293,8 +293,10 @@ QVariantMap RemoteControl::request(const QVariantMap &message, int timeoutMs)
 
 QVariantMap RemoteControl::deadLetter(quint64 id)
 {
-    const DeadLetterStore *store = m_hub->bus()->deadLetters();
-    std::optional<DeadLetter> letter = store ? store->get(id) : std::nullopt;
+    Result<DeadLetterStore *> store = m_hub->bus()->administerDeadLetters(m_principal);
+    if (!store)
+        return failure(store.error());
+    std::optional<DeadLetter> letter = store.value()->get(id);
     if (!letter)
         return failure(Error(ErrorCode::NotFound, QStringLiteral("dead letter %1 does not exist").arg(id),
                              {{QStringLiteral("id"), id}}));
@@ -303,8 +305,11 @@ QVariantMap RemoteControl::deadLetter(quint64 id)
 
 QVariantMap RemoteControl::requeueDeadLetter(quint64 id, const QVariantMap &edits)
 {
-    DeadLetterStore *store = m_hub->bus()->deadLetters();
-    if (!store || !store->get(id))
+    Result<DeadLetterStore *> admin = m_hub->bus()->administerDeadLetters(m_principal);
+    if (!admin)
+        return failure(admin.error());
+    DeadLetterStore *store = admin.value();
+    if (!store->get(id))
         return failure(Error(ErrorCode::NotFound, QStringLiteral("dead letter %1 does not exist").arg(id),
                              {{QStringLiteral("id"), id}}));
     if (!edits.isEmpty()) {
@@ -334,7 +339,7 @@ QVariantMap RemoteControl::requeueDeadLetter(quint64 id, const QVariantMap &edit
         Message m = edited.value();
         if (Status st = Topic::validateTopic(m.topic()); !m.topic().isEmpty() && !st)
             return failure(st.error());
-        m.setHeader(QStringLiteral("x-sb-edited-by"), QStringLiteral("remote-control"));
+        m.setHeader(QStringLiteral("x-sb-edited-by"), m_principal.stamp());
         std::optional<DeadLetter> taken = store->take(id);
         taken->message = m;
         const quint64 newId = store->add(*taken);
@@ -353,9 +358,10 @@ QVariantMap RemoteControl::requeueDeadLetter(quint64 id, const QVariantMap &edit
 
 QVariantMap RemoteControl::purgeDeadLetters(const QVariantList &ids)
 {
-    DeadLetterStore *store = m_hub->bus()->deadLetters();
-    if (!store)
-        return ok({{QStringLiteral("purged"), 0}});
+    Result<DeadLetterStore *> admin = m_hub->bus()->administerDeadLetters(m_principal);
+    if (!admin)
+        return failure(admin.error());
+    DeadLetterStore *store = admin.value();
     QList<quint64> list;
     for (const QVariant &v : std::as_const(ids)) {
         bool isNumber = false;
@@ -527,7 +533,7 @@ QVariantMap RemoteControl::dispatch(const QString &method, const QVariantMap &ar
 void RemoteControl::endWatch(const QString &id, const QString &reason)
 {
     Watch w = m_watches.take(id);
-    m_hub->bus()->unsubscribe(w.subscription);
+    m_hub->bus()->unsubscribe(w.subscription, m_principal);
     if (!w.pending.isEmpty() || w.dropped) {
         QVariantList batch;
         for (const Message &m : std::as_const(w.pending))

@@ -6,6 +6,7 @@
 #include <switchboard/topictrie.h>
 
 #include "bus_p.h"
+#include "refusallog_p.h"
 #include "requesttracker_p.h"
 
 #include <QDateTime>
@@ -18,7 +19,8 @@ namespace sb {
 
 Bus::Bus(QObject *parent)
     : QObject(parent), m_memoryStore(std::make_unique<MemoryDeadLetterStore>()), m_deadLetters(m_memoryStore.get()),
-      m_default(std::make_unique<Space>()), m_requests(new RequestTracker(this))
+      m_refusalLog(std::make_unique<RefusalLog>()), m_default(std::make_unique<Space>()),
+      m_requests(new RequestTracker(this))
 {
     m_default->isDefault = true;
     m_default->config.type = ChannelType::Topic;
@@ -80,10 +82,8 @@ QVariantMap BusRefusals::toVariantMap() const
 
 Status Bus::createChannel(const ChannelConfig &config, const Principal &who)
 {
-    if (Status st = m_authorizer->authorize(who, Action::Administer, config.name, QString()); !st) {
-        ++m_refusals.forbidden;
+    if (Status st = administer(who, config.name); !st)
         return st;
-    }
     if (Status st = ChannelConfig::validateName(config.name); !st)
         return st;
     if (m_channels.count(config.name))
@@ -99,10 +99,8 @@ Status Bus::createChannel(const ChannelConfig &config, const Principal &who)
 
 Status Bus::updateChannel(const ChannelConfig &config, const Principal &who)
 {
-    if (Status st = m_authorizer->authorize(who, Action::Administer, config.name, QString()); !st) {
-        ++m_refusals.forbidden;
+    if (Status st = administer(who, config.name); !st)
         return st;
-    }
     Space *s = config.name.isEmpty() ? nullptr : space(config.name);
     if (!s)
         return channelNotFound(config.name);
@@ -120,10 +118,8 @@ Status Bus::updateChannel(const ChannelConfig &config, const Principal &who)
 
 Status Bus::deleteChannel(const QString &name, const Principal &who)
 {
-    if (Status st = m_authorizer->authorize(who, Action::Administer, name, QString()); !st) {
-        ++m_refusals.forbidden;
+    if (Status st = administer(who, name); !st)
         return st;
-    }
     auto it = m_channels.find(name);
     if (it == m_channels.end())
         return channelNotFound(name);
@@ -185,6 +181,25 @@ Status Bus::admit(const ChannelConfig &cfg, const QString &channel, const Princi
 {
     if (who.isHub())
         return {};
+    Status st = check(cfg, channel, who, action, topic);
+    if (!st)
+        m_refusalLog->log(who, actionName(action), channel, topic, st.error());
+    return st;
+}
+
+Status Bus::administer(const Principal &who, const QString &channel)
+{
+    Status st = m_authorizer->authorize(who, Action::Administer, channel, QString());
+    if (!st) {
+        ++m_refusals.forbidden;
+        m_refusalLog->log(who, actionName(Action::Administer), channel, QString(), st.error());
+    }
+    return st;
+}
+
+Status Bus::check(const ChannelConfig &cfg, const QString &channel, const Principal &who, Action action,
+                  const QString &topic)
+{
     if (action != Action::Subscribe && topic.startsWith(QLatin1String("$sb."))) {
         ++m_refusals.forbidden;
         return Error(ErrorCode::Forbidden, QStringLiteral("topics under \"$sb.\" are reserved for the hub's advisories"),
@@ -584,16 +599,34 @@ Result<SubscriptionId> Bus::subscribe(const SubscriptionOptions &options, const 
     }
     m_subscriptions[r.value()]->owned = true;
     const SubscriptionId id = r.value();
-    connect(context, &QObject::destroyed, this, [this, id] { unsubscribe(id); });
+    connect(context, &QObject::destroyed, this, [this, id] { removeSubscription(id); });
     return r;
 }
 
-bool Bus::unsubscribe(SubscriptionId id)
+Status Bus::unsubscribe(SubscriptionId id, const Principal &who, Connection *via)
 {
-    if (!m_subscriptions.count(id))
-        return false;
+    auto it = m_subscriptions.find(id);
+    if (it == m_subscriptions.end())
+        return Error(ErrorCode::NotFound, QStringLiteral("subscription %1 does not exist").arg(id),
+                     {{QStringLiteral("subscription"), id}});
+    // Whoever made a subscription may end it; anybody else needs "administer" on its channel.
+    const Subscription *sub = it->second.get();
+    const bool own = via ? sub->origin == via : (!sub->origin && sub->principal.stamp() == who.stamp());
+    if (!own) {
+        if (Status st = administer(who, sub->space->config.name); !st)
+            return st;
+    }
     removeSubscription(id);
-    return true;
+    return {};
+}
+
+Result<DeadLetterStore *> Bus::administerDeadLetters(const Principal &who)
+{
+    // The store holds letters of every channel: administering it needs "administer" everywhere
+    // (checked on the default topic space, which a rule without channels covers).
+    if (Status st = administer(who, QString()); !st)
+        return st.error();
+    return m_deadLetters;
 }
 
 void Bus::removeSubscription(SubscriptionId id)

@@ -5,6 +5,7 @@
 #include <switchboard/deadletterstore.h>
 
 #include "bus_p.h"
+#include "refusallog_p.h"
 #include "requesttracker_p.h"
 
 #include <QDateTime>
@@ -125,8 +126,11 @@ Status Bus::reply(Message response, const Principal &who, Connection *via)
     const bool inProcess = who.protocol == QLatin1String("inproc") || who.isHub() || m_requeueing;
     const bool responder = info && (via ? info->responders.contains(via->id()) : inProcess);
     if (!responder) {
-        if (info)
+        if (info) {
             ++m_refusals.spoofedReplies;
+            m_refusalLog->log(who, QStringLiteral("reply"), info->channel, info->topic,
+                              Error(ErrorCode::NoRoute, QStringLiteral("request %1 was not delivered to it").arg(corr)));
+        }
         else if (inProcess && !m_requeueing)
             deadLetter(response, DeadLetterReason::NoRoute, corr, QStringLiteral("late or duplicate response"));
         // A connection's unknown response is refused, not kept: a requeue must never let a made-up
@@ -179,6 +183,10 @@ Status Bus::nack(Connection *via, SubscriptionId subscription, quint32 tag, cons
     if (!held) {
         ++m_refusals.spoofedNacks;
         via->countError();
+        m_refusalLog->log(via->principal(), QStringLiteral("nack"), QString(), QString(),
+                          Error(ErrorCode::NotFound, QStringLiteral("message \"%1\" on subscription %2 is not held by it")
+                                                         .arg(messageId)
+                                                         .arg(tag)));
         return Error(ErrorCode::NotFound,
                      QStringLiteral("no delivery of message \"%1\" on subscription %2 is held by this connection "
                                     "(NACK only what was delivered; the window keeps the last %3 deliveries)")
@@ -226,10 +234,8 @@ Result<int> Bus::requeueDeadLetter(quint64 id, const Principal &who)
     if (!letter)
         return Error(ErrorCode::NotFound, QStringLiteral("dead letter %1 does not exist").arg(id),
                      {{QStringLiteral("id"), id}});
-    if (Status st = m_authorizer->authorize(who, Action::Administer, letter->message.channel(), QString()); !st) {
-        ++m_refusals.forbidden;
+    if (Status st = administer(who, letter->message.channel()); !st)
         return st.error();
-    }
     Message m = letter->message;
     m.setHeader(QStringLiteral("x-sb-requeued-from"), QString::number(id));
     m.setHeader(QStringLiteral("x-sb-requeue-reason"), deadLetterReasonName(letter->reason));

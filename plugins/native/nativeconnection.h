@@ -12,6 +12,10 @@
 
 #include <memory>
 
+#include <QLoggingCategory>
+
+Q_DECLARE_LOGGING_CATEGORY(lcNative)
+
 namespace sb {
 class Hub;
 }

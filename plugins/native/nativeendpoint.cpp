@@ -285,6 +285,14 @@ bool NativeEndpoint::admit(QIODevice *socket, const QString &address)
     if (!refusal.isError())
         return true;
     ++m_refused;
+    // Logged at most once a second: a peer hammering a full endpoint must not flood the log.
+    const qint64 now = RateLimiter::monotonicMsecs();
+    if (now - m_lastRefusalLog >= 1000) {
+        qCInfo(lcNative).noquote() << "refused a connection from"
+                                   << (address.isEmpty() ? QStringLiteral("a local peer") : address) << refusal.toString()
+                                   << QStringLiteral("(%1 refused in all)").arg(m_refused);
+        m_lastRefusalLog = now;
+    }
     QByteArray out;
     appendError(out, 0, refusal, true);
     socket->write(out);

@@ -64,6 +64,7 @@ private:
     QTimer m_sweep;
     QHash<QString, int> m_perPeer; // live TCP connections per peer address
     quint64 m_refused = 0;
+    qint64 m_lastRefusalLog = -1000;
     quint64 m_overflowClosed = 0; // connections closed with OVERFLOW (outbound bound)
     quint64 m_preAuthClosed = 0;  // connections closed before a successful CONNECT
     std::shared_ptr<FlushScheduler> m_flusher = std::make_shared<FlushScheduler>();

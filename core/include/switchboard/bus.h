@@ -25,6 +25,7 @@ namespace sb {
 class Connection;
 class DeadLetterStore;
 class MemoryDeadLetterStore;
+class RefusalLog;
 class RequestTracker;
 
 struct SubscriptionOptions
@@ -85,6 +86,9 @@ public:
     // The default store is in memory; a journal may replace it (not owned; must outlive the bus).
     void setDeadLetterStore(DeadLetterStore *store);
     DeadLetterStore *deadLetters() const { return m_deadLetters; }
+    // The store, for dead-letter administration (inspect, edit, purge) on behalf of \a who:
+    // FORBIDDEN unless \a who may administer.
+    Result<DeadLetterStore *> administerDeadLetters(const Principal &who);
     MemoryDeadLetterStore *memoryDeadLetters() const { return m_memoryStore.get(); }
     // The ACL (built-in roles until configured).
     // The ACL's require-auth follows setRequireAuth() (the hub's auth.required).
@@ -124,7 +128,10 @@ public:
     // until \a context is destroyed.
     Result<SubscriptionId> subscribe(const SubscriptionOptions &options, const Principal &who, QObject *context,
                                      MessageHandler handler);
-    bool unsubscribe(SubscriptionId id);
+    // Ends a subscription: its maker's own (same connection, or same in-process principal), or
+    // anybody's with "administer" on its channel.
+    Status unsubscribe(SubscriptionId id, const Principal &who, Connection *via = nullptr);
+    Status unsubscribe(SubscriptionId id, Connection *via) { return unsubscribe(id, via->principal(), via); }
     void removeSubscriber(Subscriber *subscriber);
     int subscriptionCount() const { return int(m_subscriptions.size()); }
 
@@ -174,8 +181,13 @@ private:
     struct Route;
 
     Space *space(const QString &channel) const;
+    // The checks every message and subscription pass, whatever the protocol (counted, and logged
+    // when refused): reserved topics, the channel's require-auth and protocols, the ACL.
     Status admit(const ChannelConfig &cfg, const QString &channel, const Principal &who, Action action,
                  const QString &topic);
+    Status check(const ChannelConfig &cfg, const QString &channel, const Principal &who, Action action,
+                 const QString &topic);
+    Status administer(const Principal &who, const QString &channel);
     Result<int> route(Message &message, const Principal &who, Connection *via, Action action);
     int deliverTo(Space &space, Message &message, const Route *known = nullptr);
     bool offer(Subscription *sub, const Message &message);
@@ -195,6 +207,7 @@ private:
     AccessControl m_acl;
     const Authorizer *m_authorizer = &m_acl;
     BusRefusals m_refusals;
+    std::unique_ptr<RefusalLog> m_refusalLog;
     const DeadLetter *m_advisoryOf = nullptr; // while an advisory is routed: its letter
     QStringList *m_recordTargets = nullptr;   // while a request is routed: who got it
     Stats m_stats;

@@ -552,7 +552,7 @@ void tst_Bus::crossThreadDelivery()
     QTRY_COMPARE(count.load(), 5000);
     QVERIFY(!wrongThread);
     // The subscriber lives in the worker: end the subscription while that thread can still delete it.
-    QVERIFY(bus.unsubscribe(id.value()));
+    QVERIFY(bus.unsubscribe(id.value(), testPrincipal()));
     worker.quit();
     QVERIFY(worker.wait());
     context.moveToThread(thread());
@@ -626,8 +626,8 @@ void tst_Bus::unsubscribeAndContextDeath()
     Bus bus;
     Recorder r;
     auto id = bus.subscribe({QStringLiteral("a")}, testPrincipal(), this, r.handler());
-    QVERIFY(bus.unsubscribe(id.value()));
-    QVERIFY(!bus.unsubscribe(id.value()));
+    QVERIFY(bus.unsubscribe(id.value(), testPrincipal()));
+    QCOMPARE(bus.unsubscribe(id.value(), testPrincipal()).error().code, ErrorCode::NotFound);
     QCOMPARE(bus.publish(ev(QStringLiteral("a")), testPrincipal()).value(), 0);
     auto *context = new QObject;
     QVERIFY(bus.subscribe({QStringLiteral("a")}, testPrincipal(), context, r.handler()));

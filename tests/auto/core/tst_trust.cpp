@@ -223,6 +223,20 @@ void tst_Trust::administerNeedsTheRole()
     const quint64 id = bus.deadLetters()->list().first().id;
     QCOMPARE(bus.requeueDeadLetter(id, anon).error().code, ErrorCode::Forbidden);
     QCOMPARE(bus.deadLetters()->count(), 1);
+    // Inspecting, editing and purging go through the same check.
+    QCOMPARE(bus.administerDeadLetters(anon).error().code, ErrorCode::Forbidden);
+    QVERIFY(bus.administerDeadLetters(ops()));
+
+    // A subscription ends by its maker, or by an administrator.
+    Peer a(QStringLiteral("native-1")), b(QStringLiteral("native-2"));
+    const Result<SubscriptionId> sub = bus.subscribe(&a, {QStringLiteral("t")}, &a);
+    QVERIFY(sub);
+    QCOMPARE(bus.unsubscribe(sub.value(), &b).error().code, ErrorCode::Forbidden);
+    QCOMPARE(bus.subscriptionCount(), 1);
+    QVERIFY(bus.unsubscribe(sub.value(), &a));
+    const Result<SubscriptionId> again = bus.subscribe(&a, {QStringLiteral("t")}, &a);
+    QVERIFY(bus.unsubscribe(again.value(), ops()));
+    QCOMPARE(bus.subscriptionCount(), 0);
 }
 
 void tst_Trust::perConnectionBounds()

@@ -1,0 +1,257 @@
+// SPDX-License-Identifier: Apache-2.0
+// NativeConnection: the frames a client sends (CONNECT, PUBLISH, SUBSCRIBE, UNSUBSCRIBE, REQUEST,
+// REPLY, NACK, PING), each turned into one bus call on behalf of the connection's principal.
+#include "nativeconnection.h"
+
+#include <switchboard/hub.h>
+
+#include <QJsonObject>
+
+namespace sb::native {
+
+namespace {
+// A client's subscription id: an integer from 1 to 2^32-1 (a JSON number is a double; casting one
+// out of range is undefined behaviour, so it is checked first).
+std::optional<quint32> subscriptionId(const QJsonValue &v)
+{
+    if (!v.isDouble())
+        return std::nullopt;
+    const double d = v.toDouble();
+    if (!(d >= 1 && d <= 4294967295.0) || d != double(quint64(d)))
+        return std::nullopt;
+    return quint32(d);
+}
+} // namespace
+
+void NativeConnection::handleFrame(const Frame &frame)
+{
+    const quint32 seq = readU32(frame.body);
+    if (frame.body.size() < 4) {
+        const sb::Error e(ErrorCode::BadFrame,
+                          QStringLiteral("%1 frame without its 4-byte sequence number").arg(frameTypeName(frame.type)));
+        countError();
+        if (!m_handshakeDone)
+            close(e); // before CONNECT: one error answer, then the socket is closed
+        else
+            sendError(0, e);
+        return;
+    }
+    if (!m_handshakeDone && frame.type != quint8(FrameType::Connect)) {
+        close(sb::Error(ErrorCode::Unauthenticated,
+                        QStringLiteral("the first frame must be CONNECT, got %1").arg(frameTypeName(frame.type))));
+        return;
+    }
+    switch (FrameType(frame.type)) {
+    case FrameType::Connect: return handleConnect(seq, frame.body);
+    case FrameType::Publish: return handlePublish(frame.body);
+    case FrameType::Subscribe: return handleSubscribe(seq, frame.body);
+    case FrameType::Unsubscribe: return handleUnsubscribe(seq, frame.body);
+    case FrameType::Request: return handleRequest(frame.body);
+    case FrameType::Reply: return handleReply(frame.body);
+    case FrameType::Nack: return handleNack(frame.body);
+    case FrameType::Ping: {
+        const qsizetype before = m_writer.buffer().size();
+        appendControl(m_writer.buffer(), FrameType::Pong, seq);
+        controlQueued(before);
+        return;
+    }
+    case FrameType::Pong:
+        return;
+    case FrameType::Connected:
+    case FrameType::Deliver:
+    case FrameType::Ack:
+    case FrameType::Error:
+        break;
+    }
+    countError();
+    sendError(seq, sb::Error(ErrorCode::UnknownFrame,
+                             QStringLiteral("%1 is not a frame a client may send").arg(frameTypeName(frame.type)),
+                             {{QStringLiteral("frameType"), frame.type}}));
+}
+
+void NativeConnection::handleConnect(quint32 seq, QByteArrayView body)
+{
+    if (m_handshakeDone) {
+        sendError(seq, sb::Error(ErrorCode::BadFrame, QStringLiteral("already connected")));
+        return;
+    }
+    auto json = controlJson(body);
+    if (!json) {
+        close(json.error());
+        return;
+    }
+    const int protocol = json->value(QStringLiteral("protocol")).toInt(ProtocolVersion);
+    if (protocol != ProtocolVersion) {
+        close(sb::Error(ErrorCode::BadFrame, QStringLiteral("client speaks native protocol %1; this hub speaks %2")
+                                                 .arg(protocol)
+                                                 .arg(ProtocolVersion)));
+        return;
+    }
+    const QString user = json->value(QStringLiteral("user")).toString();
+    const QByteArray token = json->value(QStringLiteral("token")).toString().toUtf8();
+    Identity identity;
+    identity.name = user.isEmpty() ? QStringLiteral("anonymous") : user;
+    if (const Authenticator *auth = m_hub->authenticator(); auth && (!token.isEmpty() || m_hub->requireAuth())) {
+        Result<Identity> r = auth->authenticate(user, token);
+        if (!r) {
+            close(r.error());
+            return;
+        }
+        identity = r.value();
+    } else if (m_hub->requireAuth()) {
+        close(sb::Error(ErrorCode::Unauthenticated, QStringLiteral("this hub requires authentication")));
+        return;
+    }
+    setIdentity(identity);
+    m_handshakeDone = true;
+    QJsonObject hello{{QStringLiteral("connectionId"), id()},
+                      {QStringLiteral("server"), QStringLiteral("switchboard")},
+                      {QStringLiteral("protocol"), ProtocolVersion},
+                      {QStringLiteral("maxFrameSize"), double(m_settings.maxFrameSize)},
+                      {QStringLiteral("idleTimeoutMs"), m_settings.idleTimeoutMs},
+                      {QStringLiteral("identity"), identity.name}};
+    const qsizetype before = m_writer.buffer().size();
+    appendControl(m_writer.buffer(), FrameType::Connected, seq, hello);
+    controlQueued(before);
+}
+
+void NativeConnection::handlePublish(QByteArrayView body)
+{
+    const quint32 seq = readU32(body);
+    Result<Message> msg = BinaryCodec::decodeMessage(body.sliced(4), true, &m_strings);
+    if (!msg) {
+        countError();
+        sendError(seq, msg.error());
+        return;
+    }
+    Result<int> r = m_hub->bus()->publish(std::move(msg).value(), this);
+    if (!r)
+        sendError(seq, r.error());
+    else if (seq != 0)
+        sendAck(seq, {{QStringLiteral("deliveries"), r.value()}});
+}
+
+void NativeConnection::handleSubscribe(quint32 seq, QByteArrayView body)
+{
+    auto json = controlJson(body);
+    if (!json) {
+        sendError(seq, json.error());
+        return;
+    }
+    const std::optional<quint32> parsed = subscriptionId(json->value(QStringLiteral("sid")));
+    if (!parsed) {
+        sendError(seq, sb::Error(ErrorCode::BadMessage,
+                                 QStringLiteral("SUBSCRIBE needs an integer \"sid\" from 1 to 4294967295")));
+        return;
+    }
+    const quint32 sid = *parsed;
+    if (m_subscriptions.contains(sid)) {
+        sendError(seq, sb::Error(ErrorCode::BadMessage, QStringLiteral("subscription id %1 is already in use").arg(sid),
+                                 {{QStringLiteral("sid"), sid}}));
+        return;
+    }
+    SubscriptionOptions options;
+    options.pattern = json->value(QStringLiteral("pattern")).toString();
+    options.channel = json->value(QStringLiteral("channel")).toString();
+    options.queueGroup = json->value(QStringLiteral("queue")).toString();
+    options.tag = sid;
+    Result<SubscriptionId> r = m_hub->bus()->subscribe(this, options, this);
+    if (!r) {
+        sb::Error e = r.error();
+        e.details.insert(QStringLiteral("sid"), sid);
+        sendError(seq, e);
+        return;
+    }
+    m_subscriptions.insert(sid, r.value());
+    sendAck(seq, {{QStringLiteral("sid"), double(sid)}});
+}
+
+void NativeConnection::handleUnsubscribe(quint32 seq, QByteArrayView body)
+{
+    auto json = controlJson(body);
+    if (!json) {
+        sendError(seq, json.error());
+        return;
+    }
+    const quint32 sid = subscriptionId(json->value(QStringLiteral("sid"))).value_or(0);
+    auto it = m_subscriptions.find(sid);
+    if (it == m_subscriptions.end()) {
+        sendError(seq, sb::Error(ErrorCode::NotFound, QStringLiteral("no subscription with id %1").arg(sid),
+                                 {{QStringLiteral("sid"), sid}}));
+        return;
+    }
+    if (Status st = m_hub->bus()->unsubscribe(it.value(), this); !st) {
+        sendError(seq, st.error());
+        return;
+    }
+    m_subscriptions.erase(it);
+    sendAck(seq, {{QStringLiteral("sid"), double(sid)}});
+}
+
+void NativeConnection::handleRequest(QByteArrayView body)
+{
+    const quint32 seq = readU32(body);
+    if (body.size() < 8) {
+        sendError(seq, sb::Error(ErrorCode::BadFrame, QStringLiteral("REQUEST frame without its timeout")));
+        return;
+    }
+    const int timeoutMs = int(qMin<quint32>(readU32(body, 4), quint32(std::numeric_limits<int>::max())));
+    Result<Message> msg = BinaryCodec::decodeMessage(body.sliced(8));
+    if (!msg) {
+        countError();
+        sendError(seq, msg.error());
+        return;
+    }
+    QPointer<NativeConnection> self(this);
+    Result<QString> r = m_hub->bus()->request(
+        std::move(msg).value(), timeoutMs, this,
+        [self, seq](const Result<Message> &response) {
+            if (!self || self->m_closing)
+                return;
+            if (response) {
+                appendMessageFrame(self->m_writer.buffer(), FrameType::Reply, seq, response.value());
+                self->countOut(1, quint64(response.value().payloadSize()));
+                self->scheduleFlush();
+            } else {
+                self->sendError(seq, response.error());
+            }
+        },
+        this);
+    if (!r)
+        sendError(seq, r.error());
+}
+
+void NativeConnection::handleReply(QByteArrayView body)
+{
+    const quint32 seq = readU32(body);
+    Result<Message> msg = BinaryCodec::decodeMessage(body.sliced(4));
+    if (!msg) {
+        countError();
+        sendError(seq, msg.error());
+        return;
+    }
+    Status st = m_hub->bus()->reply(std::move(msg).value(), this);
+    if (!st)
+        sendError(seq, st.error());
+    else if (seq != 0)
+        sendAck(seq);
+}
+
+void NativeConnection::handleNack(QByteArrayView body)
+{
+    const quint32 sid = readU32(body);
+    Result<Message> msg = BinaryCodec::decodeMessage(body.sliced(4));
+    if (!msg) {
+        countError();
+        sendError(0, msg.error());
+        return;
+    }
+    // Only the message id is taken from the client: the hub retries its own copy of a delivery
+    // this connection holds, and counts the attempts itself.
+    Status st = m_hub->bus()->nack(this, m_subscriptions.value(sid), sid, msg->id(),
+                                   QStringLiteral("rejected by client %1").arg(id()));
+    if (!st)
+        sendError(0, st.error());
+}
+
+} // namespace sb::native
