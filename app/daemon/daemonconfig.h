@@ -58,7 +58,7 @@ struct DaemonConfig
     qint64 topicStatsMaxBytes = 16 * 1024 * 1024;
     // limits.max-buffered-bytes: what all connections buffer together (read buffers, unsent
     // output, subscriber queues): sb::MemoryBudget.
-    qint64 maxBufferedBytes = 96 * 1024 * 1024;
+    qint64 maxBufferedBytes = 80 * 1024 * 1024;
     int shutdownDrainMs = 2000;
     RemoteConfig remote;
     QString logLevel = QStringLiteral("info");

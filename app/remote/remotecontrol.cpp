@@ -378,6 +378,8 @@ QVariantMap RemoteControl::purgeDeadLetters(const QVariantList &ids)
 
 QVariantMap RemoteControl::closeConnection(const QString &id, const QString &reason)
 {
+    if (Status st = m_hub->bus()->administer(m_principal, QString()); !st)
+        return failure(st.error());
     const QString why = reason.isEmpty() ? QStringLiteral("closed by an operator") : reason;
     if (Status st = m_hub->closeConnection(id, Error(ErrorCode::Forbidden, why)); !st)
         return failure(st.error());
@@ -386,6 +388,8 @@ QVariantMap RemoteControl::closeConnection(const QString &id, const QString &rea
 
 QVariantMap RemoteControl::reloadConfig()
 {
+    if (Status st = m_hub->bus()->administer(m_principal, QString()); !st)
+        return failure(st.error());
     if (!m_reload)
         return failure(Error(ErrorCode::NotFound, QStringLiteral("this hub has no configuration file to reload")));
     Result<QVariantMap> r = m_reload();

@@ -103,14 +103,8 @@ bool AccessControl::channelMatches(const Rule &rule, const QString &channel)
 
 QStringList AccessControl::effectiveRoles(const Principal &who) const
 {
-    QStringList roles = who.authenticated ? who.roles : QStringList();
-    // Without require-auth, whoever has no role the ACL knows is treated as anonymous (a token
-    // without roles gets no less than no token); a known role replaces the anonymous rules.
-    bool known = false;
-    for (const QString &r : std::as_const(roles))
-        known = known || m_roles.contains(r);
-    if (!m_requireAuth && !known)
-        roles.append(kAnonymous);
+    QStringList roles;
+    forEachRole(who, [&](const QString &r) { roles.append(r); });
     return roles;
 }
 
@@ -120,11 +114,12 @@ Status AccessControl::authorize(const Principal &who, Action action, const QStri
         return {};
     const bool subscribe = action == Action::Subscribe && isPattern(topic);
     bool allowed = false;
-    const QStringList roles = effectiveRoles(who);
-    for (const QString &role : roles) {
+    Error denied;
+    // Per publish: no list is built (forEachRole), and the first deny ends the walk.
+    forEachRole(who, [&](const QString &role) {
         const auto it = m_roles.constFind(role);
-        if (it == m_roles.cend())
-            continue;
+        if (it == m_roles.cend() || denied.isError())
+            return;
         for (const Rule &rule : it.value()) {
             if (!(rule.actions & quint8(action)) || !channelMatches(rule, channel))
                 continue;
@@ -134,7 +129,7 @@ Status AccessControl::authorize(const Principal &who, Action action, const QStri
             if (!hit)
                 continue;
             if (!rule.allow) {
-                return Error(ErrorCode::Forbidden,
+                denied = Error(ErrorCode::Forbidden,
                              QStringLiteral("%1 may not %2 on %3: denied by role \"%4\"")
                                  .arg(who.name, actionName(action),
                                       channel.isEmpty() ? QStringLiteral("topic \"%1\"").arg(topic)
@@ -144,12 +139,16 @@ Status AccessControl::authorize(const Principal &who, Action action, const QStri
                               {QStringLiteral("channel"), channel},
                               {QStringLiteral("topic"), topic},
                               {QStringLiteral("role"), role}});
+                return;
             }
             allowed = true;
         }
-    }
+    });
+    if (denied.isError())
+        return denied;
     if (allowed)
         return {};
+    const QStringList roles = effectiveRoles(who);
     return Error(ErrorCode::Forbidden,
                  QStringLiteral("%1 may not %2 on %3: no rule of its roles (%4) allows it")
                      .arg(who.name, actionName(action),
@@ -166,10 +165,10 @@ QStringList AccessControl::deniedWithin(const Principal &who, const QString &cha
     QStringList out;
     if (who.isHub())
         return out;
-    for (const QString &role : effectiveRoles(who)) {
+    forEachRole(who, [&](const QString &role) {
         const auto it = m_roles.constFind(role);
         if (it == m_roles.cend())
-            continue;
+            return;
         for (const Rule &rule : it.value()) {
             if (rule.allow || !(rule.actions & quint8(Action::Subscribe)) || !channelMatches(rule, channel))
                 continue;
@@ -178,7 +177,7 @@ QStringList AccessControl::deniedWithin(const Principal &who, const QString &cha
                     out.append(t);
             }
         }
-    }
+    });
     return out;
 }
 

@@ -47,6 +47,9 @@ Result<QStringList> parsePatterns(const QVariant &v, const QString &key, bool ch
     if (!isList(v))
         return bad(key, QStringLiteral("must be a list of patterns"));
     const QStringList list = v.toStringList();
+    if (list.isEmpty()) // an empty list would read as "no restriction": leave the key out for that
+        return bad(key, QStringLiteral("must not be empty (leave it out to mean every %1)")
+                            .arg(channels ? QStringLiteral("channel") : QStringLiteral("topic")));
     for (qsizetype i = 0; i < list.size(); ++i) {
         if (channels && list[i].isEmpty())
             continue; // "" is the default topic space

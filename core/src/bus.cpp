@@ -263,6 +263,15 @@ Result<int> Bus::route(Message &message, const Principal &who, Connection *via, 
         if (Status st = Topic::validateTopic(topic); !st)
             return fail(st.error());
     }
+    // Id, time and source in one pass over the wire bytes: the id and time only where the sender
+    // left them empty, the source always (the hub's stamp of the principal; a requeue keeps the
+    // stamp the hub gave the original). Before anything is dead-lettered: no letter keeps a
+    // source the client made up.
+    const qint64 now = QDateTime::currentMSecsSinceEpoch();
+    QString source;
+    if (!m_keepSource && message.source() != (via ? via->sourceStamp() : who.stamp()))
+        source = via ? via->sourceStamp() : who.stamp();
+    message.stamp(message.hasId() ? QString() : Message::newId(), message.timestamp() == 0 ? now : 0, source);
     const qint64 maxSize = cfg.maxMessageSize > 0 ? cfg.maxMessageSize : m_limits.maxMessageSize;
     if (message.payloadSize() > maxSize) {
         const QString dest = channelName.isEmpty() ? topic : channelName;
@@ -274,14 +283,6 @@ Result<int> Bus::route(Message &message, const Principal &who, Connection *via, 
                               .arg(maxSize),
                           {{QStringLiteral("limit"), maxSize}, {QStringLiteral("size"), message.payloadSize()}}));
     }
-    // Id, time and source in one pass over the wire bytes: the id and time only where the sender
-    // left them empty, the source always (the hub's stamp of the principal; a requeue keeps the
-    // stamp the hub gave the original).
-    const qint64 now = QDateTime::currentMSecsSinceEpoch();
-    QString source;
-    if (!m_keepSource && message.source() != (via ? via->sourceStamp() : who.stamp()))
-        source = via ? via->sourceStamp() : who.stamp();
-    message.stamp(message.hasId() ? QString() : Message::newId(), message.timestamp() == 0 ? now : 0, source);
     if (message.ttl() == 0 && cfg.ttlMs > 0)
         message.setTtl(cfg.ttlMs);
     if (message.isExpired(now)) {
@@ -525,7 +526,11 @@ Result<SubscriptionId> Bus::subscribe(Subscriber *subscriber, const Subscription
                          .arg(subscriptionCount()),
                      {{QStringLiteral("limit"), m_limits.maxSubscriptions}});
     }
-    if (Status st = admit(cfg, options.channel, who, Action::Subscribe, options.pattern); !st)
+    // Broadcast and queue channels hand every member every message whatever its pattern: the ACL
+    // judges such a subscription as one to everything on the channel.
+    const bool takesAll = cfg.type == ChannelType::Broadcast || cfg.type == ChannelType::Queue;
+    const QString aclPattern = takesAll ? QStringLiteral(">") : options.pattern;
+    if (Status st = admit(cfg, options.channel, who, Action::Subscribe, aclPattern); !st)
         return st.error();
     switch (cfg.type) {
     case ChannelType::Topic:
@@ -564,8 +569,9 @@ Result<SubscriptionId> Bus::subscribe(Subscriber *subscriber, const Subscription
     sub->tag = options.tag;
     sub->origin = via;
     sub->principal = who;
-    sub->withheld = m_authorizer->deniedWithin(who, options.channel, options.pattern);
+    sub->withheld = m_authorizer->deniedWithin(who, options.channel, aclPattern);
     Subscription *raw = sub.get();
+    const SubscriptionId id = sub->id;
     m_subscriptions.emplace(sub->id, std::move(sub));
 
     sp->members.append(raw);
@@ -577,8 +583,8 @@ Result<SubscriptionId> Bus::subscribe(Subscriber *subscriber, const Subscription
     if (via)
         via->setSubscriptionCount(via->subscriptionCount() + 1);
     if (cfg.type == ChannelType::Queue && !sp->backlog.empty())
-        dispatchBacklog(*sp);
-    return raw->id;
+        dispatchBacklog(*sp); // may reap the new subscription itself (a subscriber already gone)
+    return id;
 }
 
 Result<SubscriptionId> Bus::subscribe(const SubscriptionOptions &options, const Principal &who, QObject *context,
@@ -651,6 +657,8 @@ void Bus::removeSubscription(SubscriptionId id)
 
 void Bus::removeSubscriber(Subscriber *subscriber)
 {
+    if (auto *connection = qobject_cast<Connection *>(subscriber))
+        m_requests->dropRequester(connection);
     QVector<SubscriptionId> ids;
     for (const auto &[id, sub] : m_subscriptions) {
         if (sub->subscriber == subscriber)

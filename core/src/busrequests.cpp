@@ -123,7 +123,7 @@ Status Bus::reply(Message response, const Principal &who, Connection *via)
     // A connection answers only what it was asked: an unknown id and a request delivered elsewhere
     // get the same answer, so correlation ids cannot be probed. In-process code (which has no
     // connection) answers as itself, and a requeue is the hub's own doing.
-    const bool inProcess = who.protocol == QLatin1String("inproc") || who.isHub() || m_requeueing;
+    const bool inProcess = who.protocol == QLatin1String("inproc") || who.isHub();
     const bool responder = info && (via ? info->responders.contains(via->id()) : inProcess);
     if (!responder) {
         if (info) {
@@ -131,7 +131,7 @@ Status Bus::reply(Message response, const Principal &who, Connection *via)
             m_refusalLog->log(who, QStringLiteral("reply"), info->channel, info->topic,
                               Error(ErrorCode::NoRoute, QStringLiteral("request %1 was not delivered to it").arg(corr)));
         }
-        else if (inProcess && !m_requeueing)
+        else if (inProcess)
             deadLetter(response, DeadLetterReason::NoRoute, corr, QStringLiteral("late or duplicate response"));
         // A connection's unknown response is refused, not kept: a requeue must never let a made-up
         // response answer a later request.
@@ -244,15 +244,13 @@ Result<int> Bus::requeueDeadLetter(quint64 id, const Principal &who)
     m.setAttempt(1);
     if (m.ttl() > 0)
         m.setTimestamp(QDateTime::currentMSecsSinceEpoch()); // a fresh TTL window
-    Result<int> r = 0;
+    // Always published to its destination, never handed to a pending request as its answer: a
+    // response letter may have been made up by a client (published as a response to no one).
+    if (m.type() == MessageType::Response)
+        m.setType(MessageType::Event);
     m_requeueing = true;
     m_keepSource = true;
-    if (m.type() == MessageType::Response) {
-        if (Status st = reply(m, who); !st)
-            r = st.error();
-    } else {
-        r = publish(m, who);
-    }
+    const Result<int> r = publish(m, who);
     m_keepSource = false;
     m_requeueing = false;
     if (!r)

@@ -45,6 +45,18 @@ void DeliveryWindow::remember(quint32 tag, const Message &message)
     m_bytes += size;
 }
 
+void DeliveryWindow::forget(quint32 tag)
+{
+    for (int i = 0; i < m_count; ++i) {
+        Entry &e = m_ring[size_t((m_head + i) % int(m_ring.size()))];
+        if (e.used && e.tag == tag) {
+            m_bytes -= e.message.byteSize();
+            e.used = false;
+            e.message = Message();
+        }
+    }
+}
+
 std::optional<Message> DeliveryWindow::take(quint32 tag, const QString &id)
 {
     // Newest first: a NACK usually answers a recent delivery.

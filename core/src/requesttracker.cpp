@@ -53,6 +53,25 @@ bool RequestTracker::complete(const QString &correlationId, const Result<Message
     return true;
 }
 
+void RequestTracker::dropRequester(const Connection *requester)
+{
+    for (auto it = m_pending.begin(); it != m_pending.end();) {
+        if (it->second.route.requester.data() != requester) {
+            ++it;
+            continue;
+        }
+        auto range = m_deadlines.equal_range(it->second.deadline);
+        for (auto d = range.first; d != range.second; ++d) {
+            if (d->second == it->first) {
+                m_deadlines.erase(d);
+                break;
+            }
+        }
+        it = m_pending.erase(it);
+    }
+    arm();
+}
+
 void RequestTracker::deliver(Pending &pending, const Result<Message> &result)
 {
     QObject *context = pending.context.data();

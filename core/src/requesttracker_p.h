@@ -42,6 +42,9 @@ public:
     void add(const QString &correlationId, QObject *context, Callback callback, int timeoutMs, Route route);
     // Answers the request with \a result; false if none is pending under that id.
     bool complete(const QString &correlationId, const Result<Message> &result);
+    // The requester went away: its pending requests end now (nobody waits for their answers), so
+    // they stop counting against the hub-wide bound.
+    void dropRequester(const Connection *requester);
 
 Q_SIGNALS:
     void timedOut(const QString &correlationId);

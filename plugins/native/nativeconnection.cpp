@@ -164,7 +164,9 @@ void NativeConnection::account()
 {
     if (m_closing)
         return;
-    const qint64 now = m_reader.capacity() + m_writer.unsent() + pendingBytes() + deliveries().bytes();
+    // The NACK window is not counted: it holds references to messages that subscribers' queues and
+    // other windows share, and counting each reference in full would overflow healthy consumers.
+    const qint64 now = m_reader.capacity() + m_writer.unsent() + pendingBytes();
     MemoryBudget &budget = m_hub->memoryBudget();
     if (budget.update(m_accounted, now, m_hub->connectionCount()))
         return;

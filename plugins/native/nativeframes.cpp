@@ -89,8 +89,10 @@ void NativeConnection::handleConnect(quint32 seq, QByteArrayView body)
     }
     const QString user = json->value(QStringLiteral("user")).toString();
     const QByteArray token = json->value(QStringLiteral("token")).toString().toUtf8();
+    // Without credentials a client is "anonymous", whatever user name it gives: only the hub's
+    // authenticators name principals (a name in the source stamp must mean something).
     Identity identity;
-    identity.name = user.isEmpty() ? QStringLiteral("anonymous") : user;
+    identity.name = QStringLiteral("anonymous");
     if (const Authenticator *auth = m_hub->authenticator(); auth && (!token.isEmpty() || m_hub->requireAuth())) {
         Result<Identity> r = auth->authenticate(user, token);
         if (!r) {
@@ -180,11 +182,14 @@ void NativeConnection::handleUnsubscribe(quint32 seq, QByteArrayView body)
                                  {{QStringLiteral("sid"), sid}}));
         return;
     }
-    if (Status st = m_hub->bus()->unsubscribe(it.value(), this); !st) {
+    const Status st = m_hub->bus()->unsubscribe(it.value(), this);
+    // Gone either way (a NOT_FOUND subscription ended with its channel): the sid is free again.
+    m_subscriptions.erase(it);
+    deliveries().forget(sid);
+    if (!st && st.error().code != ErrorCode::NotFound) {
         sendError(seq, st.error());
         return;
     }
-    m_subscriptions.erase(it);
     sendAck(seq, {{QStringLiteral("sid"), double(sid)}});
 }
 

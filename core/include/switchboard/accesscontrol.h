@@ -52,6 +52,22 @@ public:
 
 private:
     QStringList effectiveRoles(const Principal &who) const;
+    // Calls \a f for each role \a who holds here (see the class comment), without allocating.
+    template<typename F>
+    void forEachRole(const Principal &who, F f) const
+    {
+        bool known = false;
+        if (who.authenticated) {
+            for (const QString &r : who.roles) {
+                known = known || m_roles.contains(r);
+                f(r);
+            }
+        }
+        // Without require-auth, whoever has no role the ACL knows (anonymous, or a token without
+        // roles) is treated as anonymous; a known role replaces the anonymous rules.
+        if (!m_requireAuth && !known)
+            f(QStringLiteral("anonymous"));
+    }
     static bool channelMatches(const Rule &rule, const QString &channel);
 
     QHash<QString, QVector<Rule>> m_roles;

@@ -89,6 +89,9 @@ public:
     // The store, for dead-letter administration (inspect, edit, purge) on behalf of \a who:
     // FORBIDDEN unless \a who may administer.
     Result<DeadLetterStore *> administerDeadLetters(const Principal &who);
+    // FORBIDDEN (counted and logged) unless \a who may administer \a channel ("" and a rule without
+    // channels: the hub as a whole: connections, reloads).
+    Status administer(const Principal &who, const QString &channel);
     MemoryDeadLetterStore *memoryDeadLetters() const { return m_memoryStore.get(); }
     // The ACL (built-in roles until configured).
     // The ACL's require-auth follows setRequireAuth() (the hub's auth.required).
@@ -187,7 +190,6 @@ private:
                  const QString &topic);
     Status check(const ChannelConfig &cfg, const QString &channel, const Principal &who, Action action,
                  const QString &topic);
-    Status administer(const Principal &who, const QString &channel);
     Result<int> route(Message &message, const Principal &who, Connection *via, Action action);
     int deliverTo(Space &space, Message &message, const Route *known = nullptr);
     bool offer(Subscription *sub, const Message &message);

@@ -17,8 +17,8 @@ class SWITCHBOARD_EXPORT DeliveryWindow
 public:
     struct Limits
     {
-        int maxMessages = 1024; // 0: hold nothing (NACKs are refused)
-        qint64 maxBytes = 256 * 1024;
+        int maxMessages = 256; // 0: hold nothing (NACKs are refused)
+        qint64 maxBytes = 64 * 1024;
     };
 
     void setLimits(const Limits &limits);
@@ -27,6 +27,8 @@ public:
     void remember(quint32 tag, const Message &message);
     // Takes the delivery of message \a id on \a tag out of the window, if it is held.
     std::optional<Message> take(quint32 tag, const QString &id);
+    // The subscription \a tag ended: its deliveries are no longer held (a tag may be reused).
+    void forget(quint32 tag);
     int size() const { return m_count; }
     qint64 bytes() const { return m_bytes; }
 

@@ -29,7 +29,7 @@ public:
     QVariantMap toVariantMap() const;
 
 private:
-    qint64 m_limit = 96 * 1024 * 1024;
+    qint64 m_limit = 80 * 1024 * 1024;
     qint64 m_used = 0;
     quint64 m_overflows = 0;
 };

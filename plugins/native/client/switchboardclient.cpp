@@ -309,7 +309,10 @@ void SwitchboardClient::handleFrame(quint8 type, QByteArrayView body)
         const Message msg = m_scratch;
         if (handler)
             handler(msg);
-        // Building the signal's arguments costs per message; skip it when nobody listens.
+        // Building the signal's arguments costs per message; skip it when nobody listens. After a
+        // disconnect the answer is looked up again here, outside Qt's connection locks.
+        if (m_receivedRecheck.exchange(false, std::memory_order_relaxed))
+            m_receivedConnected = isSignalConnected(QMetaMethod::fromSignal(&SwitchboardClient::messageReceived));
         if (m_receivedConnected.load(std::memory_order_relaxed))
             Q_EMIT messageReceived(seq, msg);
         return;
@@ -545,9 +548,12 @@ void SwitchboardClient::connectNotify(const QMetaMethod &signal)
 
 void SwitchboardClient::disconnectNotify(const QMetaMethod &signal)
 {
-    // Called with an invalid method for disconnect-all; re-check in every case.
+    // Called with an invalid method for disconnect-all. Qt may call this with one of its internal
+    // connection mutexes held (a receiver's destructor): calling isSignalConnected() here deadlocked
+    // when sender and receiver shared a mutex of Qt's pool (the rare tst_switchboardd hang). So only
+    // note that the answer may have changed; the next message looks it up.
     if (!signal.isValid() || signal == QMetaMethod::fromSignal(&SwitchboardClient::messageReceived))
-        m_receivedConnected = isSignalConnected(QMetaMethod::fromSignal(&SwitchboardClient::messageReceived));
+        m_receivedRecheck = true;
 }
 
 qint64 SwitchboardClient::bytesToWrite() const

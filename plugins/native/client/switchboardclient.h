@@ -143,6 +143,7 @@ private:
     int m_offlineCount = 0;
     bool m_flushScheduled = false;
     std::atomic<bool> m_receivedConnected{false}; // messageReceived has a receiver (per-message check)
+    std::atomic<bool> m_receivedRecheck{false};   // a receiver went away: look again at the next message
     bool m_userDisconnect = false;
     int m_reconnectAttempt = 0;
     quint32 m_seq = 0;

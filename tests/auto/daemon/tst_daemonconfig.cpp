@@ -274,7 +274,7 @@ void tst_DaemonConfig::newLimitsDefaults()
         QCOMPARE(c.limits.maxPendingRequestsPerConnection, 1000);
         QCOMPARE(c.limits.maxSubscriptions, 10000);
         QCOMPARE(c.limits.maxPendingRequests, 10000);
-        QCOMPARE(c.maxBufferedBytes, 96 * 1024 * 1024);
+        QCOMPARE(c.maxBufferedBytes, 80 * 1024 * 1024);
         QCOMPARE(c.deadLetterMaxBytes, 16 * 1024 * 1024);
         QCOMPARE(c.topicStatsMaxBytes, 16 * 1024 * 1024);
         QVERIFY(c.acl.isEmpty());
