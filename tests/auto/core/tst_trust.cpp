@@ -62,6 +62,8 @@ private Q_SLOTS:
     void administerNeedsTheRole();
     void perConnectionBounds();
     void backlogBytes();
+    void wholeChannelSubscriptions();
+    void lettersKeepTheHubsStamp();
 };
 
 void tst_Trust::sourceIsStamped()
@@ -283,6 +285,63 @@ void tst_Trust::backlogBytes()
     Peer consumer(QStringLiteral("native-1"));
     QVERIFY(bus.subscribe(&consumer, {QString(), QStringLiteral("q")}, &consumer));
     QTRY_COMPARE(consumer.received.size(), accepted);
+}
+
+void tst_Trust::wholeChannelSubscriptions()
+{
+    // A broadcast channel gives every member every message whatever its pattern: a role allowed
+    // only part of its topics may not subscribe there.
+    Bus bus;
+    ChannelConfig news;
+    news.name = QStringLiteral("news");
+    news.type = ChannelType::Broadcast;
+    QVERIFY(bus.createChannel(news, ops()));
+    AccessControl acl;
+    acl.setRequireAuth(true);
+    acl.setRules(QStringLiteral("reader"),
+                 {AccessControl::Rule{true, quint8(Action::Subscribe), {QStringLiteral("news")}, {QStringLiteral("public.>")}}});
+    bus.setAccessControl(acl);
+    bus.setRequireAuth(true);
+    Peer p(QStringLiteral("native-1"));
+    p.setIdentity({QStringLiteral("r"), true, {QStringLiteral("reader")}});
+    QCOMPARE(bus.subscribe(&p, {QStringLiteral("public.>"), QStringLiteral("news")}, &p).error().code, ErrorCode::Forbidden);
+    acl.setRules(QStringLiteral("reader"), {AccessControl::Rule{true, quint8(Action::Subscribe), {QStringLiteral("news")}, {}}});
+    bus.setAccessControl(acl);
+    QVERIFY(bus.subscribe(&p, {QStringLiteral("public.>"), QStringLiteral("news")}, &p));
+}
+
+void tst_Trust::lettersKeepTheHubsStamp()
+{
+    Bus bus;
+    BusLimits limits;
+    limits.maxMessageSize = 4;
+    bus.setLimits(limits);
+    Peer pub(QStringLiteral("native-1"));
+    Message forged = ev(QStringLiteral("t"), "too large");
+    forged.setSource(QStringLiteral("hub"));
+    QCOMPARE(bus.publish(forged, &pub).error().code, ErrorCode::TooLarge);
+    QCOMPARE(bus.deadLetters()->count(), 1);
+    const DeadLetter letter = bus.deadLetters()->list().first();
+    QCOMPARE(letter.message.source(), QStringLiteral("anonymous@native-1"));
+    QVERIFY(!letter.message.id().isEmpty());
+    // A response letter is requeued as an event to its topic, never as an answer.
+    Message response(MessageType::Response, QStringLiteral("svc"), "x");
+    response.setChannel(QStringLiteral("direct"));
+    ChannelConfig direct;
+    direct.name = QStringLiteral("direct");
+    direct.type = ChannelType::PointToPoint;
+    QVERIFY(bus.createChannel(direct, ops()));
+    QVERIFY(!bus.publish(response, ops()));
+    Peer responder(QStringLiteral("native-2"));
+    QVERIFY(bus.subscribe(&responder, {QStringLiteral("svc"), QStringLiteral("direct")}, &responder));
+    quint64 id = 0;
+    for (const DeadLetter &l : bus.deadLetters()->list()) {
+        if (l.message.channel() == QLatin1String("direct"))
+            id = l.id;
+    }
+    QVERIFY(bus.requeueDeadLetter(id, ops()));
+    QTRY_COMPARE(responder.received.size(), 1);
+    QCOMPARE(responder.received[0].message.type(), MessageType::Event);
 }
 
 QTEST_GUILESS_MAIN(tst_Trust)
