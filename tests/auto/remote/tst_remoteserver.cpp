@@ -131,6 +131,7 @@ private Q_SLOTS:
     void overlongHello();
     void refusedNeverRemoted_data();
     void refusedNeverRemoted();
+    void aclAppliesToOperators();
 
 private:
     void startServer(const std::function<void(RemoteServerOptions &)> &tweak = {});
@@ -144,6 +145,7 @@ private:
     std::unique_ptr<TokenAuthenticator> m_tokens;
     std::unique_ptr<RemoteControl> m_control;
     std::unique_ptr<RemoteServer> m_server;
+    QString m_role = QStringLiteral("admin"); // the role the API acts with on the bus
 };
 
 void tst_RemoteServer::initTestCase()
@@ -158,6 +160,7 @@ void tst_RemoteServer::initTestCase()
 void tst_RemoteServer::cleanup()
 {
     m_server.reset();
+    m_role = QStringLiteral("admin");
     m_control.reset();
     m_tokens.reset();
     m_hub.reset();
@@ -171,6 +174,7 @@ void tst_RemoteServer::startServer(const std::function<void(RemoteServerOptions 
     m_tokens->addToken(QStringLiteral("ops"), TokenAuthenticator::digestHex("s3cret"), {QStringLiteral("admin")});
     RemoteControl::Options co;
     co.snapshotIntervalMs = 100;
+    co.role = m_role;
     m_control = std::make_unique<RemoteControl>(m_hub.get(), co);
     RemoteServerOptions so;
     so.localName = m_dir.filePath(QStringLiteral("rs-%1.sock").arg(QString::fromLatin1(QTest::currentTestFunction())));
@@ -421,6 +425,28 @@ void tst_RemoteServer::refusedNeverRemoted()
     QCOMPARE(m_server->attachedCount(), 0);
     QCOMPARE(m_server->stats().value(QStringLiteral("refusedUnauthenticated")).toInt(), 3);
     QCOMPARE(m_server->pendingCount(), 0);
+}
+
+// The API acts on the bus with its role: an operator whose role the ACL does not let administer
+// is refused with FORBIDDEN, and nothing changes.
+void tst_RemoteServer::aclAppliesToOperators()
+{
+    m_role = QStringLiteral("viewer"); // no rules: only what the anonymous role may do
+    startServer();
+    RemoteClient op;
+    QVERIFY2(connectOperator(op, QStringLiteral("local")), qPrintable(op.error().toString()));
+    const QVariantMap created = RemoteClient::await(op.api()->createChannel({{QStringLiteral("name"), QStringLiteral("x")}}), 10000);
+    QCOMPARE(created.value(QStringLiteral("ok")).toBool(), false);
+    QCOMPARE(created.value(QStringLiteral("code")).toString(), QStringLiteral("FORBIDDEN"));
+    QVERIFY(!m_hub->bus()->channel(QStringLiteral("x")));
+    const QVariantMap purged = RemoteClient::await(op.api()->purgeDeadLetters({}), 10000);
+    QCOMPARE(purged.value(QStringLiteral("code")).toString(), QStringLiteral("FORBIDDEN"));
+    const QVariantMap closed = RemoteClient::await(op.api()->closeConnection(QStringLiteral("native-1"), QString()), 10000);
+    QCOMPARE(closed.value(QStringLiteral("code")).toString(), QStringLiteral("FORBIDDEN"));
+    QVERIFY(m_hub->bus()->refusals().forbidden >= 3);
+    // What the anonymous rules allow still works: a publish outside $sb.
+    const QVariantMap published = RemoteClient::await(op.api()->publish({{QStringLiteral("topic"), QStringLiteral("a.b")}}), 10000);
+    QVERIFY2(published.value(QStringLiteral("ok")).toBool(), qPrintable(published.value(QStringLiteral("message")).toString()));
 }
 
 QTEST_GUILESS_MAIN(tst_RemoteServer)
