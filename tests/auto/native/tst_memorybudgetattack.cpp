@@ -203,9 +203,15 @@ void tst_MemoryBudgetAttack::unreadAnswersStayWithinBudget()
     const qint64 peers = kAttackers + kPreAuthPeers;
     const qint64 bound = baseline + peers * (kMaxOutbound + 256 * KiB) + 64 * MiB;
     qInfo("RSS baseline %lld KiB, peak %lld KiB, bound %lld KiB", baseline / KiB, peakRss / KiB, bound / KiB);
+#if defined(__SANITIZE_ADDRESS__)
+    // Under ASan the daemon's RSS holds its quarantine of freed memory and the redzones (hundreds
+    // of MB here): the bound is the plain build's; the rest of the test holds under ASan too.
+    Q_UNUSED(bound)
+#else
     QVERIFY2(peakRss <= bound, qPrintable(QStringLiteral("peak RSS %1 KiB over the bound %2 KiB")
                                               .arg(peakRss / KiB)
                                               .arg(bound / KiB)));
+#endif
 
     // The good client kept its messages flowing in every second of the attack.
     qInfo() << "good client: published" << published << "received" << received << "per second" << receivedPerSecond
