@@ -23,6 +23,11 @@ public:
         QSemaphore ready;
         m_thread.reset(QThread::create([url, pattern, sink, &ready] {
             sb::SwitchboardClient client;
+            // Like the peers' subscribers (NATS core, Redis pub/sub): no acknowledgements, so the
+            // hub keeps no NACK window for them.
+            sb::SwitchboardClient::Options options = client.options();
+            options.nack = false;
+            client.setOptions(options);
             QObject::connect(&client, &sb::SwitchboardClient::subscribed, &client, [&ready] { ready.release(); });
             client.connectToHub(url);
             client.subscribe(QString::fromLatin1(pattern), [sink](const sb::Message &m) {

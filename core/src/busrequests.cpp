@@ -189,7 +189,8 @@ Status Bus::nack(Connection *via, SubscriptionId subscription, quint32 tag, cons
                                                          .arg(tag)));
         return Error(ErrorCode::NotFound,
                      QStringLiteral("no delivery of message \"%1\" on subscription %2 is held by this connection "
-                                    "(NACK only what was delivered; the window keeps the last %3 deliveries)")
+                                    "(NACK only what was delivered; the window keeps the last %3 deliveries, none "
+                                    "when the client said \"nack\": false)")
                          .arg(messageId)
                          .arg(tag)
                          .arg(via->deliveries().limits().maxMessages),

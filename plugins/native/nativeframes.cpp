@@ -105,6 +105,9 @@ void NativeConnection::handleConnect(quint32 seq, QByteArrayView body)
         return;
     }
     setIdentity(identity);
+    // A client that will never NACK ("nack": false) spares the hub the window of its deliveries.
+    if (!json->value(QStringLiteral("nack")).toBool(true))
+        deliveries().setLimits({0, 0});
     m_handshakeDone = true;
     QJsonObject hello{{QStringLiteral("connectionId"), id()},
                       {QStringLiteral("server"), QStringLiteral("switchboard")},

@@ -33,7 +33,7 @@ public:
     AccessControl(); // the built-in roles only
     void setRequireAuth(bool required) { m_requireAuth = required; }
     bool requireAuth() const { return m_requireAuth; }
-    void setRules(const QString &role, const QVector<Rule> &rules) { m_roles.insert(role, rules); }
+    void setRules(const QString &role, const QVector<Rule> &rules);
     QVector<Rule> rules(const QString &role) const { return m_roles.value(role); }
     QStringList roles() const { return m_roles.keys(); }
 
@@ -70,7 +70,20 @@ private:
     }
     static bool channelMatches(const Rule &rule, const QString &channel);
 
+    // Per role, for the per-publish fast path: actions a rule allows everywhere, and actions some
+    // deny rule could refuse (all of them / only on topics outside "$sb.", which no one but the
+    // hub publishes to).
+    struct Summary
+    {
+        quint8 allowAll = 0;
+        quint8 deny = 0;
+        quint8 denyOutsideReserved = 0;
+    };
+    bool fastAllow(const Principal &who, Action action, const QString &topic) const;
+
     QHash<QString, QVector<Rule>> m_roles;
+    QHash<QString, Summary> m_summaries;
+    Summary m_anonymous;
     bool m_requireAuth = false;
 };
 

@@ -175,6 +175,7 @@ void SwitchboardClient::onSocketConnected()
         hello.insert(QStringLiteral("user"), m_options.user);
     if (!m_options.token.isEmpty())
         hello.insert(QStringLiteral("token"), m_options.token);
+    hello.insert(QStringLiteral("nack"), m_options.nack);
     appendControl(m_out, FrameType::Connect, nextSeq(), hello);
     flush();
 }

@@ -47,6 +47,10 @@ public:
         qint64 maxFrameSize = 16 * 1024 * 1024;
         QString tlsCaFile;              // PEM file of extra trusted CAs (e.g. a self-signed hub)
         qint64 maxPendingBytes = 64 * 1024 * 1024; // unsent bytes before publish() says QUEUE_FULL
+        // This client may nack() deliveries (CONNECT "nack"): the hub keeps a window of what it
+        // delivered to check and retry them. Off, the hub keeps none (cheaper per delivery) and
+        // refuses NACKs with NOT_FOUND.
+        bool nack = true;
     };
     struct SubscribeOptions
     {
