@@ -225,6 +225,19 @@ Status Bus::check(const ChannelConfig &cfg, const QString &channel, const Princi
     return {};
 }
 
+// The connection's publish rate limit (publishes, requests and replies alike).
+Status Bus::takeRate(Connection *via)
+{
+    if (!via || via->rateLimiter().isUnlimited())
+        return {};
+    const qint64 now = RateLimiter::monotonicMsecs();
+    if (via->rateLimiter().tryAcquireAt(now))
+        return {};
+    return Error(ErrorCode::RateLimited,
+                 QStringLiteral("publish rate limit of %1 msg/s exceeded").arg(via->rateLimiter().rate()),
+                 {{QStringLiteral("retryAfterMs"), via->rateLimiter().retryAfterMs(now)}});
+}
+
 Result<int> Bus::route(Message &message, const Principal &who, Connection *via, Action action)
 {
     const bool isRequest = action == Action::Request;
@@ -235,13 +248,8 @@ Result<int> Bus::route(Message &message, const Principal &who, Connection *via, 
             via->countError();
         return e;
     };
-    if (via && !via->rateLimiter().isUnlimited()) {
-        const qint64 now = RateLimiter::monotonicMsecs();
-        if (!via->rateLimiter().tryAcquireAt(now))
-            return fail(Error(ErrorCode::RateLimited,
-                              QStringLiteral("publish rate limit of %1 msg/s exceeded").arg(via->rateLimiter().rate()),
-                              {{QStringLiteral("retryAfterMs"), via->rateLimiter().retryAfterMs(now)}}));
-    }
+    if (Status st = takeRate(via); !st)
+        return fail(st.error());
     const QString channelName = message.channel();
     Space *sp = space(channelName);
     if (!sp)

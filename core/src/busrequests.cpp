@@ -109,13 +109,8 @@ Status Bus::reply(Message response, const Principal &who, Connection *via)
             via->countError();
         return e;
     };
-    if (via && !via->rateLimiter().isUnlimited()) {
-        const qint64 now = RateLimiter::monotonicMsecs();
-        if (!via->rateLimiter().tryAcquireAt(now))
-            return fail(Error(ErrorCode::RateLimited,
-                              QStringLiteral("publish rate limit of %1 msg/s exceeded").arg(via->rateLimiter().rate()),
-                              {{QStringLiteral("retryAfterMs"), via->rateLimiter().retryAfterMs(now)}}));
-    }
+    if (Status st = takeRate(via); !st)
+        return fail(st.error());
     const QString corr = response.correlationId();
     if (corr.isEmpty())
         return fail(Error(ErrorCode::BadMessage, QStringLiteral("a response needs the correlation id of its request")));

@@ -190,6 +190,7 @@ private:
                  const QString &topic);
     Status check(const ChannelConfig &cfg, const QString &channel, const Principal &who, Action action,
                  const QString &topic);
+    Status takeRate(Connection *via);
     Result<int> route(Message &message, const Principal &who, Connection *via, Action action);
     int deliverTo(Space &space, Message &message, const Route *known = nullptr);
     bool offer(Subscription *sub, const Message &message);
