@@ -219,6 +219,14 @@ void dumpProcessWithBudget(qint64 pid, int fd, Clock::time_point gdbDeadline)
         if (c == '\0')
             c = ' ';
     }
+    // Between exec's closing of the CLOEXEC pipe (QProcess's "started") and the new image's
+    // argument area being set up, cmdline reads empty; ps shows such a process as [comm].
+    if (cmdline.empty()) {
+        std::string comm = readFile(base + "/comm", 64);
+        if (!comm.empty() && comm.back() == '\n')
+            comm.pop_back();
+        cmdline = "[" + comm + "]";
+    }
     writeAll(fd, "=== hangwatch: process " + std::to_string(pid) + ": " + cmdline + "\n");
     writeAll(fd, "--- /proc view (state, wchan, kernel stack where readable)\n");
     dumpProc(pid, fd);

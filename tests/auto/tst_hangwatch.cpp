@@ -3,6 +3,7 @@
 // and a test that runs past its limit ends in a dump and an abort instead of ctest's silent kill.
 #include "hangwatch.h"
 
+#include <QFile>
 #include <QProcess>
 #include <QRegularExpression>
 #include <QStandardPaths>
@@ -33,6 +34,13 @@ void tst_HangWatch::dumpShowsChildStack()
     sleeper.start(QStringLiteral("sleep"), {QStringLiteral("120")});
     QVERIFY(sleeper.waitForStarted(10000));
     const qint64 pid = sleeper.processId();
+    // QProcess reports "started" when exec closes its pipe, a moment before the kernel has set up
+    // the new image's arguments: wait until /proc shows them, as a hung child long since would.
+    const auto argumentsShown = [pid] {
+        QFile cmdline(QStringLiteral("/proc/%1/cmdline").arg(pid));
+        return cmdline.open(QIODevice::ReadOnly) && !cmdline.readAll().isEmpty();
+    };
+    QTRY_VERIFY_WITH_TIMEOUT(argumentsShown(), 10000);
     QTemporaryFile out;
     QVERIFY(out.open());
     HangWatch::dumpProcess(pid, out.handle());
