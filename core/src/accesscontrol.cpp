@@ -58,7 +58,7 @@ AccessControl::AccessControl()
 
 void AccessControl::setRules(const QString &role, const QVector<Rule> &rules)
 {
-    m_roles.insert(role, rules);
+    m_roles[role] = rules;
     Summary sum;
     for (const Rule &r : rules) {
         if (r.allow && r.channels.isEmpty() && r.topics.isEmpty()) {
@@ -72,9 +72,25 @@ void AccessControl::setRules(const QString &role, const QVector<Rule> &rules)
                 sum.denyOutsideReserved |= r.actions;
         }
     }
-    m_summaries.insert(role, sum);
+    m_summaries[role] = sum;
     if (role == kAnonymous)
         m_anonymous = sum;
+}
+
+QVector<AccessControl::Rule> AccessControl::rules(const QString &role) const
+{
+    const auto it = m_roles.find(role);
+    return it == m_roles.end() ? QVector<Rule>() : it->second;
+}
+
+QStringList AccessControl::roles() const
+{
+    QStringList out;
+    out.reserve(qsizetype(m_roles.size()));
+    for (const auto &entry : m_roles)
+        out.append(entry.first);
+    out.sort();
+    return out;
 }
 
 // The common case, decided without walking rules: the principal's roles allow the action
@@ -88,12 +104,12 @@ bool AccessControl::fastAllow(const Principal &who, Action action, const QString
     bool known = false;
     if (who.authenticated) {
         for (const QString &r : who.roles) {
-            const auto it = m_summaries.constFind(r);
-            if (it == m_summaries.cend())
+            const auto it = m_summaries.find(r);
+            if (it == m_summaries.end())
                 continue;
             known = true;
-            allowAll |= it->allowAll;
-            deny |= reserved ? it->deny : it->denyOutsideReserved;
+            allowAll |= it->second.allowAll;
+            deny |= reserved ? it->second.deny : it->second.denyOutsideReserved;
         }
     }
     if (!m_requireAuth && !known) {
@@ -164,10 +180,10 @@ Status AccessControl::authorize(const Principal &who, Action action, const QStri
     Error denied;
     // Per publish: no list is built (forEachRole), and the first deny ends the walk.
     forEachRole(who, [&](const QString &role) {
-        const auto it = m_roles.constFind(role);
-        if (it == m_roles.cend() || denied.isError())
+        const auto it = m_roles.find(role);
+        if (it == m_roles.end() || denied.isError())
             return;
-        for (const Rule &rule : it.value()) {
+        for (const Rule &rule : it->second) {
             if (!(rule.actions & quint8(action)) || !channelMatches(rule, channel))
                 continue;
             bool hit = rule.topics.isEmpty() || action == Action::Administer;
@@ -213,10 +229,10 @@ QStringList AccessControl::deniedWithin(const Principal &who, const QString &cha
     if (who.isHub())
         return out;
     forEachRole(who, [&](const QString &role) {
-        const auto it = m_roles.constFind(role);
-        if (it == m_roles.cend())
+        const auto it = m_roles.find(role);
+        if (it == m_roles.end())
             return;
-        for (const Rule &rule : it.value()) {
+        for (const Rule &rule : it->second) {
             if (rule.allow || !(rule.actions & quint8(Action::Subscribe)) || !channelMatches(rule, channel))
                 continue;
             for (const QString &t : rule.topics) {
@@ -231,9 +247,9 @@ QStringList AccessControl::deniedWithin(const Principal &who, const QString &cha
 QVariantMap AccessControl::toVariantMap() const
 {
     QVariantMap roles;
-    for (auto it = m_roles.cbegin(); it != m_roles.cend(); ++it) {
+    for (const auto &[role, roleRules] : m_roles) {
         QVariantList rules;
-        for (const Rule &r : it.value()) {
+        for (const Rule &r : roleRules) {
             QStringList actions;
             for (Action a : {Action::Publish, Action::Subscribe, Action::Request, Action::Reply, Action::Administer}) {
                 if (r.actions & quint8(a))
@@ -246,7 +262,7 @@ QVariantMap AccessControl::toVariantMap() const
                 m.insert(QStringLiteral("topics"), r.topics);
             rules.append(m);
         }
-        roles.insert(it.key(), rules);
+        roles.insert(role, rules);
     }
     return {{QStringLiteral("roles"), roles}, {QStringLiteral("requireAuth"), m_requireAuth}};
 }

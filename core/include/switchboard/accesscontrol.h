@@ -8,6 +8,8 @@
 #include <QVariantMap>
 #include <QVector>
 
+#include <unordered_map>
+
 namespace sb {
 
 // The hub's ACL: roles -> allow / deny rules per action on channel and topic patterns (the hub's
@@ -34,8 +36,8 @@ public:
     void setRequireAuth(bool required) { m_requireAuth = required; }
     bool requireAuth() const { return m_requireAuth; }
     void setRules(const QString &role, const QVector<Rule> &rules);
-    QVector<Rule> rules(const QString &role) const { return m_roles.value(role); }
-    QStringList roles() const { return m_roles.keys(); }
+    QVector<Rule> rules(const QString &role) const;
+    QStringList roles() const; // sorted
 
     // The "acl" config section: {roles: {NAME: [{allow|deny: [actions], channels: [...], topics: [...]}]}}.
     // Errors name the key path inside the section (e.g. "roles.sensors[1].topics[0]").
@@ -59,7 +61,7 @@ private:
         bool known = false;
         if (who.authenticated) {
             for (const QString &r : who.roles) {
-                known = known || m_roles.contains(r);
+                known = known || m_roles.count(r) != 0;
                 f(r);
             }
         }
@@ -81,8 +83,11 @@ private:
     };
     bool fastAllow(const Principal &who, Action action, const QString &topic) const;
 
-    QHash<QString, QVector<Rule>> m_roles;
-    QHash<QString, Summary> m_summaries;
+    // std::unordered_map, not QHash: QHash seeds qHash(QString), which took about 190 ns a lookup
+    // with Debian's Qt 6.4 on the Xeon of session 6 (std::hash<QString>, unseeded: about 20 ns),
+    // and this is looked up on every publish. Role names come from config, not from the wire.
+    std::unordered_map<QString, QVector<Rule>> m_roles;
+    std::unordered_map<QString, Summary> m_summaries;
     Summary m_anonymous;
     bool m_requireAuth = false;
 };
