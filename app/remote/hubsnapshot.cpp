@@ -163,7 +163,7 @@ QVariantMap stats(const Hub &hub)
     // Trust and bounds: what the hub refused, and what connections buffer against the budget.
     const BusRefusals &r = bus->refusals();
     map.insert(QStringLiteral("refusals"), r.toVariantMap());
-    map.insert(QStringLiteral("refused"), double(r.unauthenticated + r.forbidden + r.spoofedReplies + r.spoofedNacks + r.limits));
+    map.insert(QStringLiteral("refused"), double(r.unauthenticated + r.forbidden + r.spoofedReplies + r.spoofedNacks + r.limits + r.errorCapClosed));
     map.insert(QStringLiteral("bufferedBytes"), double(const_cast<Hub &>(hub).memoryBudget().used()));
     map.insert(QStringLiteral("bufferLimit"), double(const_cast<Hub &>(hub).memoryBudget().limit()));
     return map;

@@ -77,7 +77,8 @@ QVariantMap BusRefusals::toVariantMap() const
 {
     return {{QStringLiteral("unauthenticated"), unauthenticated}, {QStringLiteral("forbidden"), forbidden},
             {QStringLiteral("spoofedReplies"), spoofedReplies}, {QStringLiteral("spoofedNacks"), spoofedNacks},
-            {QStringLiteral("limits"), limits},                   {QStringLiteral("filtered"), filtered}};
+            {QStringLiteral("limits"), limits},                   {QStringLiteral("filtered"), filtered},
+            {QStringLiteral("errorCapClosed"), errorCapClosed}};
 }
 
 Status Bus::createChannel(const ChannelConfig &config, const Principal &who)

@@ -47,6 +47,28 @@ void Connection::countError()
         if (e)
             ++e->total.errors;
     }
+    if (m_errorCapReached || m_errorLimiter.isUnlimited() || m_errorLimiter.tryAcquire())
+        return;
+    m_errorCapReached = true;
+    Q_EMIT errorCapExceeded(id());
+    // Queued: the error may be counted deep inside the bus (a refused publish), where closing the
+    // connection would remove subscriptions under the caller's feet.
+    const double cap = m_errorLimiter.rate();
+    QMetaObject::invokeMethod(
+        this,
+        [this, cap] {
+            close(Error(ErrorCode::RateLimited,
+                        QStringLiteral("more than %1 errors a second from this connection (limits.connection-errors): "
+                                       "closed; fix the client's requests before reconnecting")
+                            .arg(cap),
+                        {{QStringLiteral("limit"), QStringLiteral("connection-errors")}}));
+        },
+        Qt::QueuedConnection);
+}
+
+void Connection::setErrorCap(double errorsPerSecond)
+{
+    m_errorLimiter.configure(errorsPerSecond, errorsPerSecond > 0 ? qMax(2.0 * errorsPerSecond, 1.0) : 0.0);
 }
 
 void Connection::countDropped(quint64 messages)

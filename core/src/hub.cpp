@@ -20,6 +20,8 @@ void Hub::registerConnection(Connection *connection)
     if (!connection->deadLetterStore())
         connection->setDeadLetterStore(m_bus.deadLetters());
     m_connections.insert(connection->id(), connection);
+    connection->setErrorCap(m_bus.limits().connectionErrorsPerSecond);
+    connect(connection, &Connection::errorCapExceeded, this, [this] { m_bus.countErrorCapClosed(); });
     Stats *stats = m_bus.stats();
     stats->attach(Stats::Connection, connection->id(), &connection->stats());
     // "native+tcp" counts towards the plugin "native".

@@ -76,7 +76,8 @@ NativeConnection::~NativeConnection()
 
 void NativeConnection::onReadyRead()
 {
-    if (!m_socket || m_closing || m_draining)
+    // Past its error cap a connection is closed on the next turn: nothing more is read or answered.
+    if (!m_socket || m_closing || m_draining || errorCapReached())
         return;
     m_lastActivity = RateLimiter::monotonicMsecs();
     m_pingSent = false;
@@ -130,7 +131,7 @@ void NativeConnection::onReadyRead()
         Frame frame;
         sb::Error error;
         bool stop = false;
-        while (!stop && !m_closing) {
+        while (!stop && !m_closing && !errorCapReached()) {
             switch (m_reader.next(frame, &error)) {
             case FrameReader::Result::NeedMore:
                 stop = true;
@@ -152,8 +153,8 @@ void NativeConnection::onReadyRead()
                 return;
             }
         }
-        if (m_closing || (direct && got < want))
-            break; // closed by a frame, or the kernel had no more
+        if (m_closing || errorCapReached() || (direct && got < want))
+            break; // closed by a frame, past the error cap, or the kernel had no more
     }
     account();
 }
@@ -181,8 +182,8 @@ void NativeConnection::account()
 
 void NativeConnection::sendError(quint32 seq, const sb::Error &error, bool fatal)
 {
-    if (!m_socket)
-        return;
+    if (!m_socket || errorCapReached())
+        return; // past the cap only the closing RATE_LIMITED is sent
     const qsizetype before = m_writer.buffer().size();
     appendError(m_writer.buffer(), seq, error, fatal);
     controlQueued(before);

@@ -72,6 +72,7 @@ void NativeConnection::handleFrame(const Frame &frame)
 void NativeConnection::handleConnect(quint32 seq, QByteArrayView body)
 {
     if (m_handshakeDone) {
+        countError();
         sendError(seq, sb::Error(ErrorCode::BadFrame, QStringLiteral("already connected")));
         return;
     }
@@ -140,17 +141,20 @@ void NativeConnection::handleSubscribe(quint32 seq, QByteArrayView body)
 {
     auto json = controlJson(body);
     if (!json) {
+        countError();
         sendError(seq, json.error());
         return;
     }
     const std::optional<quint32> parsed = subscriptionId(json->value(QStringLiteral("sid")));
     if (!parsed) {
+        countError();
         sendError(seq, sb::Error(ErrorCode::BadMessage,
                                  QStringLiteral("SUBSCRIBE needs an integer \"sid\" from 1 to 4294967295")));
         return;
     }
     const quint32 sid = *parsed;
     if (m_subscriptions.contains(sid)) {
+        countError();
         sendError(seq, sb::Error(ErrorCode::BadMessage, QStringLiteral("subscription id %1 is already in use").arg(sid),
                                  {{QStringLiteral("sid"), sid}}));
         return;
@@ -175,12 +179,14 @@ void NativeConnection::handleUnsubscribe(quint32 seq, QByteArrayView body)
 {
     auto json = controlJson(body);
     if (!json) {
+        countError();
         sendError(seq, json.error());
         return;
     }
     const quint32 sid = subscriptionId(json->value(QStringLiteral("sid"))).value_or(0);
     auto it = m_subscriptions.find(sid);
     if (it == m_subscriptions.end()) {
+        countError();
         sendError(seq, sb::Error(ErrorCode::NotFound, QStringLiteral("no subscription with id %1").arg(sid),
                                  {{QStringLiteral("sid"), sid}}));
         return;
@@ -200,6 +206,7 @@ void NativeConnection::handleRequest(QByteArrayView body)
 {
     const quint32 seq = readU32(body);
     if (body.size() < 8) {
+        countError();
         sendError(seq, sb::Error(ErrorCode::BadFrame, QStringLiteral("REQUEST frame without its timeout")));
         return;
     }

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 // limits: the hub's bounds. Sizes take units (64MiB), durations too (5s); plain integers keep
-// their meaning (bytes, milliseconds). Every limit is positive.
+// their meaning (bytes, milliseconds). Every limit is positive, but connection-errors (a rate; 0: off).
 #include "configsection.h"
 
 #include <switchboard/configvalue.h>
@@ -50,7 +50,7 @@ const LimitKey kLimitKeys[] = {
 
 QString expectedKeys()
 {
-    QStringList names{QStringLiteral("subscriber-queue")};
+    QStringList names{QStringLiteral("subscriber-queue"), QStringLiteral("connection-errors")};
     for (const LimitKey &k : kLimitKeys)
         names.append(QLatin1String(k.name));
     return names.join(QStringLiteral(", "));
@@ -85,6 +85,13 @@ Status parseLimitsSection(const QVariant &value, DaemonConfig &c)
             if (!q)
                 return locatedError(c, q.error());
             c.limits.subscriberQueue = q.value();
+            continue;
+        }
+        if (it.key() == QLatin1String("connection-errors")) { // a rate; 0 turns the cap off
+            const Result<config::Rate> rate = config::parseRate(it.value(), key);
+            if (!rate)
+                return locatedError(c, rate.error());
+            c.limits.connectionErrorsPerSecond = rate.value().perSecond;
             continue;
         }
         const auto limit = std::find_if(std::begin(kLimitKeys), std::end(kLimitKeys),

@@ -50,6 +50,11 @@ struct SWITCHBOARD_EXPORT BusLimits
     int maxPendingRequestsPerConnection = 1000;
     int maxSubscriptions = 10000;    // hub-wide (~2.6 kB each at worst: distinct patterns)
     int maxPendingRequests = 10000;  // hub-wide (~0.5 kB each)
+    // limits.connection-errors: errors one connection may cause per second (bad frames, refusals,
+    // rate-limited publishes), with a burst of two seconds' worth; past it the connection is closed
+    // with RATE_LIMITED. 0: no cap. Every error answer costs the hub a parse and a write, so a peer
+    // that floods them must not hold the bus thread (it starved well-behaved clients for seconds).
+    double connectionErrorsPerSecond = 100;
 };
 
 // What the bus refused, by cause, for health, the console and /metrics.
@@ -61,6 +66,7 @@ struct SWITCHBOARD_EXPORT BusRefusals
     quint64 spoofedNacks = 0;    // a NACK for a delivery the connection does not hold
     quint64 limits = 0;          // subscriptions / pending requests per connection, backlog bytes
     quint64 filtered = 0;        // deliveries withheld by a deny rule within an allowed pattern
+    quint64 errorCapClosed = 0;  // connections closed for causing errors past limits.connection-errors
     QVariantMap toVariantMap() const;
 };
 
@@ -107,6 +113,8 @@ public:
     void setAuthorizer(const Authorizer *authorizer) { m_authorizer = authorizer ? authorizer : &m_acl; }
     Stats *stats() { return &m_stats; }
     const BusRefusals &refusals() const { return m_refusals; }
+    // The hub counts here the connections it closed for too many errors (Connection::errorCapExceeded).
+    void countErrorCapClosed() { ++m_refusals.errorCapClosed; }
 
     // Channels (the "administer" action).
     Status createChannel(const ChannelConfig &config, const Principal &who);

@@ -41,7 +41,14 @@ public:
     void setPluginStats(StatsEntry *pluginStats) { m_pluginStats = pluginStats; }
     void countIn(quint64 bytes);
     void countOut(quint64 messages, quint64 bytes);
+    // Counts an error this connection caused. Past its error cap (see setErrorCap) the connection
+    // is closed with RATE_LIMITED on the next turn of the event loop, and errorCapReached() is true
+    // from then on: protocols stop reading and answering it.
     void countError();
+    // Errors per second this connection may cause, with a burst of two seconds' worth (0: no cap).
+    // The hub sets limits.connection-errors when it registers the connection.
+    void setErrorCap(double errorsPerSecond);
+    bool errorCapReached() const { return m_errorCapReached; }
     void countDropped(quint64 messages);
     int subscriptionCount() const { return m_subscriptions; }
     void setSubscriptionCount(int n) { m_subscriptions = n; }
@@ -57,6 +64,8 @@ public:
 
 Q_SIGNALS:
     void closed(const QString &id);
+    // Emitted once, when the error cap is reached (the close follows on the next turn).
+    void errorCapExceeded(const QString &id);
 
 private:
     QString m_protocol;
@@ -67,6 +76,8 @@ private:
     QString m_source;
     DeliveryWindow m_deliveries;
     RateLimiter m_rateLimiter;
+    RateLimiter m_errorLimiter;
+    bool m_errorCapReached = false;
     StatsEntry m_stats;
     StatsEntry *m_pluginStats = nullptr;
     int m_subscriptions = 0;

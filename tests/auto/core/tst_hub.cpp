@@ -36,6 +36,7 @@ class tst_Hub : public QObject
 private Q_SLOTS:
     void registryAndStats();
     void closeConnection();
+    void errorCapClosesConnection();
 };
 
 void tst_Hub::registryAndStats()
@@ -88,6 +89,47 @@ void tst_Hub::closeConnection()
     QVERIFY(hub.closeConnection(a.id(), Error(ErrorCode::Forbidden, QStringLiteral("operator said so"))));
     QCOMPARE(a.closedWith.code, ErrorCode::Forbidden);
     hub.unregisterConnection(&a);
+}
+
+// A connection that keeps causing errors (here: publishes the ACL refuses) is closed with
+// RATE_LIMITED once past limits.connection-errors, and the hub counts it; below the cap nothing
+// happens, and a cap of 0 turns it off.
+void tst_Hub::errorCapClosesConnection()
+{
+    Hub hub;
+    BusLimits limits;
+    limits.connectionErrorsPerSecond = 5; // a burst of 10
+    hub.bus()->setLimits(limits);
+    FakeConnection a(QStringLiteral("fake-1"), QStringLiteral("fake"));
+    hub.registerConnection(&a);
+    const Message reserved(MessageType::Event, QStringLiteral("$sb.x"), "p"); // anonymous may not
+    for (int i = 0; i < 10; ++i)
+        QCOMPARE(hub.bus()->publish(reserved, &a).error().code, ErrorCode::Forbidden);
+    QCoreApplication::processEvents();
+    QVERIFY(!a.errorCapReached());
+    QCOMPARE(a.closedWith.code, ErrorCode::None);
+    QSignalSpy exceeded(&a, &Connection::errorCapExceeded);
+    QCOMPARE(hub.bus()->publish(reserved, &a).error().code, ErrorCode::Forbidden); // the 11th
+    QVERIFY(a.errorCapReached());
+    QCOMPARE(exceeded.size(), 1);
+    QCOMPARE(a.closedWith.code, ErrorCode::None); // not from inside the bus call...
+    QTRY_COMPARE(a.closedWith.code, ErrorCode::RateLimited); // ...but on the next turn
+    QVERIFY2(a.closedWith.message.contains(QLatin1String("limits.connection-errors")), qPrintable(a.closedWith.message));
+    QCOMPARE(hub.bus()->refusals().errorCapClosed, quint64(1));
+    QCOMPARE(hub.bus()->refusals().toVariantMap().value(QStringLiteral("errorCapClosed")).toULongLong(), 1u);
+    QCOMPARE(a.counters().errors, 11u);
+    hub.unregisterConnection(&a);
+
+    limits.connectionErrorsPerSecond = 0;
+    hub.bus()->setLimits(limits);
+    FakeConnection b(QStringLiteral("fake-2"), QStringLiteral("fake"));
+    hub.registerConnection(&b);
+    for (int i = 0; i < 1000; ++i)
+        b.countError();
+    QVERIFY(!b.errorCapReached());
+    QCoreApplication::processEvents();
+    QCOMPARE(b.closedWith.code, ErrorCode::None);
+    hub.unregisterConnection(&b);
 }
 
 QTEST_GUILESS_MAIN(tst_Hub)

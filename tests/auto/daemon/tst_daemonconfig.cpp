@@ -68,6 +68,7 @@ limits:
   subscriber-queue: {max-messages: 50, max-bytes: 100000, overflow: drop-newest}
   request-timeout-ms: 1500
   dead-letter-capacity: 77
+  connection-errors: 30/minute
 retry: {max-attempts: 9, initial-backoff-ms: 5}
 auth:
   required: true
@@ -86,6 +87,7 @@ shutdown-drain-ms: 500
     QCOMPARE(c->limits.defaultRequestTimeoutMs, 1500);
     QCOMPARE(c->limits.retry.maxAttempts, 9);
     QCOMPARE(c->deadLetterCapacity, 77);
+    QCOMPARE(c->limits.connectionErrorsPerSecond, 0.5);
     QVERIFY(c->authRequired);
     QCOMPARE(c->tokens.size(), 1);
     QCOMPARE(c->tokens[0].roles, QStringList{QStringLiteral("publisher")});
@@ -113,6 +115,8 @@ void tst_DaemonConfig::errors_data()
                                   << "t.yaml:3: channels[0]";
     QTest::addRow("duplicate channel") << QByteArray("channels:\n  - {name: a}\n  - {name: a}\n")
                                        << "t.yaml:3: channels[1].name";
+    QTest::addRow("connection-errors not a rate") << QByteArray("limits:\n  connection-errors: lots\n")
+                                                  << "t.yaml:2: limits.connection-errors";
     QTest::addRow("limit not number") << QByteArray("limits:\n  max-message-size: big\n")
                                       << "t.yaml:2: limits.max-message-size";
     QTest::addRow("bad overflow") << QByteArray("limits:\n  subscriber-queue:\n    overflow: explode\n")
@@ -155,7 +159,7 @@ void tst_DaemonConfig::errors_data()
     QTest::addRow("count beyond int") << QByteArray("limits:\n  max-queue-depth: 9999999999\n")
                                       << "t.yaml:2: limits.max-queue-depth: is too large";
     QTest::addRow("unknown limit") << QByteArray("limits:\n  max-queue-size: 1\n")
-                                   << "t.yaml:2: limits.max-queue-size: unknown key (expected subscriber-queue, max-message-size";
+                                   << "t.yaml:2: limits.max-queue-size: unknown key (expected subscriber-queue, connection-errors, max-message-size";
     QTest::addRow("queue bytes unit") << QByteArray("limits:\n  subscriber-queue:\n    max-bytes: 64M\n")
                                       << "t.yaml:3: limits.subscriber-queue.max-bytes: \"64M\" is not a size";
     QTest::addRow("retry backoff unit") << QByteArray("retry:\n  initial-backoff-ms: 1 jiffy\n")
