@@ -3,6 +3,7 @@
 #include <switchboard/bus.h>
 #include <switchboard/connection.h>
 #include <switchboard/deadletterstore.h>
+#include <switchboard/memorydeadletterstore.h>
 
 #include "bus_p.h"
 #include "refusallog_p.h"
@@ -232,6 +233,16 @@ Result<int> Bus::requeueDeadLetter(quint64 id, const Principal &who)
                      {{QStringLiteral("id"), id}});
     if (Status st = administer(who, letter->message.channel()); !st)
         return st.error();
+    // A letter kept without its payload (over limits.dead-letter-max-bytes on its own) would be
+    // published empty: refused, and the letter stays for inspection.
+    const QString dropped = letter->message.header(MemoryDeadLetterStore::payloadDroppedHeader());
+    if (!dropped.isEmpty())
+        return Error(ErrorCode::BadMessage,
+                     QStringLiteral("dead letter %1 was kept without its payload (%2 bytes, over "
+                                    "limits.dead-letter-max-bytes): requeueing it would publish an empty message")
+                         .arg(id)
+                         .arg(dropped),
+                     {{QStringLiteral("id"), id}, {QStringLiteral("droppedBytes"), dropped.toLongLong()}});
     Message m = letter->message;
     m.setHeader(QStringLiteral("x-sb-requeued-from"), QString::number(id));
     m.setHeader(QStringLiteral("x-sb-requeue-reason"), deadLetterReasonName(letter->reason));

@@ -19,7 +19,7 @@ constexpr qint64 kLetterOverhead = qint64(sizeof(DeadLetter) + sizeof(MessageDat
 /*!
     The value is the dropped payload's size in bytes. A letter that alone exceeded the byte bound
     even without its payload also loses its headers and says how many in "x-sb-headers-dropped".
-    Requeueing such a letter would send an empty payload.
+    Bus::requeueDeadLetter refuses such a letter (BAD_MESSAGE) rather than publish it empty.
 */
 QString MemoryDeadLetterStore::payloadDroppedHeader()
 {

@@ -14,6 +14,8 @@
 #include <QTcpSocket>
 #include <QUrl>
 
+#include <limits>
+
 namespace sb {
 
 using namespace sb::native;
@@ -321,8 +323,11 @@ void SwitchboardClient::handleFrame(quint8 type, QByteArrayView body)
     case FrameType::Connected: {
         auto json = controlJson(body);
         m_connectionId = json ? json->value(QStringLiteral("connectionId")).toString() : QString();
-        if (json && json->value(QStringLiteral("maxFrameSize")).toDouble() > 0)
-            m_serverMaxFrame = qint64(json->value(QStringLiteral("maxFrameSize")).toDouble());
+        // A double from the wire: clamped to what a frame header can say before the cast (a hostile
+        // server's 1e300 would be undefined behaviour); NaN and non-positive values are ignored.
+        const double maxFrame = json ? json->value(QStringLiteral("maxFrameSize")).toDouble() : 0.0;
+        if (maxFrame > 0)
+            m_serverMaxFrame = qint64(qMin(maxFrame, double(std::numeric_limits<quint32>::max())));
         m_reconnectAttempt = 0;
         m_lastError = Error();
         setState(State::Connected);

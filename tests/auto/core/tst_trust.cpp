@@ -4,6 +4,7 @@
 #include <switchboard/bus.h>
 #include <switchboard/connection.h>
 #include <switchboard/deadletterstore.h>
+#include <switchboard/memorydeadletterstore.h>
 
 #include <QTest>
 
@@ -64,6 +65,7 @@ private Q_SLOTS:
     void backlogBytes();
     void wholeChannelSubscriptions();
     void lettersKeepTheHubsStamp();
+    void requeueRefusesDroppedPayload();
 };
 
 void tst_Trust::sourceIsStamped()
@@ -342,6 +344,34 @@ void tst_Trust::lettersKeepTheHubsStamp()
     QVERIFY(bus.requeueDeadLetter(id, ops()));
     QTRY_COMPARE(responder.received.size(), 1);
     QCOMPARE(responder.received[0].message.type(), MessageType::Event);
+}
+
+// A letter kept without its payload (alone over dead-letter-max-bytes) is not requeued as an empty
+// message: BAD_MESSAGE, nothing published, the letter stays; a whole letter requeues as before.
+void tst_Trust::requeueRefusesDroppedPayload()
+{
+    Bus bus;
+    bus.memoryDeadLetters()->setMaxBytes(4096);
+    Peer sub(QStringLiteral("native-1"));
+    QVERIFY(bus.subscribe(&sub, {QStringLiteral("t")}, &sub));
+    DeadLetter big;
+    big.message = ev(QStringLiteral("t"), QByteArray(100000, 'x'));
+    const quint64 bigId = bus.deadLetters()->add(big);
+    DeadLetter small;
+    small.message = ev(QStringLiteral("t"), "whole");
+    const quint64 smallId = bus.deadLetters()->add(small);
+
+    const Result<int> refused = bus.requeueDeadLetter(bigId, ops());
+    QCOMPARE(refused.error().code, ErrorCode::BadMessage);
+    QVERIFY2(refused.error().message.contains(QLatin1String("without its payload")), qPrintable(refused.error().message));
+    QCOMPARE(refused.error().details.value(QStringLiteral("droppedBytes")).toLongLong(), 100000);
+    QVERIFY(bus.deadLetters()->get(bigId).has_value());
+
+    QCOMPARE(bus.requeueDeadLetter(smallId, ops()).value(), 1);
+    QTRY_COMPARE(sub.received.size(), 1);
+    QCOMPARE(sub.received[0].message.payload(), QByteArray("whole"));
+    QCoreApplication::processEvents();
+    QCOMPARE(sub.received.size(), 1); // the refused letter published nothing
 }
 
 QTEST_GUILESS_MAIN(tst_Trust)
