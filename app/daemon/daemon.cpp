@@ -78,8 +78,9 @@ void Daemon::applyAccess()
         m_tokens.addToken(t.name, t.sha256Hex, t.roles);
     m_hub.setAuthenticator(m_tokens.size() > 0 ? &m_tokens : nullptr);
     // The ACL was validated with the config; the parse cannot fail here.
+    // The ACL and require-auth together: live subscriptions are re-checked once, by the new rules.
     if (Result<AccessControl> acl = AccessControl::fromVariantMap(m_config.acl))
-        m_hub.bus()->setAccessControl(acl.value());
+        m_hub.bus()->setAccessControl(acl.value(), m_config.authRequired);
     m_hub.setRequireAuth(m_config.authRequired);
 }
 

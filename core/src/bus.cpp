@@ -65,11 +65,6 @@ Bus::Space *Bus::space(const QString &channel) const
     return it == m_channels.end() ? nullptr : it->second.get();
 }
 
-static Error channelNotFound(const QString &name)
-{
-    return Error(ErrorCode::ChannelNotFound, QStringLiteral("channel \"%1\" does not exist").arg(name),
-                 {{QStringLiteral("channel"), name}});
-}
 
 // --- channels -------------------------------------------------------------------------------
 
@@ -113,6 +108,7 @@ Status Bus::updateChannel(const ChannelConfig &config, const Principal &who)
                      {{QStringLiteral("key"), QStringLiteral("type")}});
     s->config = config;
     s->invalidate();
+    recheckSubscriptions(); // require-auth and protocols apply to live subscriptions too
     Q_EMIT channelsChanged();
     return {};
 }
@@ -126,8 +122,10 @@ Status Bus::deleteChannel(const QString &name, const Principal &who)
         return channelNotFound(name);
     Space *s = it->second.get();
     const QVector<Subscription *> members = s->members;
+    const Error gone(ErrorCode::ChannelNotFound, QStringLiteral("subscription ended: channel \"%1\" was deleted").arg(name),
+                     {{QStringLiteral("channel"), name}});
     for (Subscription *sub : members)
-        removeSubscription(sub->id);
+        endSubscription(sub->id, gone);
     for (const Message &m : s->backlog)
         deadLetter(m, DeadLetterReason::Rejected, name, QStringLiteral("channel deleted before delivery"));
     m_stats.remove(Stats::Channel, name);
@@ -513,128 +511,6 @@ void Bus::dispatchBacklog(Space &sp)
 
 // --- subscriptions ----------------------------------------------------------------------------
 
-Result<SubscriptionId> Bus::subscribe(Subscriber *subscriber, const SubscriptionOptions &options, const Principal &who,
-                                      Connection *via)
-{
-    Space *sp = space(options.channel);
-    if (!sp)
-        return channelNotFound(options.channel);
-    const ChannelConfig &cfg = sp->config;
-    if (via && via->subscriptionCount() >= m_limits.maxSubscriptionsPerConnection) {
-        ++m_refusals.limits;
-        return Error(ErrorCode::LimitExceeded,
-                     QStringLiteral("this connection has %1 subscriptions, the most allowed "
-                                    "(limits.max-subscriptions-per-connection)")
-                         .arg(via->subscriptionCount()),
-                     {{QStringLiteral("limit"), m_limits.maxSubscriptionsPerConnection}});
-    }
-    if (subscriptionCount() >= m_limits.maxSubscriptions) {
-        ++m_refusals.limits;
-        return Error(ErrorCode::LimitExceeded,
-                     QStringLiteral("the hub has %1 subscriptions, the most allowed (limits.max-subscriptions)")
-                         .arg(subscriptionCount()),
-                     {{QStringLiteral("limit"), m_limits.maxSubscriptions}});
-    }
-    // Broadcast and queue channels hand every member every message whatever its pattern: the ACL
-    // judges such a subscription as one to everything on the channel.
-    const bool takesAll = cfg.type == ChannelType::Broadcast || cfg.type == ChannelType::Queue;
-    const QString aclPattern = takesAll ? QStringLiteral(">") : options.pattern;
-    if (Status st = admit(cfg, options.channel, who, Action::Subscribe, aclPattern); !st)
-        return st.error();
-    switch (cfg.type) {
-    case ChannelType::Topic:
-        if (Status st = Topic::validatePattern(options.pattern); !st)
-            return st.error();
-        break;
-    case ChannelType::PointToPoint:
-        if (Status st = Topic::validateTopic(options.pattern); !st)
-            return Error(ErrorCode::InvalidTopic,
-                         QStringLiteral("a point-to-point subscription needs an exact address: ") + st.error().message);
-        if (sp->addresses.contains(options.pattern))
-            return Error(ErrorCode::AddressInUse,
-                         QStringLiteral("address \"%1\" on channel \"%2\" is already taken")
-                             .arg(options.pattern, options.channel));
-        break;
-    case ChannelType::Broadcast:
-    case ChannelType::Queue:
-        if (!options.pattern.isEmpty()) {
-            if (Status st = Topic::validatePattern(options.pattern); !st)
-                return st.error();
-        }
-        break;
-    }
-    if (options.queueGroup.size() > 128 || options.queueGroup.contains(QLatin1Char(' ')))
-        return Error(ErrorCode::BadMessage, QStringLiteral("queue group names are at most 128 characters, no spaces"));
-
-    if (!subscriber->deadLetterStore())
-        subscriber->setDeadLetterStore(m_deadLetters);
-    auto sub = std::make_unique<Subscription>();
-    sub->id = m_nextId++;
-    sub->link = subscriber->link();
-    sub->subscriber = subscriber;
-    sub->space = sp;
-    sub->pattern = options.pattern;
-    sub->queueGroup = options.queueGroup;
-    sub->tag = options.tag;
-    sub->origin = via;
-    sub->principal = who;
-    sub->withheld = m_authorizer->deniedWithin(who, options.channel, aclPattern);
-    Subscription *raw = sub.get();
-    const SubscriptionId id = sub->id;
-    m_subscriptions.emplace(sub->id, std::move(sub));
-
-    sp->members.append(raw);
-    if (cfg.type == ChannelType::Topic)
-        sp->trie.insert(raw->pattern, raw->id);
-    else if (cfg.type == ChannelType::PointToPoint)
-        sp->addresses.insert(raw->pattern, raw);
-    sp->invalidate();
-    if (via)
-        via->setSubscriptionCount(via->subscriptionCount() + 1);
-    if (cfg.type == ChannelType::Queue && !sp->backlog.empty())
-        dispatchBacklog(*sp); // may reap the new subscription itself (a subscriber already gone)
-    return id;
-}
-
-Result<SubscriptionId> Bus::subscribe(const SubscriptionOptions &options, const Principal &who, QObject *context,
-                                      MessageHandler handler)
-{
-    Space *sp = space(options.channel);
-    if (!sp)
-        return channelNotFound(options.channel);
-    auto *cs = new CallbackSubscriber(QStringLiteral("inproc-%1").arg(++m_inProcessCounter), std::move(handler),
-                                      sp->isDefault ? m_limits.retry : sp->config.retry);
-    cs->setQueueLimits(m_limits.subscriberQueue);
-    cs->setDeadLetterStore(m_deadLetters);
-    cs->moveToThread(context->thread());
-    Result<SubscriptionId> r = subscribe(cs, options, who);
-    if (!r) {
-        delete cs;
-        return r;
-    }
-    m_subscriptions[r.value()]->owned = true;
-    const SubscriptionId id = r.value();
-    connect(context, &QObject::destroyed, this, [this, id] { removeSubscription(id); });
-    return r;
-}
-
-Status Bus::unsubscribe(SubscriptionId id, const Principal &who, Connection *via)
-{
-    auto it = m_subscriptions.find(id);
-    if (it == m_subscriptions.end())
-        return Error(ErrorCode::NotFound, QStringLiteral("subscription %1 does not exist").arg(id),
-                     {{QStringLiteral("subscription"), id}});
-    // Whoever made a subscription may end it; anybody else needs "administer" on its channel.
-    const Subscription *sub = it->second.get();
-    const bool own = via ? sub->origin == via : (!sub->origin && sub->principal.stamp() == who.stamp());
-    if (!own) {
-        if (Status st = administer(who, sub->space->config.name); !st)
-            return st;
-    }
-    removeSubscription(id);
-    return {};
-}
-
 Result<DeadLetterStore *> Bus::administerDeadLetters(const Principal &who)
 {
     // The store holds letters of every channel: administering it needs "administer" everywhere
@@ -642,48 +518,6 @@ Result<DeadLetterStore *> Bus::administerDeadLetters(const Principal &who)
     if (Status st = administer(who, QString()); !st)
         return st.error();
     return m_deadLetters;
-}
-
-void Bus::removeSubscription(SubscriptionId id)
-{
-    auto it = m_subscriptions.find(id);
-    if (it == m_subscriptions.end())
-        return;
-    Subscription *sub = it->second.get();
-    Space *sp = sub->space;
-    sp->members.removeOne(sub);
-    if (sp->config.type == ChannelType::Topic)
-        sp->trie.remove(sub->pattern, sub->id);
-    else if (sp->config.type == ChannelType::PointToPoint)
-        sp->addresses.remove(sub->pattern);
-    sp->invalidate();
-    if (sub->origin)
-        sub->origin->setSubscriptionCount(qMax(0, sub->origin->subscriptionCount() - 1));
-    if (sub->owned && sub->link->isAlive())
-        sub->subscriber->deleteLater();
-    m_subscriptions.erase(it);
-}
-
-void Bus::removeSubscriber(Subscriber *subscriber)
-{
-    if (auto *connection = qobject_cast<Connection *>(subscriber))
-        m_requests->dropRequester(connection);
-    QVector<SubscriptionId> ids;
-    for (const auto &[id, sub] : m_subscriptions) {
-        if (sub->subscriber == subscriber)
-            ids.append(id);
-    }
-    for (SubscriptionId id : ids)
-        removeSubscription(id);
-}
-
-void Bus::reapGone()
-{
-    if (m_gone.isEmpty())
-        return;
-    const QVector<SubscriptionId> gone = std::exchange(m_gone, {});
-    for (SubscriptionId id : gone)
-        removeSubscription(id);
 }
 
 } // namespace sb

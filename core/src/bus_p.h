@@ -52,4 +52,10 @@ struct Bus::Space
     void invalidate() { cache.clear(); }
 };
 
+inline Error channelNotFound(const QString &name)
+{
+    return Error(ErrorCode::ChannelNotFound, QStringLiteral("channel \"%1\" does not exist").arg(name),
+                 {{QStringLiteral("channel"), name}});
+}
+
 } // namespace sb

@@ -59,6 +59,9 @@ public:
     const OutboundWriter::Counters &outboundCounters() const { return m_writer.counters(); }
     // Writes the outbound buffer now (FlushScheduler calls this for every scheduled connection).
     void flush();
+    // The hub ended subscription \a tag (the client's sid): an ERROR with seq 0 and
+    // details {sid, ended: true} tells the client, and the sid is free again.
+    void subscriptionEnded(quint32 tag, const sb::Error &reason) override;
 
 protected:
     void drain() override;

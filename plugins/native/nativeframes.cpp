@@ -202,6 +202,19 @@ void NativeConnection::handleUnsubscribe(quint32 seq, QByteArrayView body)
     sendAck(seq, {{QStringLiteral("sid"), double(sid)}});
 }
 
+void NativeConnection::subscriptionEnded(quint32 tag, const sb::Error &reason)
+{
+    auto it = m_subscriptions.find(tag);
+    if (it == m_subscriptions.end() || m_closing)
+        return;
+    m_subscriptions.erase(it);
+    deliveries().forget(tag);
+    sb::Error e = reason;
+    e.details.insert(QStringLiteral("sid"), tag);
+    e.details.insert(QStringLiteral("ended"), true);
+    sendError(0, e);
+}
+
 void NativeConnection::handleRequest(QByteArrayView body)
 {
     const quint32 seq = readU32(body);

@@ -101,16 +101,15 @@ public:
     MemoryDeadLetterStore *memoryDeadLetters() const { return m_memoryStore.get(); }
     // The ACL (built-in roles until configured).
     // The ACL's require-auth follows setRequireAuth() (the hub's auth.required).
-    void setAccessControl(const AccessControl &acl)
-    {
-        const bool required = m_acl.requireAuth();
-        m_acl = acl;
-        m_acl.setRequireAuth(required);
-    }
-    void setRequireAuth(bool required) { m_acl.setRequireAuth(required); }
+    // Each of these re-checks the live subscriptions: those no longer allowed end (the subscriber
+    // is told, see Subscriber::subscriptionEnded), and deny filters are recomputed.
+    void setAccessControl(const AccessControl &acl);
+    // Both at once, so no subscription is judged by the new rules with the old require-auth.
+    void setAccessControl(const AccessControl &acl, bool requireAuth);
+    void setRequireAuth(bool required);
     const AccessControl &accessControl() const { return m_acl; }
     // Replaces the ACL with another authorizer (not owned; nullptr: back to accessControl()).
-    void setAuthorizer(const Authorizer *authorizer) { m_authorizer = authorizer ? authorizer : &m_acl; }
+    void setAuthorizer(const Authorizer *authorizer);
     Stats *stats() { return &m_stats; }
     const BusRefusals &refusals() const { return m_refusals; }
     // The hub counts here the connections it closed for too many errors (Connection::errorCapExceeded).
@@ -208,6 +207,9 @@ private:
     void deadLetter(const Message &message, DeadLetterReason reason, const QString &destination,
                     const QString &detail);
     void removeSubscription(SubscriptionId id);
+    // Removes the subscription and tells its subscriber why (Subscriber::subscriptionEnded).
+    void endSubscription(SubscriptionId id, const Error &reason);
+    void recheckSubscriptions();
     void installAdvisoryObserver();
     void publishAdvisory(const DeadLetter &letter);
     void reapGone();

@@ -101,6 +101,16 @@ public:
 
     const std::shared_ptr<SubscriberLink> &link() const { return m_link; }
 
+    // The hub ended one of this subscriber's subscriptions (\a tag, as given when subscribing): the
+    // ACL or its channel's rules no longer allow it (after a reload or a channel update), or its
+    // channel was deleted. Called in the bus thread, and only for subscribers that live there;
+    // protocols tell their client.
+    virtual void subscriptionEnded(quint32 tag, const Error &reason)
+    {
+        Q_UNUSED(tag)
+        Q_UNUSED(reason)
+    }
+
     // Sends \a delivery to the dead-letter store (if any) with \a reason.
     void deadLetter(const Delivery &delivery, DeadLetterReason reason, const QString &detail, int attempts = 0) const;
 

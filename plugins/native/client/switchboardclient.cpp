@@ -386,6 +386,15 @@ void SwitchboardClient::handleFrame(quint8 type, QByteArrayView body)
                 return;
             }
         }
+        // seq 0 with details {sid, ended}: the hub ended that subscription (ACL reload, channel
+        // rules, channel deleted). It is not renewed on reconnect.
+        if (seq == 0 && error.details.value(QStringLiteral("ended")).toBool()) {
+            const quint32 sid = error.details.value(QStringLiteral("sid")).toUInt();
+            if (m_subs.remove(sid)) {
+                Q_EMIT subscriptionEnded(sid, error);
+                return;
+            }
+        }
         m_lastError = error;
         Q_EMIT errorOccurred(error);
         return;

@@ -103,6 +103,9 @@ Q_SIGNALS:
     void disconnected();
     void subscribed(quint32 sid);
     void subscribeFailed(quint32 sid, const sb::Error &error);
+    // The hub ended subscription \a sid on its own (the ACL or the channel's rules no longer allow
+    // it, or its channel was deleted); it is gone from this client too.
+    void subscriptionEnded(quint32 sid, const sb::Error &reason);
     void messageReceived(quint32 sid, const sb::Message &message);
     void errorOccurred(const sb::Error &error);
 

@@ -22,7 +22,9 @@ public:
     {
     }
     void close(const Error &) override {}
+    void subscriptionEnded(quint32 tag, const Error &reason) override { ended.append({tag, reason}); }
     QList<Delivery> received;
+    QList<std::pair<quint32, Error>> ended;
 
 protected:
     void drain() override
@@ -66,6 +68,8 @@ private Q_SLOTS:
     void wholeChannelSubscriptions();
     void lettersKeepTheHubsStamp();
     void requeueRefusesDroppedPayload();
+    void aclReloadEndsSubscriptions();
+    void channelRulesEndSubscriptions();
 };
 
 void tst_Trust::sourceIsStamped()
@@ -372,6 +376,82 @@ void tst_Trust::requeueRefusesDroppedPayload()
     QCOMPARE(sub.received[0].message.payload(), QByteArray("whole"));
     QCoreApplication::processEvents();
     QCOMPARE(sub.received.size(), 1); // the refused letter published nothing
+}
+
+// An ACL reload applies to live subscriptions: one the new rules refuse ends (its subscriber is
+// told, with the tag it subscribed with), one still allowed gets the new deny filters.
+void tst_Trust::aclReloadEndsSubscriptions()
+{
+    Bus bus;
+    Peer pub(QStringLiteral("native-1")), a(QStringLiteral("native-2")), b(QStringLiteral("native-3"));
+    SubscriptionOptions sa{QStringLiteral("a.>")};
+    sa.tag = 7;
+    SubscriptionOptions sb{QStringLiteral("b.>")};
+    sb.tag = 9;
+    QVERIFY(bus.subscribe(&a, sa, &a));
+    QVERIFY(bus.subscribe(&b, sb, &b));
+    const quint64 forbiddenBefore = bus.refusals().forbidden;
+
+    AccessControl acl;
+    const quint8 pubSub = quint8(Action::Publish) | quint8(Action::Subscribe);
+    acl.setRules(QStringLiteral("anonymous"), {AccessControl::Rule{true, pubSub, {}, {QStringLiteral("b.>")}},
+                                              AccessControl::Rule{false, pubSub, {}, {QStringLiteral("b.secret")}}});
+    bus.setAccessControl(acl);
+
+    QCOMPARE(a.ended.size(), 1);
+    QCOMPARE(a.ended[0].first, 7u);
+    QCOMPARE(a.ended[0].second.code, ErrorCode::Forbidden);
+    QVERIFY2(a.ended[0].second.message.startsWith(QLatin1String("subscription ended: ")), qPrintable(a.ended[0].second.message));
+    QCOMPARE(a.subscriptionCount(), 0);
+    QCOMPARE(bus.refusals().forbidden, forbiddenBefore + 1);
+    QVERIFY(b.ended.isEmpty());
+    QCOMPARE(bus.subscriptionCount(), 1);
+
+    // a.x reaches no one now (refused for the publisher too); b.secret is withheld from b.
+    QCOMPARE(bus.publish(ev(QStringLiteral("a.x")), &pub).error().code, ErrorCode::Forbidden);
+    QVERIFY(!bus.publish(ev(QStringLiteral("b.secret")), &pub));
+    QCOMPARE(bus.publish(ev(QStringLiteral("b.open")), &pub).value(), 1);
+    QTRY_COMPARE(b.received.size(), 1);
+    QCOMPARE(b.received[0].message.topic(), QStringLiteral("b.open"));
+    QVERIFY(a.received.isEmpty());
+}
+
+// A channel update (require-auth, protocols) applies to live subscriptions; deleting a channel ends
+// its subscriptions with CHANNEL_NOT_FOUND.
+void tst_Trust::channelRulesEndSubscriptions()
+{
+    Bus bus;
+    ChannelConfig cfg;
+    cfg.name = QStringLiteral("plant");
+    QVERIFY(bus.createChannel(cfg, ops()));
+    Peer anon(QStringLiteral("native-1")), alice(QStringLiteral("native-2")), bob(QStringLiteral("http-3"), QStringLiteral("http"));
+    alice.setIdentity({QStringLiteral("alice"), true, {}});
+    bob.setIdentity({QStringLiteral("bob"), true, {}});
+    for (Peer *p : {&anon, &alice, &bob}) {
+        SubscriptionOptions o{QStringLiteral("t")};
+        o.channel = cfg.name;
+        o.tag = 1;
+        QVERIFY(bus.subscribe(p, o, p));
+    }
+    cfg.requireAuth = true;
+    QVERIFY(bus.updateChannel(cfg, ops()));
+    QCOMPARE(anon.ended.size(), 1);
+    QCOMPARE(anon.ended[0].second.code, ErrorCode::Unauthenticated);
+    QVERIFY(alice.ended.isEmpty());
+    QVERIFY(bob.ended.isEmpty());
+    QCOMPARE(bus.subscriptionCount(), 2);
+
+    cfg.protocols = {QStringLiteral("native")};
+    QVERIFY(bus.updateChannel(cfg, ops()));
+    QCOMPARE(bob.ended.size(), 1);
+    QCOMPARE(bob.ended[0].second.code, ErrorCode::Forbidden);
+    QVERIFY(alice.ended.isEmpty());
+    QCOMPARE(bus.subscriptionCount(), 1);
+
+    QVERIFY(bus.deleteChannel(cfg.name, ops()));
+    QCOMPARE(alice.ended.size(), 1);
+    QCOMPARE(alice.ended[0].second.code, ErrorCode::ChannelNotFound);
+    QCOMPARE(bus.subscriptionCount(), 0);
 }
 
 QTEST_GUILESS_MAIN(tst_Trust)

@@ -44,6 +44,7 @@ private Q_SLOTS:
     void watch();
     void connections();
     void reload();
+    void reloadEndsSubscriptions();
     void authentication_data();
     void authentication();
 
@@ -399,6 +400,53 @@ void tst_Sbctl::reload()
     QVERIFY2(r.err.contains(QLatin1String("INVALID_CONFIG")) && r.err.contains(QLatin1String("switchboardd.yaml:")), qPrintable(r.err));
     QCOMPARE(sbctl({QStringLiteral("--json"), QStringLiteral("channels"), QStringLiteral("list")}).json().value(QStringLiteral("total")).toInt(),
              names.size());
+    writeConfig(original);
+    QCOMPARE(sbctl({QStringLiteral("reload")}).code, 0);
+}
+
+// An ACL reload applies to live subscriptions: the native client whose subscription the new rules
+// refuse is told (ERROR seq 0, details {sid, ended}), and nothing more reaches it.
+void tst_Sbctl::reloadEndsSubscriptions()
+{
+    QFile cfg(m_daemon.configPath());
+    QVERIFY(cfg.open(QIODevice::ReadOnly));
+    const QByteArray original = cfg.readAll();
+    cfg.close();
+    auto writeConfig = [&](const QByteArray &text) {
+        QFile f(m_daemon.configPath());
+        QVERIFY(f.open(QIODevice::WriteOnly | QIODevice::Truncate));
+        f.write(text);
+    };
+    SwitchboardClient client;
+    QSignalSpy connected(&client, &SwitchboardClient::connected);
+    QVERIFY(client.connectToHub(m_daemon.url(QStringLiteral("local"))));
+    QVERIFY(connected.wait(10000));
+    QList<Message> got;
+    QSignalSpy subscribed(&client, &SwitchboardClient::subscribed);
+    QSignalSpy ended(&client, &SwitchboardClient::subscriptionEnded);
+    const quint32 plant = client.subscribe(QStringLiteral("plant.>"), [&got](const Message &m) { got.append(m); });
+    const quint32 other = client.subscribe(QStringLiteral("other.>"), [&got](const Message &m) { got.append(m); });
+    QTRY_COMPARE(subscribed.size(), 2);
+
+    writeConfig(original + "acl:\n  roles:\n    anonymous:\n"
+                           "      - {allow: [publish, subscribe], topics: [\"other.>\"]}\n");
+    QCOMPARE(sbctl({QStringLiteral("reload")}).code, 0);
+    QTRY_COMPARE(ended.size(), 1);
+    QCOMPARE(ended[0][0].toUInt(), plant);
+    const Error reason = ended[0][1].value<Error>();
+    QCOMPARE(reason.code, ErrorCode::Forbidden);
+    QVERIFY2(reason.message.startsWith(QLatin1String("subscription ended: ")), qPrintable(reason.message));
+
+    // The operator (admin) still publishes to plant.>: nobody is subscribed there any more.
+    Run r = sbctl({QStringLiteral("publish"), QStringLiteral("plant.1.state"), QStringLiteral("x")});
+    QCOMPARE(r.code, 0);
+    QVERIFY2(r.out.contains(QLatin1String("to 0 subscriber(s)")), qPrintable(r.out));
+    r = sbctl({QStringLiteral("publish"), QStringLiteral("other.1"), QStringLiteral("y")});
+    QVERIFY2(r.out.contains(QLatin1String("to 1 subscriber(s)")), qPrintable(r.out));
+    QTRY_COMPARE(got.size(), 1);
+    QCOMPARE(got[0].topic(), QStringLiteral("other.1"));
+    Q_UNUSED(other)
+
     writeConfig(original);
     QCOMPARE(sbctl({QStringLiteral("reload")}).code, 0);
 }
