@@ -9,6 +9,7 @@
 #include <switchboard/endpoint.h>
 #include <switchboard/memorydeadletterstore.h>
 #include <switchboard/tls.h>
+#include <switchboard/tokenauthenticator.h>
 
 #include <QCoreApplication>
 
@@ -73,10 +74,14 @@ void Daemon::applyLimits(const DaemonConfig &c)
 
 void Daemon::applyAccess()
 {
-    m_tokens = TokenAuthenticator();
-    for (const TokenEntry &t : std::as_const(m_config.tokens))
-        m_tokens.addToken(t.name, t.sha256Hex, t.roles);
-    m_hub.setAuthenticator(m_tokens.size() > 0 ? &m_tokens : nullptr);
+    m_auth.clearProviders();
+    if (!m_config.tokens.isEmpty()) {
+        auto tokens = std::make_shared<TokenAuthenticator>();
+        for (const TokenEntry &t : std::as_const(m_config.tokens))
+            tokens->addToken(t.name, t.sha256Hex, t.roles);
+        m_auth.addProvider(tokens);
+    }
+    m_hub.setAuthenticator(m_auth.isEmpty() ? nullptr : &m_auth);
     // The ACL was validated with the config; the parse cannot fail here.
     // The ACL and require-auth together: live subscriptions are re-checked once, by the new rules.
     if (Result<AccessControl> acl = AccessControl::fromVariantMap(m_config.acl))
@@ -200,7 +205,7 @@ Status Daemon::startRemote()
     m_remoteControl->describe(QCoreApplication::applicationVersion(), m_hub.objectName());
     m_remoteControl->setPluginHost(&m_plugins);
     m_remoteControl->setReloadHandler([this] { return reload(); });
-    m_remoteServer = std::make_unique<remote::RemoteServer>(m_remoteControl.get(), &m_tokens, opts);
+    m_remoteServer = std::make_unique<remote::RemoteServer>(m_remoteControl.get(), &m_auth, opts);
     connect(m_remoteServer.get(), &remote::RemoteServer::replicaRefused, this, [](const QString &peer, const Error &e) {
         JsonLog::event("warning", QStringLiteral("remote-control replica refused"),
                        {{QStringLiteral("peer"), peer}, {QStringLiteral("code"), e.codeName()}, {QStringLiteral("reason"), e.message}});

@@ -3,9 +3,9 @@
 
 #include "daemonconfig.h"
 
+#include <switchboard/authchain.h>
 #include <switchboard/hub.h>
 #include <switchboard/pluginhost.h>
-#include <switchboard/tokenauthenticator.h>
 
 #include <QElapsedTimer>
 #include <QObject>
@@ -63,7 +63,7 @@ private:
     DaemonConfig m_config;
     Hub m_hub;
     PluginHost m_plugins;
-    TokenAuthenticator m_tokens;
+    AuthChain m_auth; // rebuilt from config on every reload; the hub and remote control point at it
     QList<Endpoint *> m_endpoints;
     QTimer m_statsTimer;
     QTimer m_shutdownPoll;

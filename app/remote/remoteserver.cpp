@@ -357,9 +357,17 @@ void RemoteServer::onHelloReady(QIODevice *device, bool local, const QString &pe
         if (!m_authenticator)
             return refuse(Refusal::Unauthenticated,
                           Error(ErrorCode::Unauthenticated, QStringLiteral("this hub has no tokens configured for remote control")));
-        Result<Identity> id = m_authenticator->authenticate(QString(), token.value());
+        AuthRequest request;
+        request.credential = token.value();
+        request.protocol = QStringLiteral("remote");
+        // TCP peers are throttled per address after failures; the local socket is the machine's own.
+        request.peerAddress = local ? QString() : peer.left(peer.lastIndexOf(QLatin1Char(':')));
+        Result<Identity> id = m_authenticator->authenticate(request);
+        if (!id && id.error().code == ErrorCode::RateLimited)
+            return refuse(Refusal::Unauthenticated, id.error());
         if (!id)
-            return refuse(Refusal::Unauthenticated, Error(ErrorCode::Unauthenticated, QStringLiteral("the token is not valid")));
+            return refuse(Refusal::Unauthenticated,
+                          Error(ErrorCode::Unauthenticated, QStringLiteral("the credential is not valid: ") + id.error().message));
         if (!m_options.role.isEmpty() && !id.value().roles.contains(m_options.role))
             return refuse(Refusal::Forbidden,
                           Error(ErrorCode::Forbidden, QStringLiteral("token \"%1\" lacks the role \"%2\" needed for remote control")

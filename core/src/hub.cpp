@@ -77,6 +77,7 @@ QVariantMap Hub::health() const
             {QStringLiteral("pendingRequests"), m_bus.pendingRequests()},
             {QStringLiteral("refusals"), m_bus.refusals().toVariantMap()},
             {QStringLiteral("memory"), m_memory.toVariantMap()},
+            {QStringLiteral("auth"), m_authenticator ? m_authenticator->stats() : QVariantMap()},
             {QStringLiteral("endpoints"), endpoints}};
 }
 

@@ -17,6 +17,8 @@ class RefusalLog
 public:
     void log(const Principal &who, const QString &action, const QString &channel, const QString &topic,
              const Error &error);
+    // Any refusal line (a failed authentication), under the same rate bound.
+    void logText(const QString &text);
 
 private:
     static constexpr int kPerSecond = 10;

@@ -15,11 +15,11 @@ QByteArray TokenAuthenticator::digestHex(const QByteArray &token)
     return QCryptographicHash::hash(token, QCryptographicHash::Sha256).toHex();
 }
 
-Result<Identity> TokenAuthenticator::authenticate(const QString &user, const QByteArray &token) const
+std::optional<Result<Identity>> TokenAuthenticator::verify(const AuthRequest &request) const
 {
-    if (token.isEmpty())
-        return Error(ErrorCode::Unauthenticated, QStringLiteral("a token is required"));
-    const QByteArray digest = QCryptographicHash::hash(token, QCryptographicHash::Sha256);
+    if (request.credential.isEmpty())
+        return std::nullopt;
+    const QByteArray digest = QCryptographicHash::hash(request.credential, QCryptographicHash::Sha256);
     for (const Entry &e : m_entries) {
         if (e.sha256.size() != digest.size())
             continue;
@@ -27,10 +27,20 @@ Result<Identity> TokenAuthenticator::authenticate(const QString &user, const QBy
         uchar diff = 0;
         for (qsizetype i = 0; i < digest.size(); ++i)
             diff |= uchar(e.sha256[i]) ^ uchar(digest[i]);
-        if (diff == 0 && (user.isEmpty() || user == e.name))
-            return Identity{e.name, true, e.roles};
+        if (diff != 0)
+            continue;
+        if (!request.user.isEmpty() && request.user != e.name)
+            return Result<Identity>(Error(ErrorCode::Unauthenticated,
+                                          QStringLiteral("the token does not belong to user \"%1\"").arg(request.user)));
+        Identity id;
+        id.name = e.name;
+        id.authenticated = true;
+        id.roles = e.roles;
+        id.provider = name();
+        id.credentialId = e.name;
+        return Result<Identity>(id);
     }
-    return Error(ErrorCode::Unauthenticated, QStringLiteral("invalid credentials"));
+    return std::nullopt;
 }
 
 } // namespace sb

@@ -289,6 +289,13 @@ void NativeConnection::overflowDisconnect()
                         .arg(queueLimits().maxBytes)));
 }
 
+QString NativeConnection::peerAddress() const
+{
+    if (const auto *tcp = qobject_cast<const QAbstractSocket *>(m_socket.data()))
+        return tcp->peerAddress().toString();
+    return {};
+}
+
 void NativeConnection::close(const sb::Error &reason)
 {
     if (m_closing)

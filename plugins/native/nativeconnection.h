@@ -51,6 +51,8 @@ public:
     ~NativeConnection() override;
 
     void close(const sb::Error &reason) override;
+    // The TCP peer's IP address (throttling of failed authentications); empty on a local socket.
+    QString peerAddress() const;
     // Graceful: stop reading, flush what is queued, then close.
     void drainAndClose(int timeoutMs);
     // Called about once a second by the endpoint: handshake and idle timeouts.

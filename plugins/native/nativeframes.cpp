@@ -95,7 +95,12 @@ void NativeConnection::handleConnect(quint32 seq, QByteArrayView body)
     Identity identity;
     identity.name = QStringLiteral("anonymous");
     if (const Authenticator *auth = m_hub->authenticator(); auth && (!token.isEmpty() || m_hub->requireAuth())) {
-        Result<Identity> r = auth->authenticate(user, token);
+        AuthRequest request;
+        request.user = user;
+        request.credential = token;
+        request.protocol = QStringLiteral("native");
+        request.peerAddress = peerAddress();
+        Result<Identity> r = auth->authenticate(request);
         if (!r) {
             close(r.error());
             return;

@@ -34,7 +34,14 @@ struct SWITCHBOARD_EXPORT Principal
     bool hasRole(const QString &role) const { return roles.contains(role); }
     // What the hub stamps as a message's source: "name@connection" or the name alone.
     QString stamp() const;
-    Identity identity() const { return Identity{name, authenticated, roles}; }
+    Identity identity() const
+    {
+        Identity id;
+        id.name = name;
+        id.authenticated = authenticated;
+        id.roles = roles;
+        return id;
+    }
 };
 
 } // namespace sb

@@ -8,7 +8,8 @@
 namespace sb {
 
 // Bearer tokens checked against their SHA-256 digests, so no plain token sits in a config file.
-class SWITCHBOARD_EXPORT TokenAuthenticator : public Authenticator
+// As a provider it knows only the tokens it holds: any other credential is the next provider's.
+class SWITCHBOARD_EXPORT TokenAuthenticator : public AuthProvider
 {
 public:
     struct Entry
@@ -22,8 +23,9 @@ public:
     int size() const { return int(m_entries.size()); }
     static QByteArray digestHex(const QByteArray &token);
 
-    // \a user, when given, must match the token's name.
-    Result<Identity> authenticate(const QString &user, const QByteArray &token) const override;
+    QString name() const override { return QStringLiteral("token"); }
+    // A known token names its identity; request.user, when given, must be that name.
+    std::optional<Result<Identity>> verify(const AuthRequest &request) const override;
 
 private:
     QList<Entry> m_entries;

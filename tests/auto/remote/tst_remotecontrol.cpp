@@ -14,6 +14,7 @@
 #include <switchboard/deadletterstore.h>
 #include <switchboard/hub.h>
 #include <switchboard/tls.h>
+#include <switchboard/authchain.h>
 #include <switchboard/tokenauthenticator.h>
 
 #include <QLocalSocket>
@@ -97,7 +98,7 @@ private:
     QTemporaryDir m_dir;
     QString m_cert, m_key;
     std::unique_ptr<Hub> m_hub;
-    std::unique_ptr<TokenAuthenticator> m_tokens;
+    std::unique_ptr<AuthChain> m_tokens; // the hub's authenticator: a chain holding the tokens
     std::unique_ptr<RemoteControl> m_control;
     std::unique_ptr<RemoteServer> m_server;
     bool m_localNeedsToken = false;
@@ -117,9 +118,11 @@ void tst_RemoteControl::init()
     sb::test::HangWatch::testFunctionStarted(QTest::currentTestFunction(), QTest::currentDataTag());
     m_hub = std::make_unique<Hub>();
     m_hub->setObjectName(QStringLiteral("test-hub"));
-    m_tokens = std::make_unique<TokenAuthenticator>();
-    m_tokens->addToken(QStringLiteral("ops"), TokenAuthenticator::digestHex("s3cret"), {QStringLiteral("admin")});
-    m_tokens->addToken(QStringLiteral("viewer"), TokenAuthenticator::digestHex("look"), {QStringLiteral("read")});
+    auto tokens = std::make_shared<TokenAuthenticator>();
+    tokens->addToken(QStringLiteral("ops"), TokenAuthenticator::digestHex("s3cret"), {QStringLiteral("admin")});
+    tokens->addToken(QStringLiteral("viewer"), TokenAuthenticator::digestHex("look"), {QStringLiteral("read")});
+    m_tokens = std::make_unique<AuthChain>();
+    m_tokens->addProvider(tokens);
     RemoteControl::Options co;
     co.snapshotIntervalMs = 100;
     co.watchLeaseMs = 600;

@@ -10,6 +10,7 @@
 
 #include <switchboard/hub.h>
 #include <switchboard/tls.h>
+#include <switchboard/authchain.h>
 #include <switchboard/tokenauthenticator.h>
 
 #include <QLocalSocket>
@@ -142,7 +143,7 @@ private:
     QTemporaryDir m_dir;
     QString m_cert, m_key;
     std::unique_ptr<Hub> m_hub;
-    std::unique_ptr<TokenAuthenticator> m_tokens;
+    std::unique_ptr<AuthChain> m_tokens; // the hub's authenticator: a chain holding the tokens
     std::unique_ptr<RemoteControl> m_control;
     std::unique_ptr<RemoteServer> m_server;
     QString m_role = QStringLiteral("admin"); // the role the API acts with on the bus
@@ -170,8 +171,10 @@ void tst_RemoteServer::startServer(const std::function<void(RemoteServerOptions 
 {
     m_hub = std::make_unique<Hub>();
     m_hub->setObjectName(QStringLiteral("test-hub"));
-    m_tokens = std::make_unique<TokenAuthenticator>();
-    m_tokens->addToken(QStringLiteral("ops"), TokenAuthenticator::digestHex("s3cret"), {QStringLiteral("admin")});
+    auto tokens = std::make_shared<TokenAuthenticator>();
+    tokens->addToken(QStringLiteral("ops"), TokenAuthenticator::digestHex("s3cret"), {QStringLiteral("admin")});
+    m_tokens = std::make_unique<AuthChain>();
+    m_tokens->addProvider(tokens);
     RemoteControl::Options co;
     co.snapshotIntervalMs = 100;
     co.role = m_role;
