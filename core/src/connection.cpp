@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #include <switchboard/connection.h>
 
+#include <QTimer>
+
 namespace sb {
 
 Connection::Connection(const QString &id, const QString &protocol, const QString &peer, QObject *parent)
@@ -17,6 +19,31 @@ void Connection::setIdentity(const Identity &identity)
     const QString base = m_protocol.section(QLatin1Char('+'), 0, 0);
     m_principal = Principal::fromIdentity(identity, base, m_peer, id());
     m_source = m_principal.stamp();
+    armExpiry();
+}
+
+void Connection::armExpiry()
+{
+    if (m_identity.expiresAtMs <= 0) {
+        if (m_expiry)
+            m_expiry->stop();
+        return;
+    }
+    if (!m_expiry) {
+        m_expiry = new QTimer(this);
+        m_expiry->setSingleShot(true);
+        connect(m_expiry, &QTimer::timeout, this, [this] {
+            if (QDateTime::currentMSecsSinceEpoch() < m_identity.expiresAtMs) {
+                armExpiry(); // a wait longer than a timer can hold, in steps
+                return;
+            }
+            close(Error(ErrorCode::Unauthenticated,
+                        QStringLiteral("the credential of \"%1\" (%2) expired; reconnect with a fresh one")
+                            .arg(m_identity.name, m_identity.provider)));
+        });
+    }
+    const qint64 left = m_identity.expiresAtMs - QDateTime::currentMSecsSinceEpoch();
+    m_expiry->start(int(qBound<qint64>(0, left, 24LL * 3600 * 1000)));
 }
 
 Connection::~Connection() = default;

@@ -57,6 +57,18 @@ Status Hub::closeConnection(const QString &id, const Error &reason)
     return {};
 }
 
+int Hub::closeConnectionsOf(const QString &provider, const QString &credentialId, const Error &reason)
+{
+    QList<Connection *> victims;
+    for (Connection *c : std::as_const(m_connections)) {
+        if (c->identity().provider == provider && c->identity().credentialId == credentialId)
+            victims.append(c);
+    }
+    for (Connection *c : std::as_const(victims))
+        c->close(reason);
+    return int(victims.size());
+}
+
 void Hub::addEndpoint(Endpoint *endpoint)
 {
     m_endpoints.append(endpoint);

@@ -10,6 +10,8 @@
 
 #include <QDateTime>
 
+class QTimer;
+
 namespace sb {
 
 // One client of the hub over any protocol: id, protocol, peer, identity, counters, rate limit and
@@ -27,7 +29,9 @@ public:
     QDateTime connectedAt() const { return m_connectedAt; }
 
     const Identity &identity() const { return m_identity; }
-    // Sets who this connection speaks for (after authentication); the principal follows.
+    // Sets who this connection speaks for (after authentication); the principal follows. A
+    // credential that expires (identity.expiresAtMs, a JWT's exp) closes the connection with
+    // UNAUTHENTICATED when it does.
     void setIdentity(const Identity &identity);
     // Who this connection speaks for: identity, roles, protocol (the plugin's name, e.g. "native"),
     // peer and connection id. Every bus call the connection makes carries it.
@@ -68,6 +72,8 @@ Q_SIGNALS:
     void errorCapExceeded(const QString &id);
 
 private:
+    void armExpiry();
+
     QString m_protocol;
     QString m_peer;
     QDateTime m_connectedAt;
@@ -78,6 +84,7 @@ private:
     RateLimiter m_rateLimiter;
     RateLimiter m_errorLimiter;
     bool m_errorCapReached = false;
+    QTimer *m_expiry = nullptr;
     StatsEntry m_stats;
     StatsEntry *m_pluginStats = nullptr;
     int m_subscriptions = 0;

@@ -43,6 +43,9 @@ public:
     int connectionCount() const { return int(m_connections.size()); }
     Connection *connection(const QString &id) const;
     Status closeConnection(const QString &id, const Error &reason);
+    // Closes every connection authenticated by \a provider with \a credentialId (a revoked API
+    // key, a removed token); returns how many.
+    int closeConnectionsOf(const QString &provider, const QString &credentialId, const Error &reason);
 
     void addEndpoint(Endpoint *endpoint);
     QList<Endpoint *> endpoints() const { return m_endpoints; }
