@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "daemon.h"
+#include "authsetup.h"
 #include "jsonlog.h"
 
 #include <remotecontrol.h>
@@ -9,7 +10,6 @@
 #include <switchboard/endpoint.h>
 #include <switchboard/memorydeadletterstore.h>
 #include <switchboard/tls.h>
-#include <switchboard/tokenauthenticator.h>
 
 #include <QCoreApplication>
 
@@ -48,8 +48,11 @@ Daemon::~Daemon()
 Status Daemon::setUpHub()
 {
     Bus *bus = m_hub.bus();
+    Result<AuthSetup> auth = AuthSetup::build(m_config, m_apiKeys);
+    if (!auth)
+        return auth.error();
     applyLimits(m_config);
-    applyAccess();
+    applyAccess(auth.value());
     int i = 0;
     for (const ChannelConfig &ch : std::as_const(m_config.channels)) {
         if (Status st = bus->createChannel(ch, Principal::hub()); !st)
@@ -72,17 +75,11 @@ void Daemon::applyLimits(const DaemonConfig &c)
     m_hub.memoryBudget().setLimit(c.maxBufferedBytes);
 }
 
-void Daemon::applyAccess()
+void Daemon::applyAccess(const AuthSetup &auth)
 {
-    m_auth.clearProviders();
-    if (!m_config.tokens.isEmpty()) {
-        auto tokens = std::make_shared<TokenAuthenticator>();
-        for (const TokenEntry &t : std::as_const(m_config.tokens))
-            tokens->addToken(t.name, t.sha256Hex, t.roles);
-        m_auth.addProvider(tokens);
-    }
+    auth.applyTo(m_auth);
+    m_apiKeys = auth.apiKeys();
     m_hub.setAuthenticator(m_auth.isEmpty() ? nullptr : &m_auth);
-    // The ACL was validated with the config; the parse cannot fail here.
     // The ACL and require-auth together: live subscriptions are re-checked once, by the new rules.
     if (Result<AccessControl> acl = AccessControl::fromVariantMap(m_config.acl))
         m_hub.bus()->setAccessControl(acl.value(), m_config.authRequired);
@@ -205,6 +202,7 @@ Status Daemon::startRemote()
     m_remoteControl->describe(QCoreApplication::applicationVersion(), m_hub.objectName());
     m_remoteControl->setPluginHost(&m_plugins);
     m_remoteControl->setReloadHandler([this] { return reload(); });
+    m_remoteControl->setApiKeys([this] { return m_apiKeys.get(); });
     m_remoteServer = std::make_unique<remote::RemoteServer>(m_remoteControl.get(), &m_auth, opts);
     connect(m_remoteServer.get(), &remote::RemoteServer::replicaRefused, this, [](const QString &peer, const Error &e) {
         JsonLog::event("warning", QStringLiteral("remote-control replica refused"),
@@ -234,6 +232,10 @@ Result<QVariantMap> Daemon::reload()
         return next.error();
     const DaemonConfig &n = next.value();
     Bus *bus = m_hub.bus();
+    // Key files and issuers first: a broken one changes nothing.
+    Result<AuthSetup> auth = AuthSetup::build(n, m_apiKeys);
+    if (!auth)
+        return auth.error();
 
     // Check every channel first, so a bad one changes nothing.
     for (int i = 0; i < n.channels.size(); ++i) {
@@ -280,7 +282,7 @@ Result<QVariantMap> Daemon::reload()
     m_config.remote = keepRemote; // what runs, until a restart
     m_config.protocols = keepProtocols;
     m_config.protocolConfig = keepProtocolConfig;
-    applyAccess();
+    applyAccess(auth.value());
     if (levelChanged)
         JsonLog::install(m_config.logLevel);
     const QVariantMap result{{QStringLiteral("created"), created},

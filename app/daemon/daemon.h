@@ -3,6 +3,7 @@
 
 #include "daemonconfig.h"
 
+#include <switchboard/apikeystore.h>
 #include <switchboard/authchain.h>
 #include <switchboard/hub.h>
 #include <switchboard/pluginhost.h>
@@ -18,6 +19,8 @@ class RemoteServer;
 }
 
 namespace sb::daemon {
+
+class AuthSetup;
 
 // Exit codes of switchboardd, stable for supervisors and scripts.
 enum ExitCode {
@@ -56,7 +59,7 @@ private:
     Status setUpHub();
     Result<Endpoint *> createEndpoint(const QString &id, QObject *parent);
     Status startRemote();
-    void applyAccess();
+    void applyAccess(const AuthSetup &auth);
     void applyLimits(const DaemonConfig &config);
     void logStats();
 
@@ -64,6 +67,7 @@ private:
     Hub m_hub;
     PluginHost m_plugins;
     AuthChain m_auth; // rebuilt from config on every reload; the hub and remote control point at it
+    std::shared_ptr<ApiKeyStore> m_apiKeys; // auth.api-keys; kept across reloads of the same file
     QList<Endpoint *> m_endpoints;
     QTimer m_statsTimer;
     QTimer m_shutdownPoll;

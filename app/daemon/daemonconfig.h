@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 
+#include <switchboard/auththrottle.h>
 #include <switchboard/bus.h>
 #include <switchboard/channel.h>
 #include <switchboard/result.h>
@@ -16,6 +17,23 @@ struct TokenEntry
     QString name;
     QByteArray sha256Hex; // of the token; the token itself never sits in the config
     QStringList roles;
+};
+
+// auth.api-keys: the API-key store (sbctl keys create|list|revoke). Off without a file.
+struct ApiKeysConfig
+{
+    QString file;                       // JSON, written by the daemon (mode 0600); a relative path is under $STATE_DIRECTORY when set
+    qint64 cacheTtlMs = 5 * 60 * 1000;  // how long a verified key skips scrypt
+    int cacheSize = 1000;
+    quint64 scryptN = 16384;            // scrypt cost (a power of two >= 1024); r 8, p 1
+};
+
+// auth.mtls: client certificates as credentials (the TLS listener's client-ca verifies them).
+struct MtlsConfig
+{
+    bool enabled = false;
+    QHash<QString, QStringList> roles;  // identity (first SAN: URI, DNS, e-mail; else the subject CN) -> roles
+    QStringList defaultRoles;           // for identities not in roles
 };
 
 // The remote-control API (console, sbctl, scripts). Off in a config file without a "remote"
@@ -64,6 +82,10 @@ struct DaemonConfig
     QString logLevel = QStringLiteral("info");
     bool authRequired = false;
     QList<TokenEntry> tokens;
+    ApiKeysConfig apiKeys;
+    AuthThrottle::Options authThrottle;
+    MtlsConfig mtls;
+    QVariantList jwtIssuers;            // auth.jwt, raw: the jwt provider parses it (core)
     // The "acl" section, kept raw: sb::AccessControl::fromVariantMap() (core, written separately)
     // parses it. Its key lines are in \c lines ("acl.<key>...") for withLocation().
     QVariantMap acl;

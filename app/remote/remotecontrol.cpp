@@ -516,6 +516,15 @@ QVariantMap RemoteControl::dispatch(const QString &method, const QVariantMap &ar
         run = [=] { return closeConnection(id, reason); };
     } else if (method == QLatin1String("reloadConfig")) {
         run = [=] { return reloadConfig(); };
+    } else if (method == QLatin1String("createApiKey")) {
+        const QString name = arg("name").toString();
+        const QStringList roles = args.value(QStringLiteral("roles")).toStringList();
+        run = [=] { return createApiKey(name, roles); };
+    } else if (method == QLatin1String("listApiKeys")) {
+        run = [=] { return listApiKeys(); };
+    } else if (method == QLatin1String("revokeApiKey")) {
+        const QString id = arg("id").toString();
+        run = [=] { return revokeApiKey(id); };
     } else if (method == QLatin1String("watch")) {
         const QString pattern = arg("pattern").toString();
         const int maxPerSecond = int(number("maxPerSecond", 100));

@@ -20,6 +20,7 @@ class QRemoteObjectHostBase;
 QT_END_NAMESPACE
 
 namespace sb {
+class ApiKeyStore;
 class Hub;
 class PluginHost;
 }
@@ -59,6 +60,10 @@ public:
     // What replicas see as version and hubName (the hub's object name by default).
     void describe(const QString &version, const QString &hubName);
     void setReloadHandler(ReloadHandler handler) { m_reload = std::move(handler); }
+    // The API-key store of the running config (nullptr: API keys are off); asked on every call,
+    // since a reload may replace it.
+    using ApiKeysSource = std::function<ApiKeyStore *()>;
+    void setApiKeys(ApiKeysSource source) { m_apiKeys = std::move(source); }
 
     // Remotes this object as "Switchboard" and the models as "Channels", "Topics", "Connections",
     // "DeadLetters", "Requests" (request/reply pairs seen by the hub, newest first) and "TopicTree"
@@ -92,6 +97,10 @@ public:
     QVariantMap purgeDeadLetters(const QVariantList &ids) override;
     QVariantMap closeConnection(const QString &id, const QString &reason) override;
     QVariantMap reloadConfig() override;
+    // remotecontrolkeys.cpp
+    QVariantMap createApiKey(const QString &name, const QStringList &roles) override;
+    QVariantMap listApiKeys() override;
+    QVariantMap revokeApiKey(const QString &id) override;
     QVariantMap watch(const QString &channel, const QString &pattern, int maxPerSecond) override;
     QVariantMap renewWatch(const QString &watchId) override;
     QVariantMap unwatch(const QString &watchId) override;
@@ -128,6 +137,7 @@ private:
     sb::Principal m_principal;
     const PluginHost *m_pluginHost = nullptr;
     ReloadHandler m_reload;
+    ApiKeysSource m_apiKeys;
     SnapshotListModel m_channels;
     TopicsModel m_topics;
     TopicTreeModel m_topicTree;

@@ -120,6 +120,7 @@ QString Sbctl::usage()
         "  deadletters list [--limit N] | show ID | requeue ID... | purge ID... | purge --all\n"
         "  watch PATTERN [--channel NAME] [--count N] [--max-rate N]  (until Ctrl-C or N messages)\n"
         "  reload                                   re-read the hub's configuration file\n"
+        "  keys create NAME [--role ROLE]... | keys list | keys revoke ID   API keys (auth.api-keys)\n"
         "\n"
         "ADDRESS: local:<name or path> or tls://host:port (default: $SWITCHBOARD_HUB, else local:switchboard-control).\n"
         "The token comes from --token-file or $SWITCHBOARD_TOKEN; a local socket needs none unless the hub says so.\n"
@@ -213,7 +214,7 @@ int Sbctl::run(const QStringList &arguments)
 
     static const QStringList commands{QStringLiteral("status"),  QStringLiteral("channels"),    QStringLiteral("topics"),
                                       QStringLiteral("publish"), QStringLiteral("deadletters"), QStringLiteral("connections"),
-                                      QStringLiteral("watch"),   QStringLiteral("reload")};
+                                      QStringLiteral("watch"),   QStringLiteral("reload"),      QStringLiteral("keys")};
     const QString command = args.takeFirst();
     if (!commands.contains(command))
         return usageError(QStringLiteral("unknown command \"%1\"").arg(command));
@@ -263,6 +264,8 @@ int Sbctl::run(const QStringList &arguments)
         return deadLetters(args);
     if (command == QLatin1String("watch"))
         return watch(args);
+    if (command == QLatin1String("keys"))
+        return keys(args);
     // reload
     return printResult(remote::RemoteClient::await(client.api()->reloadConfig(), m_timeoutMs), [this](const QVariantMap &a) {
         m_out << "reloaded " << a.value(QStringLiteral("config")).toString() << ": created "

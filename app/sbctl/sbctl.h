@@ -48,6 +48,7 @@ private:
     int deadLetters(QStringList args);
     int connections(QStringList args);
     int watch(QStringList args);
+    int keys(QStringList args); // sbctlkeys.cpp
     void printTable(const QVariantList &rows, const QStringList &columns);
 
     QTextStream &m_out;

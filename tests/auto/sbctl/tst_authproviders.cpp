@@ -1,0 +1,202 @@
+// SPDX-License-Identifier: Apache-2.0
+// The auth providers against the real daemon: API keys made, used, refused and revoked with sbctl
+// (the revoked key's live connections are dropped), an API key for the remote-control API, and
+// the throttle of failed authentications per peer address.
+#include "daemonprocess.h"
+
+#include <switchboardclient.h>
+
+#include <QElapsedTimer>
+#include <QFile>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QProcess>
+#include <QSignalSpy>
+#include <QTest>
+
+using namespace sb;
+
+namespace {
+struct Run
+{
+    int code = -1;
+    QString out;
+    QString err;
+    QJsonObject json() const { return QJsonDocument::fromJson(out.toUtf8()).object(); }
+};
+} // namespace
+
+class tst_AuthProviders : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void initTestCase();
+    void cleanupTestCase();
+    void apiKeyLifecycle();
+    void apiKeyForRemoteControl();
+    void failuresAreThrottled();
+
+private:
+    Run sbctl(const QStringList &args, const QString &tokenFile = {});
+    // Connects a client with \a token; returns the error it got, or no error once connected.
+    Error connectWith(SwitchboardClient &client, const QString &token);
+    QString createKey(const QString &name, const QStringList &roles);
+
+    DaemonProcess m_daemon;
+};
+
+void tst_AuthProviders::initTestCase()
+{
+    DaemonProcess::Options o;
+    o.topLevelExtra = QStringLiteral("auth:\n"
+                                     "  api-keys: {file: \"%1\", scrypt-n: 1024}\n"
+                                     "  throttle: {free-failures: 3, initial-backoff: 30s}\n"
+                                     "remote:\n"
+                                     "  local: \"%2\"\n")
+                          .arg(m_daemon.filePath(QStringLiteral("keys.json")), m_daemon.filePath(QStringLiteral("control.sock")));
+    QVERIFY2(m_daemon.start(o), qPrintable(m_daemon.errorString()));
+    QVERIFY(!m_daemon.waitForLog(QStringLiteral("remote control listening")).isEmpty());
+}
+
+void tst_AuthProviders::cleanupTestCase()
+{
+    QCOMPARE(m_daemon.stop(), 0);
+}
+
+Run tst_AuthProviders::sbctl(const QStringList &args, const QString &tokenFile)
+{
+    QStringList all{QStringLiteral("--hub"), QStringLiteral("local:") + m_daemon.filePath(QStringLiteral("control.sock"))};
+    if (!tokenFile.isEmpty())
+        all << QStringLiteral("--token-file") << tokenFile;
+    all << args;
+    QProcess p;
+    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    env.remove(QStringLiteral("SWITCHBOARD_TOKEN"));
+    env.remove(QStringLiteral("SWITCHBOARD_HUB"));
+    p.setProcessEnvironment(env);
+    p.start(QStringLiteral(SB_SBCTL_PATH), all);
+    Run r;
+    if (!p.waitForFinished(30000)) {
+        p.kill();
+        return r;
+    }
+    r.code = p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1;
+    r.out = QString::fromUtf8(p.readAllStandardOutput());
+    r.err = QString::fromUtf8(p.readAllStandardError());
+    return r;
+}
+
+Error tst_AuthProviders::connectWith(SwitchboardClient &client, const QString &token)
+{
+    SwitchboardClient::Options o;
+    o.token = token;
+    o.autoReconnect = false;
+    client.setOptions(o);
+    QSignalSpy connected(&client, &SwitchboardClient::connected);
+    QSignalSpy failed(&client, &SwitchboardClient::errorOccurred);
+    if (Status st = client.connectToHub(m_daemon.url(QStringLiteral("tcp"))); !st)
+        return st.error();
+    QElapsedTimer t;
+    t.start();
+    while (connected.isEmpty() && failed.isEmpty() && t.elapsed() < 10000)
+        QTest::qWait(10);
+    if (connected.isEmpty() && failed.isEmpty())
+        return Error(ErrorCode::Timeout, QStringLiteral("neither connected nor refused within 10 s"));
+    return connected.isEmpty() ? failed.first().first().value<Error>() : Error();
+}
+
+QString tst_AuthProviders::createKey(const QString &name, const QStringList &roles)
+{
+    QStringList args{QStringLiteral("--json"), QStringLiteral("keys"), QStringLiteral("create"), name};
+    for (const QString &r : roles)
+        args << QStringLiteral("--role") << r;
+    const Run r = sbctl(args);
+    if (r.code != 0)
+        qWarning() << r.err;
+    return r.json().value(QStringLiteral("key")).toString();
+}
+
+void tst_AuthProviders::apiKeyLifecycle()
+{
+    const QString key = createKey(QStringLiteral("sensor-gw"), {QStringLiteral("publisher")});
+    QVERIFY2(key.startsWith(QLatin1String("sbk_")), qPrintable(key));
+    const QString id = key.mid(4, 16);
+
+    // Listed without its secret; the file holds only its hash.
+    Run r = sbctl({QStringLiteral("keys"), QStringLiteral("list")});
+    QCOMPARE(r.code, 0);
+    QVERIFY2(r.out.contains(id) && r.out.contains(QLatin1String("sensor-gw")) && r.out.contains(QLatin1String("publisher")), qPrintable(r.out));
+    QVERIFY(!r.out.contains(key));
+    QFile file(m_daemon.filePath(QStringLiteral("keys.json")));
+    QVERIFY(file.open(QIODevice::ReadOnly));
+    QVERIFY(!file.readAll().contains(key.mid(21).toUtf8()));
+
+    SwitchboardClient client;
+    QCOMPARE(connectWith(client, key).code, ErrorCode::None);
+    QVERIFY(client.isConnected());
+
+    // A wrong secret for the same id, and an unknown id: refused.
+    QString wrong = key;
+    wrong[wrong.size() - 1] = wrong.back() == QLatin1Char('A') ? QLatin1Char('B') : QLatin1Char('A');
+    SwitchboardClient bad;
+    const Error e = connectWith(bad, wrong);
+    QCOMPARE(e.code, ErrorCode::Unauthenticated);
+    QVERIFY2(e.message.contains(QLatin1String("wrong secret")) && !e.message.contains(wrong), qPrintable(e.message));
+
+    // Revoked: the live connection is closed, the key no longer works.
+    QSignalSpy dropped(&client, &SwitchboardClient::errorOccurred);
+    r = sbctl({QStringLiteral("keys"), QStringLiteral("revoke"), id});
+    QCOMPARE(r.code, 0);
+    QVERIFY2(r.out.contains(QLatin1String("closed 1 connection")), qPrintable(r.out));
+    QTRY_VERIFY_WITH_TIMEOUT(!dropped.isEmpty(), 10000);
+    QCOMPARE(dropped.first().first().value<Error>().code, ErrorCode::Unauthenticated);
+    QTRY_VERIFY(!client.isConnected());
+    SwitchboardClient again;
+    QCOMPARE(connectWith(again, key).code, ErrorCode::Unauthenticated);
+    QCOMPARE(sbctl({QStringLiteral("keys"), QStringLiteral("revoke"), id}).code, 1); // NOT_FOUND
+    QVERIFY(m_daemon.stderrText().contains(QLatin1String("authentication failed")));
+    QVERIFY(!m_daemon.stderrText().contains(key.mid(21)));
+}
+
+void tst_AuthProviders::apiKeyForRemoteControl()
+{
+    const QString ops = createKey(QStringLiteral("ops"), {QStringLiteral("admin")});
+    const QString viewer = createKey(QStringLiteral("viewer"), {QStringLiteral("read")});
+    QVERIFY(!ops.isEmpty() && !viewer.isEmpty());
+    auto tokenFile = [this](const QString &name, const QString &secret) {
+        const QString path = m_daemon.filePath(name);
+        QFile f(path);
+        if (f.open(QIODevice::WriteOnly | QIODevice::Truncate))
+            f.write(secret.toUtf8());
+        return path;
+    };
+    QCOMPARE(sbctl({QStringLiteral("status")}, tokenFile(QStringLiteral("ops.key"), ops)).code, 0);
+    const Run refused = sbctl({QStringLiteral("status")}, tokenFile(QStringLiteral("viewer.key"), viewer));
+    QCOMPARE(refused.code, 77); // the key is valid, but lacks remote.role (admin)
+    QVERIFY2(refused.err.contains(QLatin1String("FORBIDDEN")), qPrintable(refused.err));
+    const Run wrong = sbctl({QStringLiteral("status")}, tokenFile(QStringLiteral("wrong.key"), ops + QStringLiteral("x")));
+    QVERIFY2(wrong.err.contains(QLatin1String("UNAUTHENTICATED")), qPrintable(wrong.err));
+}
+
+// free-failures (3) failures from one address cost nothing; the next failure earns a wait, and
+// until it ends every attempt, even with a good key, gets RATE_LIMITED with retryAfterMs. The daemon
+// logs the failures without the secrets.
+void tst_AuthProviders::failuresAreThrottled()
+{
+    const QString good = createKey(QStringLiteral("late"), {});
+    SwitchboardClient first;
+    QCOMPARE(connectWith(first, good).code, ErrorCode::None); // a success forgets earlier failures
+    for (int i = 0; i < 4; ++i) {
+        SwitchboardClient c;
+        QCOMPARE(connectWith(c, QStringLiteral("not-a-credential-%1").arg(i)).code, ErrorCode::Unauthenticated);
+    }
+    SwitchboardClient c;
+    const Error throttled = connectWith(c, good);
+    QCOMPARE(throttled.code, ErrorCode::RateLimited);
+    QVERIFY(throttled.details.value(QStringLiteral("retryAfterMs")).toLongLong() > 20000);
+    QVERIFY(m_daemon.stderrText().contains(QLatin1String("the peer waits")));
+    QVERIFY(!m_daemon.stderrText().contains(QLatin1String("not-a-credential-")));
+}
+
+QTEST_GUILESS_MAIN(tst_AuthProviders)
+#include "tst_authproviders.moc"
