@@ -4,6 +4,7 @@
 #include <QFile>
 #include <QSslCertificate>
 #include <QSslKey>
+#include <QSslSocket>
 
 namespace sb {
 
@@ -31,6 +32,17 @@ Result<QSslConfiguration> loadServerTls(const QString &certificatePath, const QS
     ssl.setPrivateKey(key);
     ssl.setPeerVerifyMode(QSslSocket::VerifyNone);
     return ssl;
+}
+
+Status requireClientCertificates(QSslConfiguration &configuration, const QString &caPath)
+{
+    const QList<QSslCertificate> cas = QSslCertificate::fromPath(caPath, QSsl::Pem);
+    if (cas.isEmpty())
+        return Error(ErrorCode::InvalidConfig, QStringLiteral("client-ca %1: no PEM certificate could be read").arg(caPath),
+                     {{QStringLiteral("path"), caPath}});
+    configuration.setCaCertificates(cas);
+    configuration.setPeerVerifyMode(QSslSocket::VerifyPeer);
+    return {};
 }
 
 } // namespace sb

@@ -10,6 +10,7 @@
 #include <QJsonObject>
 #include <QLocalSocket>
 #include <QLoggingCategory>
+#include <QSslSocket>
 #include <QTcpSocket>
 #include <QTimer>
 
@@ -294,6 +295,13 @@ QString NativeConnection::peerAddress() const
     if (const auto *tcp = qobject_cast<const QAbstractSocket *>(m_socket.data()))
         return tcp->peerAddress().toString();
     return {};
+}
+
+QSslCertificate NativeConnection::peerCertificate() const
+{
+    if (const auto *ssl = qobject_cast<const QSslSocket *>(m_socket.data()))
+        return ssl->peerCertificate();
+    return QSslCertificate();
 }
 
 void NativeConnection::close(const sb::Error &reason)

@@ -9,6 +9,7 @@
 #include <QHash>
 #include <QIODevice>
 #include <QPointer>
+#include <QSslCertificate>
 
 #include <memory>
 
@@ -53,6 +54,8 @@ public:
     void close(const sb::Error &reason) override;
     // The TCP peer's IP address (throttling of failed authentications); empty on a local socket.
     QString peerAddress() const;
+    // The client certificate a mutual-TLS handshake verified; null otherwise.
+    QSslCertificate peerCertificate() const;
     // Graceful: stop reading, flush what is queued, then close.
     void drainAndClose(int timeoutMs);
     // Called about once a second by the endpoint: handshake and idle timeouts.

@@ -139,8 +139,13 @@ Result<NativeEndpointConfig> NativeEndpointConfig::fromVariantMap(const QVariant
             const QVariantMap tls = v.toMap();
             c.tlsCert = tls.value(QStringLiteral("cert")).toString();
             c.tlsKey = tls.value(QStringLiteral("key")).toString();
+            c.tlsClientCa = tls.value(QStringLiteral("client-ca")).toString();
             if (c.tlsCert.isEmpty() || c.tlsKey.isEmpty())
                 return badKey(key, QStringLiteral("needs both \"cert\" and \"key\" (PEM file paths)"));
+            for (auto t = tls.cbegin(); t != tls.cend(); ++t) {
+                if (t.key() != QLatin1String("cert") && t.key() != QLatin1String("key") && t.key() != QLatin1String("client-ca"))
+                    return badKey(key + QLatin1Char('.') + t.key(), QStringLiteral("unknown key (expected cert, key, client-ca)"));
+            }
         } else if (key == QLatin1String("max-frame-size")) {
             if (Status st = parseBytes(v, key, 1024, &c.settings.maxFrameSize); !st)
                 return st.error();
@@ -199,8 +204,11 @@ Status NativeEndpoint::start()
     if (!m_config.tcpHost.isEmpty()) {
         if (!m_config.tlsCert.isEmpty()) {
             Result<QSslConfiguration> ssl = loadServerTls(m_config.tlsCert, m_config.tlsKey);
-            if (!ssl) {
-                const Error e = badKey(QStringLiteral("tls"), ssl.error().message);
+            Status mtls;
+            if (ssl && !m_config.tlsClientCa.isEmpty())
+                mtls = requireClientCertificates(ssl.value(), m_config.tlsClientCa);
+            if (!ssl || !mtls) {
+                const Error e = badKey(QStringLiteral("tls"), ssl ? mtls.error().message : ssl.error().message);
                 setError(e);
                 return e;
             }

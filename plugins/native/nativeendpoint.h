@@ -20,6 +20,7 @@ struct NativeEndpointConfig
     quint16 tcpPort = 0;
     QString localName;      // empty: no local socket
     QString tlsCert, tlsKey; // both set: TCP is TLS-only
+    QString tlsClientCa;     // set: mutual TLS, clients need a certificate from this CA
     NativeSettings settings;
     int maxConnections = 512;        // per endpoint (TCP and local together)
     int maxConnectionsPerPeer = 128; // per peer IP address (TCP)

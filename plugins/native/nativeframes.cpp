@@ -94,12 +94,16 @@ void NativeConnection::handleConnect(quint32 seq, QByteArrayView body)
     // authenticators name principals (a name in the source stamp must mean something).
     Identity identity;
     identity.name = QStringLiteral("anonymous");
-    if (const Authenticator *auth = m_hub->authenticator(); auth && (!token.isEmpty() || m_hub->requireAuth())) {
+    // Mutual TLS: the certificate the handshake verified is a credential of its own.
+    const QSslCertificate certificate = peerCertificate();
+    if (const Authenticator *auth = m_hub->authenticator();
+        auth && (!token.isEmpty() || !certificate.isNull() || m_hub->requireAuth())) {
         AuthRequest request;
         request.user = user;
         request.credential = token;
         request.protocol = QStringLiteral("native");
         request.peerAddress = peerAddress();
+        request.certificate = certificate;
         Result<Identity> r = auth->authenticate(request);
         if (!r) {
             close(r.error());

@@ -12,4 +12,9 @@ namespace sb {
 // say what is wrong with it (INVALID_CONFIG).
 SWITCHBOARD_EXPORT Result<QSslConfiguration> loadServerTls(const QString &certificatePath, const QString &keyPath);
 
+// Mutual TLS: every client must present a certificate that chains to a CA in \a caPath (PEM, one
+// or more), and to no other CA; the handshake fails otherwise. The verified certificate is then a
+// credential (sb::CertificateProvider).
+SWITCHBOARD_EXPORT Status requireClientCertificates(QSslConfiguration &configuration, const QString &caPath);
+
 } // namespace sb

@@ -9,7 +9,9 @@
 #include <QLocalSocket>
 #include <QMetaMethod>
 #include <QRandomGenerator>
+#include <QFile>
 #include <QSslConfiguration>
+#include <QSslKey>
 #include <QSslSocket>
 #include <QTcpSocket>
 #include <QUrl>
@@ -40,6 +42,8 @@ struct SwitchboardClient::Private
     QString localName;
     QPointer<QIODevice> socket;
     FrameReader reader;
+    QList<QSslCertificate> clientChain; // mutual TLS (Options::tlsCertFile / tlsKeyFile)
+    QSslKey clientKey;
 };
 
 SwitchboardClient::SwitchboardClient(QObject *parent) : QObject(parent), d(std::make_unique<Private>())
@@ -95,6 +99,21 @@ Status SwitchboardClient::connectToHub(const QString &address)
         d->host = url.host();
         d->port = quint16(url.port());
     }
+    d->clientChain.clear();
+    d->clientKey = QSslKey();
+    if (d->kind == Private::Kind::Tls && !m_options.tlsCertFile.isEmpty()) {
+        d->clientChain = QSslCertificate::fromPath(m_options.tlsCertFile, QSsl::Pem);
+        QFile keyFile(m_options.tlsKeyFile);
+        if (keyFile.open(QIODevice::ReadOnly)) {
+            const QByteArray pem = keyFile.readAll();
+            d->clientKey = QSslKey(pem, QSsl::Rsa, QSsl::Pem);
+            if (d->clientKey.isNull())
+                d->clientKey = QSslKey(pem, QSsl::Ec, QSsl::Pem);
+        }
+        if (d->clientChain.isEmpty() || d->clientKey.isNull())
+            return Error(ErrorCode::InvalidConfig, QStringLiteral("cannot use the client certificate %1 with the key %2 (PEM expected)")
+                                                       .arg(m_options.tlsCertFile, m_options.tlsKeyFile));
+    }
     m_userDisconnect = false;
     m_reconnectAttempt = 0;
     m_lastError = Error();
@@ -129,11 +148,14 @@ void SwitchboardClient::openSocket()
     QTcpSocket *s = nullptr;
     if (d->kind == Private::Kind::Tls) {
         auto *ssl = new QSslSocket(this);
-        if (!m_options.tlsCaFile.isEmpty()) {
-            QSslConfiguration conf = ssl->sslConfiguration();
+        QSslConfiguration conf = ssl->sslConfiguration();
+        if (!m_options.tlsCaFile.isEmpty())
             conf.addCaCertificates(QSslCertificate::fromPath(m_options.tlsCaFile, QSsl::Pem));
-            ssl->setSslConfiguration(conf);
+        if (!d->clientChain.isEmpty()) {
+            conf.setLocalCertificateChain(d->clientChain);
+            conf.setPrivateKey(d->clientKey);
         }
+        ssl->setSslConfiguration(conf);
         connect(ssl, &QSslSocket::sslErrors, this, [this](const QList<QSslError> &errors) {
             // The handshake fails; the reason is kept for lastError() and the reconnect log.
             QStringList reasons;
@@ -323,6 +345,7 @@ void SwitchboardClient::handleFrame(quint8 type, QByteArrayView body)
     case FrameType::Connected: {
         auto json = controlJson(body);
         m_connectionId = json ? json->value(QStringLiteral("connectionId")).toString() : QString();
+        m_identity = json ? json->value(QStringLiteral("identity")).toString() : QString();
         // A double from the wire: clamped to what a frame header can say before the cast (a hostile
         // server's 1e300 would be undefined behaviour); NaN and non-positive values are ignored.
         const double maxFrame = json ? json->value(QStringLiteral("maxFrameSize")).toDouble() : 0.0;

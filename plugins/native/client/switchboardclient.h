@@ -46,6 +46,8 @@ public:
         int pingIntervalMs = 20000;
         qint64 maxFrameSize = 16 * 1024 * 1024;
         QString tlsCaFile;              // PEM file of extra trusted CAs (e.g. a self-signed hub)
+        QString tlsCertFile;            // mutual TLS: this client's certificate (PEM) ...
+        QString tlsKeyFile;             // ... and its private key (PEM, RSA or EC)
         qint64 maxPendingBytes = 64 * 1024 * 1024; // unsent bytes before publish() says QUEUE_FULL
         // This client may nack() deliveries (CONNECT "nack"): the hub keeps a window of what it
         // delivered to check and retry them. Off, the hub keeps none (cheaper per delivery) and
@@ -74,6 +76,9 @@ public:
     State state() const { return m_state; }
     bool isConnected() const { return m_state == State::Connected; }
     QString connectionId() const { return m_connectionId; }
+    // Who the hub says this client is (CONNECTED's "identity"): "anonymous", a token's or API
+    // key's name, a JWT's subject, a client certificate's name.
+    QString identity() const { return m_identity; }
     Error lastError() const { return m_lastError; }
 
     // Fire-and-forget; with \a onAck the hub confirms (or refuses with a code) each message.
@@ -143,6 +148,7 @@ private:
     State m_state = State::Disconnected;
     QString m_connectionId;
     Error m_lastError;
+    QString m_identity;
     QByteArray m_out;
     BinaryCodec::StringCache m_strings; // deliveries mostly repeat their topic and source
     Message m_scratch;                  // deliveries decode into it (see handleFrame)

@@ -124,6 +124,8 @@ QString DaemonProcess::url(const QString &transport) const
 {
     if (transport == QLatin1String("local"))
         return QStringLiteral("local:") + m_localPath;
+    if (transport == QLatin1String("tls"))
+        return QStringLiteral("tls://127.0.0.1:%1").arg(m_port);
     return QStringLiteral("tcp://127.0.0.1:%1").arg(m_port);
 }
 

@@ -27,7 +27,7 @@ public:
     int stop(int timeoutMs = 10000);
     bool isRunning() const { return m_process.state() != QProcess::NotRunning; }
 
-    QString url(const QString &transport) const; // "tcp" or "local"
+    QString url(const QString &transport) const; // "tcp", "tls" (when the config sets tls) or "local"
     quint16 port() const { return m_port; }
     qint64 pid() const { return m_process.processId(); }
     QString localPath() const { return m_localPath; }
