@@ -13,7 +13,7 @@ inline bool isBase64UrlChar(char c)
 }
 
 // The decoded bytes; std::nullopt for anything but unpadded base64url (padding, whitespace,
-// characters of the other alphabet, a length that cannot be base64).
+// characters of the other alphabet, a length that cannot be base64, non-zero unused bits).
 inline std::optional<QByteArray> decodeBase64Url(const QByteArray &text)
 {
     for (char c : text) {
@@ -25,6 +25,9 @@ inline std::optional<QByteArray> decodeBase64Url(const QByteArray &text)
     QByteArray::FromBase64Result r = QByteArray::fromBase64Encoding(
         text, QByteArray::Base64UrlEncoding | QByteArray::OmitTrailingEquals | QByteArray::AbortOnBase64DecodingErrors);
     if (!r)
+        return std::nullopt;
+    // Canonical only: unused bits in the last character must be zero, so one value has one text.
+    if (r.decoded.toBase64(QByteArray::Base64UrlEncoding | QByteArray::OmitTrailingEquals) != text)
         return std::nullopt;
     return std::move(r.decoded);
 }

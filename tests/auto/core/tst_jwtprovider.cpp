@@ -470,6 +470,11 @@ void tst_JwtProvider::garbage_data()
     QTest::addRow("standard base64 alphabet") << QByteArray(p[0] + '.' + p[1] + "+/." + p[2]);
     QTest::addRow("header not JSON") << QByteArray("eyJub3QganNvbg." + p[1] + '.' + p[2]);
     QTest::addRow("payload not an object") << QByteArray(p[0] + '.' + JwtTestSigner::base64Url("[1,2]") + '.' + p[2]);
+    // The same signature bytes with non-zero unused bits in the last character: one value, one text.
+    const QByteArray alphabet("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_");
+    QByteArray nonCanonical = good;
+    nonCanonical[nonCanonical.size() - 1] = alphabet.at(alphabet.indexOf(good.back()) + 1);
+    QTest::addRow("non-canonical base64url") << nonCanonical;
     QTest::addRow("empty signature") << QByteArray(p[0] + '.' + p[1] + '.');
 }
 
