@@ -16,7 +16,8 @@ QString AuthSetup::statePath(const QString &path)
     return QDir(state).filePath(path);
 }
 
-Result<AuthSetup> AuthSetup::build(const DaemonConfig &c, std::shared_ptr<ApiKeyStore> keys)
+Result<AuthSetup> AuthSetup::build(const DaemonConfig &c, std::shared_ptr<ApiKeyStore> keys, std::shared_ptr<JwtProvider> jwt,
+                                   const QVariantList &jwtConfig)
 {
     AuthSetup s;
     s.m_throttle = c.authThrottle;
@@ -32,6 +33,22 @@ Result<AuthSetup> AuthSetup::build(const DaemonConfig &c, std::shared_ptr<ApiKey
         auto provider = std::make_shared<ApiKeyProvider>(keys, ApiKeyProvider::CacheOptions{c.apiKeys.cacheTtlMs, c.apiKeys.cacheSize});
         s.m_apiKeyProvider = provider;
         s.m_credentials.push_back(provider);
+    }
+    if (!c.jwtIssuers.isEmpty()) {
+        if (jwt && jwtConfig == c.jwtIssuers) {
+            if (Status st = jwt->reload(); !st) // bad files: the old keys stay, the reload says why
+                return c.withLocation(st.error(), QStringLiteral("auth.jwt"));
+        } else {
+            const Result<JwtProvider::Options> options = JwtProvider::fromVariantMap(c.jwtIssuers, QStringLiteral("auth.jwt"));
+            if (!options)
+                return c.withLocation(options.error(), QStringLiteral("auth.jwt"));
+            Result<std::shared_ptr<JwtProvider>> made = JwtProvider::create(options.value());
+            if (!made)
+                return c.withLocation(made.error(), QStringLiteral("auth.jwt"));
+            jwt = made.value();
+        }
+        s.m_jwt = jwt;
+        s.m_credentials.push_back(jwt);
     }
     if (!c.tokens.isEmpty()) {
         auto tokens = std::make_shared<TokenAuthenticator>();

@@ -5,6 +5,7 @@
 
 #include <switchboard/apikeyprovider.h>
 #include <switchboard/authchain.h>
+#include <switchboard/jwtprovider.h>
 
 #include <memory>
 #include <vector>
@@ -18,11 +19,16 @@ class AuthSetup
 public:
     // \a keys: the store running now, kept when the config names the same file (its keys are
     // re-read), so revocations made since start stay in force.
-    static Result<AuthSetup> build(const DaemonConfig &config, std::shared_ptr<ApiKeyStore> keys);
+    // \a jwt: the JWT provider running now and the auth.jwt it was built from; kept (and
+    // reloaded: files re-read, key sets refetched) when the config says the same, so tokens keep
+    // verifying while a jwks-uri is fetched anew.
+    static Result<AuthSetup> build(const DaemonConfig &config, std::shared_ptr<ApiKeyStore> keys,
+                                   std::shared_ptr<JwtProvider> jwt = {}, const QVariantList &jwtConfig = {});
     // Replaces \a chain's providers and throttle with these.
     void applyTo(AuthChain &chain) const;
     std::shared_ptr<ApiKeyStore> apiKeys() const { return m_apiKeys; }
     std::shared_ptr<const ApiKeyProvider> apiKeyProvider() const { return m_apiKeyProvider; }
+    std::shared_ptr<JwtProvider> jwt() const { return m_jwt; }
     // A relative path under $STATE_DIRECTORY (systemd's StateDirectory=) when it is set.
     static QString statePath(const QString &path);
 
@@ -31,6 +37,7 @@ private:
     std::shared_ptr<const AuthProvider> m_certificates;
     std::shared_ptr<ApiKeyStore> m_apiKeys;
     std::shared_ptr<const ApiKeyProvider> m_apiKeyProvider;
+    std::shared_ptr<JwtProvider> m_jwt;
     AuthThrottle::Options m_throttle;
 };
 

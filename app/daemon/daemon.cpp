@@ -48,7 +48,7 @@ Daemon::~Daemon()
 Status Daemon::setUpHub()
 {
     Bus *bus = m_hub.bus();
-    Result<AuthSetup> auth = AuthSetup::build(m_config, m_apiKeys);
+    Result<AuthSetup> auth = AuthSetup::build(m_config, m_apiKeys, m_jwt, m_jwtConfig);
     if (!auth)
         return auth.error();
     applyLimits(m_config);
@@ -79,6 +79,8 @@ void Daemon::applyAccess(const AuthSetup &auth)
 {
     auth.applyTo(m_auth);
     m_apiKeys = auth.apiKeys();
+    m_jwt = auth.jwt();
+    m_jwtConfig = m_config.jwtIssuers;
     m_hub.setAuthenticator(m_auth.isEmpty() ? nullptr : &m_auth);
     // The ACL and require-auth together: live subscriptions are re-checked once, by the new rules.
     if (Result<AccessControl> acl = AccessControl::fromVariantMap(m_config.acl))
@@ -233,7 +235,7 @@ Result<QVariantMap> Daemon::reload()
     const DaemonConfig &n = next.value();
     Bus *bus = m_hub.bus();
     // Key files and issuers first: a broken one changes nothing.
-    Result<AuthSetup> auth = AuthSetup::build(n, m_apiKeys);
+    Result<AuthSetup> auth = AuthSetup::build(n, m_apiKeys, m_jwt, m_jwtConfig);
     if (!auth)
         return auth.error();
 

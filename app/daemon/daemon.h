@@ -5,6 +5,7 @@
 
 #include <switchboard/apikeystore.h>
 #include <switchboard/authchain.h>
+#include <switchboard/jwtprovider.h>
 #include <switchboard/hub.h>
 #include <switchboard/pluginhost.h>
 
@@ -68,6 +69,8 @@ private:
     PluginHost m_plugins;
     AuthChain m_auth; // rebuilt from config on every reload; the hub and remote control point at it
     std::shared_ptr<ApiKeyStore> m_apiKeys; // auth.api-keys; kept across reloads of the same file
+    std::shared_ptr<JwtProvider> m_jwt;     // auth.jwt; kept (and reloaded) while its config stays
+    QVariantList m_jwtConfig;
     QList<Endpoint *> m_endpoints;
     QTimer m_statsTimer;
     QTimer m_shutdownPoll;

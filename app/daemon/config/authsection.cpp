@@ -4,6 +4,7 @@
 #include "configsection.h"
 
 #include <switchboard/configvalue.h>
+#include <switchboard/jwtprovider.h>
 
 namespace sb::daemon {
 
@@ -160,6 +161,10 @@ Status parseAuthSection(const QVariant &value, DaemonConfig &c)
         } else if (it.key() == QLatin1String("jwt")) {
             if (!isList(it.value()))
                 return configError(c, key, QStringLiteral("must be a list of issuers"));
+            // Checked here (names, algorithms, which key source), so --check-config and reloads
+            // catch it; the key files are read when the provider is built.
+            if (const auto jwt = JwtProvider::fromVariantMap(it.value().toList(), key); !jwt)
+                return locatedError(c, jwt.error());
             c.jwtIssuers = it.value().toList();
         } else {
             return configError(c, key, QStringLiteral("unknown key (expected required, tokens, api-keys, jwt, mtls, throttle)"));

@@ -3,11 +3,14 @@
 // (the revoked key's live connections are dropped), an API key for the remote-control API, and
 // the throttle of failed authentications per peer address.
 #include "daemonprocess.h"
+#include "jwttestsigner.h"
 
 #include <switchboardclient.h>
 
 #include <QElapsedTimer>
+#include <QDateTime>
 #include <QFile>
+#include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QProcess>
@@ -34,6 +37,9 @@ private Q_SLOTS:
     void cleanupTestCase();
     void apiKeyLifecycle();
     void apiKeyForRemoteControl();
+    void jwtMatrix_data();
+    void jwtMatrix();
+    void jwksRotationOnReload();
     void failuresAreThrottled();
 
 private:
@@ -42,18 +48,54 @@ private:
     Error connectWith(SwitchboardClient &client, const QString &token);
     QString createKey(const QString &name, const QStringList &roles);
 
+    void writeJwks(const QString &kid);
+    QByteArray rsToken(const QString &kid, const QJsonObject &claims) const { return m_rsa.token(QStringLiteral("RS256"), kid, claims); }
+    QJsonObject claims(qint64 expOffsetS = 300) const;
+
     DaemonProcess m_daemon;
+    sbtest::JwtTestSigner m_rsa = sbtest::JwtTestSigner::rsa();
+    sbtest::JwtTestSigner m_hmac = sbtest::JwtTestSigner::hmac(QByteArray(32, 'k'));
 };
+
+void tst_AuthProviders::writeJwks(const QString &kid)
+{
+    QFile f(m_daemon.filePath(QStringLiteral("jwks.json")));
+    QVERIFY(f.open(QIODevice::WriteOnly | QIODevice::Truncate));
+    f.write(QJsonDocument(QJsonObject{{QStringLiteral("keys"), QJsonArray{m_rsa.publicJwk(kid, QStringLiteral("RS256"), QStringLiteral("sig"))}}})
+                .toJson());
+}
+
+QJsonObject tst_AuthProviders::claims(qint64 expOffsetS) const
+{
+    const qint64 now = QDateTime::currentSecsSinceEpoch();
+    return {{QStringLiteral("iss"), QStringLiteral("https://idp.plant")},
+            {QStringLiteral("aud"), QStringLiteral("switchboard")},
+            {QStringLiteral("sub"), QStringLiteral("robot-7")},
+            {QStringLiteral("roles"), QJsonArray{QStringLiteral("robots")}},
+            {QStringLiteral("iat"), now},
+            {QStringLiteral("exp"), now + expOffsetS}};
+}
 
 void tst_AuthProviders::initTestCase()
 {
+    QVERIFY(!m_rsa.isNull());
+    writeJwks(QStringLiteral("k1"));
+    QFile secret(m_daemon.filePath(QStringLiteral("hmac.secret")));
+    QVERIFY(secret.open(QIODevice::WriteOnly));
+    secret.write(QByteArray(32, 'k'));
+    secret.close();
     DaemonProcess::Options o;
     o.topLevelExtra = QStringLiteral("auth:\n"
                                      "  api-keys: {file: \"%1\", scrypt-n: 1024}\n"
                                      "  throttle: {free-failures: 3, initial-backoff: 30s}\n"
+                                     "  jwt:\n"
+                                     "    - {issuer: \"https://idp.plant\", audience: switchboard, jwks-file: \"%3\"}\n"
+                                     "    - {issuer: \"https://hmac.plant\", audience: switchboard,\n"
+                                     "       keys: [{kid: h1, alg: HS256, secret-file: \"%4\"}]}\n"
                                      "remote:\n"
                                      "  local: \"%2\"\n")
-                          .arg(m_daemon.filePath(QStringLiteral("keys.json")), m_daemon.filePath(QStringLiteral("control.sock")));
+                          .arg(m_daemon.filePath(QStringLiteral("keys.json")), m_daemon.filePath(QStringLiteral("control.sock")),
+                               m_daemon.filePath(QStringLiteral("jwks.json")), m_daemon.filePath(QStringLiteral("hmac.secret")));
     QVERIFY2(m_daemon.start(o), qPrintable(m_daemon.errorString()));
     QVERIFY(!m_daemon.waitForLog(QStringLiteral("remote control listening")).isEmpty());
 }
@@ -178,6 +220,69 @@ void tst_AuthProviders::apiKeyForRemoteControl()
     QVERIFY2(wrong.err.contains(QLatin1String("UNAUTHENTICATED")), qPrintable(wrong.err));
 }
 
+void tst_AuthProviders::jwtMatrix_data()
+{
+    QTest::addColumn<QByteArray>("token");
+    QTest::addColumn<QString>("identity"); // empty: refused with UNAUTHENTICATED
+    QJsonObject hmacClaims = claims();
+    hmacClaims.insert(QStringLiteral("iss"), QStringLiteral("https://hmac.plant"));
+    QJsonObject otherAud = claims();
+    otherAud.insert(QStringLiteral("aud"), QStringLiteral("billing"));
+    QJsonObject otherIss = claims();
+    otherIss.insert(QStringLiteral("iss"), QStringLiteral("https://evil.example"));
+    QJsonObject notYet = claims();
+    notYet.insert(QStringLiteral("nbf"), QDateTime::currentSecsSinceEpoch() + 3600);
+    const QByteArray good = rsToken(QStringLiteral("k1"), claims());
+    const QList<QByteArray> parts = good.split('.');
+    QTest::addRow("RS256 from the JWKS") << good << "robot-7";
+    QTest::addRow("HS256 from a secret file") << m_hmac.token(QStringLiteral("HS256"), QStringLiteral("h1"), hmacClaims) << "robot-7";
+    QTest::addRow("bad signature") << QByteArray(parts[0] + '.' + parts[1] + '.' + parts[2].left(parts[2].size() - 4) + "AAAA") << "";
+    QTest::addRow("alg none") << QByteArray(sbtest::JwtTestSigner::base64Url(R"({"alg":"none","kid":"k1"})") + '.' + parts[1] + '.') << "";
+    const sbtest::JwtTestSigner rsaPemAsSecret = sbtest::JwtTestSigner::hmac(m_rsa.publicPem());
+    QTest::addRow("HS256 signed with the RSA public key") << rsaPemAsSecret.token(QStringLiteral("HS256"), QStringLiteral("k1"), claims()) << "";
+    QTest::addRow("RS512 on an RS256 key") << m_rsa.token(QStringLiteral("RS512"), QStringLiteral("k1"), claims()) << "";
+    QTest::addRow("expired") << rsToken(QStringLiteral("k1"), claims(-3600)) << "";
+    QTest::addRow("not yet valid") << rsToken(QStringLiteral("k1"), notYet) << "";
+    QTest::addRow("another audience") << rsToken(QStringLiteral("k1"), otherAud) << "";
+    QTest::addRow("another issuer") << rsToken(QStringLiteral("k1"), otherIss) << "";
+    QTest::addRow("unknown kid") << rsToken(QStringLiteral("k9"), claims()) << "";
+}
+
+// JWTs over the native protocol: the provider's verdicts reach the client as UNAUTHENTICATED,
+// nothing is connected, and the token never shows in the daemon's log.
+void tst_AuthProviders::jwtMatrix()
+{
+    QFETCH(QByteArray, token);
+    QFETCH(QString, identity);
+    // A success first: failures of earlier rows must not throttle this one.
+    SwitchboardClient warm;
+    QCOMPARE(connectWith(warm, QString::fromLatin1(rsToken(QStringLiteral("k1"), claims()))).code, ErrorCode::None);
+    SwitchboardClient client;
+    const Error e = connectWith(client, QString::fromLatin1(token));
+    if (identity.isEmpty()) {
+        QCOMPARE(e.code, ErrorCode::Unauthenticated);
+        QVERIFY(!client.isConnected());
+        QVERIFY(!e.message.contains(QString::fromLatin1(token.split('.').value(1))));
+    } else {
+        QVERIFY2(!e.isError(), qPrintable(e.toString()));
+        QCOMPARE(client.identity(), identity);
+    }
+    QVERIFY(!m_daemon.stderrText().contains(QString::fromLatin1(token.split('.').value(1))));
+}
+
+// SIGHUP/sbctl reload re-reads the JWKS file: the new kid verifies, the old one no longer does.
+void tst_AuthProviders::jwksRotationOnReload()
+{
+    writeJwks(QStringLiteral("k2"));
+    QCOMPARE(sbctl({QStringLiteral("reload")}).code, 0);
+    SwitchboardClient fresh;
+    QCOMPARE(connectWith(fresh, QString::fromLatin1(rsToken(QStringLiteral("k2"), claims()))).code, ErrorCode::None);
+    SwitchboardClient old;
+    QCOMPARE(connectWith(old, QString::fromLatin1(rsToken(QStringLiteral("k1"), claims()))).code, ErrorCode::Unauthenticated);
+    writeJwks(QStringLiteral("k1"));
+    QCOMPARE(sbctl({QStringLiteral("reload")}).code, 0);
+}
+
 // free-failures (3) failures from one address cost nothing; the next failure earns a wait, and
 // until it ends every attempt, even with a good key, gets RATE_LIMITED with retryAfterMs. The daemon
 // logs the failures without the secrets.
@@ -194,7 +299,7 @@ void tst_AuthProviders::failuresAreThrottled()
     const Error throttled = connectWith(c, good);
     QCOMPARE(throttled.code, ErrorCode::RateLimited);
     QVERIFY(throttled.details.value(QStringLiteral("retryAfterMs")).toLongLong() > 20000);
-    QVERIFY(m_daemon.stderrText().contains(QLatin1String("the peer waits")));
+    QVERIFY2(throttled.message.contains(QLatin1String("too many failed authentications")), qPrintable(throttled.message));
     QVERIFY(!m_daemon.stderrText().contains(QLatin1String("not-a-credential-")));
 }
 
