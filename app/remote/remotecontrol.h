@@ -108,6 +108,12 @@ public:
     // The answer call() emits: the slot named \a method run with \a args.
     QVariantMap dispatch(const QString &method, const QVariantMap &args);
 
+Q_SIGNALS:
+    // A credential was revoked (an API key): whoever serves replicas closes those that used it.
+    void credentialRevoked(const QString &provider, const QString &credentialId);
+
+public:
+
 private:
     struct Watch
     {

@@ -70,6 +70,7 @@ QVariantMap RemoteControl::revokeApiKey(const QString &id)
     const int closed = m_hub->closeConnectionsOf(
         QStringLiteral("api-key"), id,
         Error(ErrorCode::Unauthenticated, QStringLiteral("API key %1 (\"%2\") was revoked").arg(id, gone->name)));
+    Q_EMIT credentialRevoked(QStringLiteral("api-key"), id);
     refresh();
     QVariantMap out = row(gone.value());
     out.insert(QStringLiteral("closedConnections"), closed);

@@ -6,6 +6,7 @@
 
 #include <switchboard/auth.h>
 
+#include <QDateTime>
 #include <QLocalServer>
 #include <QLocalSocket>
 #include <QLoggingCategory>
@@ -16,6 +17,7 @@
 
 #include <algorithm>
 #include <functional>
+#include <limits>
 
 #include <unistd.h>
 #ifdef Q_OS_LINUX
@@ -74,6 +76,8 @@ RemoteServer::RemoteServer(RemoteControl *source, const Authenticator *authentic
     , m_authenticator(authenticator)
     , m_options(options)
 {
+    connect(source, &RemoteControl::credentialRevoked, this,
+            [this](const QString &provider, const QString &credentialId) { closeReplicasOf(provider, credentialId); });
 }
 
 RemoteServer::~RemoteServer()
@@ -345,6 +349,27 @@ void RemoteServer::refuse(QIODevice *device, const QString &peer, Refusal reason
         device->close();
 }
 
+void RemoteServer::closeReplicaDevice(QIODevice *device)
+{
+    if (auto *s = qobject_cast<QAbstractSocket *>(device))
+        s->abort();
+    else if (auto *l = qobject_cast<QLocalSocket *>(device))
+        l->abort();
+    device->deleteLater();
+}
+
+int RemoteServer::closeReplicasOf(const QString &provider, const QString &credentialId)
+{
+    QList<QIODevice *> victims;
+    for (const Replica &r : m_replicas) {
+        if (r.device && !provider.isEmpty() && r.provider == provider && r.credentialId == credentialId)
+            victims.append(r.device);
+    }
+    for (QIODevice *d : std::as_const(victims))
+        closeReplicaDevice(d);
+    return int(victims.size());
+}
+
 void RemoteServer::onHelloReady(QIODevice *device, bool local, const QString &peer, const QByteArray &line)
 {
     auto refuse = [&](Refusal reason, const Error &e) { this->refuse(device, peer, reason, e); };
@@ -352,6 +377,7 @@ void RemoteServer::onHelloReady(QIODevice *device, bool local, const QString &pe
     if (!token)
         return refuse(Refusal::BadHello, token.error());
     QString who = QStringLiteral("local");
+    Identity identity;
     const bool needToken = !local || m_options.localRequiresToken || !token.value().isEmpty();
     if (needToken) {
         if (!m_authenticator)
@@ -373,6 +399,7 @@ void RemoteServer::onHelloReady(QIODevice *device, bool local, const QString &pe
                           Error(ErrorCode::Forbidden, QStringLiteral("token \"%1\" lacks the role \"%2\" needed for remote control")
                                                           .arg(id.value().name, m_options.role)));
         who = id.value().name;
+        identity = id.value();
     }
     // Only authenticated replicas take a slot.
     if (m_attached >= m_options.maxConnections)
@@ -385,10 +412,22 @@ void RemoteServer::onHelloReady(QIODevice *device, bool local, const QString &pe
     ++m_counters.accepted;
     ++m_attached;
     m_source->replicaAttached();
-    connect(device, &QObject::destroyed, this, [this] {
+    m_replicas.push_back({device, identity.provider, identity.credentialId});
+    connect(device, &QObject::destroyed, this, [this, device] {
         --m_attached;
         m_source->replicaDetached();
+        m_replicas.erase(std::remove_if(m_replicas.begin(), m_replicas.end(),
+                                        [device](const Replica &r) { return !r.device || r.device == device; }),
+                         m_replicas.end());
     });
+    // A credential that expires (a JWT) ends the session with it.
+    if (identity.expiresAtMs > 0) {
+        const qint64 left = identity.expiresAtMs - QDateTime::currentMSecsSinceEpoch();
+        QTimer::singleShot(int(std::clamp<qint64>(left, 0, std::numeric_limits<int>::max())), device, [this, device, who] {
+            qCInfo(lcRemote).noquote() << "remote-control replica" << who << "closed: its credential expired";
+            closeReplicaDevice(device);
+        });
+    }
     qCInfo(lcRemote).noquote() << "remote-control replica" << who << "from" << peer << "accepted";
     Q_EMIT replicaAccepted(who, peer);
     m_host->addHostSideConnection(device);

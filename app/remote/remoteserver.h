@@ -83,6 +83,9 @@ public:
     int pendingCount() const { return int(m_pending.size()); }
     // Gauges, limits and refusal counters (by reason) for health and the console.
     QVariantMap stats() const;
+    // Closes the replicas that authenticated with \a provider's \a credentialId (a revoked API
+    // key); returns how many. RemoteControl::credentialRevoked calls it.
+    int closeReplicasOf(const QString &provider, const QString &credentialId);
 
 Q_SIGNALS:
     void replicaAccepted(const QString &identity, const QString &peer);
@@ -125,6 +128,7 @@ private:
     void onHelloReady(QIODevice *device, bool local, const QString &peer, const QByteArray &line);
     // Writes the refusal and closes gracefully, so the replica reads why before the end.
     void refuse(QIODevice *device, const QString &peer, Refusal reason, const Error &error);
+    void closeReplicaDevice(QIODevice *device);
     // Makes the host and remotes the source's objects, once.
     Status ensureHost();
 
@@ -137,6 +141,13 @@ private:
     std::vector<Pending> m_pending; // oldest first; a few dozen at most, so scanned
     Counters m_counters;
     int m_attached = 0;
+    struct Replica
+    {
+        QPointer<QIODevice> device;
+        QString provider;     // empty for a local replica without a token
+        QString credentialId;
+    };
+    std::vector<Replica> m_replicas;
 };
 
 } // namespace sb::remote

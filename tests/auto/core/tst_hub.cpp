@@ -2,6 +2,7 @@
 #include <switchboard/connection.h>
 #include <switchboard/hub.h>
 
+#include <QDateTime>
 #include <QSignalSpy>
 #include <QTest>
 
@@ -37,6 +38,7 @@ private Q_SLOTS:
     void registryAndStats();
     void closeConnection();
     void errorCapClosesConnection();
+    void expiredCredentialCloses();
 };
 
 void tst_Hub::registryAndStats()
@@ -130,6 +132,27 @@ void tst_Hub::errorCapClosesConnection()
     QCoreApplication::processEvents();
     QCOMPARE(b.closedWith.code, ErrorCode::None);
     hub.unregisterConnection(&b);
+}
+
+// A credential that expires (a JWT's exp, a client certificate's end) closes its connection with
+// UNAUTHENTICATED when it does; a new identity without an end disarms it.
+void tst_Hub::expiredCredentialCloses()
+{
+    FakeConnection a(QStringLiteral("fake-1"), QStringLiteral("fake"));
+    Identity soon(QStringLiteral("robot-7"), true);
+    soon.provider = QStringLiteral("jwt");
+    soon.expiresAtMs = QDateTime::currentMSecsSinceEpoch() + 150;
+    a.setIdentity(soon);
+    QCOMPARE(a.closedWith.code, ErrorCode::None);
+    QTRY_COMPARE(a.closedWith.code, ErrorCode::Unauthenticated);
+    QVERIFY2(a.closedWith.message.contains(QLatin1String("expired")), qPrintable(a.closedWith.message));
+
+    FakeConnection b(QStringLiteral("fake-2"), QStringLiteral("fake"));
+    soon.expiresAtMs = QDateTime::currentMSecsSinceEpoch() + 150;
+    b.setIdentity(soon);
+    b.setIdentity(Identity(QStringLiteral("robot-7"), true)); // re-authenticated, no end
+    QTest::qWait(300);
+    QCOMPARE(b.closedWith.code, ErrorCode::None);
 }
 
 QTEST_GUILESS_MAIN(tst_Hub)

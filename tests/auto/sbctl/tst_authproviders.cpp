@@ -218,6 +218,22 @@ void tst_AuthProviders::apiKeyForRemoteControl()
     QVERIFY2(refused.err.contains(QLatin1String("FORBIDDEN")), qPrintable(refused.err));
     const Run wrong = sbctl({QStringLiteral("status")}, tokenFile(QStringLiteral("wrong.key"), ops + QStringLiteral("x")));
     QVERIFY2(wrong.err.contains(QLatin1String("UNAUTHENTICATED")), qPrintable(wrong.err));
+
+    // A session that authenticated with a key ends when the key is revoked.
+    QProcess watch;
+    watch.start(QStringLiteral(SB_SBCTL_PATH),
+                {QStringLiteral("--hub"), QStringLiteral("local:") + m_daemon.filePath(QStringLiteral("control.sock")),
+                 QStringLiteral("--token-file"), m_daemon.filePath(QStringLiteral("ops.key")), QStringLiteral("watch"),
+                 QStringLiteral("nothing.>")});
+    QVERIFY(watch.waitForStarted(10000));
+    QTRY_VERIFY_WITH_TIMEOUT(m_daemon.stderrText().count(QLatin1String("remote-control replica ops from")) >= 2, 10000);
+    QTest::qWait(300); // the watch itself is set up after the hello
+    QVERIFY(watch.state() == QProcess::Running);
+    const Run revoked = sbctl({QStringLiteral("keys"), QStringLiteral("revoke"), ops.mid(4, 16)});
+    QCOMPARE(revoked.code, 0);
+    QVERIFY(watch.waitForFinished(10000));
+    QVERIFY2(watch.exitCode() != 0, watch.readAllStandardError().constData());
+    QCOMPARE(sbctl({QStringLiteral("status")}, m_daemon.filePath(QStringLiteral("ops.key"))).code, 77);
 }
 
 void tst_AuthProviders::jwtMatrix_data()
