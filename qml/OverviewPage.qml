@@ -22,6 +22,7 @@ Page {
             StatTile { label: qsTr("Errors"); value: Hub.stats.errors || 0; valueColor: (Hub.stats.errors || 0) > 0 ? Theme.bad : Theme.text }
             StatTile { label: qsTr("Dead letters"); value: Hub.stats.deadLetters || 0; valueColor: (Hub.stats.deadLetters || 0) > 0 ? Theme.bad : Theme.text }
             StatTile { label: qsTr("Refused"); value: Hub.stats.refused || 0; valueColor: (Hub.stats.refused || 0) > 0 ? Theme.bad : Theme.text }
+            StatTile { label: qsTr("Failed logins"); value: Hub.stats.authFailed || 0; valueColor: (Hub.stats.authFailed || 0) > 0 ? Theme.bad : Theme.text }
             StatTile {
                 label: qsTr("Buffers")
                 value: qsTr("%1 of %2 MB").arg(Number((Hub.stats.bufferedBytes || 0) / 1048576).toLocaleString(Qt.locale(), "f", 1))

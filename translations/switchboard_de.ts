@@ -371,6 +371,10 @@
         <source>%1 of %2 MB</source>
         <translation>%1 von %2 MB</translation>
     </message>
+    <message>
+        <source>Failed logins</source>
+        <translation>Fehlgeschlagene Anmeldungen</translation>
+    </message>
 </context>
 <context>
     <name>PayloadFormatter</name>

@@ -164,6 +164,10 @@ QVariantMap stats(const Hub &hub)
     const BusRefusals &r = bus->refusals();
     map.insert(QStringLiteral("refusals"), r.toVariantMap());
     map.insert(QStringLiteral("refused"), double(r.unauthenticated + r.forbidden + r.spoofedReplies + r.spoofedNacks + r.limits + r.errorCapClosed));
+    // Authentication: succeeded, failed, throttled, per provider (empty without providers).
+    const QVariantMap auth = hub.authenticator() ? hub.authenticator()->stats() : QVariantMap();
+    map.insert(QStringLiteral("auth"), auth);
+    map.insert(QStringLiteral("authFailed"), auth.value(QStringLiteral("failed")).toDouble());
     map.insert(QStringLiteral("bufferedBytes"), double(const_cast<Hub &>(hub).memoryBudget().used()));
     map.insert(QStringLiteral("bufferLimit"), double(const_cast<Hub &>(hub).memoryBudget().limit()));
     return map;

@@ -301,6 +301,11 @@ int Sbctl::status()
               << "errors:       " << cell(stats.value(QStringLiteral("errors"))) << "\n"
               << "refused:      " << cell(stats.value(QStringLiteral("refused"))) << " (unauthenticated, forbidden, "
               << "spoofed replies and NACKs, limits)\n"
+              << "auth:         " << cell(stats.value(QStringLiteral("auth")).toMap().value(QStringLiteral("succeeded"), 0)) << " ok, "
+              << cell(stats.value(QStringLiteral("auth")).toMap().value(QStringLiteral("failed"), 0)) << " failed, "
+              << cell(stats.value(QStringLiteral("auth")).toMap().value(QStringLiteral("throttled"), 0)) << " throttled ("
+              << stats.value(QStringLiteral("auth")).toMap().value(QStringLiteral("providers")).toStringList().join(QStringLiteral(", "))
+              << ")\n"
               << "buffers:      " << cell(stats.value(QStringLiteral("bufferedBytes"))) << " of "
               << cell(stats.value(QStringLiteral("bufferLimit"))) << " bytes (limits.max-buffered-bytes)\n";
         for (const QVariant &p : api->plugins()) {
