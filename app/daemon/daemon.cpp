@@ -116,8 +116,13 @@ Status Daemon::check()
             return e.error();
     }
     if (m_config.remote.enabled && !m_config.remote.tcpHost.isEmpty()) {
-        if (Result<QSslConfiguration> tls = loadServerTls(m_config.remote.tlsCert, m_config.remote.tlsKey); !tls)
+        Result<QSslConfiguration> tls = loadServerTls(m_config.remote.tlsCert, m_config.remote.tlsKey);
+        if (!tls)
             return m_config.withLocation(tls.error(), QStringLiteral("remote.tls"));
+        if (!m_config.remote.tlsClientCa.isEmpty()) {
+            if (Status st = requireClientCertificates(tls.value(), m_config.remote.tlsClientCa); !st)
+                return m_config.withLocation(st.error(), QStringLiteral("remote.tls.client-ca"));
+        }
     }
     return {};
 }
@@ -194,6 +199,10 @@ Status Daemon::startRemote()
         Result<QSslConfiguration> tls = loadServerTls(rc.tlsCert, rc.tlsKey);
         if (!tls)
             return m_config.withLocation(tls.error(), QStringLiteral("remote.tls"));
+        if (!rc.tlsClientCa.isEmpty()) {
+            if (Status st = requireClientCertificates(tls.value(), rc.tlsClientCa); !st)
+                return m_config.withLocation(st.error(), QStringLiteral("remote.tls.client-ca"));
+        }
         opts.tls = tls.value();
     }
     remote::RemoteControl::Options co;
@@ -274,7 +283,8 @@ Result<QVariantMap> Daemon::reload()
         restartNeeded << QStringLiteral("communication");
     if (n.remote.local != m_config.remote.local || n.remote.tcpHost != m_config.remote.tcpHost
         || n.remote.tcpPort != m_config.remote.tcpPort || n.remote.enabled != m_config.remote.enabled
-        || n.remote.tlsCert != m_config.remote.tlsCert || n.remote.tlsKey != m_config.remote.tlsKey)
+        || n.remote.tlsCert != m_config.remote.tlsCert || n.remote.tlsKey != m_config.remote.tlsKey
+        || n.remote.tlsClientCa != m_config.remote.tlsClientCa)
         restartNeeded << QStringLiteral("remote");
     const bool levelChanged = n.logLevel != m_config.logLevel;
     const RemoteConfig keepRemote = m_config.remote;

@@ -47,6 +47,7 @@ struct RemoteConfig
     quint16 tcpPort = 7411;
     QString tlsCert;
     QString tlsKey;
+    QString tlsClientCa;                                    // mutual TLS: operators' certificates from this CA
     QString role = QStringLiteral("admin");
     int snapshotIntervalMs = 1000;
     int maxReplicas = 32;

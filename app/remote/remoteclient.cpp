@@ -102,9 +102,14 @@ void RemoteClient::connectToHub(const QString &address, const Options &options)
     }
     auto *socket = new QSslSocket(this);
     m_device = socket;
-    if (!options.caCertificates.isEmpty()) {
+    {
         QSslConfiguration ssl = socket->sslConfiguration();
-        ssl.addCaCertificates(options.caCertificates);
+        if (!options.caCertificates.isEmpty())
+            ssl.addCaCertificates(options.caCertificates);
+        if (!options.clientCertificateChain.isEmpty()) {
+            ssl.setLocalCertificateChain(options.clientCertificateChain);
+            ssl.setPrivateKey(options.clientKey);
+        }
         socket->setSslConfiguration(ssl);
     }
     connect(socket, &QSslSocket::encrypted, this, &RemoteClient::onConnected);

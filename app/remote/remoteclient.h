@@ -11,6 +11,7 @@
 #include <QPointer>
 #include <QRemoteObjectNode>
 #include <QSslCertificate>
+#include <QSslKey>
 #include <QTimer>
 #include <memory>
 
@@ -36,6 +37,8 @@ public:
     {
         QByteArray token;
         QList<QSslCertificate> caCertificates; // extra trust for a hub's self-signed certificate
+        QList<QSslCertificate> clientCertificateChain; // mutual TLS (remote.tls.client-ca on the hub)
+        QSslKey clientKey;
         QString expectedHostName;              // for certificate checks; the URL's host by default
         int timeoutMs = 10000;
     };

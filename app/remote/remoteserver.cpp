@@ -378,13 +378,18 @@ void RemoteServer::onHelloReady(QIODevice *device, bool local, const QString &pe
         return refuse(Refusal::BadHello, token.error());
     QString who = QStringLiteral("local");
     Identity identity;
-    const bool needToken = !local || m_options.localRequiresToken || !token.value().isEmpty();
+    // Mutual TLS: the certificate the handshake verified is a credential of its own.
+    QSslCertificate certificate;
+    if (auto *ssl = qobject_cast<QSslSocket *>(device))
+        certificate = ssl->peerCertificate();
+    const bool needToken = !local || m_options.localRequiresToken || !token.value().isEmpty() || !certificate.isNull();
     if (needToken) {
         if (!m_authenticator)
             return refuse(Refusal::Unauthenticated,
                           Error(ErrorCode::Unauthenticated, QStringLiteral("this hub has no tokens configured for remote control")));
         AuthRequest request;
         request.credential = token.value();
+        request.certificate = certificate;
         request.protocol = QStringLiteral("remote");
         // TCP peers are throttled per address after failures; the local socket is the machine's own.
         request.peerAddress = local ? QString() : peer.left(peer.lastIndexOf(QLatin1Char(':')));

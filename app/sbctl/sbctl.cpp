@@ -12,6 +12,7 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QSocketNotifier>
+#include <QSslKey>
 #include <QTimer>
 
 #include <csignal>
@@ -106,7 +107,7 @@ Sbctl::Sbctl(QTextStream &out, QTextStream &err, QObject *parent)
 QString Sbctl::usage()
 {
     return QStringLiteral(
-        "Usage: sbctl [--hub ADDRESS] [--token-file FILE] [--ca FILE] [--json] [--timeout MS] COMMAND\n"
+        "Usage: sbctl [--hub ADDRESS] [--token-file FILE] [--ca FILE] [--cert FILE --key FILE] [--json] [--timeout MS] COMMAND\n"
         "\n"
         "Commands:\n"
         "  status                                   hub version, rates, counts and plugins\n"
@@ -124,6 +125,7 @@ QString Sbctl::usage()
         "\n"
         "ADDRESS: local:<name or path> or tls://host:port (default: $SWITCHBOARD_HUB, else local:switchboard-control).\n"
         "The token comes from --token-file or $SWITCHBOARD_TOKEN; a local socket needs none unless the hub says so.\n"
+        "--cert and --key: a client certificate (PEM) for a hub whose remote.tls has a client-ca.\n"
         "Exit codes: 0 ok, 1 refused by the hub, 64 usage, 69 no hub, 75 timeout, 77 not authorized.\n");
 }
 
@@ -201,6 +203,8 @@ int Sbctl::run(const QStringList &arguments)
         hub = QStringLiteral("local:switchboard-control");
     const QString tokenFile = takeOption(args, QStringLiteral("--token-file"), {}, nullptr, &optError);
     const QString caFile = takeOption(args, QStringLiteral("--ca"), {}, nullptr, &optError);
+    const QString certFile = takeOption(args, QStringLiteral("--cert"), {}, nullptr, &optError);
+    const QString keyFile = takeOption(args, QStringLiteral("--key"), {}, nullptr, &optError);
     const QString timeout = takeOption(args, QStringLiteral("--timeout"), QStringLiteral("10000"), nullptr, &optError);
     m_json = takeFlag(args, QStringLiteral("--json"));
     if (!optError.isEmpty())
@@ -232,6 +236,18 @@ int Sbctl::run(const QStringList &arguments)
         opts.caCertificates = QSslCertificate::fromPath(caFile, QSsl::Pem);
         if (opts.caCertificates.isEmpty())
             return usageError(QStringLiteral("no PEM certificate in %1").arg(caFile));
+    }
+    if (!certFile.isEmpty() || !keyFile.isEmpty()) { // mutual TLS (remote.tls.client-ca)
+        opts.clientCertificateChain = QSslCertificate::fromPath(certFile, QSsl::Pem);
+        QFile kf(keyFile);
+        if (kf.open(QIODevice::ReadOnly)) {
+            const QByteArray pem = kf.readAll();
+            opts.clientKey = QSslKey(pem, QSsl::Rsa, QSsl::Pem);
+            if (opts.clientKey.isNull())
+                opts.clientKey = QSslKey(pem, QSsl::Ec, QSsl::Pem);
+        }
+        if (opts.clientCertificateChain.isEmpty() || opts.clientKey.isNull())
+            return usageError(QStringLiteral("--cert and --key need a PEM certificate and its PEM private key"));
     }
     remote::RemoteClient client;
     m_client = &client;

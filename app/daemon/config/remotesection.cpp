@@ -27,8 +27,10 @@ Status parseTls(const QVariant &value, const QString &key, DaemonConfig &c)
             c.remote.tlsCert = t.value().toString();
         else if (t.key() == QLatin1String("key"))
             c.remote.tlsKey = t.value().toString();
+        else if (t.key() == QLatin1String("client-ca"))
+            c.remote.tlsClientCa = t.value().toString();
         else
-            return configError(c, key + QLatin1Char('.') + t.key(), QStringLiteral("unknown key (expected cert, key)"));
+            return configError(c, key + QLatin1Char('.') + t.key(), QStringLiteral("unknown key (expected cert, key, client-ca)"));
     }
     if (c.remote.tlsCert.isEmpty() || c.remote.tlsKey.isEmpty())
         return configError(c, key, QStringLiteral("needs both cert and key"));
@@ -116,13 +118,18 @@ Status checkRemote(const DaemonConfig &c)
     if (!r.tcpHost.isEmpty() && r.tlsCert.isEmpty())
         return configError(c, QStringLiteral("remote.tcp"),
                            QStringLiteral("needs remote.tls {cert, key}: the remote-control API is never served in the clear"));
-    if (!r.tcpHost.isEmpty()) {
+    // With only tokens configured, one must have the role, or nobody could ever get in over TCP.
+    // API keys (made at run time), JWTs (roles from claims) and certificates may carry it instead.
+    const bool otherProviders = !c.apiKeys.file.isEmpty() || !c.jwtIssuers.isEmpty() || c.mtls.enabled;
+    if (!r.tcpHost.isEmpty() && !otherProviders) {
         bool anyRole = false;
         for (const TokenEntry &t : std::as_const(c.tokens))
             anyRole = anyRole || r.role.isEmpty() || t.roles.contains(r.role);
         if (!anyRole)
             return configError(c, QStringLiteral("remote.tcp"),
-                               QStringLiteral("needs at least one token in auth.tokens with the role \"%1\"").arg(r.role));
+                               QStringLiteral("needs at least one token in auth.tokens with the role \"%1\" "
+                                              "(or API keys, JWT issuers or client certificates)")
+                                   .arg(r.role));
     }
     if (r.localRequiresToken && r.local.isEmpty())
         return configError(c, QStringLiteral("remote.local-requires-token"), QStringLiteral("is set but remote.local is empty"));

@@ -11,6 +11,8 @@
 
 #include <QElapsedTimer>
 #include <QFileInfo>
+#include <QJsonObject>
+#include <QProcess>
 #include <QSignalSpy>
 #include <QTest>
 
@@ -24,6 +26,8 @@ private Q_SLOTS:
     void cleanupTestCase();
     void matrix_data();
     void matrix();
+    void remoteControl_data();
+    void remoteControl();
 
 private:
     // Connected: no error and the identity the hub reported; refused: the error.
@@ -31,6 +35,7 @@ private:
     QString path(const QString &name) const { return m_daemon.filePath(name); }
 
     DaemonProcess m_daemon;
+    quint16 m_remotePort = 0;
 };
 
 void tst_Mtls::initTestCase()
@@ -46,6 +51,9 @@ void tst_Mtls::initTestCase()
              QString());
     QCOMPARE(makeClientCertificate(dir, QStringLiteral("rogue"), QStringLiteral("rogue"), QStringLiteral("gateway-1"), QString()),
              QString());
+    QCOMPARE(makeClientCertificate(dir, QStringLiteral("plant"), QStringLiteral("operator"), QStringLiteral("ops"),
+                                   QStringLiteral("email:ops@plant.example")),
+             QString());
     DaemonProcess::Options o;
     o.nativeExtra = QStringLiteral("    tls: {cert: \"%1\", key: \"%2\", client-ca: \"%3\"}\n")
                         .arg(path(QStringLiteral("server.pem")), path(QStringLiteral("server.key")), path(QStringLiteral("plant-ca.pem")));
@@ -54,11 +62,20 @@ void tst_Mtls::initTestCase()
                                      "    - {name: gateway-1, token-sha256: %1}\n"
                                      "    - {name: somebody-else, token-sha256: %2}\n"
                                      "  mtls:\n"
-                                     "    roles: {\"spiffe://plant/sensor-7\": [sensors]}\n"
-                                     "    default-roles: [devices]\n")
+                                     "    roles: {\"spiffe://plant/sensor-7\": [sensors], \"ops@plant.example\": [admin]}\n"
+                                     "    default-roles: [devices]\n"
+                                     "remote:\n"
+                                     "  local: \"%3\"\n"
+                                     "  tcp: \"127.0.0.1:0\"\n"
+                                     "  tls: {cert: \"%4\", key: \"%5\", client-ca: \"%6\"}\n")
                           .arg(QString::fromLatin1(TokenAuthenticator::digestHex("gw-token")),
-                               QString::fromLatin1(TokenAuthenticator::digestHex("other-token")));
+                               QString::fromLatin1(TokenAuthenticator::digestHex("other-token")), path(QStringLiteral("control.sock")),
+                               path(QStringLiteral("server.pem")), path(QStringLiteral("server.key")), path(QStringLiteral("plant-ca.pem")));
     QVERIFY2(m_daemon.start(o), qPrintable(m_daemon.errorString()));
+    const QJsonObject remote = m_daemon.waitForLog(QStringLiteral("remote control listening"));
+    const QString tcp = remote.value(QStringLiteral("tcp")).toString();
+    m_remotePort = quint16(tcp.mid(tcp.lastIndexOf(QLatin1Char(':')) + 1).toUInt());
+    QVERIFY2(m_remotePort != 0, qPrintable(m_daemon.stderrText()));
 }
 
 void tst_Mtls::cleanupTestCase()
@@ -127,6 +144,40 @@ void tst_Mtls::matrix()
     }
     QVERIFY2(!e.isError(), qPrintable(e.toString()));
     QCOMPARE(client.identity(), identity);
+}
+
+void tst_Mtls::remoteControl_data()
+{
+    QTest::addColumn<QString>("cert");
+    QTest::addColumn<int>("exitCode");
+    QTest::addRow("operator certificate (admin by its e-mail name)") << "operator" << 0;
+    QTest::addRow("device certificate (no admin role)") << "gateway" << 77;
+    QTest::addRow("certificate of another CA") << "rogue" << -2;
+    QTest::addRow("no certificate") << QString() << -2;
+}
+
+// The remote-control API over TLS with remote.tls.client-ca: sbctl --cert/--key authenticates with
+// the certificate alone; its roles decide; others fail the handshake.
+void tst_Mtls::remoteControl()
+{
+    QFETCH(QString, cert);
+    QFETCH(int, exitCode);
+    QStringList args{QStringLiteral("--hub"), QStringLiteral("tls://127.0.0.1:%1").arg(m_remotePort), QStringLiteral("--ca"),
+                     path(QStringLiteral("server.pem")), QStringLiteral("--timeout"), QStringLiteral("5000")};
+    if (!cert.isEmpty())
+        args << QStringLiteral("--cert") << path(cert + QStringLiteral(".pem")) << QStringLiteral("--key") << path(cert + QStringLiteral(".key"));
+    args << QStringLiteral("status");
+    QProcess p;
+    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    env.remove(QStringLiteral("SWITCHBOARD_TOKEN"));
+    p.setProcessEnvironment(env);
+    p.start(QStringLiteral(SB_SBCTL_PATH), args);
+    QVERIFY(p.waitForFinished(30000));
+    const QString err = QString::fromUtf8(p.readAllStandardError());
+    if (exitCode >= 0)
+        QVERIFY2(p.exitCode() == exitCode, qPrintable(QStringLiteral("exit %1: %2").arg(p.exitCode()).arg(err)));
+    else
+        QVERIFY2(p.exitCode() != 0, qPrintable(err)); // the TLS handshake fails: no hub to talk to
 }
 
 QTEST_GUILESS_MAIN(tst_Mtls)
