@@ -4,6 +4,7 @@
 // the throttle of failed authentications per peer address.
 #include "daemonprocess.h"
 #include "jwttestsigner.h"
+#include "sbctlrun.h"
 
 #include <switchboardclient.h>
 
@@ -19,15 +20,7 @@
 
 using namespace sb;
 
-namespace {
-struct Run
-{
-    int code = -1;
-    QString out;
-    QString err;
-    QJsonObject json() const { return QJsonDocument::fromJson(out.toUtf8()).object(); }
-};
-} // namespace
+using Run = sbtest::SbctlRun;
 
 class tst_AuthProviders : public QObject
 {
@@ -110,22 +103,7 @@ Run tst_AuthProviders::sbctl(const QStringList &args, const QString &tokenFile)
     QStringList all{QStringLiteral("--hub"), QStringLiteral("local:") + m_daemon.filePath(QStringLiteral("control.sock"))};
     if (!tokenFile.isEmpty())
         all << QStringLiteral("--token-file") << tokenFile;
-    all << args;
-    QProcess p;
-    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
-    env.remove(QStringLiteral("SWITCHBOARD_TOKEN"));
-    env.remove(QStringLiteral("SWITCHBOARD_HUB"));
-    p.setProcessEnvironment(env);
-    p.start(QStringLiteral(SB_SBCTL_PATH), all);
-    Run r;
-    if (!p.waitForFinished(30000)) {
-        p.kill();
-        return r;
-    }
-    r.code = p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1;
-    r.out = QString::fromUtf8(p.readAllStandardOutput());
-    r.err = QString::fromUtf8(p.readAllStandardError());
-    return r;
+    return sbtest::runSbctl(all + args);
 }
 
 Error tst_AuthProviders::connectWith(SwitchboardClient &client, const QString &token)
@@ -207,9 +185,7 @@ void tst_AuthProviders::apiKeyForRemoteControl()
     QVERIFY(!ops.isEmpty() && !viewer.isEmpty());
     auto tokenFile = [this](const QString &name, const QString &secret) {
         const QString path = m_daemon.filePath(name);
-        QFile f(path);
-        if (f.open(QIODevice::WriteOnly | QIODevice::Truncate))
-            f.write(secret.toUtf8());
+        sbtest::writeWholeFile(path, secret.toUtf8());
         return path;
     };
     QCOMPARE(sbctl({QStringLiteral("status")}, tokenFile(QStringLiteral("ops.key"), ops)).code, 0);

@@ -2,6 +2,7 @@
 // sbctl end to end: the real binary against a real switchboardd (control on a local socket with a
 // token, and on TCP with TLS), checking output, --json and exit codes, and each command's effect.
 #include "../testcert.h"
+#include "sbctlrun.h"
 #include "daemonprocess.h"
 
 #include <switchboardclient.h>
@@ -17,15 +18,7 @@
 
 using namespace sb;
 
-namespace {
-struct Run
-{
-    int code = -1;
-    QString out;
-    QString err;
-    QJsonObject json() const { return QJsonDocument::fromJson(out.toUtf8()).object(); }
-};
-} // namespace
+using Run = sbtest::SbctlRun;
 
 class tst_Sbctl : public QObject
 {
@@ -107,40 +100,14 @@ Run tst_Sbctl::sbctlAt(const QString &hubAddress, const QStringList &args, const
         all << QStringLiteral("--token-file") << tokenFile;
     if (!ca.isEmpty())
         all << QStringLiteral("--ca") << ca;
-    all << args;
-    QProcess p;
-    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
-    env.remove(QStringLiteral("SWITCHBOARD_TOKEN"));
-    env.remove(QStringLiteral("SWITCHBOARD_HUB"));
-    p.setProcessEnvironment(env);
-    p.start(QStringLiteral(SB_SBCTL_PATH), all);
-    p.closeWriteChannel();
-    Run r;
-    if (!p.waitForFinished(30000)) {
-        p.kill();
-        return r;
-    }
-    r.code = p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1;
-    r.out = QString::fromUtf8(p.readAllStandardOutput());
-    r.err = QString::fromUtf8(p.readAllStandardError());
-    return r;
+    return sbtest::runSbctl(all + args);
 }
 
 Run tst_Sbctl::sbctl(const QStringList &args, bool withToken, const QByteArray &stdinData)
 {
     if (stdinData.isEmpty())
         return sbctlAt(hub(), args, withToken ? m_tokenFile : QString());
-    QProcess p;
-    p.start(QStringLiteral(SB_SBCTL_PATH), QStringList{QStringLiteral("--hub"), hub(), QStringLiteral("--token-file"), m_tokenFile} + args);
-    p.write(stdinData);
-    p.closeWriteChannel();
-    Run r;
-    if (p.waitForFinished(30000)) {
-        r.code = p.exitCode();
-        r.out = QString::fromUtf8(p.readAllStandardOutput());
-        r.err = QString::fromUtf8(p.readAllStandardError());
-    }
-    return r;
+    return sbtest::runSbctl(QStringList{QStringLiteral("--hub"), hub(), QStringLiteral("--token-file"), m_tokenFile} + args, stdinData);
 }
 
 void tst_Sbctl::usage_data()
@@ -366,15 +333,9 @@ void tst_Sbctl::connections()
 
 void tst_Sbctl::reload()
 {
-    QFile cfg(m_daemon.configPath());
-    QVERIFY(cfg.open(QIODevice::ReadOnly));
-    const QByteArray original = cfg.readAll();
-    cfg.close();
-    auto writeConfig = [&](const QByteArray &text) {
-        QFile f(m_daemon.configPath());
-        QVERIFY(f.open(QIODevice::WriteOnly | QIODevice::Truncate));
-        f.write(text);
-    };
+    const QByteArray original = sbtest::readWholeFile(m_daemon.configPath());
+    QVERIFY(!original.isEmpty());
+    auto writeConfig = [&](const QByteArray &text) { QVERIFY(sbtest::writeWholeFile(m_daemon.configPath(), text)); };
     // A new channel appears, the file's old one goes, a channel made at run time stays.
     QCOMPARE(sbctl({QStringLiteral("channels"), QStringLiteral("create"), QStringLiteral("runtime-made")}).code, 0);
     QByteArray next = original;
@@ -408,15 +369,9 @@ void tst_Sbctl::reload()
 // refuse is told (ERROR seq 0, details {sid, ended}), and nothing more reaches it.
 void tst_Sbctl::reloadEndsSubscriptions()
 {
-    QFile cfg(m_daemon.configPath());
-    QVERIFY(cfg.open(QIODevice::ReadOnly));
-    const QByteArray original = cfg.readAll();
-    cfg.close();
-    auto writeConfig = [&](const QByteArray &text) {
-        QFile f(m_daemon.configPath());
-        QVERIFY(f.open(QIODevice::WriteOnly | QIODevice::Truncate));
-        f.write(text);
-    };
+    const QByteArray original = sbtest::readWholeFile(m_daemon.configPath());
+    QVERIFY(!original.isEmpty());
+    auto writeConfig = [&](const QByteArray &text) { QVERIFY(sbtest::writeWholeFile(m_daemon.configPath(), text)); };
     SwitchboardClient client;
     QSignalSpy connected(&client, &SwitchboardClient::connected);
     QVERIFY(client.connectToHub(m_daemon.url(QStringLiteral("local"))));
