@@ -380,7 +380,7 @@ void RemoteServer::onHelloReady(QIODevice *device, bool local, const QString &pe
     Identity identity;
     // Mutual TLS: the certificate the handshake verified is a credential of its own.
     QSslCertificate certificate;
-    if (auto *ssl = qobject_cast<QSslSocket *>(device))
+    if (auto *ssl = qobject_cast<QSslSocket *>(device); ssl && m_authenticator && m_authenticator->acceptsCertificates())
         certificate = ssl->peerCertificate();
     const bool needToken = !local || m_options.localRequiresToken || !token.value().isEmpty() || !certificate.isNull();
     if (needToken) {

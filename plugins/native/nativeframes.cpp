@@ -95,9 +95,9 @@ void NativeConnection::handleConnect(quint32 seq, QByteArrayView body)
     Identity identity;
     identity.name = QStringLiteral("anonymous");
     // Mutual TLS: the certificate the handshake verified is a credential of its own.
-    const QSslCertificate certificate = peerCertificate();
-    if (const Authenticator *auth = m_hub->authenticator();
-        auth && (!token.isEmpty() || !certificate.isNull() || m_hub->requireAuth())) {
+    const Authenticator *auth = m_hub->authenticator();
+    const QSslCertificate certificate = auth && auth->acceptsCertificates() ? peerCertificate() : QSslCertificate();
+    if (auth && (!token.isEmpty() || !certificate.isNull() || m_hub->requireAuth())) {
         AuthRequest request;
         request.user = user;
         request.credential = token;

@@ -57,6 +57,9 @@ class SWITCHBOARD_EXPORT Authenticator
 public:
     virtual ~Authenticator() = default;
     virtual Result<Identity> authenticate(const AuthRequest &request) const = 0;
+    // Whether a client certificate alone is a credential here (mutual TLS is configured); if not,
+    // protocols do not ask on a certificate's account, and such a client without a token stays anonymous.
+    virtual bool acceptsCertificates() const { return false; }
     // Counters for health and /metrics (empty if the authenticator keeps none).
     virtual QVariantMap stats() const { return {}; }
 };

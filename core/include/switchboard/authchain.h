@@ -34,6 +34,7 @@ public:
     QStringList providerNames() const;
 
     Result<Identity> authenticate(const AuthRequest &request) const override;
+    bool acceptsCertificates() const override { return m_certificates != nullptr; }
     // {succeeded, failed, throttled, peersWithFailures, providers, byProvider: {name: {succeeded, failed}}}
     QVariantMap stats() const override;
 
