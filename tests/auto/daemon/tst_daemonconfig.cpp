@@ -178,6 +178,15 @@ void tst_DaemonConfig::errors_data()
                                       << "t.yaml:3: channels[0]: channel \"a\": ttl-ms:";
     QTest::addRow("channel protocol name") << QByteArray("channels:\n  - name: a\n    protocols: [native, HTTP]\n")
                                            << "t.yaml:3: channels[0]: channel \"a\": protocols: \"HTTP\" is not a protocol name";
+    // Nested aliases: 500 bytes that would expand to 10^9 values (a fuzz_daemon_config regression seed).
+    QByteArray laughs("a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n");
+    for (int i = 1; i < 9; ++i) {
+        laughs += "a" + QByteArray::number(i) + ": &a" + QByteArray::number(i) + " [";
+        for (int j = 0; j < 10; ++j)
+            laughs += (j ? ", *a" : "*a") + QByteArray::number(i - 1);
+        laughs += "]\n";
+    }
+    QTest::addRow("alias expansion") << laughs << "t.yaml: the file expands to more than 100000 values";
 }
 
 void tst_DaemonConfig::errors()
