@@ -8,6 +8,7 @@
 
 #include <algorithm>
 
+#include <yaml-cpp/depthguard.h>
 #include <yaml-cpp/yaml.h>
 
 namespace sb::daemon {
@@ -126,6 +127,13 @@ Result<DaemonConfig> DaemonConfig::fromYaml(const QByteArray &yaml, const QStrin
     YAML::Node root;
     try {
         root = YAML::Load(yaml.toStdString());
+    } catch (const YAML::DeepRecursion &e) {
+        // yaml-cpp's own message for its depth limit is "bad file".
+        return Error(ErrorCode::InvalidConfig, QStringLiteral("%1:%2: YAML nested too deeply (yaml-cpp stops at %3 levels)")
+                                                   .arg(sourceName)
+                                                   .arg(e.mark.line + 1)
+                                                   .arg(e.depth()),
+                     {{QStringLiteral("line"), e.mark.line + 1}});
     } catch (const YAML::Exception &e) {
         // yaml-cpp throws; the exception ends here, at the library's edge.
         return Error(ErrorCode::InvalidConfig, QStringLiteral("%1:%2: YAML syntax error: %3")

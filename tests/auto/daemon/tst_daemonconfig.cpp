@@ -186,6 +186,8 @@ void tst_DaemonConfig::errors_data()
             laughs += (j ? ", *a" : "*a") + QByteArray::number(i - 1);
         laughs += "]\n";
     }
+    QTest::addRow("nested too deep") << QByteArray("a: " + QByteArray(2000, '[') + QByteArray(2000, ']') + "\n")
+                                     << "t.yaml:1: YAML nested too deeply";
     QTest::addRow("alias expansion") << laughs << "t.yaml: the file expands to more than 100000 values";
 }
 
