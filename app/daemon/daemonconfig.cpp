@@ -18,19 +18,28 @@ namespace {
 // yaml-cpp keeps one node for an anchor and its aliases, but the conversion below copies it for
 // every alias: nested aliases ("billion laughs", a regression seed of fuzz_daemon_config) turn a few hundred
 // bytes into billions of values and hang the daemon's start or reload. A real config has a few
-// hundred values; a file that expands past this many is refused.
+// hundred values; a file that expands past this many is refused. An alias inside its own anchor
+// ("&a [*a]") makes a cycle, which the conversion would follow until the stack overflows (found by
+// fuzz_daemon_config): nesting deeper than a config ever needs is refused too.
 constexpr int MaxConfigValues = 100000;
+constexpr int MaxConfigDepth = 64;
 
 struct Conversion
 {
     QHash<QString, int> &lines;
     int budget = MaxConfigValues;
+    bool tooDeep = false;
 };
 
 // YAML -> QVariant (scalars stay strings; the consumers convert and validate), recording the line
-// of every key path. Stops (budget < 0) once the document expands past MaxConfigValues.
-QVariant toVariant(const YAML::Node &node, const QString &path, Conversion &conv)
+// of every key path. Stops (budget < 0) once the document expands past MaxConfigValues or nests
+// deeper than MaxConfigDepth (tooDeep).
+QVariant toVariant(const YAML::Node &node, const QString &path, Conversion &conv, int depth = 0)
 {
+    if (depth > MaxConfigDepth) {
+        conv.tooDeep = true;
+        conv.budget = -1;
+    }
     if (--conv.budget < 0)
         return QVariant();
     if (node.Mark().line >= 0 && !path.isEmpty())
@@ -44,7 +53,7 @@ QVariant toVariant(const YAML::Node &node, const QString &path, Conversion &conv
             const QString key = QString::fromStdString(kv.first.as<std::string>());
             const QString child = path.isEmpty() ? key : path + QLatin1Char('.') + key;
             conv.lines.insert(child, kv.first.Mark().line + 1);
-            map.insert(key, toVariant(kv.second, child, conv));
+            map.insert(key, toVariant(kv.second, child, conv, depth + 1));
         }
         return map;
     }
@@ -54,7 +63,7 @@ QVariant toVariant(const YAML::Node &node, const QString &path, Conversion &conv
         for (const auto &item : node) {
             if (conv.budget < 0)
                 break;
-            list.append(toVariant(item, path + QStringLiteral("[%1]").arg(i), conv));
+            list.append(toVariant(item, path + QStringLiteral("[%1]").arg(i), conv, depth + 1));
             ++i;
         }
         return list;
@@ -152,6 +161,11 @@ Result<DaemonConfig> DaemonConfig::fromYaml(const QByteArray &yaml, const QStrin
                                                    .arg(e.mark.line + 1)
                                                    .arg(QString::fromStdString(e.msg)));
     }
+    if (conv.tooDeep)
+        return Error(ErrorCode::InvalidConfig,
+                     QStringLiteral("%1: the file nests more than %2 levels deep (an alias inside its own anchor?)")
+                         .arg(sourceName)
+                         .arg(MaxConfigDepth));
     if (conv.budget < 0)
         return Error(ErrorCode::InvalidConfig,
                      QStringLiteral("%1: the file expands to more than %2 values (nested aliases?)")

@@ -188,6 +188,9 @@ void tst_DaemonConfig::errors_data()
     }
     QTest::addRow("nested too deep") << QByteArray("a: " + QByteArray(2000, '[') + QByteArray(2000, ']') + "\n")
                                      << "t.yaml:1: YAML nested too deeply";
+    // An alias inside its own anchor: a cycle (found by fuzz_daemon_config).
+    QTest::addRow("alias cycle") << QByteArray("a: &a [x]\nb: &a [*a, *a]\n")
+                                 << "t.yaml: the file nests more than 64 levels deep";
     QTest::addRow("alias expansion") << laughs << "t.yaml: the file expands to more than 100000 values";
 }
 
