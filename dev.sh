@@ -6,6 +6,8 @@
 #                                    (its own embedded hub), else switchboardd on its built-in defaults
 #   ./dev.sh test [--asan]           build and run ctest (preset "default", or "asan": ASan + UBSan)
 #   ./dev.sh bench [sb-bench args]   build and run bench/sb-bench (switchboardd vs nats-server and redis-server)
+#   ./dev.sh fuzz [seconds] [name...] build the libFuzzer targets (clang-14, preset "fuzz") and run each
+#                                    (default: all of tests/fuzz, 60 s each); findings in build/fuzz/artifacts
 set -euo pipefail
 cd "$(dirname "$0")"
 
@@ -16,10 +18,12 @@ PACKAGES=(cmake ninja-build g++ ccache pkg-config qt6-base-dev qt6-base-dev-tool
           qml6-module-qtquick-templates qml6-module-qtquick-window qml6-module-qtqml-workerscript
           qt6-tools-dev qt6-l10n-tools libgl-dev qtkeychain-qt6-dev qml6-module-qttest
           gdb)
+# Only for ./dev.sh fuzz: clang and its libFuzzer + sanitizer runtimes.
+FUZZ_PACKAGES=(clang-14 libclang-rt-14-dev)
 
 install_missing() {
     local missing=()
-    for p in "${PACKAGES[@]}"; do
+    for p in "${PACKAGES[@]}" "$@"; do
         dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
     done
     if ((${#missing[@]})); then
@@ -58,6 +62,52 @@ bench)
     build default
     exec build/default/bin/sb-bench "$@"
     ;;
+fuzz)
+    seconds=${1:-60}
+    shift || true
+    case "$seconds" in
+    '' | *[!0-9]*) echo "dev.sh fuzz: seconds must be a whole number, got \"$seconds\"" >&2; exit 64 ;;
+    esac
+    names=("$@")
+    if ((${#names[@]} == 0)); then
+        for f in tests/fuzz/fuzz_*.cpp; do
+            f=${f##*/fuzz_}
+            names+=("${f%.cpp}")
+        done
+    fi
+    install_missing "${FUZZ_PACKAGES[@]}"
+    build fuzz
+    # Each target runs alone (the machine's cores are shared) over a scratch copy of its seed corpus
+    # that keeps what libFuzzer finds across runs; crashes, leaks and timeouts land in artifacts/.
+    export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1
+    export LSAN_OPTIONS=suppressions=$PWD/tests/sanitizers/lsan.supp
+    export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
+    failed=()
+    for name in "${names[@]}"; do
+        bin=build/fuzz/tests/bin/fuzz_$name
+        [ -x "$bin" ] || { echo "dev.sh fuzz: no target fuzz_$name" >&2; exit 64; }
+        corpus=build/fuzz/corpus/$name
+        artifacts=build/fuzz/artifacts/$name
+        log=build/fuzz/logs/$name.log
+        mkdir -p "$corpus" "$artifacts" build/fuzz/logs
+        cp -n tests/fuzz/corpus/"$name"/* "$corpus"/ 2>/dev/null || true
+        dict=()
+        [ -f tests/fuzz/dict/"$name".dict ] && dict=(-dict=tests/fuzz/dict/"$name".dict)
+        echo "dev.sh fuzz: fuzz_$name for ${seconds}s (log $log)"
+        if "$bin" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 \
+                -artifact_prefix="$artifacts"/ "${dict[@]}" "$corpus" >"$log" 2>&1; then
+            grep -E '^stat::number_of_executed_units|^Done ' "$log" | tail -1
+        else
+            failed+=("$name")
+            grep -E 'ERROR|SUMMARY|fuzz check failed|Test unit written' "$log" | head -5
+        fi
+    done
+    if ((${#failed[@]})); then
+        echo "dev.sh fuzz: findings in: ${failed[*]} (see build/fuzz/logs and build/fuzz/artifacts)" >&2
+        exit 1
+    fi
+    echo "dev.sh fuzz: no findings in ${names[*]}"
+    ;;
 test)
     preset=default
     if [ "${1:-}" = "--asan" ]; then preset=asan; fi
@@ -66,7 +116,7 @@ test)
     ctest --preset "$preset"
     ;;
 *)
-    echo "usage: ./dev.sh run [-- args] | ./dev.sh test [--asan] | ./dev.sh bench [args]" >&2
+    echo "usage: ./dev.sh run [-- args] | ./dev.sh test [--asan] | ./dev.sh bench [args] | ./dev.sh fuzz [seconds] [name...]" >&2
     exit 64
     ;;
 esac

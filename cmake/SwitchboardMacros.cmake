@@ -1,7 +1,7 @@
 # SPDX-License-Identifier: Apache-2.0
 # Shared settings for every Switchboard target.
 
-# sb_set_target_defaults(<target>): warnings, Qt's strictness macros, sanitizers.
+# sb_set_target_defaults(<target>): warnings, Qt's strictness macros, sanitizers, fuzzing coverage.
 function(sb_set_target_defaults target)
     target_compile_options(${target} PRIVATE -Wall -Wextra)
     target_compile_definitions(${target} PRIVATE
@@ -17,6 +17,10 @@ function(sb_set_target_defaults target)
                                                  -fno-omit-frame-pointer
                                                  -fno-sanitize-recover=undefined,float-cast-overflow)
         target_link_options(${target} PRIVATE -fsanitize=address,undefined,float-cast-overflow)
+    endif()
+    if(SWITCHBOARD_FUZZ_ENGINE STREQUAL "libFuzzer")
+        # Coverage feedback for libFuzzer from every library the fuzz targets link.
+        target_compile_options(${target} PRIVATE -fsanitize=fuzzer-no-link)
     endif()
 endfunction()
 

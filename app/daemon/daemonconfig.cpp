@@ -8,26 +8,52 @@
 
 #include <algorithm>
 
+#include <yaml-cpp/depthguard.h>
 #include <yaml-cpp/yaml.h>
 
 namespace sb::daemon {
 
 namespace {
 
-// YAML -> QVariant (scalars stay strings; the consumers convert and validate), recording the line
-// of every key path.
-QVariant toVariant(const YAML::Node &node, const QString &path, QHash<QString, int> &lines)
+// yaml-cpp keeps one node for an anchor and its aliases, but the conversion below copies it for
+// every alias: nested aliases ("billion laughs", a regression seed of fuzz_daemon_config) turn a few hundred
+// bytes into billions of values and hang the daemon's start or reload. A real config has a few
+// hundred values; a file that expands past this many is refused. An alias inside its own anchor
+// ("&a [*a]") makes a cycle, which the conversion would follow until the stack overflows (found by
+// fuzz_daemon_config): nesting deeper than a config ever needs is refused too.
+constexpr int MaxConfigValues = 100000;
+constexpr int MaxConfigDepth = 64;
+
+struct Conversion
 {
+    QHash<QString, int> &lines;
+    int budget = MaxConfigValues;
+    bool tooDeep = false;
+};
+
+// YAML -> QVariant (scalars stay strings; the consumers convert and validate), recording the line
+// of every key path. Stops (budget < 0) once the document expands past MaxConfigValues or nests
+// deeper than MaxConfigDepth (tooDeep).
+QVariant toVariant(const YAML::Node &node, const QString &path, Conversion &conv, int depth = 0)
+{
+    if (depth > MaxConfigDepth) {
+        conv.tooDeep = true;
+        conv.budget = -1;
+    }
+    if (--conv.budget < 0)
+        return QVariant();
     if (node.Mark().line >= 0 && !path.isEmpty())
-        lines.insert(path, node.Mark().line + 1);
+        conv.lines.insert(path, node.Mark().line + 1);
     switch (node.Type()) {
     case YAML::NodeType::Map: {
         QVariantMap map;
         for (const auto &kv : node) {
+            if (conv.budget < 0)
+                break;
             const QString key = QString::fromStdString(kv.first.as<std::string>());
             const QString child = path.isEmpty() ? key : path + QLatin1Char('.') + key;
-            lines.insert(child, kv.first.Mark().line + 1);
-            map.insert(key, toVariant(kv.second, child, lines));
+            conv.lines.insert(child, kv.first.Mark().line + 1);
+            map.insert(key, toVariant(kv.second, child, conv, depth + 1));
         }
         return map;
     }
@@ -35,7 +61,9 @@ QVariant toVariant(const YAML::Node &node, const QString &path, QHash<QString, i
         QVariantList list;
         int i = 0;
         for (const auto &item : node) {
-            list.append(toVariant(item, path + QStringLiteral("[%1]").arg(i), lines));
+            if (conv.budget < 0)
+                break;
+            list.append(toVariant(item, path + QStringLiteral("[%1]").arg(i), conv, depth + 1));
             ++i;
         }
         return list;
@@ -108,6 +136,13 @@ Result<DaemonConfig> DaemonConfig::fromYaml(const QByteArray &yaml, const QStrin
     YAML::Node root;
     try {
         root = YAML::Load(yaml.toStdString());
+    } catch (const YAML::DeepRecursion &e) {
+        // yaml-cpp's own message for its depth limit is "bad file".
+        return Error(ErrorCode::InvalidConfig, QStringLiteral("%1:%2: YAML nested too deeply (yaml-cpp stops at %3 levels)")
+                                                   .arg(sourceName)
+                                                   .arg(e.mark.line + 1)
+                                                   .arg(e.depth()),
+                     {{QStringLiteral("line"), e.mark.line + 1}});
     } catch (const YAML::Exception &e) {
         // yaml-cpp throws; the exception ends here, at the library's edge.
         return Error(ErrorCode::InvalidConfig, QStringLiteral("%1:%2: YAML syntax error: %3")
@@ -117,14 +152,25 @@ Result<DaemonConfig> DaemonConfig::fromYaml(const QByteArray &yaml, const QStrin
                      {{QStringLiteral("line"), e.mark.line + 1}});
     }
     QVariant tree;
+    Conversion conv{c.lines};
     try {
-        tree = toVariant(root, QString(), c.lines);
+        tree = toVariant(root, QString(), conv);
     } catch (const YAML::Exception &e) {
         return Error(ErrorCode::InvalidConfig, QStringLiteral("%1:%2: %3")
                                                    .arg(sourceName)
                                                    .arg(e.mark.line + 1)
                                                    .arg(QString::fromStdString(e.msg)));
     }
+    if (conv.tooDeep)
+        return Error(ErrorCode::InvalidConfig,
+                     QStringLiteral("%1: the file nests more than %2 levels deep (an alias inside its own anchor?)")
+                         .arg(sourceName)
+                         .arg(MaxConfigDepth));
+    if (conv.budget < 0)
+        return Error(ErrorCode::InvalidConfig,
+                     QStringLiteral("%1: the file expands to more than %2 values (nested aliases?)")
+                         .arg(sourceName)
+                         .arg(MaxConfigValues));
     if (!tree.isValid()) {
         c.protocols = defaults().protocols;
         c.protocolConfig = defaults().protocolConfig;

@@ -332,6 +332,10 @@ Status BinaryCodec::decodeInto(Message &m, QByteArrayView data, bool keepWire, S
         const quint16 code = r.u16("error code");
         if (code > quint16(ErrorCode::LimitExceeded))
             r.fail("error code", "unknown code");
+        // The encoder writes the field only for an error; one without a code (its message and
+        // details would vanish on the next re-encode) is malformed.
+        if (!r.failed() && code == quint16(ErrorCode::None))
+            r.fail("error code", "missing (0)");
         e.code = ErrorCode(code);
         e.message = r.string("error message");
         const QByteArrayView details = r.bytes("error details");

@@ -50,6 +50,34 @@ bool integerInRange(const QJsonValue &v, qint64 min, qint64 max, qint64 *out)
     return true;
 }
 
+// The path of the first key or string in \a v that is not valid UTF-16 (an unpaired surrogate, which
+// JSON spells "\ud800"), or a null string. Such text cannot be sent on as UTF-8 unchanged.
+QString invalidTextAt(const QJsonValue &v, const QString &path)
+{
+    if (v.isString())
+        return QStringView(v.toString()).isValidUtf16() ? QString() : path;
+    const auto child = [&path](const QString &name) {
+        const QString readable = QString::fromUtf8(name.toUtf8()); // the surrogate shown as U+FFFD
+        return path.isEmpty() ? readable : path + QLatin1Char('.') + readable;
+    };
+    if (v.isObject()) {
+        const QJsonObject o = v.toObject();
+        for (auto it = o.begin(); it != o.end(); ++it) {
+            if (!QStringView(it.key()).isValidUtf16())
+                return child(it.key());
+            if (QString at = invalidTextAt(it.value(), child(it.key())); !at.isNull())
+                return at;
+        }
+    } else if (v.isArray()) {
+        const QJsonArray a = v.toArray();
+        for (qsizetype i = 0; i < a.size(); ++i) {
+            if (QString at = invalidTextAt(a.at(i), path + QStringLiteral("[%1]").arg(i)); !at.isNull())
+                return at;
+        }
+    }
+    return QString();
+}
+
 bool optionalString(const QJsonObject &o, const QString &key, QString *out, Error *error)
 {
     const QJsonValue v = o.value(key);
@@ -138,6 +166,12 @@ QByteArray JsonCodec::encode(const Message &message)
 
 Result<Message> JsonCodec::fromJsonObject(const QJsonObject &o)
 {
+    // Every key and string must be valid Unicode: the binary codec (and every UTF-8 protocol) would
+    // turn an unpaired surrogate into U+FFFD, so the message forwarded would not be the one received
+    // (a topic would even route elsewhere). Found by fuzz_json_codec.
+    if (const QString at = invalidTextAt(o, QString()); !at.isNull())
+        return badField(at, QStringLiteral("is not valid Unicode text (an unpaired surrogate such as \\ud800)"));
+
     Message m;
     Error error;
 
@@ -213,6 +247,10 @@ Result<Message> JsonCodec::fromJsonObject(const QJsonObject &o)
         const ErrorCode c = errorCodeFromName(code.toString());
         if (c == ErrorCode::Internal && code.toString() != QLatin1String("INTERNAL"))
             return badField(QStringLiteral("error.code"), QStringLiteral("unknown code \"%1\"").arg(code.toString()));
+        // "OK" is no error: its message and details would be dropped by the next encode (as the
+        // binary codec refuses an error field without a code).
+        if (c == ErrorCode::None)
+            return badField(QStringLiteral("error.code"), QStringLiteral("\"OK\" is not an error code; leave \"error\" out"));
         m.setError(Error(c, eo.value(QStringLiteral("message")).toString(),
                          eo.value(QStringLiteral("details")).toObject().toVariantMap()));
     } else if (!err.isUndefined() && !err.isNull()) {

@@ -282,6 +282,10 @@ void tst_BinaryCodec::malformed_data()
     QTest::addRow("ttl out of range") << QByteArray("\x01\x00\x01\x00" "\0\0\0\0\0\0\0\0"
                                                     "\xff\xff\xff\xff\xff\xff\xff\xff\x7f", 21)
                                       << "ttl";
+    // presence mask FError (0x0800), timestamp 0, error code 0 (none) with message "x", payload ""
+    QTest::addRow("error without code") << QByteArray("\x01\x00\x08\x00" "\0\0\0\0\0\0\0\0"
+                                                      "\x00\x00\x01x\x00\x00", 18)
+                                        << "error code";
     QTest::addRow("endless varint") << QByteArray("\x01\x00\x00\x01\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff", 15)
                                     << "varint";
 }

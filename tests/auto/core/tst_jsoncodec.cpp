@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
+#include <switchboard/binarycodec.h>
 #include <switchboard/jsoncodec.h>
 
 #include <QJsonDocument>
@@ -23,6 +24,7 @@ private Q_SLOTS:
     void extremeTimestampsEncode_data();
     void extremeTimestampsEncode();
     void acceptsIpcExample();
+    void acceptsSurrogatePairs();
 };
 
 static Message sample()
@@ -123,6 +125,17 @@ void tst_JsonCodec::malformed_data()
                                       << "\"error\"";
     QTest::addRow("unknown error code") << QByteArray("{\"type\":\"event\",\"error\":{\"code\":\"OOPS\"}}")
                                         << "BAD_MESSAGE" << "OOPS";
+    QTest::addRow("error code OK") << QByteArray("{\"type\":\"event\",\"error\":{\"code\":\"OK\",\"message\":\"x\"}}")
+                                   << "BAD_MESSAGE" << "error.code";
+    // Unpaired surrogates (\ud800 escapes) cannot be forwarded as UTF-8 unchanged; found by fuzz_json_codec.
+    QTest::addRow("lone surrogate in a header") << QByteArray(R"({"type":"event","headers":{"k":"\uda20ac"}})")
+                                                << "BAD_MESSAGE" << "headers.k";
+    QTest::addRow("lone surrogate in the topic") << QByteArray(R"({"type":"event","topic":"a.\udc00"})")
+                                                 << "BAD_MESSAGE" << "\"topic\"";
+    QTest::addRow("lone surrogate in a key") << QByteArray(R"({"type":"event","x\ud800":1})") << "BAD_MESSAGE"
+                                             << "Unicode";
+    QTest::addRow("lone surrogate in data") << QByteArray(R"({"type":"event","data":{"a":["\ud800"]}})")
+                                            << "BAD_MESSAGE" << "data.a[0]";
     QTest::addRow("header not string") << QByteArray("{\"type\":\"event\",\"headers\":{\"a\":1}}") << "BAD_MESSAGE"
                                        << "headers.a";
     QTest::addRow("negative ttl") << QByteArray("{\"type\":\"event\",\"ttl\":-1}") << "BAD_MESSAGE" << "ttl";
@@ -226,6 +239,17 @@ void tst_JsonCodec::acceptsIpcExample()
     QCOMPARE(r->contentType(), QStringLiteral("application/json"));
     QCOMPARE(r->payload(), QByteArray("{\"board\":\"imx8\"}"));
     QCOMPARE(JsonCodec::formatTimestamp(r->timestamp()), QStringLiteral("2026-11-24T08:30:00.000Z"));
+}
+
+void tst_JsonCodec::acceptsSurrogatePairs()
+{
+    // A pair spells one character outside the BMP: valid, and it survives the binary codec.
+    Result<Message> r = JsonCodec::decode(R"({"type":"event","topic":"a.\ud83d\ude00","headers":{"k":"\ud83d\ude00"}})");
+    QVERIFY2(r, qPrintable(r.errorString()));
+    QCOMPARE(r.value().topic(), QStringLiteral("a.\U0001F600"));
+    Result<Message> binary = BinaryCodec::decodeMessage(BinaryCodec::encodeMessage(r.value()));
+    QVERIFY(binary);
+    QCOMPARE(binary.value(), r.value());
 }
 
 QTEST_GUILESS_MAIN(tst_JsonCodec)

@@ -178,6 +178,20 @@ void tst_DaemonConfig::errors_data()
                                       << "t.yaml:3: channels[0]: channel \"a\": ttl-ms:";
     QTest::addRow("channel protocol name") << QByteArray("channels:\n  - name: a\n    protocols: [native, HTTP]\n")
                                            << "t.yaml:3: channels[0]: channel \"a\": protocols: \"HTTP\" is not a protocol name";
+    // Nested aliases: 500 bytes that would expand to 10^9 values (a fuzz_daemon_config regression seed).
+    QByteArray laughs("a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n");
+    for (int i = 1; i < 9; ++i) {
+        laughs += "a" + QByteArray::number(i) + ": &a" + QByteArray::number(i) + " [";
+        for (int j = 0; j < 10; ++j)
+            laughs += (j ? ", *a" : "*a") + QByteArray::number(i - 1);
+        laughs += "]\n";
+    }
+    QTest::addRow("nested too deep") << QByteArray("a: " + QByteArray(2000, '[') + QByteArray(2000, ']') + "\n")
+                                     << "t.yaml:1: YAML nested too deeply";
+    // An alias inside its own anchor: a cycle (found by fuzz_daemon_config).
+    QTest::addRow("alias cycle") << QByteArray("a: &a [x]\nb: &a [*a, *a]\n")
+                                 << "t.yaml: the file nests more than 64 levels deep";
+    QTest::addRow("alias expansion") << laughs << "t.yaml: the file expands to more than 100000 values";
 }
 
 void tst_DaemonConfig::errors()
