@@ -4,6 +4,8 @@
 #include <remoteclient.h>
 #include <remoteresult.h>
 
+#include <switchboard/tls.h>
+
 #include <QCoreApplication>
 #include <QDateTime>
 #include <QEventLoop>
@@ -12,7 +14,6 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QSocketNotifier>
-#include <QSslKey>
 #include <QTimer>
 
 #include <csignal>
@@ -238,16 +239,11 @@ int Sbctl::run(const QStringList &arguments)
             return usageError(QStringLiteral("no PEM certificate in %1").arg(caFile));
     }
     if (!certFile.isEmpty() || !keyFile.isEmpty()) { // mutual TLS (remote.tls.client-ca)
-        opts.clientCertificateChain = QSslCertificate::fromPath(certFile, QSsl::Pem);
-        QFile kf(keyFile);
-        if (kf.open(QIODevice::ReadOnly)) {
-            const QByteArray pem = kf.readAll();
-            opts.clientKey = QSslKey(pem, QSsl::Rsa, QSsl::Pem);
-            if (opts.clientKey.isNull())
-                opts.clientKey = QSslKey(pem, QSsl::Ec, QSsl::Pem);
-        }
-        if (opts.clientCertificateChain.isEmpty() || opts.clientKey.isNull())
-            return usageError(QStringLiteral("--cert and --key need a PEM certificate and its PEM private key"));
+        const Result<ClientCertificate> mine = loadClientCertificate(certFile, keyFile);
+        if (!mine)
+            return usageError(QStringLiteral("--cert and --key: ") + mine.error().message);
+        opts.clientCertificateChain = mine->chain;
+        opts.clientKey = mine->key;
     }
     remote::RemoteClient client;
     m_client = &client;

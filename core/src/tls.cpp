@@ -45,4 +45,24 @@ Status requireClientCertificates(QSslConfiguration &configuration, const QString
     return {};
 }
 
+Result<ClientCertificate> loadClientCertificate(const QString &certificatePath, const QString &keyPath)
+{
+    ClientCertificate c;
+    c.chain = QSslCertificate::fromPath(certificatePath, QSsl::Pem);
+    QFile keyFile(keyPath);
+    if (keyFile.open(QIODevice::ReadOnly)) {
+        const QByteArray pem = keyFile.readAll();
+        c.key = QSslKey(pem, QSsl::Rsa, QSsl::Pem);
+        if (c.key.isNull())
+            c.key = QSslKey(pem, QSsl::Ec, QSsl::Pem);
+    }
+    if (c.chain.isEmpty())
+        return Error(ErrorCode::InvalidConfig, QStringLiteral("no PEM certificate in %1").arg(certificatePath),
+                     {{QStringLiteral("path"), certificatePath}});
+    if (c.key.isNull())
+        return Error(ErrorCode::InvalidConfig, QStringLiteral("no PEM RSA or EC private key in %1").arg(keyPath),
+                     {{QStringLiteral("path"), keyPath}});
+    return c;
+}
+
 } // namespace sb

@@ -4,6 +4,7 @@
 #include <switchboard/result.h>
 
 #include <QSslConfiguration>
+#include <QSslKey>
 
 namespace sb {
 
@@ -16,5 +17,14 @@ SWITCHBOARD_EXPORT Result<QSslConfiguration> loadServerTls(const QString &certif
 // or more), and to no other CA; the handshake fails otherwise. The verified certificate is then a
 // credential (sb::CertificateProvider).
 SWITCHBOARD_EXPORT Status requireClientCertificates(QSslConfiguration &configuration, const QString &caPath);
+
+// A client's own certificate chain and private key (PEM; RSA or EC), for mutual TLS; INVALID_CONFIG
+// naming the file otherwise.
+struct ClientCertificate
+{
+    QList<QSslCertificate> chain;
+    QSslKey key;
+};
+SWITCHBOARD_EXPORT Result<ClientCertificate> loadClientCertificate(const QString &certificatePath, const QString &keyPath);
 
 } // namespace sb

@@ -3,13 +3,13 @@
 
 #include "protocol/nativeprotocol.h"
 
+#include <switchboard/tls.h>
 #include <switchboard/topic.h>
 
 #include <QJsonObject>
 #include <QLocalSocket>
 #include <QMetaMethod>
 #include <QRandomGenerator>
-#include <QFile>
 #include <QSslConfiguration>
 #include <QSslKey>
 #include <QSslSocket>
@@ -102,17 +102,11 @@ Status SwitchboardClient::connectToHub(const QString &address)
     d->clientChain.clear();
     d->clientKey = QSslKey();
     if (d->kind == Private::Kind::Tls && !m_options.tlsCertFile.isEmpty()) {
-        d->clientChain = QSslCertificate::fromPath(m_options.tlsCertFile, QSsl::Pem);
-        QFile keyFile(m_options.tlsKeyFile);
-        if (keyFile.open(QIODevice::ReadOnly)) {
-            const QByteArray pem = keyFile.readAll();
-            d->clientKey = QSslKey(pem, QSsl::Rsa, QSsl::Pem);
-            if (d->clientKey.isNull())
-                d->clientKey = QSslKey(pem, QSsl::Ec, QSsl::Pem);
-        }
-        if (d->clientChain.isEmpty() || d->clientKey.isNull())
-            return Error(ErrorCode::InvalidConfig, QStringLiteral("cannot use the client certificate %1 with the key %2 (PEM expected)")
-                                                       .arg(m_options.tlsCertFile, m_options.tlsKeyFile));
+        Result<ClientCertificate> mine = loadClientCertificate(m_options.tlsCertFile, m_options.tlsKeyFile);
+        if (!mine)
+            return mine.error();
+        d->clientChain = mine->chain;
+        d->clientKey = mine->key;
     }
     m_userDisconnect = false;
     m_reconnectAttempt = 0;
