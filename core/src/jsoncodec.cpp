@@ -116,8 +116,13 @@ QJsonObject JsonCodec::toJsonObject(const Message &m)
     if (isJsonContentType(m.contentType()) && !payload.isEmpty()) {
         QJsonParseError pe;
         // Wrap so scalars and arrays parse too.
-        const QJsonDocument doc = QJsonDocument::fromJson("[" + payload + "]", &pe);
-        if (pe.error == QJsonParseError::NoError && doc.array().size() == 1) {
+        const QByteArray wrapped = "[" + payload + "]";
+        const QJsonDocument doc = QJsonDocument::fromJson(wrapped, &pe);
+        // Embedded only if Qt writes it back byte for byte: "-0", "1.0", "1e2", spaces, big
+        // integers and the like would come back changed, so they travel as a string (found by
+        // fuzz_json_codec: a payload must survive the codec unchanged).
+        if (pe.error == QJsonParseError::NoError && doc.array().size() == 1
+            && doc.toJson(QJsonDocument::Compact) == wrapped) {
             data = doc.array().at(0);
             embedded = true;
         }

@@ -25,6 +25,8 @@ private Q_SLOTS:
     void extremeTimestampsEncode();
     void acceptsIpcExample();
     void acceptsSurrogatePairs();
+    void jsonPayloadSurvivesExactly_data();
+    void jsonPayloadSurvivesExactly();
 };
 
 static Message sample()
@@ -250,6 +252,36 @@ void tst_JsonCodec::acceptsSurrogatePairs()
     Result<Message> binary = BinaryCodec::decodeMessage(BinaryCodec::encodeMessage(r.value()));
     QVERIFY(binary);
     QCOMPARE(binary.value(), r.value());
+}
+
+// A JSON payload is embedded as JSON only when Qt writes it back byte for byte; otherwise it travels
+// as a string, so the bytes a publisher sent are the bytes a subscriber gets (fuzz_json_codec found
+// "-0" coming back as "0").
+void tst_JsonCodec::jsonPayloadSurvivesExactly_data()
+{
+    QTest::addColumn<QByteArray>("payload");
+    QTest::addColumn<bool>("embedded");
+    QTest::addRow("object") << QByteArray("{\"c\":21.5}") << true;
+    QTest::addRow("negative zero") << QByteArray("-0") << false;
+    QTest::addRow("1.0") << QByteArray("1.0") << false;
+    QTest::addRow("exponent") << QByteArray("1e2") << false;
+    QTest::addRow("spaces") << QByteArray("{ \"c\": 1 }") << false;
+    QTest::addRow("big integer") << QByteArray("12345678901234567890") << false;
+    QTest::addRow("not JSON") << QByteArray("{oops") << false;
+}
+
+void tst_JsonCodec::jsonPayloadSurvivesExactly()
+{
+    QFETCH(QByteArray, payload);
+    QFETCH(bool, embedded);
+    Message m = sample();
+    m.setPayload(payload);
+    const QJsonObject o = JsonCodec::toJsonObject(m);
+    QCOMPARE(!o.value(QStringLiteral("data")).isString(), embedded);
+    const Result<Message> back = JsonCodec::decode(JsonCodec::encode(m));
+    QVERIFY2(back, qPrintable(back.errorString()));
+    QCOMPARE(back->payload(), payload);
+    QCOMPARE(back->contentType(), QStringLiteral("application/json"));
 }
 
 QTEST_GUILESS_MAIN(tst_JsonCodec)
