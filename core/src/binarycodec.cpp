@@ -330,7 +330,7 @@ Status BinaryCodec::decodeInto(Message &m, QByteArrayView data, bool keepWire, S
     if (mask & FError) {
         Error e;
         const quint16 code = r.u16("error code");
-        if (code > quint16(ErrorCode::LimitExceeded))
+        if (code > quint16(LastErrorCode))
             r.fail("error code", "unknown code");
         // The encoder writes the field only for an error; one without a code (its message and
         // details would vanish on the next re-encode) is malformed.

@@ -10,7 +10,7 @@ struct CodeName {
     ErrorCode code;
     const char *name;
 };
-constexpr std::array<CodeName, 27> kNames{{
+constexpr std::array<CodeName, 30> kNames{{
     {ErrorCode::None, "OK"},
     {ErrorCode::BadFrame, "BAD_FRAME"},
     {ErrorCode::BadMessage, "BAD_MESSAGE"},
@@ -38,6 +38,9 @@ constexpr std::array<CodeName, 27> kNames{{
     {ErrorCode::PortInUse, "PORT_IN_USE"},
     {ErrorCode::Internal, "INTERNAL"},
     {ErrorCode::LimitExceeded, "LIMIT_EXCEEDED"},
+    {ErrorCode::UnsupportedMediaType, "UNSUPPORTED_MEDIA_TYPE"},
+    {ErrorCode::ValidationFailed, "VALIDATION_FAILED"},
+    {ErrorCode::MethodNotAllowed, "METHOD_NOT_ALLOWED"},
 }};
 } // namespace
 

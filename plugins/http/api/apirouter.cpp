@@ -1,0 +1,76 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "apirouter.h"
+
+#include "apijson.h"
+
+namespace sb::http {
+
+void ApiRouter::add(const QByteArray &method, const QString &pattern, const QString &summary, Handler handler,
+                    bool administer)
+{
+    m_routes.push_back(Route{method, pattern, summary, administer});
+    m_entries.push_back(Entry{pattern.split(QLatin1Char('/'), Qt::SkipEmptyParts), std::move(handler)});
+}
+
+bool ApiRouter::match(const Entry &entry, const QStringList &segments, QStringList *params) const
+{
+    if (entry.segments.size() != segments.size())
+        return false;
+    params->clear();
+    for (qsizetype i = 0; i < segments.size(); ++i) {
+        const QString &p = entry.segments[i];
+        if (p.startsWith(QLatin1Char('{')) && p.endsWith(QLatin1Char('}'))) {
+            if (segments[i].isEmpty())
+                return false;
+            params->append(segments[i]);
+        } else if (p != segments[i]) {
+            return false;
+        }
+    }
+    return true;
+}
+
+void ApiRouter::dispatch(const ApiRequest &request, ApiResponder respond) const
+{
+    // Split the raw path first, then decode each segment: "%2F" stays inside its segment.
+    QStringList segments;
+    const QByteArray path = request.rawPath();
+    for (const QByteArray &raw : path.split('/')) {
+        if (raw.isEmpty())
+            continue;
+        QByteArray decoded;
+        if (!percentDecode(raw, &decoded)) {
+            respond(ApiJson::error(Error(ErrorCode::BadMessage,
+                                         QStringLiteral("malformed percent-escape in the path segment \"%1\"")
+                                             .arg(QString::fromUtf8(raw)))));
+            return;
+        }
+        segments.append(QString::fromUtf8(decoded));
+    }
+    QStringList params;
+    QStringList allowed;
+    for (size_t i = 0; i < m_entries.size(); ++i) {
+        if (!match(m_entries[i], segments, &params))
+            continue;
+        if (m_routes[i].method == request.method) {
+            m_entries[i].handler(request, params, std::move(respond));
+            return;
+        }
+        allowed.append(QString::fromLatin1(m_routes[i].method));
+    }
+    if (!allowed.isEmpty()) {
+        allowed.removeDuplicates();
+        respond(ApiJson::error(Error(ErrorCode::MethodNotAllowed,
+                                     QStringLiteral("%1 is not allowed on %2; allowed: %3")
+                                         .arg(QString::fromLatin1(request.method), QString::fromUtf8(path),
+                                              allowed.join(QStringLiteral(", "))),
+                                     {{QStringLiteral("allow"), allowed.join(QStringLiteral(", "))}})));
+        return;
+    }
+    respond(ApiJson::error(Error(ErrorCode::NotFound,
+                                 QStringLiteral("no such resource: %1 (the API is under /api/v1)")
+                                     .arg(QString::fromUtf8(path)),
+                                 {{QStringLiteral("path"), QString::fromUtf8(path)}})));
+}
+
+} // namespace sb::http

@@ -1,0 +1,45 @@
+// SPDX-License-Identifier: Apache-2.0
+#pragma once
+
+#include "apirequest.h"
+
+#include <QStringList>
+
+#include <vector>
+
+namespace sb::http {
+
+// Method + path pattern -> handler. Patterns are literal segments and "{name}" parameters
+// ("/api/v1/channels/{name}"); each request segment is percent-decoded on its own, so a
+// parameter may hold "/" as "%2F". An unknown path is NOT_FOUND, a known path with another
+// method METHOD_NOT_ALLOWED listing the allowed ones. Versions are mounted side by side by
+// registering their own prefixes ("/api/v1/...", "/api/v2/..."): an unknown version is a 404.
+class ApiRouter
+{
+public:
+    using Handler = std::function<void(const ApiRequest &request, const QStringList &params, ApiResponder respond)>;
+
+    struct Route {
+        QByteArray method;
+        QString pattern;
+        QString summary; // one line, for the OpenAPI document
+        bool administer = false;
+    };
+
+    void add(const QByteArray &method, const QString &pattern, const QString &summary, Handler handler,
+             bool administer = false);
+    void dispatch(const ApiRequest &request, ApiResponder respond) const;
+    const std::vector<Route> &routes() const { return m_routes; }
+
+private:
+    struct Entry {
+        QStringList segments;
+        Handler handler;
+    };
+    bool match(const Entry &entry, const QStringList &segments, QStringList *params) const;
+
+    std::vector<Route> m_routes;
+    std::vector<Entry> m_entries; // parallel to m_routes
+};
+
+} // namespace sb::http

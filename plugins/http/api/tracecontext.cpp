@@ -1,0 +1,53 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "tracecontext.h"
+
+#include <QRandomGenerator>
+
+namespace sb::http {
+
+namespace {
+
+bool hexRun(const QByteArray &s, int from, int len, bool *allZero)
+{
+    *allZero = true;
+    for (int i = from; i < from + len; ++i) {
+        const char c = s[i];
+        const bool hex = (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+        if (!hex)
+            return false;
+        if (c != '0')
+            *allZero = false;
+    }
+    return true;
+}
+
+} // namespace
+
+bool TraceContext::isValid(const QByteArray &t)
+{
+    // version(2) '-' trace-id(32) '-' parent-id(16) '-' flags(2)
+    if (t.size() != 55 || t[2] != '-' || t[35] != '-' || t[52] != '-')
+        return false;
+    bool zero = false;
+    if (!hexRun(t, 0, 2, &zero) || t.left(2).toLower() == "ff")
+        return false;
+    if (!hexRun(t, 3, 32, &zero) || zero)
+        return false;
+    if (!hexRun(t, 36, 16, &zero) || zero)
+        return false;
+    return hexRun(t, 53, 2, &zero);
+}
+
+QByteArray TraceContext::create()
+{
+    quint32 ids[6];
+    QRandomGenerator::system()->fillRange(ids);
+    ids[0] |= 1; // never all zero
+    ids[4] |= 1;
+    const QByteArray raw(reinterpret_cast<const char *>(ids), sizeof ids);
+    QByteArray t("00-");
+    t.append(raw.left(16).toHex()).append('-').append(raw.mid(16, 8).toHex()).append("-01");
+    return t;
+}
+
+} // namespace sb::http
