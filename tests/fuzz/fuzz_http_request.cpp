@@ -5,7 +5,8 @@
 // the defaults); the rest is the stream.
 // Oracle: no request holds more than the limits allow (body, target, header lines), an error is
 // one of the statuses the parser documents and is final, and the requests and the outcome are the
-// same whether the stream arrives in pieces or in one.
+// same whether the stream arrives in pieces or in one (except that in pieces a bound on the target
+// or the header lines may be reported before a malformed byte later in the same token).
 #include "fuzzsupport.h"
 
 #include "httprequestparser.h"
@@ -112,7 +113,14 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     const QByteArrayView stream = sb::fuzz::bytes(data + 2, size - 2);
     const Outcome pieces = run(stream, seed, limits);
     const Outcome whole = run(stream, 0, limits);
-    SB_FUZZ_CHECK(pieces.errorStatus == whole.errorStatus);
     SB_FUZZ_CHECK(pieces.requests == whole.requests);
+    SB_FUZZ_CHECK((pieces.errorStatus == 0) == (whole.errorStatus == 0));
+    if (pieces.errorStatus != whole.errorStatus) {
+        // http_parser hands over a target or header token when it ends or when the piece ends: fed
+        // in pieces, a bound (414, 431) can be passed before a bad byte further on is seen, which
+        // the one-piece run reports first (400). Any other difference is a finding.
+        const auto isBound = [](int s) { return s == 413 || s == 414 || s == 431; };
+        SB_FUZZ_CHECK(isBound(pieces.errorStatus));
+    }
     return 0;
 }

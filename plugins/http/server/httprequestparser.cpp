@@ -96,9 +96,9 @@ struct HttpRequestParser::Impl
 
     int addHeaderBytes(size_t n)
     {
-        headerBytes += qint64(n);
-        if (headerBytes > limits.maxHeaderBytes)
+        if (headerBytes + qint64(n) > limits.maxHeaderBytes)
             return fail(431, QStringLiteral("the header lines are longer than %1 bytes (max-header-bytes)").arg(limits.maxHeaderBytes));
+        headerBytes += qint64(n); // only what is kept: heldBytes() never passes the bounds
         return 0;
     }
 
