@@ -61,6 +61,10 @@ private Q_SLOTS:
         QTest::addRow("two-hosts") << QByteArray("GET / HTTP/1.1\r\n" + h + h + "\r\n") << 0 << 400;
         QTest::addRow("cl+te") << QByteArray("POST / HTTP/1.1\r\n" + h + "Content-Length: 3\r\nTransfer-Encoding: chunked\r\n\r\n") << 0 << 400;
         QTest::addRow("two-cl") << QByteArray("POST / HTTP/1.1\r\n" + h + "Content-Length: 3\r\nContent-Length: 4\r\n\r\n") << 0 << 400;
+        QTest::addRow("two-equal-cl") << QByteArray("POST / HTTP/1.1\r\n" + h + "Content-Length: 3\r\nContent-Length: 3\r\n\r\nabc") << 0 << 400;
+        QTest::addRow("absolute-form") << QByteArray("GET http://x/p?q=1 HTTP/1.1\r\n" + h + "\r\n") << 1 << 0;
+        QTest::addRow("asterisk-options") << QByteArray("OPTIONS * HTTP/1.1\r\n" + h + "\r\n") << 1 << 0;
+        QTest::addRow("asterisk-get") << QByteArray("GET * HTTP/1.1\r\n" + h + "\r\n") << 0 << 400;
         QTest::addRow("bad-cl") << QByteArray("POST / HTTP/1.1\r\n" + h + "Content-Length: 3x\r\n\r\n") << 0 << 400;
         QTest::addRow("bad-chunk") << QByteArray("POST / HTTP/1.1\r\n" + h + "Transfer-Encoding: chunked\r\n\r\nzz\r\n") << 0 << 400;
         QTest::addRow("gzip-te") << QByteArray("POST / HTTP/1.1\r\n" + h + "Transfer-Encoding: gzip\r\n\r\n") << 0 << 501;

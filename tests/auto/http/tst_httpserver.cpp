@@ -28,6 +28,7 @@ class TestHandler : public HttpHandler
 public:
     QList<quint64> answerOrder;
     int answeredAfterGone = 0;
+    int takenOver = 0;
     QObject context;
 
     void handle(const HttpRequest &request, HttpResponder responder) override
@@ -45,7 +46,15 @@ public:
             return;
         }
         answerOrder.append(responder.sequence());
-        if (first == QLatin1String("big")) {
+        if (first == QLatin1String("stream")) {
+            HttpResponse head(200);
+            head.setHeader("Content-Type", "text/event-stream");
+            responder.takeOver(head, [this](QTcpSocket *socket, const QByteArray &) {
+                socket->setParent(&context);
+                socket->write("data: taken\n\n");
+                ++takenOver;
+            });
+        } else if (first == QLatin1String("big")) {
             const int kb = request.queryValue(QStringLiteral("kb")).toInt();
             responder.respond(HttpResponse(200, QByteArray(kb * 1024, 'b'), "application/octet-stream"));
         } else if (first == QLatin1String("cert")) {
@@ -96,7 +105,7 @@ public:
     Response read(int timeoutMs = 5000)
     {
         Response r;
-        QTest::qWaitFor([&] {
+        (void)QTest::qWaitFor([&] {
             buffer += socket.readAll();
             return parse(&r) || socket.state() != QAbstractSocket::ConnectedState;
         }, timeoutMs);
@@ -195,6 +204,22 @@ private Q_SLOTS:
         QCOMPARE(c.read().body, QByteArray("GET /now\n"));
         // The handler answered out of order: the third request first, the first last.
         QCOMPARE(m_handler->answerOrder, QList<quint64>({3, 2, 1}));
+    }
+
+    void takeOverAfterEarlierAnswers()
+    {
+        start();
+        RawClient c;
+        QVERIFY(c.connectTo(port()));
+        c.send("GET /delay?ms=100 HTTP/1.1\r\n" + kHost + "\r\nGET /stream HTTP/1.1\r\n" + kHost + "\r\n");
+        QCOMPARE(c.read().body, QByteArray("delay 100"));
+        // The streaming answer waited for the earlier one; its head has no length.
+        QTRY_VERIFY((c.buffer += c.socket.readAll()).contains("\r\n\r\ndata: taken\n\n"));
+        QVERIFY(c.buffer.startsWith("HTTP/1.1 200 OK\r\n"));
+        QVERIFY(!c.buffer.contains("Content-Length"));
+        QCOMPARE(m_handler->takenOver, 1);
+        QTRY_COMPARE(m_listener->connectionCount(), 0); // the socket is the taker's now
+        QCOMPARE(c.socket.state(), QAbstractSocket::ConnectedState);
     }
 
     void bodyTooLargeBeforeBody()
@@ -511,7 +536,7 @@ private Q_SLOTS:
         anonymous.setSslConfiguration(plain);
         anonymous.connectToHostEncrypted(QStringLiteral("127.0.0.1"), port());
         // TLS 1.3: the server's refusal may come after the client thinks it is done.
-        QTest::qWaitFor([&] { return anonymous.isEncrypted() || anonymous.state() == QAbstractSocket::UnconnectedState; }, 10000);
+        (void)QTest::qWaitFor([&] { return anonymous.isEncrypted() || anonymous.state() == QAbstractSocket::UnconnectedState; }, 10000);
         if (anonymous.isEncrypted())
             anonymous.write("GET /cert HTTP/1.1\r\n" + kHost + "\r\n");
         QTRY_COMPARE_WITH_TIMEOUT(anonymous.state(), QAbstractSocket::UnconnectedState, 10000);
