@@ -83,9 +83,13 @@ DaemonConfig DaemonConfig::defaults()
 {
     DaemonConfig c;
     c.sourceName = QStringLiteral("(defaults)");
-    c.protocols = {QStringLiteral("native")};
+    c.protocols = {QStringLiteral("native"), QStringLiteral("http")};
     c.protocolConfig.insert(QStringLiteral("native"), {{QStringLiteral("tcp"), QStringLiteral("127.0.0.1:7400")},
                                                        {QStringLiteral("local"), QStringLiteral("switchboard")}});
+    // The REST API on loopback, so that curl reaches a hub started without a config.
+    c.protocolConfig.insert(QStringLiteral("http"),
+                            {{QStringLiteral("listeners"),
+                              QVariantList{QVariantMap{{QStringLiteral("address"), QStringLiteral("127.0.0.1:7480")}}}}});
     c.remote.enabled = true;
     return c;
 }

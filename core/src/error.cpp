@@ -10,7 +10,7 @@ struct CodeName {
     ErrorCode code;
     const char *name;
 };
-constexpr std::array<CodeName, 30> kNames{{
+constexpr std::array<CodeName, 31> kNames{{
     {ErrorCode::None, "OK"},
     {ErrorCode::BadFrame, "BAD_FRAME"},
     {ErrorCode::BadMessage, "BAD_MESSAGE"},
@@ -41,6 +41,7 @@ constexpr std::array<CodeName, 30> kNames{{
     {ErrorCode::UnsupportedMediaType, "UNSUPPORTED_MEDIA_TYPE"},
     {ErrorCode::ValidationFailed, "VALIDATION_FAILED"},
     {ErrorCode::MethodNotAllowed, "METHOD_NOT_ALLOWED"},
+    {ErrorCode::Conflict, "CONFLICT"},
 }};
 } // namespace
 

@@ -78,9 +78,11 @@ Status parseCommunicationSection(const QVariant &value, DaemonConfig &c)
                                QStringLiteral("section for protocol \"%1\", which is not in communication.protocols")
                                    .arg(it.key()));
     }
-    const QString native = QStringLiteral("native");
-    if (c.protocols.contains(native) && !c.protocolConfig.contains(native))
-        c.protocolConfig.insert(native, DaemonConfig::defaults().protocolConfig.value(native));
+    // A protocol listed without a section of its own runs on its defaults.
+    for (const QString &id : {QStringLiteral("native"), QStringLiteral("http")}) {
+        if (c.protocols.contains(id) && !c.protocolConfig.contains(id))
+            c.protocolConfig.insert(id, DaemonConfig::defaults().protocolConfig.value(id));
+    }
     return {};
 }
 

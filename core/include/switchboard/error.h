@@ -40,9 +40,10 @@ enum class ErrorCode : quint16 {
     UnsupportedMediaType, // a request body in a content type the endpoint does not take (HTTP 415)
     ValidationFailed,     // a well-formed body that fails the channel's JSON Schema (HTTP 422)
     MethodNotAllowed,     // a known resource asked with a method it does not have (HTTP 405)
+    Conflict,             // the request conflicts with one before it (an Idempotency-Key in use) (HTTP 409)
 };
 // The highest code; the binary codec refuses larger numbers. Move it when a code is added.
-constexpr ErrorCode LastErrorCode = ErrorCode::MethodNotAllowed;
+constexpr ErrorCode LastErrorCode = ErrorCode::Conflict;
 
 SWITCHBOARD_EXPORT QString errorCodeName(ErrorCode code);
 SWITCHBOARD_EXPORT ErrorCode errorCodeFromName(const QString &name);

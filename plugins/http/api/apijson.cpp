@@ -33,7 +33,8 @@ int ApiJson::httpStatus(ErrorCode code)
     case ErrorCode::NotFound: return 404;
     case ErrorCode::MethodNotAllowed: return 405;
     case ErrorCode::ChannelExists:
-    case ErrorCode::AddressInUse: return 409;
+    case ErrorCode::AddressInUse:
+    case ErrorCode::Conflict: return 409;
     case ErrorCode::Expired: return 410;
     case ErrorCode::TooLarge: return 413;
     case ErrorCode::UnsupportedMediaType: return 415;

@@ -30,22 +30,40 @@ bool ApiRouter::match(const Entry &entry, const QStringList &segments, QStringLi
     return true;
 }
 
-void ApiRouter::dispatch(const ApiRequest &request, ApiResponder respond) const
+bool ApiRouter::split(const QByteArray &rawPath, QStringList *segments)
 {
     // Split the raw path first, then decode each segment: "%2F" stays inside its segment.
-    QStringList segments;
-    const QByteArray path = request.rawPath();
-    for (const QByteArray &raw : path.split('/')) {
+    for (const QByteArray &raw : rawPath.split('/')) {
         if (raw.isEmpty())
             continue;
         QByteArray decoded;
-        if (!percentDecode(raw, &decoded)) {
-            respond(ApiJson::error(Error(ErrorCode::BadMessage,
-                                         QStringLiteral("malformed percent-escape in the path segment \"%1\"")
-                                             .arg(QString::fromUtf8(raw)))));
-            return;
-        }
-        segments.append(QString::fromUtf8(decoded));
+        if (!percentDecode(raw, &decoded))
+            return false;
+        segments->append(QString::fromUtf8(decoded));
+    }
+    return true;
+}
+
+const ApiRouter::Route *ApiRouter::find(const QByteArray &method, const QByteArray &rawPath) const
+{
+    QStringList segments, params;
+    if (!split(rawPath, &segments))
+        return nullptr;
+    for (size_t i = 0; i < m_entries.size(); ++i) {
+        if (m_routes[i].method == method && match(m_entries[i], segments, &params))
+            return &m_routes[i];
+    }
+    return nullptr;
+}
+
+void ApiRouter::dispatch(const ApiRequest &request, ApiResponder respond) const
+{
+    QStringList segments;
+    const QByteArray path = request.rawPath();
+    if (!split(path, &segments)) {
+        respond(ApiJson::error(Error(ErrorCode::BadMessage,
+                                     QStringLiteral("malformed percent-escape in the path \"%1\"").arg(QString::fromUtf8(path)))));
+        return;
     }
     QStringList params;
     QStringList allowed;

@@ -29,6 +29,9 @@ public:
     void add(const QByteArray &method, const QString &pattern, const QString &summary, Handler handler,
              bool administer = false);
     void dispatch(const ApiRequest &request, ApiResponder respond) const;
+    // The route \a method and \a rawPath resolve to (for rate limits and metrics, which count
+    // per route pattern, never per raw path), or null.
+    const Route *find(const QByteArray &method, const QByteArray &rawPath) const;
     const std::vector<Route> &routes() const { return m_routes; }
 
 private:
@@ -37,6 +40,8 @@ private:
         Handler handler;
     };
     bool match(const Entry &entry, const QStringList &segments, QStringList *params) const;
+    // The decoded segments of \a rawPath; false for a malformed percent-escape.
+    static bool split(const QByteArray &rawPath, QStringList *segments);
 
     std::vector<Route> m_routes;
     std::vector<Entry> m_entries; // parallel to m_routes

@@ -1,0 +1,230 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "httpgateway.h"
+
+#include "apijson.h"
+#include "openapidocument.h"
+
+#include <switchboard/auth.h>
+#include <switchboard/hub.h>
+#include <switchboard/ratelimiter.h>
+
+#include <QCoreApplication>
+#include <QElapsedTimer>
+#include <QJsonDocument>
+#include <QLoggingCategory>
+
+// One line per request (method, path, status, time, principal, traceparent) when enabled:
+// QT_LOGGING_RULES="switchboard.http.access.info=true".
+Q_LOGGING_CATEGORY(lcHttpAccess, "switchboard.http.access", QtWarningMsg)
+
+namespace sb::http {
+
+namespace {
+
+QString peerOf(const HttpRequest &request)
+{
+    QHostAddress a = request.peerAddress();
+    bool mapped = false;
+    const QHostAddress v4(a.toIPv4Address(&mapped));
+    return mapped ? v4.toString() : a.toString();
+}
+
+ApiRequest toApiRequest(const HttpRequest &request, const Principal &who)
+{
+    ApiRequest rq;
+    rq.method = request.method();
+    rq.target = request.rawTarget();
+    rq.headers = request.headers();
+    rq.body = request.body();
+    rq.principal = who;
+    return rq;
+}
+
+} // namespace
+
+HttpGateway::HttpGateway(const HttpListenerConfig &listener, HttpServices *services)
+    : m_listener(listener), m_services(services)
+{
+}
+
+HttpResponse HttpGateway::toResponse(const ApiReply &reply)
+{
+    HttpResponse r(reply.status);
+    if (!reply.body.isEmpty() || !reply.contentType.isEmpty())
+        r.setBody(reply.body, reply.contentType);
+    for (const auto &h : reply.headers)
+        r.addHeader(h.first, h.second);
+    if (reply.status == 401)
+        r.setHeader("www-authenticate", "Bearer realm=\"switchboard\"");
+    return r;
+}
+
+Result<Principal> HttpGateway::authenticate(const HttpRequest &request) const
+{
+    const QString peer = peerOf(request);
+    QByteArray credential;
+    const QByteArray authorization = request.header("authorization");
+    if (!authorization.isNull()) {
+        if (!authorization.toLower().startsWith("bearer "))
+            return Error(ErrorCode::Unauthenticated,
+                         QStringLiteral("the Authorization header must be \"Bearer <token, API key or JWT>\""));
+        credential = authorization.mid(7).trimmed();
+    } else {
+        credential = request.header("x-api-key").trimmed();
+    }
+    const Authenticator *auth = m_services->hub->authenticator();
+    const QSslCertificate certificate = auth && auth->acceptsCertificates() ? request.peerCertificate() : QSslCertificate();
+    if (credential.isEmpty() && certificate.isNull()) {
+        if (m_services->hub->requireAuth())
+            return Error(ErrorCode::Unauthenticated,
+                         QStringLiteral("this hub requires authentication: send \"Authorization: Bearer <token>\" (a "
+                                        "token, an API key or a JWT), \"X-API-Key: <key>\" or a client certificate"));
+        return Principal::anonymous(QStringLiteral("http"), peer);
+    }
+    if (!auth)
+        return Error(ErrorCode::Unauthenticated, QStringLiteral("credentials were sent, but this hub has no authentication "
+                                                                "configured (auth section): none can be verified"));
+    AuthRequest ar;
+    ar.credential = credential;
+    ar.peerAddress = peer;
+    ar.protocol = QStringLiteral("http");
+    ar.certificate = certificate;
+    const Result<Identity> id = auth->authenticate(ar);
+    if (!id)
+        return id.error();
+    return Principal::fromIdentity(id.value(), QStringLiteral("http"), peer);
+}
+
+void HttpGateway::corsHeaders(const HttpRequest &request, HttpResponse &response) const
+{
+    const QByteArray origin = request.header("origin");
+    if (!m_listener.cors.enabled() || !m_listener.cors.allows(origin))
+        return;
+    const bool any = m_listener.cors.origins.contains(QStringLiteral("*"));
+    response.setHeader("access-control-allow-origin", any ? QByteArray("*") : origin);
+    if (!any)
+        response.addHeader("vary", "Origin");
+    if (m_listener.cors.credentials)
+        response.setHeader("access-control-allow-credentials", "true");
+    response.setHeader("access-control-expose-headers", "Retry-After, Traceparent, Location, Idempotent-Replayed");
+}
+
+bool HttpGateway::preflight(const HttpRequest &request, HttpResponder &responder) const
+{
+    if (request.method() != "OPTIONS" || !m_listener.cors.enabled() || !request.hasHeader("access-control-request-method"))
+        return false;
+    const QByteArray origin = request.header("origin");
+    if (!m_listener.cors.allows(origin)) {
+        ApiReply refused = ApiJson::error(Error(ErrorCode::Forbidden,
+                                                QStringLiteral("origin \"%1\" is not allowed on this listener (cors.origins)")
+                                                    .arg(QString::fromLatin1(origin))));
+        responder.respond(toResponse(refused));
+        return true;
+    }
+    HttpResponse r(204);
+    corsHeaders(request, r);
+    r.setHeader("access-control-allow-methods", "GET, POST, PUT, DELETE, OPTIONS");
+    r.setHeader("access-control-allow-headers",
+                "Authorization, Content-Type, X-API-Key, Idempotency-Key, Traceparent");
+    r.setHeader("access-control-max-age", QByteArray::number(m_listener.cors.maxAgeSeconds));
+    responder.respond(r);
+    return true;
+}
+
+bool HttpGateway::handleBuiltIn(const HttpRequest &request, const Principal &who,
+                                const std::shared_ptr<HttpResponder> &responder)
+{
+    const QString &path = request.path();
+    const bool get = request.method() == "GET" || request.method() == "HEAD";
+    auto answer = [&](HttpResponse r) {
+        corsHeaders(request, r);
+        responder->respond(std::move(r));
+    };
+    if (path == QLatin1String("/health") && get) {
+        const QVariantMap health = m_services->health ? m_services->health() : QVariantMap();
+        const bool healthy = health.value(QStringLiteral("status")) == QLatin1String("healthy");
+        answer(HttpResponse(healthy ? 200 : 503, QJsonDocument::fromVariant(health).toJson(QJsonDocument::Compact),
+                            "application/json"));
+        return true;
+    }
+    if (path == QLatin1String("/metrics") && get) {
+        if (m_services->config.metricsRequireAuth && !who.authenticated) {
+            answer(toResponse(ApiJson::error(Error(ErrorCode::Unauthenticated,
+                                                   QStringLiteral("/metrics needs credentials here (metrics-require-auth)")))));
+            return true;
+        }
+        answer(HttpResponse(200, m_services->metrics ? m_services->metrics() : QByteArray(),
+                            "text/plain; version=0.0.4; charset=utf-8"));
+        return true;
+    }
+    if (path == QLatin1String("/api/v1/openapi.json") && get) {
+        const QList<OpenApiDocument::ExtraPath> extra{
+            {"GET", QStringLiteral("/health"), QStringLiteral("Health of the hub's endpoints and listeners"), "application/json"},
+            {"GET", QStringLiteral("/metrics"), QStringLiteral("Prometheus metrics (text format 0.0.4)"), "text/plain"},
+            {"GET", QStringLiteral("/api/v1/openapi.json"), QStringLiteral("This document"), "application/json"}};
+        const QJsonObject doc = OpenApiDocument::build(m_services->api.router(), extra, QCoreApplication::applicationVersion());
+        answer(HttpResponse(200, QJsonDocument(doc).toJson(QJsonDocument::Compact), "application/json"));
+        return true;
+    }
+    return false;
+}
+
+void HttpGateway::handle(const HttpRequest &request, HttpResponder responder)
+{
+    QElapsedTimer timer;
+    timer.start();
+    if (preflight(request, responder))
+        return;
+    const ApiRouter::Route *route = m_services->api.router().find(request.method(), request.rawTarget().split('?').first());
+    const QString routeName = route ? route->pattern : QStringLiteral("(unmatched)");
+    auto shared = std::make_shared<HttpResponder>(std::move(responder));
+    // Every answer goes out through here: CORS, metrics, the access log.
+    const HttpRequest head = request; // implicitly shared: the body is not copied
+    auto finish = [this, shared, head, routeName, timer](HttpResponse r, const Principal &who) {
+        corsHeaders(head, r);
+        if (m_services->record)
+            m_services->record(routeName, head.method(), r.status(), timer.nsecsElapsed() / 1000);
+        qCInfo(lcHttpAccess).noquote() << head.method() << QString::fromUtf8(head.rawTarget()) << r.status()
+                                       << QStringLiteral("%1us").arg(timer.nsecsElapsed() / 1000) << who.stamp()
+                                       << (r.header("traceparent").isEmpty() ? head.header("traceparent") : r.header("traceparent"));
+        shared->respond(std::move(r));
+    };
+    const Result<Principal> who = authenticate(request);
+    if (!who) {
+        ++m_services->unauthenticated;
+        finish(toResponse(ApiJson::error(who.error())), Principal::anonymous(QStringLiteral("http"), peerOf(request)));
+        return;
+    }
+    if (handleBuiltIn(request, who.value(), shared))
+        return;
+    const qint64 now = RateLimiter::monotonicMsecs();
+    if (Status st = m_services->rates.admit(who.value().authenticated ? who.value().name : QString(), peerOf(request),
+                                            routeName, now);
+        !st) {
+        finish(toResponse(ApiJson::error(st.error())), who.value());
+        return;
+    }
+    const ApiRequest rq = toApiRequest(request, who.value());
+    const QByteArray key = request.header("idempotency-key");
+    if (request.method() == "POST" && !key.isNull() && m_services->idempotency.enabled()) {
+        const QString scope = who.value().name + QLatin1Char(' ') + QString::fromUtf8(rq.rawPath());
+        ApiReply early;
+        switch (m_services->idempotency.begin(scope, key, request.body(), now, &early)) {
+        case IdempotencyCache::Outcome::Replay:
+        case IdempotencyCache::Outcome::Refused:
+            finish(toResponse(early), who.value());
+            return;
+        case IdempotencyCache::Outcome::Run:
+            break;
+        }
+        IdempotencyCache *cache = &m_services->idempotency;
+        m_services->api.handle(rq, [finish, who, cache, scope, key](ApiReply reply) {
+            cache->finish(scope, key, reply, RateLimiter::monotonicMsecs());
+            finish(toResponse(reply), who.value());
+        });
+        return;
+    }
+    m_services->api.handle(rq, [finish, who](ApiReply reply) { finish(toResponse(reply), who.value()); });
+}
+
+} // namespace sb::http

@@ -1,0 +1,32 @@
+// SPDX-License-Identifier: Apache-2.0
+#pragma once
+
+#include "httphandler.h"
+#include "httpservices.h"
+
+namespace sb::http {
+
+// One listener's front door: CORS, authentication (Authorization: Bearer, X-API-Key, the TLS
+// client certificate) through core's authenticator into a request-scoped principal, rate limits,
+// Idempotency-Key, then /health, /metrics, /api/v1/openapi.json or the REST API. Turns the API's
+// answers into HTTP responses. Lives in the hub's thread with its listener.
+class HttpGateway : public HttpHandler
+{
+public:
+    HttpGateway(const HttpListenerConfig &listener, HttpServices *services);
+
+    void handle(const HttpRequest &request, HttpResponder responder) override;
+
+private:
+    // The caller's principal, or the error answer (401, or 429 while its address is throttled).
+    Result<Principal> authenticate(const HttpRequest &request) const;
+    bool handleBuiltIn(const HttpRequest &request, const Principal &who, const std::shared_ptr<HttpResponder> &responder);
+    void corsHeaders(const HttpRequest &request, HttpResponse &response) const;
+    bool preflight(const HttpRequest &request, HttpResponder &responder) const;
+    static HttpResponse toResponse(const ApiReply &reply);
+
+    HttpListenerConfig m_listener;
+    HttpServices *m_services;
+};
+
+} // namespace sb::http

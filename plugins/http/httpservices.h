@@ -1,0 +1,37 @@
+// SPDX-License-Identifier: Apache-2.0
+#pragma once
+
+#include "httpendpointconfig.h"
+#include "httpratelimiter.h"
+#include "idempotencycache.h"
+#include "restapi.h"
+
+namespace sb {
+class Hub;
+}
+
+namespace sb::http {
+
+class HttpMetrics;
+
+// What every listener's gateway of one HTTP endpoint shares: the hub, the REST API, the rate
+// limits and the Idempotency-Key answers (all in the hub's thread).
+struct HttpServices {
+    HttpServices(Hub *h, const HttpEndpointConfig &c)
+        : hub(h), config(c), api(h, c.api), rates(c.rates), idempotency(c.idempotency)
+    {
+    }
+    Hub *hub;
+    HttpEndpointConfig config;
+    RestApi api;
+    HttpRateLimiter rates;
+    IdempotencyCache idempotency;
+    // Health of the endpoint (listeners, counters) and the Prometheus text, from the endpoint.
+    std::function<QVariantMap()> health;
+    std::function<QByteArray()> metrics;
+    // Called once per answered request: the route pattern (never the raw path), status, time.
+    std::function<void(const QString &route, const QByteArray &method, int status, qint64 durationUs)> record;
+    quint64 unauthenticated = 0; // requests refused with 401
+};
+
+} // namespace sb::http
