@@ -67,9 +67,17 @@ QByteArray number(double value)
     return QByteArray::number(value, 'g', QLocale::FloatingPointShortest);
 }
 
+// Exact decimal seconds, the way Prometheus' own clients write bucket bounds: "0.0005", "2.5", "10".
 QByteArray seconds(quint64 microseconds)
 {
-    return number(double(microseconds) / 1e6);
+    QByteArray out = QByteArray::number(microseconds / 1000000);
+    if (const quint64 fraction = microseconds % 1000000) {
+        QByteArray digits = QByteArray::number(fraction).rightJustified(6, '0');
+        while (digits.endsWith('0'))
+            digits.chop(1);
+        out += '.' + digits;
+    }
+    return out;
 }
 
 // One family without labels.
