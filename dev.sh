@@ -17,7 +17,7 @@ PACKAGES=(cmake ninja-build g++ ccache pkg-config qt6-base-dev qt6-base-dev-tool
           qt6-declarative-dev qml6-module-qtquick qml6-module-qtquick-controls qml6-module-qtquick-layouts
           qml6-module-qtquick-templates qml6-module-qtquick-window qml6-module-qtqml-workerscript
           qt6-tools-dev qt6-l10n-tools libgl-dev qtkeychain-qt6-dev qml6-module-qttest
-          gdb)
+          gdb prometheus)
 # Only for ./dev.sh fuzz: clang and its libFuzzer + sanitizer runtimes.
 FUZZ_PACKAGES=(clang-14 libclang-rt-14-dev)
 
@@ -31,7 +31,8 @@ install_missing() {
         local sudo=""
         [ "$(id -u)" -eq 0 ] || sudo="sudo"
         $sudo apt-get update -qq
-        # nats-server and redis-server are for bench/sb-bench, which starts its own on free ports.
+        # nats-server and redis-server are for bench/sb-bench, which starts its own on free ports;
+        # prometheus for its promtool, which tst_prometheusexporter runs (`promtool check metrics`).
         DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"
     fi
 }
