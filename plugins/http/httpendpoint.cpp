@@ -3,7 +3,9 @@
 
 #include "httpgateway.h"
 #include "httplistener.h"
+#include "httpmetrics.h"
 #include "httpservices.h"
+#include "prometheusexporter.h"
 
 #include <switchboard/hub.h>
 #include <switchboard/tls.h>
@@ -14,9 +16,14 @@ namespace sb::http {
 
 HttpEndpoint::HttpEndpoint(const HttpEndpointConfig &config, Hub *hub, QObject *parent)
     : Endpoint(QStringLiteral("http"), QStringLiteral("http"), parent), m_config(config), m_hub(hub),
-      m_services(std::make_unique<HttpServices>(hub, config))
+      m_metrics(std::make_unique<HttpMetrics>()), m_services(std::make_unique<HttpServices>(hub, config))
 {
     m_services->health = [this] { return healthReport(); };
+    m_services->metrics = [this] { return metricsText(); };
+    HttpMetrics *metrics = m_metrics.get();
+    m_services->record = [metrics](const QString &route, const QByteArray &method, int status, qint64 us) {
+        metrics->record(route, method, status, us);
+    };
 }
 
 HttpEndpoint::~HttpEndpoint()
@@ -86,6 +93,15 @@ QStringList HttpEndpoint::addresses() const
                        .arg(l->serverPort()));
     }
     return out;
+}
+
+QByteArray HttpEndpoint::metricsText() const
+{
+    QList<std::pair<QString, const HttpServerCounters *>> listeners;
+    const QStringList bound = addresses();
+    for (size_t i = 0; i < m_listeners.size(); ++i)
+        listeners.append({bound.value(qsizetype(i)), &m_listeners[i]->counters()});
+    return PrometheusExporter::render(*m_hub, m_metrics.get(), listeners);
 }
 
 QVariantMap HttpEndpoint::health() const

@@ -16,6 +16,7 @@ namespace sb::http {
 
 class HttpGateway;
 class HttpListener;
+class HttpMetrics;
 struct HttpServices;
 
 // The "http" protocol's endpoint: one HttpListener (plain or TLS) per configured address, each
@@ -36,12 +37,15 @@ public:
     QVariantMap healthReport() const;
     // The listeners' bound addresses ("127.0.0.1:7480"), in config order.
     QStringList addresses() const;
+    // GET /metrics: the hub's and this endpoint's metrics in Prometheus text format.
+    QByteArray metricsText() const;
 
 private:
     Status startListener(const HttpListenerConfig &config);
 
     HttpEndpointConfig m_config;
     Hub *m_hub;
+    std::unique_ptr<HttpMetrics> m_metrics;
     std::unique_ptr<HttpServices> m_services;
     std::vector<std::unique_ptr<HttpGateway>> m_gateways;
     std::vector<HttpListener *> m_listeners; // children; parallel to m_gateways

@@ -154,7 +154,7 @@ bool HttpGateway::handleBuiltIn(const HttpRequest &request, const Principal &who
             return true;
         }
         answer(HttpResponse(200, m_services->metrics ? m_services->metrics() : QByteArray(),
-                            "text/plain; version=0.0.4; charset=utf-8"));
+                            "text/plain; version=0.0.4; charset=utf-8")); // PrometheusExporter::contentType()
         return true;
     }
     if (path == QLatin1String("/api/v1/openapi.json") && get) {

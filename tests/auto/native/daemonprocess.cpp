@@ -5,6 +5,7 @@
 
 #include <QDeadlineTimer>
 #include <QFile>
+#include <QJsonArray>
 #include <QJsonDocument>
 
 #include <csignal>
@@ -33,13 +34,15 @@ bool DaemonProcess::start(const Options &options)
     m_localPath = options.localPath.isEmpty() ? m_dir.filePath(QStringLiteral("sb.sock")) : options.localPath;
     QString yaml = QStringLiteral("communication:\n"
                                   "  message-bus: {enabled: true, type: embedded}\n"
-                                  "  protocols: [native]\n"
+                                  "  protocols: [native%3]\n"
                                   "  native:\n"
                                   "    tcp: \"127.0.0.1:%1\"\n"
                                   "    local: \"%2\"\n")
                        .arg(options.tcpPort)
-                       .arg(m_localPath);
+                       .arg(m_localPath, options.httpSection.isEmpty() ? QString() : QStringLiteral(", http"));
     yaml += options.nativeExtra;
+    if (!options.httpSection.isEmpty())
+        yaml += QStringLiteral("  http:\n") + options.httpSection;
     yaml += QStringLiteral("channels:\n  - {name: platform-events, type: broadcast}\n");
     yaml += options.topLevelExtra;
     const QString configPath = m_dir.filePath(QStringLiteral("switchboardd.yaml"));
@@ -66,15 +69,22 @@ bool DaemonProcess::start(const Options &options)
     m_pid = m_process.processId();
     sb::test::HangWatch::registerChild(m_pid, "switchboardd");
     const QDeadlineTimer deadline(20000);
+    m_httpAddress.clear();
+    m_port = 0;
     while (!deadline.hasExpired()) {
         for (const QJsonObject &line : logLines()) {
-            if (line.value(QStringLiteral("msg")).toString() == QLatin1String("listening")) {
+            if (line.value(QStringLiteral("msg")).toString() != QLatin1String("listening"))
+                continue;
+            if (line.value(QStringLiteral("endpoint")).toString() == QLatin1String("http")) {
+                m_httpAddress = line.value(QStringLiteral("addresses")).toArray().first().toString();
+            } else if (m_port == 0) {
                 const QString tcp = line.value(QStringLiteral("tcp")).toString();
                 m_port = quint16(tcp.mid(tcp.lastIndexOf(QLatin1Char(':')) + 1).toUInt());
                 m_localPath = line.value(QStringLiteral("local")).toString();
-                return m_port != 0;
             }
         }
+        if (m_port != 0 && (options.httpSection.isEmpty() || !m_httpAddress.isEmpty()))
+            return true;
         if (m_process.state() == QProcess::NotRunning) {
             m_error = QStringLiteral("switchboardd exited with %1: %2").arg(m_process.exitCode()).arg(stderrText());
             return false;

@@ -16,6 +16,7 @@ public:
         QString nativeExtra;        // YAML lines inside communication.native (4-space indented)
         QString topLevelExtra;      // YAML appended at the top level
         QString localPath;          // empty: <tempdir>/sb.sock
+        QString httpSection;        // YAML lines inside communication.http (4-space indented); empty: no http
     };
 
     DaemonProcess();
@@ -29,6 +30,8 @@ public:
 
     QString url(const QString &transport) const; // "tcp", "tls" (when the config sets tls) or "local"
     quint16 port() const { return m_port; }
+    // The first HTTP listener's address ("127.0.0.1:41234") when Options::httpSection was set.
+    QString httpAddress() const { return m_httpAddress; }
     qint64 pid() const { return m_process.processId(); }
     QString localPath() const { return m_localPath; }
     QString configPath() const { return m_dir.filePath(QStringLiteral("switchboardd.yaml")); }
@@ -47,6 +50,7 @@ private:
     QTemporaryDir m_dir;
     QByteArray m_stderr;
     quint16 m_port = 0;
+    QString m_httpAddress;
     QString m_localPath;
     QString m_error;
 };
