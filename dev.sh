@@ -17,7 +17,10 @@ PACKAGES=(cmake ninja-build g++ ccache pkg-config qt6-base-dev qt6-base-dev-tool
           qt6-declarative-dev qml6-module-qtquick qml6-module-qtquick-controls qml6-module-qtquick-layouts
           qml6-module-qtquick-templates qml6-module-qtquick-window qml6-module-qtqml-workerscript
           qt6-tools-dev qt6-l10n-tools libgl-dev qtkeychain-qt6-dev qml6-module-qttest
-          gdb prometheus)
+          gdb)
+# Only for ./dev.sh test: curl and promtool (Debian's prometheus package; on a machine with systemd
+# it also starts a Prometheus server on :9090, so the run command does not install it).
+TEST_PACKAGES=(curl prometheus)
 # Only for ./dev.sh fuzz: clang and its libFuzzer + sanitizer runtimes.
 FUZZ_PACKAGES=(clang-14 libclang-rt-14-dev)
 
@@ -31,8 +34,7 @@ install_missing() {
         local sudo=""
         [ "$(id -u)" -eq 0 ] || sudo="sudo"
         $sudo apt-get update -qq
-        # nats-server and redis-server are for bench/sb-bench, which starts its own on free ports;
-        # prometheus for its promtool, which tst_prometheusexporter runs (`promtool check metrics`).
+        # nats-server and redis-server are for bench/sb-bench, which starts its own on free ports.
         DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"
     fi
 }
@@ -112,7 +114,7 @@ fuzz)
 test)
     preset=default
     if [ "${1:-}" = "--asan" ]; then preset=asan; fi
-    install_missing
+    install_missing "${TEST_PACKAGES[@]}"
     build "$preset"
     ctest --preset "$preset"
     ;;

@@ -60,21 +60,6 @@ bool takeFlag(QStringList &args, const QString &name)
     return args.removeAll(name) > 0;
 }
 
-QString cell(const QVariant &v)
-{
-    switch (v.typeId()) {
-    case QMetaType::Double:
-        return QString::number(v.toDouble(), 'f', 1);
-    case QMetaType::QVariantMap:
-    case QMetaType::QVariantList:
-        return QString::fromUtf8(QJsonDocument(QJsonValue::fromVariant(v).toObject()).toJson(QJsonDocument::Compact));
-    case QMetaType::Bool:
-        return v.toBool() ? QStringLiteral("yes") : QStringLiteral("no");
-    default:
-        return v.toString();
-    }
-}
-
 ExitCode exitCodeFor(const Error &e)
 {
     switch (e.code) {
@@ -97,6 +82,22 @@ void onInterrupt(int)
 }
 
 } // namespace
+
+// One table or status cell: numbers with one decimal, maps and lists as compact JSON.
+QString cell(const QVariant &v)
+{
+    switch (v.typeId()) {
+    case QMetaType::Double:
+        return QString::number(v.toDouble(), 'f', 1);
+    case QMetaType::QVariantMap:
+    case QMetaType::QVariantList:
+        return QString::fromUtf8(QJsonDocument(QJsonValue::fromVariant(v).toObject()).toJson(QJsonDocument::Compact));
+    case QMetaType::Bool:
+        return v.toBool() ? QStringLiteral("yes") : QStringLiteral("no");
+    default:
+        return v.toString();
+    }
+}
 
 Sbctl::Sbctl(QTextStream &out, QTextStream &err, QObject *parent)
     : QObject(parent)
@@ -287,47 +288,6 @@ int Sbctl::run(const QStringList &arguments)
         const QStringList restart = a.value(QStringLiteral("restartNeeded")).toStringList();
         if (!restart.isEmpty())
             m_out << "restart needed for: " << restart.join(QStringLiteral(", ")) << "\n";
-    });
-}
-
-int Sbctl::status()
-{
-    SwitchboardReplica *api = m_client->api();
-    const QVariantMap stats = api->stats();
-    const QVariantMap answer = remote::RemoteResult::ok({{QStringLiteral("hub"), api->hubName()},
-                                                         {QStringLiteral("version"), api->version()},
-                                                         {QStringLiteral("startedAt"), api->startedAt()},
-                                                         {QStringLiteral("stats"), stats},
-                                                         {QStringLiteral("plugins"), api->plugins()}});
-    return printResult(answer, [this, api, stats](const QVariantMap &) {
-        m_out << "hub:          " << api->hubName() << " (switchboardd " << api->version() << ")\n"
-              << "started:      " << QDateTime::fromMSecsSinceEpoch(api->startedAt()).toString(Qt::ISODate) << "\n"
-              << "healthy:      " << cell(stats.value(QStringLiteral("healthy"))) << "\n"
-              << "in / out:     " << cell(stats.value(QStringLiteral("inRate"))) << " / "
-              << cell(stats.value(QStringLiteral("outRate"))) << " msg/s (total " << cell(stats.value(QStringLiteral("in")))
-              << " / " << cell(stats.value(QStringLiteral("out"))) << ")\n"
-              << "connections:  " << cell(stats.value(QStringLiteral("connections"))) << "\n"
-              << "channels:     " << cell(stats.value(QStringLiteral("channels"))) << "\n"
-              << "topics:       " << cell(stats.value(QStringLiteral("topics"))) << "\n"
-              << "dead letters: " << cell(stats.value(QStringLiteral("deadLetters"))) << "\n"
-              << "errors:       " << cell(stats.value(QStringLiteral("errors"))) << "\n"
-              << "refused:      " << cell(stats.value(QStringLiteral("refused"))) << " (unauthenticated, forbidden, "
-              << "spoofed replies and NACKs, limits)\n"
-              << "auth:         " << cell(stats.value(QStringLiteral("auth")).toMap().value(QStringLiteral("succeeded"), 0)) << " ok, "
-              << cell(stats.value(QStringLiteral("auth")).toMap().value(QStringLiteral("failed"), 0)) << " failed, "
-              << cell(stats.value(QStringLiteral("auth")).toMap().value(QStringLiteral("throttled"), 0)) << " throttled ("
-              << stats.value(QStringLiteral("auth")).toMap().value(QStringLiteral("providers")).toStringList().join(QStringLiteral(", "))
-              << ")\n"
-              << "buffers:      " << cell(stats.value(QStringLiteral("bufferedBytes"))) << " of "
-              << cell(stats.value(QStringLiteral("bufferLimit"))) << " bytes (limits.max-buffered-bytes)\n";
-        for (const QVariant &p : api->plugins()) {
-            const QVariantMap pm = p.toMap();
-            m_out << "plugin:       " << pm.value(QStringLiteral("id")).toString() << " "
-                  << (pm.value(QStringLiteral("loaded")).toBool() ? QStringLiteral("loaded") : QStringLiteral("not loaded"));
-            if (pm.contains(QStringLiteral("error")))
-                m_out << " (" << pm.value(QStringLiteral("error")).toMap().value(QStringLiteral("message")).toString() << ")";
-            m_out << "\n";
-        }
     });
 }
 

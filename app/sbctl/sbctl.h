@@ -25,6 +25,9 @@ enum ExitCode {
     ExitNoPermission = 77 // token missing, wrong or without the role (EX_NOPERM)
 };
 
+// One table or status cell: numbers with one decimal, maps and lists as compact JSON, yes/no.
+QString cell(const QVariant &v);
+
 // The sbctl command line: a replica of a hub's remote-control API, one command per run.
 //   sbctl [--hub ADDRESS] [--token-file FILE] [--ca FILE] [--json] [--timeout MS] COMMAND ...
 // Human-readable tables by default; --json prints one JSON document (watch: one per line).

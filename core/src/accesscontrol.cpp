@@ -51,8 +51,10 @@ QString actionName(Action action)
 
 AccessControl::AccessControl()
 {
-    const quint8 pubSub = quint8(Action::Publish) | quint8(Action::Subscribe);
-    setRules(kAnonymous, {Rule{true, pubSub, {}, {}}, Rule{false, pubSub, {}, {QStringLiteral("$sb.>")}}});
+    // Publish, subscribe and request (a publish that waits for its reply; issue #13: anonymous
+    // loopback clients may send requests), never reply or administer.
+    const quint8 open = quint8(Action::Publish) | quint8(Action::Subscribe) | quint8(Action::Request);
+    setRules(kAnonymous, {Rule{true, open, {}, {}}, Rule{false, open, {}, {QStringLiteral("$sb.>")}}});
     setRules(QStringLiteral("admin"), {Rule{true, kAllActions, {}, {}}});
 }
 

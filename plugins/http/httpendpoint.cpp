@@ -7,6 +7,7 @@
 #include "httpservices.h"
 #include "prometheusexporter.h"
 
+#include <switchboard/bus.h>
 #include <switchboard/hub.h>
 #include <switchboard/tls.h>
 
@@ -19,6 +20,7 @@ HttpEndpoint::HttpEndpoint(const HttpEndpointConfig &config, Hub *hub, QObject *
       m_metrics(std::make_unique<HttpMetrics>()), m_services(std::make_unique<HttpServices>(hub, config))
 {
     m_services->health = [this] { return healthReport(); };
+    m_services->stats = &hub->bus()->stats()->entry(Stats::Plugin, QStringLiteral("http"));
     m_services->metrics = [this] { return metricsText(); };
     HttpMetrics *metrics = m_metrics.get();
     m_services->record = [metrics](const QString &route, const QByteArray &method, int status, qint64 us) {

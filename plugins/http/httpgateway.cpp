@@ -184,6 +184,15 @@ void HttpGateway::handle(const HttpRequest &request, HttpResponder responder)
         corsHeaders(head, r);
         if (m_services->record)
             m_services->record(routeName, head.method(), r.status(), timer.nsecsElapsed() / 1000);
+        if (StatsEntry *stats = m_services->stats) {
+            if (r.status() >= 400)
+                ++stats->total.errors;
+            else if (head.method() == "POST" && routeName.contains(QLatin1String("/api/v1/")) && !routeName.contains(QLatin1String("/channels"))
+                     && !routeName.contains(QLatin1String("/deadletters"))) {
+                ++stats->total.in; // a message published, sent or requested through the REST API
+                stats->total.bytesIn += quint64(head.body().size());
+            }
+        }
         qCInfo(lcHttpAccess).noquote() << head.method() << QString::fromUtf8(head.rawTarget()) << r.status()
                                        << QStringLiteral("%1us").arg(timer.nsecsElapsed() / 1000) << who.stamp()
                                        << (r.header("traceparent").isEmpty() ? head.header("traceparent") : r.header("traceparent"));

@@ -6,6 +6,8 @@
 #include "idempotencycache.h"
 #include "restapi.h"
 
+#include <switchboard/stats.h>
+
 namespace sb {
 class Hub;
 }
@@ -32,6 +34,9 @@ struct HttpServices {
     // Called once per answered request: the route pattern (never the raw path), status, time.
     std::function<void(const QString &route, const QByteArray &method, int status, qint64 durationUs)> record;
     quint64 unauthenticated = 0; // requests refused with 401
+    // The "http" row of the hub's per-protocol statistics (console Overview, sbctl, /metrics):
+    // messages accepted through the REST API, and error answers.
+    StatsEntry *stats = nullptr;
 };
 
 } // namespace sb::http

@@ -16,7 +16,7 @@ namespace sb {
 // wildcard syntax; "" is the default topic space). Deny wins; what no rule allows is refused.
 //
 // Built-in roles (a role of the same name in the config replaces them):
-//   anonymous  allow publish, subscribe everywhere; deny both on "$sb.>"
+//   anonymous  allow publish, subscribe, request everywhere; deny them on "$sb.>"
 //   admin      allow every action everywhere
 // With require-auth off, a principal that holds no role the ACL knows (anonymous, or a token
 // without roles) is given "anonymous"; with it on, nobody is.
