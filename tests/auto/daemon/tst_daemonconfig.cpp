@@ -26,9 +26,13 @@ private Q_SLOTS:
 void tst_DaemonConfig::defaults()
 {
     const DaemonConfig c = DaemonConfig::defaults();
-    QCOMPARE(c.protocols, QStringList{QStringLiteral("native")});
+    QCOMPARE(c.protocols, (QStringList{QStringLiteral("native"), QStringLiteral("http")}));
     QCOMPARE(c.protocolConfig.value(QStringLiteral("native")).value(QStringLiteral("tcp")).toString(),
              QStringLiteral("127.0.0.1:7400"));
+    // The REST API on loopback, so that curl reaches a hub started without a config.
+    QCOMPARE(c.protocolConfig.value(QStringLiteral("http")).value(QStringLiteral("listeners")).toList().value(0).toMap()
+                 .value(QStringLiteral("address")).toString(),
+             QStringLiteral("127.0.0.1:7480"));
     QCOMPARE(c.busType, QStringLiteral("embedded"));
 }
 
@@ -230,8 +234,9 @@ void tst_DaemonConfig::emptyFileMeansDefaults()
 {
     Result<DaemonConfig> c = DaemonConfig::fromYaml(QByteArray(), QStringLiteral("empty.yaml"));
     QVERIFY2(c, qPrintable(c.errorString()));
-    QCOMPARE(c->protocols, QStringList{QStringLiteral("native")});
+    QCOMPARE(c->protocols, (QStringList{QStringLiteral("native"), QStringLiteral("http")}));
     QVERIFY(c->protocolConfig.contains(QStringLiteral("native")));
+    QVERIFY(c->protocolConfig.contains(QStringLiteral("http")));
 }
 
 void tst_DaemonConfig::units()
