@@ -123,9 +123,14 @@ Result<ChannelConfig> ChannelConfig::fromVariantMap(const QVariantMap &map)
             if (!names)
                 return bad(key, names.error().message);
             c.protocols = names.value();
+        } else if (key == QLatin1String("schema")) {
+            // Only carried here: the HTTP plugin compiles it (valijson) and says what is wrong inside.
+            if (it.value().typeId() != QMetaType::QVariantMap)
+                return bad(key, QStringLiteral("must be a map (a JSON Schema document, e.g. {type: object})"));
+            c.schema = it.value().toMap();
         } else {
             return bad(key, QStringLiteral("unknown key (expected type, description, max-message-size, "
-                                           "max-queue-depth, ttl-ms, retry, require-auth, protocols)"));
+                                           "max-queue-depth, ttl-ms, retry, require-auth, protocols, schema)"));
         }
     }
     return c;
@@ -141,14 +146,15 @@ QVariantMap ChannelConfig::toVariantMap() const
             {QStringLiteral("ttl-ms"), ttlMs},
             {QStringLiteral("retry"), retry.toVariantMap()},
             {QStringLiteral("require-auth"), requireAuth},
-            {QStringLiteral("protocols"), protocols}};
+            {QStringLiteral("protocols"), protocols},
+            {QStringLiteral("schema"), schema}};
 }
 
 bool ChannelConfig::operator==(const ChannelConfig &o) const
 {
     return name == o.name && type == o.type && description == o.description && maxMessageSize == o.maxMessageSize
         && maxQueueDepth == o.maxQueueDepth && ttlMs == o.ttlMs && retry == o.retry && requireAuth == o.requireAuth
-        && protocols == o.protocols;
+        && protocols == o.protocols && schema == o.schema;
 }
 
 } // namespace sb

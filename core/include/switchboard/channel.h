@@ -29,10 +29,14 @@ struct SWITCHBOARD_EXPORT ChannelConfig
     // Protocols that may publish to or subscribe on the channel; empty: any. Names as in
     // docs/CONTRACTS.md ("native", "http", ...; "native" covers native over TCP, TLS and local).
     QStringList protocols;
+    // A JSON Schema document (inline, as a map) that JSON payloads published over HTTP must match;
+    // empty: none. Core only carries it: the HTTP plugin compiles and applies it (issue #13).
+    QVariantMap schema;
 
     static Status validateName(const QString &name);
     // Keys: name, type, description, max-message-size (size), max-queue-depth, ttl-ms (duration),
-    // retry{...}, require-auth, protocols [names]. Units as in switchboard/configvalue.h.
+    // retry{...}, require-auth, protocols [names], schema {JSON Schema}. Units as in
+    // switchboard/configvalue.h.
     static Result<ChannelConfig> fromVariantMap(const QVariantMap &map);
     QVariantMap toVariantMap() const;
     bool operator==(const ChannelConfig &o) const;

@@ -2,6 +2,7 @@
 #pragma once
 
 #include "apirouter.h"
+#include "schemacache.h"
 
 #include <QObject>
 
@@ -32,11 +33,14 @@ public:
     const ApiRouter &router() const { return m_router; }
     const RestApiOptions &options() const { return m_options; }
     Hub *hub() const { return m_hub; }
+    // Channels' compiled JSON Schemas, for the publishing routes (issue #13).
+    SchemaCache &schemas() { return m_schemas; }
 
 private:
     Hub *m_hub;
     RestApiOptions m_options;
     ApiRouter m_router;
+    SchemaCache m_schemas;
 };
 
 // The route groups, one file each; all mount under \a prefix ("/api/v1").

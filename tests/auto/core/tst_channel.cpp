@@ -40,6 +40,25 @@ void tst_Channel::fromVariantMap_data()
     QTest::addRow("protocols") << m({{QStringLiteral("name"), QStringLiteral("a")},
                                      {QStringLiteral("protocols"), QVariantList{QStringLiteral("native"), QStringLiteral("http")}}})
                                << QString();
+    const QVariantMap schema{{QStringLiteral("type"), QStringLiteral("object")},
+                             {QStringLiteral("required"), QVariantList{QStringLiteral("id")}}};
+    QTest::addRow("schema") << m({{QStringLiteral("name"), QStringLiteral("a")}, {QStringLiteral("schema"), schema}})
+                            << QString();
+    QTest::addRow("schema empty map") << m({{QStringLiteral("name"), QStringLiteral("a")},
+                                            {QStringLiteral("schema"), QVariantMap()}})
+                                      << QString();
+    // Core only carries the document: what is inside is the HTTP plugin's to judge (valijson).
+    QTest::addRow("schema not checked inside") << m({{QStringLiteral("name"), QStringLiteral("a")},
+                                                     {QStringLiteral("schema"), QVariantMap{{QStringLiteral("type"), 7}}}})
+                                               << QString();
+    QTest::addRow("schema a string") << m({{QStringLiteral("name"), QStringLiteral("a")},
+                                           {QStringLiteral("schema"), QStringLiteral("{\"type\":\"object\"}")}})
+                                     << "channel \"a\": schema: must be a map";
+    QTest::addRow("schema a list") << m({{QStringLiteral("name"), QStringLiteral("a")},
+                                         {QStringLiteral("schema"), QVariantList{schema}}})
+                                   << "schema: must be a map";
+    QTest::addRow("schema null") << m({{QStringLiteral("name"), QStringLiteral("a")}, {QStringLiteral("schema"), QVariant()}})
+                                 << "schema: must be a map";
     QTest::addRow("no name") << m({{QStringLiteral("type"), QStringLiteral("topic")}}) << "name";
     QTest::addRow("bad name") << m({{QStringLiteral("name"), QStringLiteral("a b")}}) << "invalid";
     QTest::addRow("bad type") << m({{QStringLiteral("name"), QStringLiteral("a")}, {QStringLiteral("type"), QStringLiteral("fanout")}})
@@ -88,6 +107,8 @@ void tst_Channel::fromVariantMap()
         QVERIFY(!r);
         QCOMPARE(r.error().code, ErrorCode::InvalidConfig);
         QVERIFY2(r.error().message.contains(errorMentions), qPrintable(r.error().message));
+        if (errorMentions.contains(QLatin1String("schema")))
+            QCOMPARE(r.error().details.value(QStringLiteral("key")).toString(), QStringLiteral("schema"));
     }
 }
 
@@ -102,10 +123,24 @@ void tst_Channel::roundTrip()
     c.retry.maxAttempts = 9;
     c.maxMessageSize = 65536;
     c.protocols = {QStringLiteral("native"), QStringLiteral("mqtt")};
+    c.schema = {{QStringLiteral("type"), QStringLiteral("object")},
+                {QStringLiteral("properties"),
+                 QVariantMap{{QStringLiteral("price"), QVariantMap{{QStringLiteral("type"), QStringLiteral("number")}}}}}};
     auto r = ChannelConfig::fromVariantMap(c.toVariantMap());
     QVERIFY2(r, qPrintable(r.errorString()));
     QVERIFY(r.value() == c);
     QCOMPARE(r->protocols, c.protocols);
+    QCOMPARE(r->schema, c.schema);
+    // The schema takes part in equality: a changed document is a changed channel.
+    ChannelConfig other = c;
+    other.schema[QStringLiteral("type")] = QStringLiteral("array");
+    QVERIFY(!(other == c));
+    other.schema.clear();
+    QVERIFY(!(other == c));
+    QVERIFY(!ChannelConfig::fromVariantMap(c.toVariantMap()).value().schema.isEmpty());
+    ChannelConfig none;
+    none.name = QStringLiteral("plain");
+    QVERIFY(ChannelConfig::fromVariantMap(none.toVariantMap()).value().schema.isEmpty());
 }
 
 void tst_Channel::units()

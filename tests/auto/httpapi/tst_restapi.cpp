@@ -390,3 +390,60 @@ void tst_RestApi::rawMember()
 }
 
 QTEST_GUILESS_MAIN(tst_RestApi)
+
+void tst_RestApi::schemaValidation()
+{
+    Hub hub;
+    RestApi api(&hub, {});
+    const QByteArray channel = R"({"name":"orders","type":"topic","schema":{"type":"object","required":["id","items"],)"
+                               R"("properties":{"id":{"type":"integer","minimum":1},"items":{"type":"array",)"
+                               R"("items":{"type":"object","required":["price"],"properties":{"price":{"type":"number"}}}}}}})";
+    QCOMPARE(call(api, "POST", "/api/v1/channels", channel, admin()).status, 201);
+    QCOMPARE(hub.bus()->channel(QStringLiteral("orders"))->schema.value(QStringLiteral("type")).toString(),
+             QStringLiteral("object"));
+    Inbox inbox;
+    QVERIFY(hub.bus()->subscribe({QStringLiteral("orders.>"), QStringLiteral("orders")},
+                                 Principal::inProcess(QStringLiteral("t")), this, inbox.handler()));
+    // Valid: 202, delivered, the bytes as sent (the id above 2^63 is an integer and stays exact).
+    const QByteArray good = R"({"topic":"orders.created","channel":"orders",)"
+                            R"("payload":{"id":12345678901234567890,"items":[{"price":1.0}]}})";
+    const Answer ok = call(api, "POST", "/api/v1/events", good);
+    QCOMPARE(ok.status, 202);
+    QTRY_COMPARE(inbox.messages.size(), 1);
+    QCOMPARE(inbox.messages.first().payload(), QByteArray(R"({"id":12345678901234567890,"items":[{"price":1.0}]})"));
+    // Invalid: 422 with the failing pointer, nothing published.
+    const QByteArray bad = R"({"topic":"orders.created","channel":"orders",)"
+                           R"("payload":{"id":7,"items":[{"price":1},{"price":"free"}]}})";
+    const Answer refused = call(api, "POST", "/api/v1/events", bad);
+    QCOMPARE(refused.status, 422);
+    QCOMPARE(refused.code(), QStringLiteral("VALIDATION_FAILED"));
+    const QJsonObject details = refused.json()[QLatin1String("error")][QLatin1String("details")].toObject();
+    QCOMPARE(details.value(QStringLiteral("path")).toString(), QStringLiteral("/items/1/price"));
+    QVERIFY(!details.value(QStringLiteral("reason")).toString().isEmpty());
+    QCOMPARE(details.value(QStringLiteral("channel")).toString(), QStringLiteral("orders"));
+    QVERIFY(!details.value(QStringLiteral("errors")).toArray().isEmpty());
+    QVERIFY(refused.json()[QLatin1String("error")][QLatin1String("message")].toString().contains(QLatin1String("/items/1/price")));
+    // Missing payload (null), a string payload, and /messages too.
+    QCOMPARE(call(api, "POST", "/api/v1/events", R"({"topic":"orders.x","channel":"orders"})").status, 422);
+    QCOMPARE(call(api, "POST", "/api/v1/events", R"({"topic":"orders.x","channel":"orders","payload":"{}"})").status, 422);
+    const Answer message = call(api, "POST", "/api/v1/messages",
+                                R"({"destination":"orders.one","channel":"orders","message":{"id":0,"items":[]}})");
+    QCOMPARE(message.status, 422);
+    QCOMPARE(message.json()[QLatin1String("error")][QLatin1String("details")][QLatin1String("path")].toString(),
+             QStringLiteral("/id"));
+    // Nothing refused reached the subscriber: the next valid event is the second delivery.
+    QCOMPARE(call(api, "POST", "/api/v1/events", good).status, 202);
+    QTRY_COMPARE(inbox.messages.size(), 2);
+    QCOMPARE(inbox.messages.last().payload(), inbox.messages.first().payload());
+    // The channel's schema is part of its definition; replacing it takes effect at once.
+    const Answer one = call(api, "GET", "/api/v1/channels/orders", {}, admin());
+    QCOMPARE(one.data()[QLatin1String("schema")][QLatin1String("required")].toArray().size(), 2);
+    QCOMPARE(call(api, "PUT", "/api/v1/channels/orders", R"({"type":"topic","schema":{"type":"string"}})", admin()).status,
+             200);
+    QCOMPARE(call(api, "POST", "/api/v1/events", good).status, 422);
+    QCOMPARE(call(api, "POST", "/api/v1/events", R"({"topic":"orders.x","channel":"orders","payload":"text"})").status, 202);
+    // Without a schema the channel takes the payload the schema refused.
+    QCOMPARE(call(api, "PUT", "/api/v1/channels/orders", R"({"type":"topic"})", admin()).status, 200);
+    QCOMPARE(call(api, "POST", "/api/v1/events", bad).status, 202);
+    QTRY_COMPARE(inbox.messages.size(), 4);
+}

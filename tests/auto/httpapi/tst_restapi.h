@@ -113,4 +113,5 @@ private Q_SLOTS:
     void traceContext();
     void errorMapping();
     void rawMember();
+    void schemaValidation();
 };
