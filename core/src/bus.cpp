@@ -186,6 +186,14 @@ Status Bus::admit(const ChannelConfig &cfg, const QString &channel, const Princi
     return st;
 }
 
+Status Bus::mayAct(const Principal &who, Action action, const QString &channel, const QString &topic)
+{
+    Space *sp = space(channel);
+    if (!sp)
+        return channelNotFound(channel);
+    return admit(sp->config, channel, who, action, topic);
+}
+
 Status Bus::administer(const Principal &who, const QString &channel)
 {
     Status st = m_authorizer->authorize(who, Action::Administer, channel, QString());

@@ -98,6 +98,10 @@ public:
     // FORBIDDEN (counted and logged) unless \a who may administer \a channel ("" and a rule without
     // channels: the hub as a whole: connections, reloads).
     Status administer(const Principal &who, const QString &channel);
+    // Whether \a who may do \a action on \a topic of \a channel (CHANNEL_NOT_FOUND,
+    // UNAUTHENTICATED, FORBIDDEN), asked before work that must not run for a caller who may not,
+    // such as a protocol's body validation. The call itself (publish(), ...) checks again.
+    Status mayAct(const Principal &who, Action action, const QString &channel, const QString &topic);
     MemoryDeadLetterStore *memoryDeadLetters() const { return m_memoryStore.get(); }
     // The ACL (built-in roles until configured).
     // The ACL's require-auth follows setRequireAuth() (the hub's auth.required).

@@ -2,6 +2,7 @@
 // /api/v1/channels[/{name}]: list, create, read, replace, delete. Every route needs "administer"
 // (on the channel; listing on the default space, which a rule without channels covers).
 #include "apijson.h"
+#include "jsonschema.h"
 #include "pagination.h"
 #include "restapi.h"
 
@@ -70,7 +71,13 @@ Result<ChannelConfig> channelFromBody(const ApiRequest &request, const QString &
                          {{QStringLiteral("field"), QStringLiteral("name")}});
         map.insert(QStringLiteral("name"), name);
     }
-    return ChannelConfig::fromVariantMap(map);
+    Result<ChannelConfig> cfg = ChannelConfig::fromVariantMap(map);
+    // A schema that does not compile is refused here, not on every later publish.
+    if (cfg && !cfg.value().schema.isEmpty()) {
+        if (Result<JsonSchema> schema = JsonSchema::compile(cfg.value().schema); !schema)
+            return schema.error();
+    }
+    return cfg;
 }
 
 void createChannel(RestApi *api, const ApiRequest &request, const ApiResponder &respond)

@@ -63,13 +63,16 @@ Result<Headers> headersFrom(const QJsonObject &object)
 // The channel's JSON Schema, when the message names a channel that has one, over member \a key
 // as the client wrote it: the payload's own bytes for JSON values (big integers exact), the
 // string as JSON for a string, null when absent. VALIDATION_FAILED (422) with the failing path.
-Status checkSchema(RestApi *api, const Message &m, const QJsonObject &object, const QString &key)
+Status checkSchema(RestApi *api, const Principal &who, const Message &m, const QJsonObject &object, const QString &key)
 {
     if (m.channel().isEmpty())
         return {};
     const std::optional<ChannelConfig> channel = api->hub()->bus()->channel(m.channel());
     if (!channel || channel->schema.isEmpty())
         return {}; // an unknown channel is the bus's to answer
+    // A caller who may not publish there learns nothing of the schema: refused first.
+    if (Status st = api->hub()->bus()->mayAct(who, Action::Publish, m.channel(), m.topic()); !st)
+        return st;
     const Result<JsonSchema> schema = api->schemas().schemaFor(*channel);
     if (!schema)
         return schema.error();
@@ -132,7 +135,7 @@ void publishEvent(RestApi *api, const ApiRequest &request, const ApiResponder &r
     if (!event.value().isEmpty())
         m.setAction(event.value());
     setPayload(m, o, request.body, QStringLiteral("payload"));
-    if (Status st = checkSchema(api, m, o, QStringLiteral("payload")); !st)
+    if (Status st = checkSchema(api, request.principal, m, o, QStringLiteral("payload")); !st)
         return respond(ApiJson::error(st.error()));
     QByteArray trace;
     if (Status st = prepare(m, o, request, &trace); !st)
@@ -160,7 +163,7 @@ void sendMessage(RestApi *api, const ApiRequest &request, const ApiResponder &re
     Message m(MessageType::Event, destination.value());
     m.setChannel(channel.value());
     setPayload(m, o, request.body, QStringLiteral("message"));
-    if (Status st = checkSchema(api, m, o, QStringLiteral("message")); !st)
+    if (Status st = checkSchema(api, request.principal, m, o, QStringLiteral("message")); !st)
         return respond(ApiJson::error(st.error()));
     QByteArray trace;
     if (Status st = prepare(m, o, request, &trace); !st)

@@ -446,4 +446,18 @@ void tst_RestApi::schemaValidation()
     QCOMPARE(call(api, "PUT", "/api/v1/channels/orders", R"({"type":"topic"})", admin()).status, 200);
     QCOMPARE(call(api, "POST", "/api/v1/events", bad).status, 202);
     QTRY_COMPARE(inbox.messages.size(), 4);
+    // A schema that does not compile is refused when the channel is defined, not at each publish.
+    const Answer broken = call(api, "PUT", "/api/v1/channels/orders", R"({"type":"topic","schema":{"$ref":"#"}})", admin());
+    QCOMPARE(broken.status, 400);
+    QCOMPARE(broken.code(), QStringLiteral("INVALID_CONFIG"));
+    QCOMPARE(call(api, "POST", "/api/v1/channels", R"({"name":"c2","schema":{"type":"nonsense"}})", admin()).status, 400);
+    QVERIFY(!hub.bus()->channel(QStringLiteral("c2")));
+    // A caller who may not publish on the channel is refused (403) before the schema says anything.
+    QCOMPARE(call(api, "PUT", "/api/v1/channels/orders", R"({"type":"topic","require-auth":true,"schema":{"type":"string"}})",
+                  admin())
+                 .status,
+             200);
+    const Answer hidden = call(api, "POST", "/api/v1/events", good);
+    QVERIFY2(hidden.status == 401 || hidden.status == 403, hidden.body.constData());
+    QVERIFY(!hidden.json()[QLatin1String("error")][QLatin1String("details")].toObject().contains(QStringLiteral("path")));
 }
