@@ -43,6 +43,32 @@ Page {
             Accessible.role: Accessible.Chart
             Accessible.name: qsTr("Throughput chart")
         }
+        // One line per protocol: what came in through it (REST calls for http), its errors, and
+        // where its endpoints listen.
+        Repeater {
+            objectName: "protocolRows"
+            model: Hub.plugins
+            delegate: Label {
+                objectName: "protocolRow"
+                required property var modelData
+                Layout.fillWidth: true
+                elide: Text.ElideRight
+                color: modelData.loaded ? Theme.text : Theme.muted
+                text: {
+                    let where = []
+                    for (const e of (modelData.endpoints || [])) {
+                        where = where.concat(e.addresses || [])
+                        if (e.tcp) where.push(e.tcp)
+                        if (e.local) where.push(e.local)
+                    }
+                    return modelData.loaded
+                        ? qsTr("%1: %2 msg/s in, %3 in total, %4 errors, on %5").arg(modelData.id)
+                              .arg(Number(modelData.inRate || 0).toLocaleString(Qt.locale(), "f", 0))
+                              .arg(modelData.in || 0).arg(modelData.errors || 0).arg(where.join(", "))
+                        : qsTr("%1: not running").arg(modelData.id)
+                }
+            }
+        }
         Label {
             text: qsTr("Hub %1, version %2, %3").arg(Hub.hubName).arg(Hub.version).arg(Hub.embedded ? qsTr("embedded in this console") : Hub.address)
             color: Theme.muted

@@ -375,6 +375,14 @@
         <source>Failed logins</source>
         <translation>Fehlgeschlagene Anmeldungen</translation>
     </message>
+    <message>
+        <source>%1: %2 msg/s in, %3 in total, %4 errors, on %5</source>
+        <translation>%1: %2 msg/s herein, %3 insgesamt, %4 Fehler, auf %5</translation>
+    </message>
+    <message>
+        <source>%1: not running</source>
+        <translation>%1: läuft nicht</translation>
+    </message>
 </context>
 <context>
     <name>PayloadFormatter</name>

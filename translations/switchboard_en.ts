@@ -375,6 +375,14 @@
         <source>Failed logins</source>
         <translation>Failed logins</translation>
     </message>
+    <message>
+        <source>%1: %2 msg/s in, %3 in total, %4 errors, on %5</source>
+        <translation>%1: %2 msg/s in, %3 in total, %4 errors, on %5</translation>
+    </message>
+    <message>
+        <source>%1: not running</source>
+        <translation>%1: not running</translation>
+    </message>
 </context>
 <context>
     <name>PayloadFormatter</name>

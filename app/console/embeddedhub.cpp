@@ -23,6 +23,10 @@ Status EmbeddedHub::start()
     native.insert(QStringLiteral("tcp"), QStringLiteral("127.0.0.1:0"));
     native.insert(QStringLiteral("local"), m_dir.filePath(QStringLiteral("hub.sock")));
     config.protocolConfig.insert(QStringLiteral("native"), native);
+    // The REST API on a free loopback port (the Overview shows which), never on a daemon's 7480.
+    config.protocolConfig.insert(QStringLiteral("http"),
+                                 {{QStringLiteral("listeners"),
+                                   QVariantList{QVariantMap{{QStringLiteral("address"), QStringLiteral("127.0.0.1:0")}}}}});
     config.remote.enabled = true;
     config.remote.local = m_dir.filePath(QStringLiteral("control.sock"));
     config.remote.snapshotIntervalMs = 500;
@@ -31,7 +35,8 @@ Status EmbeddedHub::start()
     const QVariantList anonymous{
         QVariantMap{{QStringLiteral("allow"), QStringList{QStringLiteral("publish"), QStringLiteral("subscribe"),
                                                           QStringLiteral("request"), QStringLiteral("reply")}}},
-        QVariantMap{{QStringLiteral("deny"), QStringList{QStringLiteral("publish"), QStringLiteral("subscribe")}},
+        QVariantMap{{QStringLiteral("deny"), QStringList{QStringLiteral("publish"), QStringLiteral("subscribe"),
+                                                         QStringLiteral("request")}},
                     {QStringLiteral("topics"), QStringList{QStringLiteral("$sb.>")}}}};
     config.acl = {{QStringLiteral("roles"), QVariantMap{{QStringLiteral("anonymous"), anonymous}}}};
     m_daemon = std::make_unique<daemon::Daemon>(config, QStringList());

@@ -13,6 +13,8 @@
 #include <QQuickWindow>
 #include <QSet>
 #include <QSignalSpy>
+#include <QQuickItem>
+#include <QRegularExpression>
 #include <QTest>
 #include <QtQml/qqmlextensionplugin.h>
 
@@ -304,6 +306,24 @@ void tst_Console::pages()
         QTRY_VERIFY2(payload->property("text").toString().contains(QLatin1String("\"value\": 21.5")),
                      qPrintable(payload->property("text").toString()));
         QTRY_VERIFY(tree->property("rows").toInt() >= 8);
+    }
+    if (page == 0) {
+        // One line per protocol, with where it listens: native's TCP port and the REST API's.
+        auto rows = [window] {
+            // Repeater delegates are in the item tree, not the QObject tree: walk the items.
+            QStringList lines;
+            std::function<void(QQuickItem *)> walk = [&](QQuickItem *item) {
+                if (item->objectName() == QLatin1String("protocolRow"))
+                    lines << item->property("text").toString();
+                for (QQuickItem *child : item->childItems())
+                    walk(child);
+            };
+            walk(window->contentItem());
+            return lines;
+        };
+        QTRY_VERIFY2(rows().filter(QRegularExpression(QStringLiteral("^http: .* on 127\\.0\\.0\\.1:[0-9]+$"))).size() == 1,
+                     qPrintable(rows().join(u'|')));
+        QVERIFY2(rows().filter(QRegularExpression(QStringLiteral("^native: "))).size() == 1, qPrintable(rows().join(u'|')));
     }
     const QImage image = window->grabWindow();
     QVERIFY(!image.isNull());
