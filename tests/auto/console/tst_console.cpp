@@ -86,8 +86,10 @@ void tst_Console::initTestCase()
     // A device on the embedded hub's native endpoint: subscribes, answers requests.
     QString tcp;
     for (const QVariant &p : m_hub.plugins()) {
-        for (const QVariant &e : p.toMap().value(QStringLiteral("endpoints")).toList())
-            tcp = e.toMap().value(QStringLiteral("tcp")).toString();
+        for (const QVariant &e : p.toMap().value(QStringLiteral("endpoints")).toList()) {
+            if (!e.toMap().value(QStringLiteral("tcp")).toString().isEmpty()) // native's; http has none
+                tcp = e.toMap().value(QStringLiteral("tcp")).toString();
+        }
     }
     QVERIFY(!tcp.isEmpty());
     QSignalSpy connected(&m_device, &SwitchboardClient::connected);
@@ -232,8 +234,10 @@ void tst_Console::connectionsSortAndClose()
     second.setOptions(o);
     QString tcp;
     for (const QVariant &p : m_hub.plugins())
-        for (const QVariant &e : p.toMap().value(QStringLiteral("endpoints")).toList())
-            tcp = e.toMap().value(QStringLiteral("tcp")).toString();
+        for (const QVariant &e : p.toMap().value(QStringLiteral("endpoints")).toList()) {
+            if (!e.toMap().value(QStringLiteral("tcp")).toString().isEmpty()) // native's; http has none
+                tcp = e.toMap().value(QStringLiteral("tcp")).toString();
+        }
     QSignalSpy connected(&second, &SwitchboardClient::connected);
     QVERIFY(second.connectToHub(QStringLiteral("tcp://") + tcp));
     QVERIFY(connected.wait(10000));

@@ -31,8 +31,10 @@ public Q_SLOTS:
         // A device on the hub's native TCP endpoint, for the Connections page.
         QString tcp;
         for (const QVariant &p : m_hub->plugins()) {
-            for (const QVariant &e : p.toMap().value(QStringLiteral("endpoints")).toList())
-                tcp = e.toMap().value(QStringLiteral("tcp")).toString();
+            for (const QVariant &e : p.toMap().value(QStringLiteral("endpoints")).toList()) {
+                if (!e.toMap().value(QStringLiteral("tcp")).toString().isEmpty()) // native's; http has none
+                    tcp = e.toMap().value(QStringLiteral("tcp")).toString();
+            }
         }
         m_device = new sb::SwitchboardClient(this);
         m_device->connectToHub(QStringLiteral("tcp://") + tcp);

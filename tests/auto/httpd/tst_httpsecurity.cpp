@@ -308,7 +308,11 @@ void tst_HttpSecurity::peerNeverReads()
     QVERIFY2(peak > 0 && peak <= 256 * 1024 + 64 * 1024, qPrintable(QString::number(peak)));
     const qint64 after = rssKb(m_open.pid());
     qInfo("stalled peer: peak unsent %lld bytes; daemon RSS %lld -> %lld kB", peak, before, after);
+#if !defined(__SANITIZE_ADDRESS__)
+    // (Under ASan the daemon's RSS holds its quarantine of freed memory: the byte bound above is
+    // what holds there.)
     QVERIFY2(after - before < 16 * 1024, qPrintable(QStringLiteral("RSS %1 -> %2 kB").arg(before).arg(after)));
+#endif
     s.abort();
 }
 

@@ -11,6 +11,7 @@
 // here; it does not log refusals that keep the connection (ACL, reserved topics, channel rules,
 // spoofed replies and NACKs, per-connection limits) nor sockets turned away at a connection cap:
 // those are only counted (health refusals / the endpoint's refusedConnections), checked here too.
+#include "../childenv.h"
 #include "daemonprocess.h"
 #include "rawclient.h"
 
@@ -262,6 +263,7 @@ QString tst_Security::firstAndOnly(RawClient &c, quint32 sid, const QByteArray &
 QJsonObject tst_Security::status()
 {
     QProcess p;
+    p.setProcessEnvironment(sbtest::childEnvironment());
     p.start(QStringLiteral(SB_SBCTL_PATH), {QStringLiteral("--hub"), QStringLiteral("local:") + controlPath(),
                                             QStringLiteral("--json"), QStringLiteral("status")});
     if (!p.waitForFinished(20000) || p.exitCode() != 0) {

@@ -3,6 +3,8 @@
 // $SWITCHBOARD_TOKEN and $SWITCHBOARD_HUB cleared so only the arguments speak.
 #pragma once
 
+#include "../childenv.h"
+
 #include <QFile>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -22,7 +24,7 @@ struct SbctlRun
 inline SbctlRun runSbctl(const QStringList &args, const QByteArray &stdinData = {})
 {
     QProcess p;
-    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    QProcessEnvironment env = sbtest::childEnvironment();
     env.remove(QStringLiteral("SWITCHBOARD_TOKEN"));
     env.remove(QStringLiteral("SWITCHBOARD_HUB"));
     p.setProcessEnvironment(env);

@@ -2,6 +2,7 @@
 // The auth providers against the real daemon: API keys made, used, refused and revoked with sbctl
 // (the revoked key's live connections are dropped), an API key for the remote-control API, and
 // the throttle of failed authentications per peer address.
+#include "../childenv.h"
 #include "daemonprocess.h"
 #include "jwttestsigner.h"
 #include "sbctlrun.h"
@@ -197,6 +198,7 @@ void tst_AuthProviders::apiKeyForRemoteControl()
 
     // A session that authenticated with a key ends when the key is revoked.
     QProcess watch;
+    watch.setProcessEnvironment(sbtest::childEnvironment());
     watch.start(QStringLiteral(SB_SBCTL_PATH),
                 {QStringLiteral("--hub"), QStringLiteral("local:") + m_daemon.filePath(QStringLiteral("control.sock")),
                  QStringLiteral("--token-file"), m_daemon.filePath(QStringLiteral("ops.key")), QStringLiteral("watch"),

@@ -3,6 +3,7 @@
 // configured CA is a credential (identity: first URI/DNS/e-mail SAN, else the CN; roles from
 // auth.mtls); a certificate from another CA, or none, fails the handshake; a token presented with a
 // certificate must name the same identity.
+#include "../childenv.h"
 #include "daemonprocess.h"
 #include "testcert.h"
 
@@ -168,7 +169,7 @@ void tst_Mtls::remoteControl()
         args << QStringLiteral("--cert") << path(cert + QStringLiteral(".pem")) << QStringLiteral("--key") << path(cert + QStringLiteral(".key"));
     args << QStringLiteral("status");
     QProcess p;
-    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    QProcessEnvironment env = sbtest::childEnvironment();
     env.remove(QStringLiteral("SWITCHBOARD_TOKEN"));
     p.setProcessEnvironment(env);
     p.start(QStringLiteral(SB_SBCTL_PATH), args);

@@ -140,6 +140,8 @@ Item {
             const list = findChild(page, "connectionList")
             tryVerify(() => list.count > 0 && list.itemAtIndex(0) !== null, 5000)
             const row = list.itemAtIndex(0)
+            // The row's cells may still be incubating (slow under ASan): wait for them first.
+            tryVerify(() => findChild(row, "cell_protocol") !== null && findChild(row, "cell_protocol").text !== undefined, 5000)
             tryCompare(findChild(row, "cell_protocol"), "text", "native+tcp", 5000)
             verify(findChild(row, "cell_peer").text.indexOf("127.0.0.1:") === 0, findChild(row, "cell_peer").text)
             compare(findChild(row, "cell_identity").text, "anonymous")
