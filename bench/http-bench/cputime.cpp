@@ -3,7 +3,6 @@
 
 #include <QDir>
 #include <QFile>
-
 #include <unistd.h>
 
 namespace bench {
@@ -56,7 +55,7 @@ qint64 CpuTime::processesUs(const QList<qint64> &pids)
 
 QList<qint64> CpuTime::withChildren(qint64 pid)
 {
-    QList<qint64> out{pid};
+    QList<qint64> out { pid };
     const QStringList entries = QDir(QStringLiteral("/proc")).entryList(QDir::Dirs | QDir::NoDotAndDotDot);
     for (const QString &e : entries) {
         bool ok = false;

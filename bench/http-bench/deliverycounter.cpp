@@ -1,13 +1,11 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "deliverycounter.h"
 
-#include <switchboardclient.h>
-
 #include <QDeadlineTimer>
 #include <QEventLoop>
 #include <QSemaphore>
-
 #include <algorithm>
+#include <switchboardclient.h>
 
 namespace bench {
 

@@ -3,7 +3,6 @@
 
 #include <QString>
 #include <QThread>
-
 #include <atomic>
 #include <memory>
 
@@ -26,7 +25,7 @@ public:
 
 private:
     std::unique_ptr<QThread> m_thread;
-    std::atomic<quint64> m_count{0};
+    std::atomic<quint64> m_count { 0 };
 };
 
 } // namespace bench

@@ -8,13 +8,15 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QThread>
-
 #include <csignal>
 #include <sys/prctl.h>
 
 namespace bench {
 
-HubProcess::HubProcess(const QString &program, const QString &dir) : m_program(program), m_dir(dir) {}
+HubProcess::HubProcess(const QString &program, const QString &dir)
+    : m_program(program)
+    , m_dir(dir)
+{ }
 
 HubProcess::~HubProcess()
 {
@@ -49,7 +51,7 @@ bool HubProcess::start(QString *error)
     config.close();
 
     m_process.setProgram(m_program);
-    m_process.setArguments({QStringLiteral("--config"), configPath});
+    m_process.setArguments({ QStringLiteral("--config"), configPath });
     m_process.setStandardOutputFile(QProcess::nullDevice());
     m_process.setStandardErrorFile(logPath());
     // A crashed bench must not leave a server behind holding its port.
@@ -70,9 +72,10 @@ bool HubProcess::start(QString *error)
     }
     QFile log(logPath());
     log.open(QIODevice::ReadOnly);
-    *error = QStringLiteral("switchboardd did not report both listeners (%1): %2")
-                 .arg(m_process.state() == QProcess::NotRunning ? QStringLiteral("it exited") : QStringLiteral("timeout"),
-                      QString::fromUtf8(log.readAll().right(2000)));
+    *error
+        = QStringLiteral("switchboardd did not report both listeners (%1): %2")
+              .arg(m_process.state() == QProcess::NotRunning ? QStringLiteral("it exited") : QStringLiteral("timeout"),
+                  QString::fromUtf8(log.readAll().right(2000)));
     return false;
 }
 

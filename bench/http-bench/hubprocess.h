@@ -19,7 +19,7 @@ public:
     void stop();
     qint64 pid() const { return m_process.processId(); }
     QString httpAddress() const { return m_httpAddress; } // "127.0.0.1:port"
-    QString nativeUrl() const { return m_nativeUrl; }     // "tcp://127.0.0.1:port"
+    QString nativeUrl() const { return m_nativeUrl; } // "tcp://127.0.0.1:port"
     QString logPath() const;
 
 private:

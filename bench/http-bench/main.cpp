@@ -16,7 +16,6 @@
 #include <QSysInfo>
 #include <QTemporaryDir>
 #include <QThread>
-
 #include <algorithm>
 #include <cstdio>
 #include <map>
@@ -54,7 +53,7 @@ struct Rows
 Rows addRows(ResultTable &t)
 {
     using K = ResultTable::Kind;
-    Rows r{};
+    Rows r {};
     r.rps = t.addRow(QStringLiteral("requests/s"));
     r.p50 = t.addRow(QStringLiteral("latency p50 us"));
     r.p99 = t.addRow(QStringLiteral("latency p99 us"));
@@ -114,8 +113,9 @@ int main(int argc, char *argv[])
     QCoreApplication app(argc, argv);
     QCoreApplication::setApplicationName(QStringLiteral("http-bench"));
     QCommandLineParser p;
-    p.setApplicationDescription(QStringLiteral("REST publish (POST /api/v1/events) against switchboardd and against nginx "
-                                               "proxying to a trivial upstream, same run, same wrk command (issue #13)."));
+    p.setApplicationDescription(
+        QStringLiteral("REST publish (POST /api/v1/events) against switchboardd and against nginx "
+                       "proxying to a trivial upstream, same run, same wrk command (issue #13)."));
     p.addHelpOption();
     auto opt = [&p](const char *name, const char *help, const char *valueName, const QString &def) {
         QCommandLineOption o(QString::fromLatin1(name), QString::fromLatin1(help), QString::fromLatin1(valueName), def);
@@ -126,10 +126,11 @@ int main(int argc, char *argv[])
     const auto repeatO = opt("repeat", "Run the whole set N times; print median [min-max].", "n", QStringLiteral("1"));
     const auto connectionsO = opt("connections", "wrk's keep-alive connections.", "n", QStringLiteral("64"));
     const auto daemonO = opt("switchboardd", "Path of switchboardd.", "path",
-                             QDir(QCoreApplication::applicationDirPath()).filePath(QStringLiteral("switchboardd")));
+        QDir(QCoreApplication::applicationDirPath()).filePath(QStringLiteral("switchboardd")));
     const auto nginxO = opt("nginx", "Path of nginx.", "path", QStringLiteral("/usr/sbin/nginx"));
     const auto wrkO = opt("wrk", "Path of wrk.", "path", QStringLiteral("wrk"));
-    QCommandLineOption quickO(QStringLiteral("quick"), QStringLiteral("2-second runs: a smoke run, not a measurement."));
+    QCommandLineOption quickO(
+        QStringLiteral("quick"), QStringLiteral("2-second runs: a smoke run, not a measurement."));
     p.addOption(quickO);
     p.process(app);
     const bool quick = p.isSet(quickO);
@@ -151,7 +152,8 @@ int main(int argc, char *argv[])
             fprintf(stderr, "http-bench: %s\n", qPrintable(error));
             return 1;
         }
-        NginxProcess proxy(p.value(nginxO), NginxProcess::Role::Proxy, dir.filePath(QStringLiteral("proxy")), upstream.port());
+        NginxProcess proxy(
+            p.value(nginxO), NginxProcess::Role::Proxy, dir.filePath(QStringLiteral("proxy")), upstream.port());
         WrkRun wrk(p.value(wrkO), dir.path());
         if (!proxy.start(&error) || !wrk.writeScript(body, &error)) {
             fprintf(stderr, "http-bench: %s\n", qPrintable(error));
@@ -165,7 +167,8 @@ int main(int argc, char *argv[])
             const qint64 cpuBefore = CpuTime::processUs(pid);
             const quint64 deliveredBefore = counter.count();
             fprintf(stderr, "  switchboardd http://%s\n", qPrintable(hub.httpAddress()));
-            const WrkRun::Result w = wrk.run(QStringLiteral("http://%1/api/v1/events").arg(hub.httpAddress()), connections, seconds);
+            const WrkRun::Result w
+                = wrk.run(QStringLiteral("http://%1/api/v1/events").arg(hub.httpAddress()), connections, seconds);
             if (fail(w, "switchboardd"))
                 return false;
             // Deliveries still on their way count, and so does the hub's CPU for them.
@@ -176,17 +179,20 @@ int main(int argc, char *argv[])
             table.add(rows.cpuServer, ResultTable::kSwitchboard, perRequest(cpu, w.requests));
             table.add(rows.cpuAll, ResultTable::kSwitchboard, perRequest(cpu, w.requests));
             table.add(rows.delivered, ResultTable::kSwitchboard, double(delivered));
-            table.add(rows.lost, ResultTable::kSwitchboard, delivered < w.completed2xx() ? double(w.completed2xx() - delivered) : 0.0);
+            table.add(rows.lost, ResultTable::kSwitchboard,
+                delivered < w.completed2xx() ? double(w.completed2xx() - delivered) : 0.0);
             if (delivered > w.completed2xx())
                 fprintf(stderr, "    %llu deliveries of requests still in flight when wrk stopped\n",
-                        static_cast<unsigned long long>(delivered - w.completed2xx()));
+                    static_cast<unsigned long long>(delivered - w.completed2xx()));
             return true;
         };
         auto runNginx = [&]() {
             const QList<qint64> proxyPids = proxy.pids(), upstreamPids = upstream.pids();
-            const qint64 proxyBefore = CpuTime::processesUs(proxyPids), upstreamBefore = CpuTime::processesUs(upstreamPids);
+            const qint64 proxyBefore = CpuTime::processesUs(proxyPids),
+                         upstreamBefore = CpuTime::processesUs(upstreamPids);
             fprintf(stderr, "  nginx proxy http://127.0.0.1:%u -> upstream :%u\n", proxy.port(), upstream.port());
-            const WrkRun::Result w = wrk.run(QStringLiteral("http://127.0.0.1:%1/api/v1/events").arg(proxy.port()), connections, seconds);
+            const WrkRun::Result w
+                = wrk.run(QStringLiteral("http://127.0.0.1:%1/api/v1/events").arg(proxy.port()), connections, seconds);
             if (fail(w, "nginx"))
                 return false;
             const qint64 proxyCpu = CpuTime::processesUs(proxyPids) - proxyBefore;
@@ -207,12 +213,13 @@ int main(int argc, char *argv[])
 
     printf("http-bench: %d run(s) of %d s; %d cores, %s; %s; wrk -t1 -c%d -d%ds --latency, POST /api/v1/events, "
            "%lld B body\n",
-           repeat, seconds, QThread::idealThreadCount(), qPrintable(cpuModel()), qPrintable(QSysInfo::prettyProductName()),
-           connections, seconds, static_cast<long long>(body.size()));
+        repeat, seconds, QThread::idealThreadCount(), qPrintable(cpuModel()), qPrintable(QSysInfo::prettyProductName()),
+        connections, seconds, static_cast<long long>(body.size()));
     table.print(stdout);
-    const double sb = table.median(rows.rps, ResultTable::kSwitchboard), nginx = table.median(rows.rps, ResultTable::kNginx);
+    const double sb = table.median(rows.rps, ResultTable::kSwitchboard),
+                 nginx = table.median(rows.rps, ResultTable::kNginx);
     const bool barPass = nginx > 0 && sb / nginx >= 1.0;
     printf("requests/s >= 1.0x nginx: %s (%.2fx)%s\n", barPass ? "PASS" : "FAIL", nginx > 0 ? sb / nginx : 0.0,
-           table.failureRowsPass() ? "" : "; failure rows above (non-2xx, socket errors or lost deliveries)");
+        table.failureRowsPass() ? "" : "; failure rows above (non-2xx, socket errors or lost deliveries)");
     return 0;
 }

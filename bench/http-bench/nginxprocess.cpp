@@ -6,14 +6,18 @@
 
 #include <QDir>
 #include <QFile>
+#include <QFileInfo>
 #include <QThread>
 
 namespace bench {
 
 NginxProcess::NginxProcess(const QString &program, Role role, const QString &dir, quint16 upstreamPort)
-    : m_program(program), m_role(role), m_dir(dir), m_upstreamPort(upstreamPort), m_port(ServerProcess::freePort())
-{
-}
+    : m_program(program)
+    , m_role(role)
+    , m_dir(dir)
+    , m_upstreamPort(upstreamPort)
+    , m_port(ServerProcess::freePort())
+{ }
 
 NginxProcess::~NginxProcess() = default;
 
@@ -65,7 +69,10 @@ QString NginxProcess::config() const
 bool NginxProcess::start(QString *error)
 {
     QDir().mkpath(m_dir);
-    // Started as root, nginx runs its worker as "nobody": it must reach its temp paths.
+    // Started as root, nginx runs its worker as "nobody": it must reach its temp paths, so it may
+    // pass through the bench's (private) temp dir and read its own.
+    const QString parent = QFileInfo(m_dir).absolutePath();
+    QFile::setPermissions(parent, QFile::permissions(parent) | QFileDevice::ExeOther);
     QFile::setPermissions(m_dir, QFile::permissions(m_dir) | QFileDevice::ExeOther | QFileDevice::ReadOther);
     QFile conf(QDir(m_dir).filePath(QStringLiteral("nginx.conf")));
     if (!conf.open(QIODevice::WriteOnly | QIODevice::Truncate)) {
@@ -76,10 +83,9 @@ bool NginxProcess::start(QString *error)
     conf.close();
     const QString name = m_role == Role::Upstream ? QStringLiteral("nginx upstream") : QStringLiteral("nginx proxy");
     m_server = std::make_unique<ServerProcess>(name, m_program,
-                                               QStringList{QStringLiteral("-p"), m_dir + QLatin1Char('/'), QStringLiteral("-c"),
-                                                           QStringLiteral("nginx.conf"), QStringLiteral("-g"),
-                                                           QStringLiteral("daemon off;")},
-                                               m_port);
+        QStringList { QStringLiteral("-p"), m_dir + QLatin1Char('/'), QStringLiteral("-c"),
+            QStringLiteral("nginx.conf"), QStringLiteral("-g"), QStringLiteral("daemon off;") },
+        m_port);
     if (!m_server->start(error))
         return false;
     // The listening socket accepts before the master has forked its worker.

@@ -26,7 +26,7 @@ QString human(double v)
 
 int ResultTable::addRow(const QString &label, Kind kind)
 {
-    m_rows.push_back({label, kind, {}});
+    m_rows.push_back({ label, kind, {} });
     return int(m_rows.size()) - 1;
 }
 
@@ -76,7 +76,8 @@ void ResultTable::print(FILE *out) const
             return it == row.values.end() ? std::vector<double>() : it->second;
         };
         const double sb = median(i, kSwitchboard), nginx = median(i, kNginx);
-        const QString ratio = sb >= 0 && nginx > 0 && row.kind == Kind::Info ? QString::number(sb / nginx, 'f', 2) : QString();
+        const QString ratio
+            = sb >= 0 && nginx > 0 && row.kind == Kind::Info ? QString::number(sb / nginx, 'f', 2) : QString();
         QString check;
         if (row.kind == Kind::FailNonZero) {
             bool pass = true;
@@ -85,7 +86,7 @@ void ResultTable::print(FILE *out) const
             check = pass ? QStringLiteral("0 PASS") : QStringLiteral("0 FAIL");
         }
         fprintf(out, format, qPrintable(row.label), qPrintable(cell(values(kSwitchboard))),
-                qPrintable(cell(values(kNginx))), qPrintable(ratio), qPrintable(check));
+            qPrintable(cell(values(kNginx))), qPrintable(ratio), qPrintable(check));
     }
 }
 

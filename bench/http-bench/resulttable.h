@@ -2,7 +2,6 @@
 #pragma once
 
 #include <QString>
-
 #include <cstdio>
 #include <map>
 #include <vector>
@@ -15,8 +14,8 @@ class ResultTable
 {
 public:
     enum class Kind {
-        Info,         // a figure, with the ratio where both columns have one
-        FailNonZero,  // a failure row: any value above 0 in any column fails it
+        Info, // a figure, with the ratio where both columns have one
+        FailNonZero, // a failure row: any value above 0 in any column fails it
     };
     static constexpr const char *kSwitchboard = "switchboard";
     static constexpr const char *kNginx = "nginx";

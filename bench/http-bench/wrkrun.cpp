@@ -5,7 +5,6 @@
 #include <QFile>
 #include <QProcess>
 #include <QRegularExpression>
-
 #include <csignal>
 #include <sys/prctl.h>
 
@@ -45,9 +44,9 @@ QByteArray luaString(const QByteArray &s)
 } // namespace
 
 WrkRun::WrkRun(const QString &program, const QString &scriptDir)
-    : m_program(program), m_script(QDir(scriptDir).filePath(QStringLiteral("post.lua")))
-{
-}
+    : m_program(program)
+    , m_script(QDir(scriptDir).filePath(QStringLiteral("post.lua")))
+{ }
 
 bool WrkRun::writeScript(const QByteArray &body, QString *error)
 {
@@ -59,8 +58,10 @@ bool WrkRun::writeScript(const QByteArray &body, QString *error)
     // Only the request's fields: a response() callback would make wrk parse every response in
     // Lua and slow the load generator down for both servers.
     f.write("wrk.method = \"POST\"\n"
-            "wrk.body = " + luaString(body) + "\n"
-            "wrk.headers[\"Content-Type\"] = \"application/json\"\n");
+            "wrk.body = "
+        + luaString(body)
+        + "\n"
+          "wrk.headers[\"Content-Type\"] = \"application/json\"\n");
     return true;
 }
 
@@ -68,8 +69,8 @@ WrkRun::Result WrkRun::run(const QString &url, int connections, int seconds) con
 {
     QProcess wrk;
     wrk.setProgram(m_program);
-    wrk.setArguments({QStringLiteral("-t1"), QStringLiteral("-c%1").arg(connections), QStringLiteral("-d%1s").arg(seconds),
-                      QStringLiteral("--latency"), QStringLiteral("-s"), m_script, url});
+    wrk.setArguments({ QStringLiteral("-t1"), QStringLiteral("-c%1").arg(connections),
+        QStringLiteral("-d%1s").arg(seconds), QStringLiteral("--latency"), QStringLiteral("-s"), m_script, url });
     wrk.setProcessChannelMode(QProcess::MergedChannels);
     wrk.setChildProcessModifier([] { ::prctl(PR_SET_PDEATHSIG, SIGKILL); });
     wrk.start();

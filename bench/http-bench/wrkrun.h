@@ -13,14 +13,14 @@ class WrkRun
 public:
     struct Result
     {
-        bool ok = false;           // wrk ran and its report parsed
-        QString error;             // why not
+        bool ok = false; // wrk ran and its report parsed
+        QString error; // why not
         double requestsPerSec = 0; // "Requests/sec:"
-        quint64 requests = 0;      // completed responses, any status ("N requests in ...")
-        quint64 non2xx = 0;        // "Non-2xx or 3xx responses:" (wrk counts status > 399)
-        quint64 socketErrors = 0;  // connect + read + write + timeout
+        quint64 requests = 0; // completed responses, any status ("N requests in ...")
+        quint64 non2xx = 0; // "Non-2xx or 3xx responses:" (wrk counts status > 399)
+        quint64 socketErrors = 0; // connect + read + write + timeout
         double p50Us = 0, p99Us = 0;
-        QByteArray report;         // wrk's output, for a failure
+        QByteArray report; // wrk's output, for a failure
         quint64 completed2xx() const { return requests - non2xx; }
     };
 
