@@ -6,6 +6,7 @@
 #                                    (its own embedded hub), else switchboardd on its built-in defaults
 #   ./dev.sh test [--asan]           build and run ctest (preset "default", or "asan": ASan + UBSan)
 #   ./dev.sh bench [sb-bench args]   build and run bench/sb-bench (switchboardd vs nats-server and redis-server)
+#   ./dev.sh bench-http [args]       build and run bench/http-bench (REST publish: switchboardd vs nginx, wrk)
 #   ./dev.sh fuzz [seconds] [name...] build the libFuzzer targets (clang-14, preset "fuzz") and run each
 #                                    (default: all of tests/fuzz, 60 s each); findings in build/fuzz/artifacts
 set -euo pipefail
@@ -23,6 +24,10 @@ PACKAGES=(cmake ninja-build g++ ccache pkg-config qt6-base-dev qt6-base-dev-tool
 TEST_PACKAGES=(curl prometheus)
 # Only for ./dev.sh fuzz: clang and its libFuzzer + sanitizer runtimes.
 FUZZ_PACKAGES=(clang-14 libclang-rt-14-dev)
+# Only for the bench commands: wrk and nginx for bench/http-bench, which starts its own nginx
+# instances on free loopback ports. Not in PACKAGES: run and test must not install nginx (on a
+# real machine Debian's postinst may start a system nginx on port 80; see bench/README.md).
+BENCH_PACKAGES=(wrk nginx-light)
 
 install_missing() {
     local missing=()
@@ -61,9 +66,14 @@ run)
     exec build/default/bin/switchboardd "$@"
     ;;
 bench)
-    install_missing
+    install_missing "${BENCH_PACKAGES[@]}"
     build default
     exec build/default/bin/sb-bench "$@"
+    ;;
+bench-http)
+    install_missing "${BENCH_PACKAGES[@]}"
+    build default
+    exec build/default/bin/http-bench "$@"
     ;;
 fuzz)
     seconds=${1:-60}
@@ -119,7 +129,7 @@ test)
     ctest --preset "$preset"
     ;;
 *)
-    echo "usage: ./dev.sh run [-- args] | ./dev.sh test [--asan] | ./dev.sh bench [args] | ./dev.sh fuzz [seconds] [name...]" >&2
+    echo "usage: ./dev.sh run [-- args] | ./dev.sh test [--asan] | ./dev.sh bench [args] | ./dev.sh bench-http [args] | ./dev.sh fuzz [seconds] [name...]" >&2
     exit 64
     ;;
 esac
