@@ -5,6 +5,7 @@
 
 #include <QCoreApplication>
 #include <QDateTime>
+#include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonParseError>
 
@@ -57,9 +58,49 @@ int ApiJson::httpStatus(ErrorCode code)
 
 namespace {
 
+// The meta timestamp, formatted once per millisecond (QDateTime formatting is costly).
+QString nowFormatted()
+{
+    thread_local qint64 lastMs = -1;
+    thread_local QString last;
+    const qint64 now = QDateTime::currentMSecsSinceEpoch();
+    if (now != lastMs) {
+        lastMs = now;
+        last = JsonCodec::formatTimestamp(now);
+    }
+    return last;
+}
+
+// A JSON string literal of \a s (quotes included); ASCII by hand, anything else through Qt.
+void appendJsonString(QByteArray &out, QStringView s)
+{
+    for (const QChar c : s) {
+        if (c.unicode() >= 0x80) {
+            const QByteArray a = QJsonDocument(QJsonArray{s.toString()}).toJson(QJsonDocument::Compact);
+            out += QByteArrayView(a).sliced(1, a.size() - 2);
+            return;
+        }
+    }
+    out += '"';
+    for (const QChar c : s) {
+        const char u = char(c.unicode());
+        if (u == '"' || u == '\\') {
+            out += '\\';
+            out += u;
+        } else if (u < 0x20) {
+            out += "\\u00";
+            out += "0123456789abcdef"[u >> 4];
+            out += "0123456789abcdef"[u & 15];
+        } else {
+            out += u;
+        }
+    }
+    out += '"';
+}
+
 QJsonObject withMeta(QJsonObject meta)
 {
-    meta.insert(QStringLiteral("timestamp"), JsonCodec::formatTimestamp(QDateTime::currentMSecsSinceEpoch()));
+    meta.insert(QStringLiteral("timestamp"), nowFormatted());
     meta.insert(QStringLiteral("version"), ApiJson::apiVersion());
     const QString hub = QCoreApplication::applicationVersion();
     if (!hub.isEmpty())
@@ -75,6 +116,29 @@ ApiReply ApiJson::data(const QJsonValue &data, int status, const QJsonObject &me
     r.status = status;
     QJsonObject o{{QStringLiteral("data"), data}, {QStringLiteral("meta"), withMeta(meta)}};
     r.body = QJsonDocument(o).toJson(QJsonDocument::Compact);
+    return r;
+}
+
+ApiReply ApiJson::accepted(const QString &id, int deliveries)
+{
+    ApiReply r;
+    r.status = 202;
+    QByteArray &b = r.body;
+    b.reserve(160);
+    b += "{\"data\":{\"deliveries\":";
+    b += QByteArray::number(deliveries);
+    b += ",\"id\":";
+    appendJsonString(b, id);
+    b += "},\"meta\":{";
+    const QString hub = QCoreApplication::applicationVersion();
+    if (!hub.isEmpty()) {
+        b += "\"hubVersion\":";
+        appendJsonString(b, hub);
+        b += ',';
+    }
+    b += "\"timestamp\":";
+    appendJsonString(b, nowFormatted());
+    b += ",\"version\":\"v1\"}}";
     return r;
 }
 

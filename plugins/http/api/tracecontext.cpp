@@ -41,7 +41,9 @@ bool TraceContext::isValid(const QByteArray &t)
 QByteArray TraceContext::create()
 {
     quint32 ids[6];
-    QRandomGenerator::system()->fillRange(ids);
+    // Trace ids need to be unique, not secret: the securely seeded global generator, without a
+    // system call per request.
+    QRandomGenerator::global()->fillRange(ids);
     ids[0] |= 1; // never all zero
     ids[4] |= 1;
     const QByteArray raw(reinterpret_cast<const char *>(ids), sizeof ids);

@@ -57,7 +57,10 @@ void HttpRequest::setPeer(const QHostAddress &address, quint16 port, bool secure
     m_peerAddress = address;
     m_peerPort = port;
     m_secure = secure;
-    m_peerCertificate = certificate;
+    if (secure)
+        m_peerCertificate = certificate;
+    else
+        m_peerCertificate.reset();
 }
 
 } // namespace sb::http

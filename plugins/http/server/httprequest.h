@@ -8,6 +8,8 @@
 #include <QList>
 #include <QSslCertificate>
 
+#include <optional>
+
 #include <utility>
 
 namespace sb::http {
@@ -51,7 +53,7 @@ public:
     quint16 peerPort() const { return m_peerPort; }
     bool isSecure() const { return m_secure; }
     // The client certificate a mutual-TLS handshake verified; null otherwise.
-    QSslCertificate peerCertificate() const { return m_peerCertificate; }
+    QSslCertificate peerCertificate() const { return m_peerCertificate ? *m_peerCertificate : QSslCertificate(); }
 
     // Set by the parser and the connection.
     void setMethod(const QByteArray &method) { m_method = method; }
@@ -78,7 +80,9 @@ private:
     QList<Header> m_headers;
     QByteArray m_body;
     QHostAddress m_peerAddress;
-    QSslCertificate m_peerCertificate;
+    // Only on TLS connections: a default QSslCertificate allocates (and initialises the TLS
+    // backend), which plain HTTP requests should not pay for.
+    std::optional<QSslCertificate> m_peerCertificate;
     int m_major = 1;
     int m_minor = 1;
     quint16 m_peerPort = 0;

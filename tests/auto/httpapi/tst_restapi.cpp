@@ -368,6 +368,16 @@ void tst_RestApi::errorMapping()
     QCOMPARE(ApiJson::httpStatus(ErrorCode::TooLarge), 413);
     QCOMPARE(ApiJson::httpStatus(ErrorCode::Timeout), 504);
     QCOMPARE(ApiJson::httpStatus(ErrorCode::NoResponders), 503);
+    // The hand-written 202 body is the JSON the generic envelope would be.
+    for (const QString &id : {QStringLiteral("abc-1"), QStringLiteral("q\"u\\o\nte"), QStringLiteral("gr\u00fc\u00df-\U0001F600")}) {
+        const ApiReply a = ApiJson::accepted(id, 3);
+        QCOMPARE(a.status, 202);
+        const QJsonObject o = QJsonDocument::fromJson(a.body).object();
+        QCOMPARE(o[QLatin1String("data")][QLatin1String("id")].toString(), id);
+        QCOMPARE(o[QLatin1String("data")][QLatin1String("deliveries")].toInt(), 3);
+        QCOMPARE(o[QLatin1String("meta")][QLatin1String("version")].toString(), QStringLiteral("v1"));
+        QVERIFY(!o[QLatin1String("meta")][QLatin1String("timestamp")].toString().isEmpty());
+    }
     // Every code has a status and a name that round-trips.
     for (int c = 0; c <= int(LastErrorCode); ++c) {
         QVERIFY(ApiJson::httpStatus(ErrorCode(c)) >= 200);
