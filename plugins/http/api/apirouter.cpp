@@ -33,9 +33,20 @@ bool ApiRouter::match(const Entry &entry, const QStringList &segments, QStringLi
 bool ApiRouter::split(const QByteArray &rawPath, QStringList *segments)
 {
     // Split the raw path first, then decode each segment: "%2F" stays inside its segment.
-    for (const QByteArray &raw : rawPath.split('/')) {
+    const QByteArrayView path(rawPath);
+    qsizetype start = 0;
+    while (start < path.size()) {
+        qsizetype end = path.indexOf('/', start);
+        if (end < 0)
+            end = path.size();
+        const QByteArrayView raw = path.sliced(start, end - start);
+        start = end + 1;
         if (raw.isEmpty())
             continue;
+        if (!raw.contains('%')) { // the common case: nothing to decode
+            segments->append(QString::fromUtf8(raw));
+            continue;
+        }
         QByteArray decoded;
         if (!percentDecode(raw, &decoded))
             return false;

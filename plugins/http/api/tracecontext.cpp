@@ -46,9 +46,21 @@ QByteArray TraceContext::create()
     QRandomGenerator::global()->fillRange(ids);
     ids[0] |= 1; // never all zero
     ids[4] |= 1;
-    const QByteArray raw(reinterpret_cast<const char *>(ids), sizeof ids);
-    QByteArray t("00-");
-    t.append(raw.left(16).toHex()).append('-').append(raw.mid(16, 8).toHex()).append("-01");
+    const auto *raw = reinterpret_cast<const unsigned char *>(ids);
+    static constexpr char hex[] = "0123456789abcdef";
+    // "00-" + 32 hex (16 bytes) + "-" + 16 hex (8 bytes) + "-01", written in place.
+    QByteArray t(55, Qt::Uninitialized);
+    char *p = t.data();
+    *p++ = '0';
+    *p++ = '0';
+    *p++ = '-';
+    for (int i = 0; i < 24; ++i) {
+        if (i == 16)
+            *p++ = '-';
+        *p++ = hex[raw[i] >> 4];
+        *p++ = hex[raw[i] & 15];
+    }
+    memcpy(p, "-01", 3);
     return t;
 }
 
