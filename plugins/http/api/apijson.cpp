@@ -8,6 +8,7 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonParseError>
+#include <QMutex>
 
 #include <cmath>
 
@@ -58,11 +59,14 @@ int ApiJson::httpStatus(ErrorCode code)
 
 namespace {
 
-// The meta timestamp, formatted once per millisecond (QDateTime formatting is costly).
+// The meta timestamp, formatted once per millisecond (QDateTime formatting is costly). Guarded
+// statics, not thread_local (see HttpResponse::currentDate: LeakSanitizer and a plugin's TLS).
 QString nowFormatted()
 {
-    thread_local qint64 lastMs = -1;
-    thread_local QString last;
+    static QBasicMutex mutex;
+    static qint64 lastMs = -1;
+    static QString last;
+    const QMutexLocker lock(&mutex);
     const qint64 now = QDateTime::currentMSecsSinceEpoch();
     if (now != lastMs) {
         lastMs = now;

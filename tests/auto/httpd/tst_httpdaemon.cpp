@@ -66,7 +66,8 @@ void tst_HttpDaemon::initTestCase()
 void tst_HttpDaemon::cleanupTestCase()
 {
     m_watch.disconnectFromHub();
-    QCOMPARE(m_daemon.stop(), 0);
+    const int code = m_daemon.stop();
+    QVERIFY2(code == 0, qPrintable(QStringLiteral("switchboardd exited with %1 (%2): ").arg(code).arg(m_daemon.errorString()) + m_daemon.stderrText().right(6000)));
 }
 
 void tst_HttpDaemon::events()

@@ -136,8 +136,10 @@ void tst_HttpSecurity::initTestCase()
 void tst_HttpSecurity::cleanupTestCase()
 {
     m_watch.disconnectFromHub();
-    QCOMPARE(m_strict.stop(), 0);
-    QCOMPARE(m_open.stop(), 0);
+    for (DaemonProcess *d : {&m_strict, &m_open}) {
+        const int code = d->stop();
+        QVERIFY2(code == 0, qPrintable(QStringLiteral("switchboardd exited with %1: ").arg(code) + d->stderrText().right(6000)));
+    }
 }
 
 void tst_HttpSecurity::matrix_data()

@@ -127,6 +127,8 @@ int DaemonProcess::stop(int timeoutMs)
     }
     stderrText();
     unregisterChild();
+    if (m_process.exitStatus() != QProcess::NormalExit)
+        m_error = QStringLiteral("switchboardd crashed (exit code %1) after SIGTERM").arg(m_process.exitCode());
     return m_process.exitStatus() == QProcess::NormalExit ? m_process.exitCode() : -1;
 }
 
