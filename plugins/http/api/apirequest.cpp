@@ -3,42 +3,6 @@
 
 namespace sb::http {
 
-namespace {
-
-int hexValue(char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
-
-} // namespace
-
-bool percentDecode(QByteArrayView in, QByteArray *out)
-{
-    out->clear();
-    out->reserve(in.size());
-    for (qsizetype i = 0; i < in.size(); ++i) {
-        const char c = in[i];
-        if (c != '%') {
-            out->append(c);
-            continue;
-        }
-        if (i + 2 >= in.size()) // needs two hex digits after it
-            return false;
-        const int hi = hexValue(in[i + 1]), lo = hexValue(in[i + 2]);
-        if (hi < 0 || lo < 0)
-            return false;
-        out->append(char(hi * 16 + lo));
-        i += 2;
-    }
-    return true;
-}
-
 QByteArray ApiRequest::header(const QByteArray &lowerName) const
 {
     for (const auto &h : headers) {

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 
+#include "percentdecode.h"
+
 #include <switchboard/principal.h>
 
 #include <QByteArray>
@@ -41,8 +43,5 @@ struct ApiReply {
 
 // Called exactly once with the answer; may be called later (a request waiting for its reply).
 using ApiResponder = std::function<void(ApiReply)>;
-
-// Percent-decodes \a in; false for a malformed escape ("%4", "%zz").
-bool percentDecode(QByteArrayView in, QByteArray *out);
 
 } // namespace sb::http

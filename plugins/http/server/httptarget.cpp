@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "httptarget.h"
 
+#include "percentdecode.h"
+
 #include <QStringDecoder>
 
 namespace sb::http {
@@ -10,17 +12,6 @@ namespace {
 Error bad(const QString &why)
 {
     return Error(ErrorCode::BadFrame, QStringLiteral("bad request target: ") + why, {{QStringLiteral("status"), 400}});
-}
-
-int hexValue(char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
 }
 
 // Percent-decodes \a in and checks the result is UTF-8 without NUL.
@@ -42,24 +33,7 @@ Result<QString> decodeText(QByteArrayView in, const char *what)
 
 bool HttpTarget::percentDecode(QByteArrayView in, QByteArray *out)
 {
-    out->clear();
-    out->reserve(in.size());
-    for (qsizetype i = 0; i < in.size(); ++i) {
-        const char c = in[i];
-        if (c != '%') {
-            out->append(c);
-            continue;
-        }
-        if (i + 2 >= in.size())
-            return false;
-        const int hi = hexValue(in[i + 1]);
-        const int lo = hexValue(in[i + 2]);
-        if (hi < 0 || lo < 0)
-            return false;
-        out->append(char(hi * 16 + lo));
-        i += 2;
-    }
-    return true;
+    return sb::http::percentDecode(in, out);
 }
 
 Result<HttpTarget> HttpTarget::parse(QByteArrayView raw)
