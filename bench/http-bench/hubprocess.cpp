@@ -45,8 +45,10 @@ bool HubProcess::start(QString *error)
                  "    queue: {max-messages: 10000000, max-bytes: 4GiB}\n"
                  "    max-outbound-bytes: 4GiB\n"
                  "  http:\n"
-                 "    listeners: [{address: \"127.0.0.1:0\"}]\n"
-                 "limits: {max-buffered-bytes: 16GiB}\n"
+                 "    listeners: [{address: \"127.0.0.1:0\"}]\n");
+    if (m_ioThreads >= 0)
+        config.write("    io-threads: " + QByteArray::number(m_ioThreads) + '\n');
+    config.write("limits: {max-buffered-bytes: 16GiB}\n"
                  "remote: {enabled: false}\n");
     config.close();
 

@@ -15,6 +15,8 @@ public:
     HubProcess(const QString &program, const QString &dir);
     ~HubProcess();
 
+    // communication.http.io-threads; negative: the hub's default ("auto").
+    void setIoThreads(int threads) { m_ioThreads = threads; }
     bool start(QString *error);
     void stop();
     qint64 pid() const { return m_process.processId(); }
@@ -23,6 +25,7 @@ public:
     QString logPath() const;
 
 private:
+    int m_ioThreads = -1;
     void readLog();
 
     QString m_program;

@@ -129,6 +129,8 @@ int main(int argc, char *argv[])
         QDir(QCoreApplication::applicationDirPath()).filePath(QStringLiteral("switchboardd")));
     const auto nginxO = opt("nginx", "Path of nginx.", "path", QStringLiteral("/usr/sbin/nginx"));
     const auto wrkO = opt("wrk", "Path of wrk.", "path", QStringLiteral("wrk"));
+    const auto ioThreadsO = opt("io-threads", "switchboardd's http.io-threads (default: its own default, auto).", "n",
+                                QStringLiteral("-1"));
     QCommandLineOption quickO(
         QStringLiteral("quick"), QStringLiteral("2-second runs: a smoke run, not a measurement."));
     p.addOption(quickO);
@@ -146,6 +148,7 @@ int main(int argc, char *argv[])
         QTemporaryDir dir;
         QString error;
         HubProcess hub(p.value(daemonO), dir.path());
+        hub.setIoThreads(p.value(ioThreadsO).toInt());
         DeliveryCounter counter;
         NginxProcess upstream(p.value(nginxO), NginxProcess::Role::Upstream, dir.filePath(QStringLiteral("upstream")));
         if (!hub.start(&error) || !counter.start(hub.nativeUrl(), kTopic, &error) || !upstream.start(&error)) {

@@ -3,6 +3,7 @@
 
 #include "httpgateway.h"
 #include "httplistener.h"
+#include "httpworkerpool.h"
 #include "httpmetrics.h"
 #include "httpservices.h"
 #include "prometheusexporter.h"
@@ -11,6 +12,7 @@
 #include <switchboard/hub.h>
 #include <switchboard/tls.h>
 
+#include <QPointer>
 #include <QVariantList>
 
 namespace sb::http {
@@ -37,6 +39,16 @@ Status HttpEndpoint::startListener(const HttpListenerConfig &config)
 {
     auto gateway = std::make_unique<HttpGateway>(config, m_services.get());
     auto *listener = new HttpListener(m_config.limits, gateway.get(), this);
+    listener->setWorkerPool(m_pool.get());
+    // Keep-alive clients appear as hub connections for as long as their socket is open.
+    HttpClientRegistry *clients = &gateway->clients();
+    clients->setCloser([guard = QPointer<HttpListener>(listener)](quint64 key) {
+        if (guard)
+            guard->closeConnection(key);
+    });
+    connect(listener, &HttpListener::connectionOpened, this,
+            [clients](quint64 key, const QHostAddress &peer, quint16 port, bool secure) { clients->opened(key, peer, port, secure); });
+    connect(listener, &HttpListener::connectionClosed, this, [clients](quint64 key) { clients->closed(key); });
     if (config.isTls()) {
         Result<QSslConfiguration> tls = loadServerTls(config.tlsCert, config.tlsKey);
         Status mtls;
@@ -61,6 +73,8 @@ Status HttpEndpoint::startListener(const HttpListenerConfig &config)
 
 Status HttpEndpoint::start()
 {
+    if (m_config.ioThreads > 0 && !m_pool)
+        m_pool = std::make_unique<HttpWorkerPool>(m_config.ioThreads);
     for (const HttpListenerConfig &l : std::as_const(m_config.listeners)) {
         if (Status st = startListener(l); !st) {
             stop();
@@ -80,6 +94,8 @@ void HttpEndpoint::stop(int drainMs)
         delete l;
     }
     m_listeners.clear();
+    // Connections on I/O threads close there before the gateways (their handlers) go.
+    m_pool.reset();
     m_gateways.clear();
     if (state() == State::Running)
         setState(State::Stopped);

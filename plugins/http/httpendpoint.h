@@ -17,10 +17,12 @@ namespace sb::http {
 class HttpGateway;
 class HttpListener;
 class HttpMetrics;
+class HttpWorkerPool;
 struct HttpServices;
 
 // The "http" protocol's endpoint: one HttpListener (plain or TLS) per configured address, each
-// with its gateway, all sharing one REST API, rate limits and Idempotency-Key cache.
+// with its gateway, all sharing one REST API, rate limits and Idempotency-Key cache, and the
+// I/O threads (io-threads) that read, parse and write the connections of every listener.
 class HttpEndpoint : public Endpoint
 {
     Q_OBJECT
@@ -49,6 +51,7 @@ private:
     std::unique_ptr<HttpServices> m_services;
     std::vector<std::unique_ptr<HttpGateway>> m_gateways;
     std::vector<HttpListener *> m_listeners; // children; parallel to m_gateways
+    std::unique_ptr<HttpWorkerPool> m_pool;  // io-threads > 0
 };
 
 } // namespace sb::http

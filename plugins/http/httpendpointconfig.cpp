@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "httpendpointconfig.h"
 
+#include <QThread>
+
 namespace sb::http {
 
 namespace {
@@ -189,7 +191,29 @@ Status parseApiKey(const QString &name, const QVariant &value, const QString &ke
     return {};
 }
 
+Status parseIoThreads(const QVariant &value, const QString &key, int &threads)
+{
+    if (value.toString() == QLatin1String("auto")) {
+        threads = HttpEndpointConfig::defaultIoThreads();
+        return {};
+    }
+    bool ok = false;
+    const int n = value.toInt(&ok);
+    if (!ok || n < 0 || n > HttpEndpointConfig::kMaxIoThreads)
+        return configError(key, QStringLiteral("must be \"auto\" or an integer from 0 (the bus thread does all) to %1")
+                                    .arg(HttpEndpointConfig::kMaxIoThreads));
+    threads = n;
+    return {};
+}
+
 } // namespace
+
+int HttpEndpointConfig::defaultIoThreads()
+{
+    // Measured (bench/README.md, http-bench --io-threads): on 2 cores shared with the clients the
+    // hand-over costs more CPU than it frees; from 4 cores on, one I/O thread.
+    return QThread::idealThreadCount() >= 4 ? 1 : 0;
+}
 
 bool CorsPolicy::allows(const QByteArray &origin) const
 {
@@ -231,8 +255,10 @@ Result<HttpEndpointConfig> HttpEndpointConfig::fromVariantMap(const QVariantMap 
             st = parseIdempotency(it.value(), key, c.idempotency);
         } else if (it.key() == QLatin1String("metrics-require-auth")) {
             c.metricsRequireAuth = it.value().toBool();
+        } else if (it.key() == QLatin1String("io-threads")) {
+            st = parseIoThreads(it.value(), key, c.ioThreads);
         } else {
-            return configError(key, QStringLiteral("unknown key (expected listeners, rate-limits, idempotency, "
+            return configError(key, QStringLiteral("unknown key (expected listeners, io-threads, rate-limits, idempotency, "
                                                    "metrics-require-auth, %1, %2)")
                                         .arg(apiKeys.join(QStringLiteral(", ")), limitKeys.join(QStringLiteral(", "))));
         }

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "httpgateway.h"
 
+#include "httpclientconnection.h"
+
 #include "apijson.h"
 #include "openapidocument.h"
 
@@ -42,8 +44,31 @@ ApiRequest toApiRequest(const HttpRequest &request, const Principal &who)
 
 } // namespace
 
+// The "http" row of the per-protocol stats and the client's own counters: messages accepted through
+// the REST API (publish, send, request), error answers.
+void HttpGateway::count(const HttpRequest &request, const QString &routeName, const HttpResponse &response,
+                        const Principal &who)
+{
+    const bool error = response.status() >= 400;
+    const bool message = !error && request.method() == "POST" && routeName.contains(QLatin1String("/api/v1/"))
+                         && !routeName.contains(QLatin1String("/channels")) && !routeName.contains(QLatin1String("/deadletters"));
+    if (StatsEntry *stats = m_services->stats) {
+        if (error) {
+            ++stats->total.errors;
+        } else if (message) {
+            ++stats->total.in;
+            stats->total.bytesIn += quint64(request.body().size());
+        }
+    }
+    if (HttpClientConnection *client = m_clients.client(request.connectionKey())) {
+        client->countRequest(message ? qMax<qint64>(1, request.body().size()) : 0, response.body().size(), error);
+        if (who.authenticated && client->identity().name != who.name)
+            client->setIdentity(who.identity());
+    }
+}
+
 HttpGateway::HttpGateway(const HttpListenerConfig &listener, HttpServices *services)
-    : m_listener(listener), m_services(services)
+    : m_listener(listener), m_services(services), m_clients(services->hub)
 {
 }
 
@@ -175,7 +200,7 @@ void HttpGateway::handle(const HttpRequest &request, HttpResponder responder)
     timer.start();
     if (preflight(request, responder))
         return;
-    const ApiRouter::Route *route = m_services->api.router().find(request.method(), request.rawTarget().split('?').first());
+    const ApiRouter::Route *route = m_services->api.router().find(request.method(), request.rawPath());
     const QString routeName = route ? route->pattern : QStringLiteral("(unmatched)");
     auto shared = std::make_shared<HttpResponder>(std::move(responder));
     // Every answer goes out through here: CORS, metrics, the access log.
@@ -184,15 +209,7 @@ void HttpGateway::handle(const HttpRequest &request, HttpResponder responder)
         corsHeaders(head, r);
         if (m_services->record)
             m_services->record(routeName, head.method(), r.status(), timer.nsecsElapsed() / 1000);
-        if (StatsEntry *stats = m_services->stats) {
-            if (r.status() >= 400)
-                ++stats->total.errors;
-            else if (head.method() == "POST" && routeName.contains(QLatin1String("/api/v1/")) && !routeName.contains(QLatin1String("/channels"))
-                     && !routeName.contains(QLatin1String("/deadletters"))) {
-                ++stats->total.in; // a message published, sent or requested through the REST API
-                stats->total.bytesIn += quint64(head.body().size());
-            }
-        }
+        count(head, routeName, r, who);
         qCInfo(lcHttpAccess).noquote() << head.method() << QString::fromUtf8(head.rawTarget()) << r.status()
                                        << QStringLiteral("%1us").arg(timer.nsecsElapsed() / 1000) << who.stamp()
                                        << (r.header("traceparent").isEmpty() ? head.header("traceparent") : r.header("traceparent"));

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 
+#include "httpclientregistry.h"
 #include "httphandler.h"
 #include "httpservices.h"
 
@@ -16,17 +17,21 @@ public:
     HttpGateway(const HttpListenerConfig &listener, HttpServices *services);
 
     void handle(const HttpRequest &request, HttpResponder responder) override;
+    // The listener's keep-alive clients as hub connections (the endpoint wires the listener in).
+    HttpClientRegistry &clients() { return m_clients; }
 
 private:
     // The caller's principal, or the error answer (401, or 429 while its address is throttled).
     Result<Principal> authenticate(const HttpRequest &request) const;
     bool handleBuiltIn(const HttpRequest &request, const Principal &who, const std::shared_ptr<HttpResponder> &responder);
+    void count(const HttpRequest &request, const QString &routeName, const HttpResponse &response, const Principal &who);
     void corsHeaders(const HttpRequest &request, HttpResponse &response) const;
     bool preflight(const HttpRequest &request, HttpResponder &responder) const;
     static HttpResponse toResponse(const ApiReply &reply);
 
     HttpListenerConfig m_listener;
     HttpServices *m_services;
+    HttpClientRegistry m_clients;
 };
 
 } // namespace sb::http

@@ -231,7 +231,7 @@ void writeAuth(QByteArray &out, const Authenticator *authenticator)
 struct ListenerCounter {
     const char *name;
     const char *help;
-    quint64 HttpServerCounters::*field;
+    HttpServerCounters::Counter HttpServerCounters::*field;
 };
 
 constexpr ListenerCounter listenerCounters[] = {
@@ -262,8 +262,8 @@ void writeListenerTimeouts(QByteArray &out, const Listeners &listeners)
            "Connections timed out, by kind: head and body (408), idle (closed), write_stall (reset).");
     for (const auto &[address, c] : listeners) {
         const std::pair<const char *, quint64> kinds[] = {
-            {"head", c->headTimeouts}, {"body", c->bodyTimeouts}, {"idle", c->idleTimeouts},
-            {"write_stall", c->writeStalls}};
+            {"head", c->headTimeouts.load()}, {"body", c->bodyTimeouts.load()}, {"idle", c->idleTimeouts.load()},
+            {"write_stall", c->writeStalls.load()}};
         for (const auto &[kind, count] : kinds)
             sample(out, name, labelSet({{"listener", address}, {"kind", QString::fromLatin1(kind)}}),
                    QByteArray::number(count));
@@ -280,16 +280,17 @@ void writeListeners(QByteArray &out, const Listeners &all)
     const char *gauge = "switchboard_http_listener_connections";
     family(out, gauge, "gauge", "Open connections.");
     for (const auto &[address, c] : listeners)
-        sample(out, gauge, labelSet({{"listener", address}}), QByteArray::number(c->connectionsOpen));
+        sample(out, gauge, labelSet({{"listener", address}}), QByteArray::number(c->connectionsOpen.load()));
     for (const ListenerCounter &f : listenerCounters) {
         family(out, f.name, "counter", f.help);
         for (const auto &[address, c] : listeners)
-            sample(out, f.name, labelSet({{"listener", address}}), QByteArray::number(c->*f.field));
+            sample(out, f.name, labelSet({{"listener", address}}), QByteArray::number((c->*f.field).load()));
     }
     const QByteArray errors("switchboard_http_listener_error_responses_total");
     family(out, errors, "counter", "Responses with a status of 400 or more, by status.");
     for (const auto &[address, c] : listeners) {
-        for (auto it = c->errorsByStatus.cbegin(); it != c->errorsByStatus.cend(); ++it)
+        const QMap<int, quint64> byStatus = c->errorsByStatus();
+        for (auto it = byStatus.cbegin(); it != byStatus.cend(); ++it)
             sample(out, errors, labelSet({{"listener", address}, {"status", QString::number(it.key())}}),
                    QByteArray::number(it.value()));
     }
@@ -297,11 +298,11 @@ void writeListeners(QByteArray &out, const Listeners &all)
     const char *outbound = "switchboard_http_listener_outbound_bytes";
     family(out, outbound, "gauge", "Unsent answers of all connections now.");
     for (const auto &[address, c] : listeners)
-        sample(out, outbound, labelSet({{"listener", address}}), QByteArray::number(c->outboundBytes));
+        sample(out, outbound, labelSet({{"listener", address}}), QByteArray::number(c->outboundBytes.load()));
     const char *peak = "switchboard_http_listener_peak_connection_outbound_bytes";
     family(out, peak, "gauge", "The most one connection ever held unsent.");
     for (const auto &[address, c] : listeners)
-        sample(out, peak, labelSet({{"listener", address}}), QByteArray::number(c->peakConnectionOutbound));
+        sample(out, peak, labelSet({{"listener", address}}), QByteArray::number(c->peakConnectionOutbound.load()));
 }
 
 void writeHttpRequests(QByteArray &out, const HttpMetrics &http)

@@ -2,6 +2,7 @@
 #include "httpconnection.h"
 
 #include "httphandler.h"
+#include "httplistenerstate.h"
 
 #include <switchboard/ratelimiter.h>
 
@@ -26,15 +27,17 @@ qint64 nowMs()
 }
 } // namespace
 
-HttpConnection::HttpConnection(QTcpSocket *socket, const HttpServerLimits &limits, HttpHandler *handler,
-                               std::shared_ptr<HttpServerCounters> counters, QObject *parent)
-    : QObject(parent), m_socket(socket), m_limits(limits), m_handler(handler), m_counters(std::move(counters)),
-      m_parser(limits), m_writer(socket), m_connectedAt(nowMs())
+HttpConnection::HttpConnection(QTcpSocket *socket, quint64 key, std::shared_ptr<HttpListenerState> state,
+                               std::shared_ptr<HttpAnswerQueue> answerRoute, QObject *parent)
+    : QObject(parent), m_socket(socket), m_key(key), m_state(std::move(state)), m_answerRoute(std::move(answerRoute)),
+      m_limits(m_state->limits()), m_handler(m_state->handler()), m_counters(&m_state->counters()),
+      m_parser(m_limits), m_writer(socket), m_connectedAt(nowMs())
 {
     socket->setParent(this);
     socket->setReadBufferSize(kSocketReadBuffer);
     socket->setSocketOption(QAbstractSocket::LowDelayOption, 1);
     m_peerAddress = socket->peerAddress();
+    m_addressKey = m_peerAddress.toString();
     m_peerPort = socket->peerPort();
     if (auto *ssl = qobject_cast<QSslSocket *>(socket)) {
         m_secure = true;
@@ -59,6 +62,7 @@ HttpConnection::~HttpConnection()
 {
     m_gone = true;
     reportOutbound();
+    m_state->release(m_addressKey, m_key);
 }
 
 qint64 HttpConnection::outboundBytes() const
@@ -98,7 +102,7 @@ bool HttpConnection::readChunk()
     m_in.resize(qsizetype(qMax<qint64>(0, got)));
     if (got <= 0)
         return false;
-    m_counters->bytesIn += quint64(got);
+    HttpServerCounters::add(m_counters->bytesIn, quint64(got));
     return true;
 }
 
@@ -135,7 +139,7 @@ void HttpConnection::processInput()
     }
     const bool outboundFull = !m_gone && outboundBytes() >= m_limits.outboundHighWater();
     if (outboundFull && !wasPaused)
-        ++m_counters->readPauses;
+        HttpServerCounters::add(m_counters->readPauses);
     m_pausedForOutbound = outboundFull;
     rearmTimer();
 }
@@ -156,13 +160,14 @@ void HttpConnection::noteProgress(bool wasInMessage)
 void HttpConnection::dispatch(HttpRequest &&request)
 {
     request.setPeer(m_peerAddress, m_peerPort, m_secure, m_peerCertificate);
+    request.setConnectionKey(m_key);
     Slot slot;
     slot.sequence = m_nextSequence++;
     slot.head = request.method() == "HEAD";
     slot.close = !request.keepAlive();
     slot.keepAliveHeader = request.keepAlive() && request.httpMinor() == 0;
     m_slots.push_back(std::move(slot));
-    ++m_counters->requests;
+    HttpServerCounters::add(m_counters->requests);
     m_sawRequest = true;
     m_bodyStarted = false;
     m_continueSent = false;
@@ -171,7 +176,7 @@ void HttpConnection::dispatch(HttpRequest &&request)
     if (request.isUpgrade())
         m_upgradeBarrier = true;
     // The handler may answer now (re-entering answer()) or later.
-    m_handler->handle(request, HttpResponder(this, m_nextSequence - 1));
+    m_handler->handle(request, HttpResponder(this, m_nextSequence - 1, m_answerRoute));
 }
 
 // The layer's own answer (parse errors, timeouts): in its turn, with "Connection: close".
@@ -205,7 +210,7 @@ void HttpConnection::answer(quint64 sequence, HttpResponse &&response, HttpRespo
     m_waitingBytes += it->bytes.size();
     if (before > 0 && outboundBytes() > m_limits.maxOutboundBytes) {
         // A peer that lets its answers pile up past the bound (it does not read them) is reset.
-        ++m_counters->overflowClosed;
+        HttpServerCounters::add(m_counters->overflowClosed);
         resetNow();
         return;
     }
@@ -221,10 +226,10 @@ void HttpConnection::writeReady()
         if (m_writer.unsent() == 0)
             m_lastWriteProgress = nowMs(); // the write-stall clock starts with the first unsent byte
         m_writer.buffer() += slot.bytes;
-        ++m_counters->responses;
-        m_counters->bytesOut += quint64(slot.bytes.size());
+        HttpServerCounters::add(m_counters->responses);
+        HttpServerCounters::add(m_counters->bytesOut, quint64(slot.bytes.size()));
         if (slot.status >= 400)
-            ++m_counters->errorsByStatus[slot.status];
+            m_counters->addError(slot.status);
         if (slot.takeOver) {
             m_writer.flush();
             handOver(std::move(slot.takeOver));
@@ -267,8 +272,8 @@ void HttpConnection::sendContinueIfDue()
     m_continueSent = true;
     const QByteArray line = HttpResponse::continueLine();
     m_writer.buffer() += line;
-    ++m_counters->continues;
-    m_counters->bytesOut += quint64(line.size());
+    HttpServerCounters::add(m_counters->continues);
+    HttpServerCounters::add(m_counters->bytesOut, quint64(line.size()));
     m_writer.flush();
 }
 
@@ -390,26 +395,26 @@ void HttpConnection::onTimer()
     case Wait::None:
         break;
     case Wait::FirstRequest:
-        ++m_counters->headTimeouts;
+        HttpServerCounters::add(m_counters->headTimeouts);
         startLingeringClose(); // nothing was asked: nothing to answer
         break;
     case Wait::Head:
-        ++m_counters->headTimeouts;
+        HttpServerCounters::add(m_counters->headTimeouts);
         queueLocalError(408, QStringLiteral("TIMEOUT"),
                         QStringLiteral("the request head did not arrive within %1 ms (request-head-timeout)")
                             .arg(m_limits.requestHeadTimeoutMs));
         break;
     case Wait::Body:
-        ++m_counters->bodyTimeouts;
+        HttpServerCounters::add(m_counters->bodyTimeouts);
         queueLocalError(408, QStringLiteral("TIMEOUT"),
                         QStringLiteral("the request body did not arrive within %1 ms (body-timeout)").arg(m_limits.bodyTimeoutMs));
         break;
     case Wait::Idle:
-        ++m_counters->idleTimeouts;
+        HttpServerCounters::add(m_counters->idleTimeouts);
         startLingeringClose();
         break;
     case Wait::WriteStall:
-        ++m_counters->writeStalls;
+        HttpServerCounters::add(m_counters->writeStalls);
         resetNow();
         break;
     case Wait::Linger:
@@ -421,9 +426,10 @@ void HttpConnection::onTimer()
 void HttpConnection::reportOutbound()
 {
     const qint64 now = outboundBytes();
-    m_counters->outboundBytes += now - m_reported;
+    if (now != m_reported)
+        m_counters->outboundBytes.fetch_add(now - m_reported, std::memory_order_relaxed);
     m_reported = now;
-    m_counters->peakConnectionOutbound = qMax(m_counters->peakConnectionOutbound, now);
+    m_counters->notePeakOutbound(now);
 }
 
 } // namespace sb::http

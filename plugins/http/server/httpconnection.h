@@ -3,7 +3,6 @@
 
 #include "httprequestparser.h"
 #include "httpresponder.h"
-#include "httpservercounters.h"
 #include "httpserverlimits.h"
 
 #include <switchboard/outboundwriter.h>
@@ -23,8 +22,11 @@ class QTcpSocket;
 namespace sb::http {
 
 class HttpHandler;
+class HttpListenerState;
+struct HttpServerCounters;
 
-// One HTTP/1.1 client on a TCP (or TLS) socket, owned by its HttpListener. Reads in bounded
+// One HTTP/1.1 client on a TCP (or TLS) socket, owned by its HttpListener or, on an I/O thread,
+// by an HttpWorker (which passes its answer queue: responders then answer from any thread). Reads in bounded
 // chunks into the parser, hands each complete request to the handler and writes the answers in
 // request order however they arrive (a queue keyed by sequence number, at most max-pipelined
 // requests in flight; reading stops while it is full or while the unsent answers are at the
@@ -35,11 +37,14 @@ class HttpConnection : public QObject
 {
     Q_OBJECT
 public:
-    HttpConnection(QTcpSocket *socket, const HttpServerLimits &limits, HttpHandler *handler,
-                   std::shared_ptr<HttpServerCounters> counters, QObject *parent = nullptr);
+    // \a key: the listener's name for this connection (HttpListener::connectionOpened).
+    HttpConnection(QTcpSocket *socket, quint64 key, std::shared_ptr<HttpListenerState> state,
+                   std::shared_ptr<HttpAnswerQueue> answerRoute = {}, QObject *parent = nullptr);
     ~HttpConnection() override;
 
     QHostAddress peerAddress() const { return m_peerAddress; }
+    const HttpListenerState *listenerState() const { return m_state.get(); }
+    quint64 key() const { return m_key; }
     // Unsent answer bytes: in our buffer, in Qt's write buffer, and answered but waiting their turn.
     qint64 outboundBytes() const;
     // Requests read and not yet written.
@@ -52,6 +57,7 @@ public:
 
 private:
     friend class HttpResponder;
+    friend class HttpWorker;
     enum class Wait { None, FirstRequest, Head, Body, Idle, WriteStall, Linger };
     struct Slot
     {
@@ -85,9 +91,12 @@ private:
     void postResume();
 
     QPointer<QTcpSocket> m_socket;
-    HttpServerLimits m_limits;
+    quint64 m_key;
+    std::shared_ptr<HttpListenerState> m_state;
+    std::shared_ptr<HttpAnswerQueue> m_answerRoute;
+    const HttpServerLimits &m_limits; // m_state's
     HttpHandler *m_handler;
-    std::shared_ptr<HttpServerCounters> m_counters;
+    HttpServerCounters *m_counters;   // m_state's
     HttpRequestParser m_parser;
     OutboundWriter m_writer;
     QByteArray m_in;       // one read chunk; bytes before m_inPos are parsed
@@ -104,6 +113,7 @@ private:
     qint64 m_idleSince = 0;
     qint64 m_lastWriteProgress = 0;
     QHostAddress m_peerAddress;
+    QString m_addressKey; // the listener's per-address count
     quint16 m_peerPort = 0;
     bool m_secure = false;
     QSslCertificate m_peerCertificate;

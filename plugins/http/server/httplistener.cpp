@@ -2,6 +2,10 @@
 #include "httplistener.h"
 
 #include "httpconnection.h"
+#include "httplistenerstate.h"
+#include "httprequestrelay.h"
+#include "httpworker.h"
+#include "httpworkerpool.h"
 
 #include <QSslServer>
 #include <QTcpServer>
@@ -10,13 +14,24 @@
 namespace sb::http {
 
 HttpListener::HttpListener(const HttpServerLimits &limits, HttpHandler *handler, QObject *parent)
-    : QObject(parent), m_limits(limits), m_handler(handler)
+    : QObject(parent), m_limits(limits), m_handler(handler),
+      m_state(std::make_shared<HttpListenerState>(limits, handler))
 {
+    m_closedKeys = std::make_shared<HttpBatchQueue<quint64>>(this, [this](std::vector<quint64> &keys) {
+        for (const quint64 key : keys)
+            Q_EMIT connectionClosed(key);
+    });
+    m_state->setClosedQueue(m_closedKeys);
 }
 
 HttpListener::~HttpListener()
 {
-    // Connections go first: they report to the counters and call the handler.
+    // Nothing reaches the handler after this: the relay (if any) is closed, connections in this
+    // thread go first (they call the handler), those on I/O threads are reset there.
+    if (m_relay)
+        m_relay->close();
+    m_closedKeys->close(); // nothing is reported to a listener that is gone
+    abortConnections();
     const QList<HttpConnection *> connections = findChildren<HttpConnection *>(QString(), Qt::FindDirectChildrenOnly);
     qDeleteAll(connections);
 }
@@ -24,6 +39,16 @@ HttpListener::~HttpListener()
 void HttpListener::setTlsConfiguration(const QSslConfiguration &configuration)
 {
     m_tls = configuration;
+}
+
+void HttpListener::setWorkerPool(HttpWorkerPool *pool)
+{
+    if (m_server || !pool || pool->size() == 0)
+        return;
+    m_pool = pool;
+    auto relay = std::make_unique<HttpRequestRelay>(this, m_handler);
+    m_relay = relay.get();
+    m_state->setOwnedHandler(std::move(relay));
 }
 
 Status HttpListener::listen(const QHostAddress &address, quint16 port)
@@ -55,9 +80,29 @@ void HttpListener::close()
         m_server->deleteLater();
         m_server = nullptr;
     }
+    abortConnections();
+}
+
+void HttpListener::abortConnections()
+{
+    if (m_pool)
+        m_pool->abortConnections(m_state);
     const QList<HttpConnection *> connections = findChildren<HttpConnection *>(QString(), Qt::FindDirectChildrenOnly);
     for (HttpConnection *c : connections)
         c->abort();
+}
+
+void HttpListener::closeConnection(quint64 key)
+{
+    if (key == 0)
+        return;
+    if (m_pool)
+        m_pool->abortConnections(m_state, key);
+    const QList<HttpConnection *> connections = findChildren<HttpConnection *>(QString(), Qt::FindDirectChildrenOnly);
+    for (HttpConnection *c : connections) {
+        if (c->key() == key)
+            c->abort();
+    }
 }
 
 bool HttpListener::isListening() const
@@ -77,13 +122,12 @@ quint16 HttpListener::serverPort() const
 
 int HttpListener::connectionCount() const
 {
-    return m_counters->connectionsOpen;
+    return m_state->counters().connectionsOpen.load();
 }
 
-bool HttpListener::admit(const QString &address) const
+const HttpServerCounters &HttpListener::counters() const
 {
-    return m_counters->connectionsOpen < m_limits.maxConnections
-           && m_perAddress.value(address) < m_limits.maxConnectionsPerAddress;
+    return m_state->counters();
 }
 
 void HttpListener::acceptPending()
@@ -92,33 +136,34 @@ void HttpListener::acceptPending()
         QTcpSocket *socket = m_server->nextPendingConnection();
         if (!socket)
             break;
-        const QString address = socket->peerAddress().toString();
-        if (!admit(address)) {
-            ++m_counters->connectionsRefused;
+        if (!m_state->admit(socket->peerAddress().toString())) {
             socket->abort();
             socket->deleteLater();
             continue;
         }
-        ++m_counters->connectionsAccepted;
-        ++m_counters->connectionsOpen;
-        ++m_perAddress[address];
-        auto *connection = new HttpConnection(socket, m_limits, m_handler, m_counters, this);
-        // The counters outlive the listener's connections only through the shared pointer.
-        connect(connection, &QObject::destroyed, this, [this, address] {
-            --m_counters->connectionsOpen;
-            if (--m_perAddress[address] <= 0)
-                m_perAddress.remove(address);
-        });
+        const quint64 key = m_nextKey++;
+        Q_EMIT connectionOpened(key, socket->peerAddress(), socket->peerPort(), isTls());
+        if (!m_pool) {
+            new HttpConnection(socket, key, m_state, {}, this);
+            continue;
+        }
+        // To an I/O thread: the socket leaves the server (its parent) and this thread.
+        HttpWorker *worker = m_pool->pick();
+        socket->setParent(nullptr);
+        socket->moveToThread(worker->thread());
+        worker->adopt(socket, key, m_state);
     }
 }
 
 QVariantMap HttpListener::health() const
 {
-    QVariantMap h = m_counters->toVariantMap();
+    QVariantMap h = m_state->counters().toVariantMap();
     h.insert(QStringLiteral("address"), QString(serverAddress().toString() + QLatin1Char(':') + QString::number(serverPort())));
     h.insert(QStringLiteral("tls"), isTls());
     h.insert(QStringLiteral("maxConnections"), m_limits.maxConnections);
     h.insert(QStringLiteral("maxConnectionsPerAddress"), m_limits.maxConnectionsPerAddress);
+    if (m_pool)
+        h.insert(QStringLiteral("ioThreads"), m_pool->size());
     return h;
 }
 

@@ -27,6 +27,8 @@ public:
     const QString &path() const { return m_target.path(); }
     const QStringList &pathSegments() const { return m_target.segments(); }
     const QByteArray &rawTarget() const { return m_rawTarget; }
+    // The target's path as sent, without the query.
+    const QByteArray &rawPath() const { return m_target.rawPath(); }
     const QList<HttpTarget::QueryItem> &queryItems() const { return m_target.queryItems(); }
     // The first query item named \a name, decoded ('+' is not a space); null if absent.
     QString queryValue(const QString &name) const;
@@ -52,6 +54,9 @@ public:
     QHostAddress peerAddress() const { return m_peerAddress; }
     quint16 peerPort() const { return m_peerPort; }
     bool isSecure() const { return m_secure; }
+    // The listener's key of the connection the request came on (HttpListener::connectionOpened).
+    quint64 connectionKey() const { return m_connectionKey; }
+    void setConnectionKey(quint64 key) { m_connectionKey = key; }
     // The client certificate a mutual-TLS handshake verified; null otherwise.
     QSslCertificate peerCertificate() const { return m_peerCertificate ? *m_peerCertificate : QSslCertificate(); }
 
@@ -86,6 +91,7 @@ private:
     int m_major = 1;
     int m_minor = 1;
     quint16 m_peerPort = 0;
+    quint64 m_connectionKey = 0;
     bool m_keepAlive = true;
     bool m_upgrade = false;
     bool m_secure = false;

@@ -1,17 +1,19 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "httpresponder.h"
 
+#include "httpanswer.h"
 #include "httpconnection.h"
 
 namespace sb::http {
 
-HttpResponder::HttpResponder(HttpConnection *connection, quint64 sequence)
-    : m_connection(connection), m_sequence(sequence), m_pending(true)
+HttpResponder::HttpResponder(HttpConnection *connection, quint64 sequence, std::shared_ptr<HttpAnswerQueue> route)
+    : m_connection(connection), m_route(std::move(route)), m_sequence(sequence), m_pending(true)
 {
 }
 
 HttpResponder::HttpResponder(HttpResponder &&other) noexcept
-    : m_connection(std::move(other.m_connection)), m_sequence(other.m_sequence), m_pending(other.m_pending)
+    : m_connection(std::move(other.m_connection)), m_route(std::move(other.m_route)), m_sequence(other.m_sequence),
+      m_pending(other.m_pending)
 {
     other.m_connection.clear();
     other.m_pending = false;
@@ -21,9 +23,10 @@ HttpResponder &HttpResponder::operator=(HttpResponder &&other) noexcept
 {
     if (this != &other) {
         // An unanswered ticket being replaced answers first, like a destroyed one.
-        if (m_pending && m_connection)
+        if (m_pending)
             respond(HttpResponse::jsonError(500, QStringLiteral("INTERNAL"), QStringLiteral("the request was not answered")));
         m_connection = std::move(other.m_connection);
+        m_route = std::move(other.m_route);
         m_sequence = other.m_sequence;
         m_pending = other.m_pending;
         other.m_connection.clear();
@@ -34,7 +37,7 @@ HttpResponder &HttpResponder::operator=(HttpResponder &&other) noexcept
 
 HttpResponder::~HttpResponder()
 {
-    if (m_pending && m_connection)
+    if (m_pending)
         respond(HttpResponse::jsonError(500, QStringLiteral("INTERNAL"), QStringLiteral("the request was not answered")));
 }
 
@@ -43,9 +46,7 @@ void HttpResponder::respond(HttpResponse response)
     if (!m_pending)
         return;
     m_pending = false;
-    if (HttpConnection *c = m_connection.data())
-        c->answer(m_sequence, std::move(response), {});
-    m_connection.clear();
+    deliver(std::move(response), {});
 }
 
 void HttpResponder::takeOver(HttpResponse head, TakeOver takeOver)
@@ -53,8 +54,18 @@ void HttpResponder::takeOver(HttpResponse head, TakeOver takeOver)
     if (!m_pending)
         return;
     m_pending = false;
-    if (HttpConnection *c = m_connection.data())
-        c->answer(m_sequence, std::move(head), std::move(takeOver));
+    deliver(std::move(head), std::move(takeOver));
+}
+
+void HttpResponder::deliver(HttpResponse &&response, TakeOver &&takeOver)
+{
+    if (m_route) {
+        // The connection's I/O thread looks at the pointer; a closed queue drops the answer.
+        m_route->push(HttpAnswer{std::move(m_connection), m_sequence, std::move(response), std::move(takeOver)});
+        m_route.reset();
+    } else if (HttpConnection *c = m_connection.data()) {
+        c->answer(m_sequence, std::move(response), std::move(takeOver));
+    }
     m_connection.clear();
 }
 

@@ -77,11 +77,41 @@ Result<HttpTarget> HttpTarget::parse(QByteArrayView raw)
     return t;
 }
 
+// Plain ASCII without escapes or NUL: decoding changes nothing (the common case: no copies).
+static bool isPlainAscii(QByteArrayView raw)
+{
+    for (const char c : raw) {
+        if (c <= 0 || c == '%') // char is signed here: bytes >= 0x80 are negative
+            return false;
+    }
+    return true;
+}
+
+Status HttpTarget::parsePlainPath(QByteArrayView raw)
+{
+    m_path = QString::fromLatin1(raw);
+    const QStringView path(m_path);
+    qsizetype start = 1;
+    m_segments.reserve(raw.count('/'));
+    while (true) {
+        const qsizetype slash = path.indexOf(QLatin1Char('/'), start);
+        const QStringView segment = path.sliced(start, (slash < 0 ? path.size() : slash) - start);
+        if (segment == QLatin1String(".") || segment == QLatin1String(".."))
+            return bad(QStringLiteral("\".\" and \"..\" segments are refused"));
+        m_segments.append(segment.toString());
+        if (slash < 0)
+            return {};
+        start = slash + 1;
+    }
+}
+
 Status HttpTarget::parsePath(QByteArrayView raw)
 {
     m_rawPath = raw.toByteArray();
     if (!raw.startsWith('/'))
         return bad(QStringLiteral("the path does not start with /"));
+    if (isPlainAscii(raw))
+        return parsePlainPath(raw);
     QString path;
     const QList<QByteArray> rawSegments = raw.sliced(1).toByteArray().split('/');
     for (const QByteArray &rawSegment : rawSegments) {
@@ -99,6 +129,8 @@ Status HttpTarget::parsePath(QByteArrayView raw)
 
 Status HttpTarget::parseQuery(QByteArrayView raw)
 {
+    if (raw.isEmpty())
+        return {};
     m_rawQuery = raw.toByteArray();
     const QList<QByteArray> items = m_rawQuery.split('&');
     for (QByteArrayView item : items) {

@@ -35,6 +35,7 @@ public:
 
 private:
     Status parsePath(QByteArrayView raw);
+    Status parsePlainPath(QByteArrayView raw);
     Status parseQuery(QByteArrayView raw);
 
     QString m_path;

@@ -3,6 +3,7 @@
 // readers), curl (Expect: 100-continue, keep-alive) and QSslSocket (TLS with a client certificate).
 #include "httphandler.h"
 #include "httplistener.h"
+#include "httpworkerpool.h"
 
 #include "../testcert.h"
 
@@ -27,7 +28,7 @@ class TestHandler : public HttpHandler
 {
 public:
     QList<quint64> answerOrder;
-    int answeredAfterGone = 0;
+    int answeredDelayed = 0;
     int takenOver = 0;
     QObject context;
 
@@ -38,8 +39,7 @@ public:
             const int ms = request.queryValue(QStringLiteral("ms")).toInt();
             auto shared = std::make_shared<HttpResponder>(std::move(responder));
             QTimer::singleShot(ms, &context, [this, shared, ms] {
-                if (!shared->isConnected())
-                    ++answeredAfterGone;
+                ++answeredDelayed;
                 answerOrder.append(shared->sequence());
                 shared->respond(HttpResponse(200, "delay " + QByteArray::number(ms), "text/plain"));
             });
@@ -49,10 +49,15 @@ public:
         if (first == QLatin1String("stream")) {
             HttpResponse head(200);
             head.setHeader("Content-Type", "text/event-stream");
+            // Called in the connection's thread (an I/O thread in tst_httpserver_io): the socket
+            // comes over to the test's thread first.
             responder.takeOver(head, [this](QTcpSocket *socket, const QByteArray &) {
-                socket->setParent(&context);
-                socket->write("data: taken\n\n");
-                ++takenOver;
+                socket->moveToThread(context.thread());
+                QMetaObject::invokeMethod(&context, [this, socket] {
+                    socket->setParent(&context);
+                    socket->write("data: taken\n\n");
+                    ++takenOver;
+                });
             });
         } else if (first == QLatin1String("big")) {
             const int kb = request.queryValue(QStringLiteral("kb")).toInt();
@@ -155,12 +160,25 @@ class tst_HttpServer : public QObject
 private:
     TestHandler *m_handler = nullptr;
     HttpListener *m_listener = nullptr;
+    std::unique_ptr<HttpWorkerPool> m_pool;
+
+    // tst_httpserver: the connections in the listener's thread; tst_httpserver_io: on two I/O
+    // threads (communication.http.io-threads), the handler still in the test's thread.
+    HttpListener *newListener(const HttpServerLimits &limits)
+    {
+        auto *listener = new HttpListener(limits, m_handler);
+#ifdef SB_TEST_IO_THREADS
+        m_pool = std::make_unique<HttpWorkerPool>(SB_TEST_IO_THREADS);
+        listener->setWorkerPool(m_pool.get());
+#endif
+        return listener;
+    }
 
     // A fresh listener with \a limits on a free loopback port.
     void start(const HttpServerLimits &limits = {})
     {
         m_handler = new TestHandler;
-        m_listener = new HttpListener(limits, m_handler);
+        m_listener = newListener(limits);
         const sb::Status st = m_listener->listen(QHostAddress::LocalHost, 0);
         QVERIFY2(st, qPrintable(st.errorString()));
     }
@@ -171,6 +189,7 @@ private Q_SLOTS:
     {
         delete m_listener;
         m_listener = nullptr;
+        m_pool.reset(); // after the listener, before the handler
         delete m_handler;
         m_handler = nullptr;
     }
@@ -188,8 +207,8 @@ private Q_SLOTS:
             QVERIFY(r.header("Connection").isEmpty());
             QVERIFY(!r.header("Date").isEmpty());
         }
-        QCOMPARE(m_listener->counters().connectionsAccepted, 1u);
-        QCOMPARE(m_listener->counters().requests, 3u);
+        QCOMPARE(m_listener->counters().connectionsAccepted.load(), 1u);
+        QCOMPARE(m_listener->counters().requests.load(), 3u);
     }
 
     void pipelinedInOrder()
@@ -217,7 +236,7 @@ private Q_SLOTS:
         QTRY_VERIFY((c.buffer += c.socket.readAll()).contains("\r\n\r\ndata: taken\n\n"));
         QVERIFY(c.buffer.startsWith("HTTP/1.1 200 OK\r\n"));
         QVERIFY(!c.buffer.contains("Content-Length"));
-        QCOMPARE(m_handler->takenOver, 1);
+        QTRY_COMPARE(m_handler->takenOver, 1);
         QTRY_COMPARE(m_listener->connectionCount(), 0); // the socket is the taker's now
         QCOMPARE(c.socket.state(), QAbstractSocket::ConnectedState);
     }
@@ -236,8 +255,8 @@ private Q_SLOTS:
         QCOMPARE(r.header("Connection"), QByteArray("close"));
         QVERIFY(r.body.contains("\"TOO_LARGE\""));
         QVERIFY(c.waitClosed());
-        QCOMPARE(m_listener->counters().requests, 0u);
-        QCOMPARE(m_listener->counters().errorsByStatus.value(413), 1u);
+        QCOMPARE(m_listener->counters().requests.load(), 0u);
+        QCOMPARE(m_listener->counters().errorsByStatus().value(413), 1u);
     }
 
     void expectContinueRaw()
@@ -258,7 +277,7 @@ private Q_SLOTS:
         c.send("POST /e HTTP/1.1\r\n" + kHost + "Expect: 100-continue\r\nContent-Length: 5000\r\n\r\n");
         QCOMPARE(c.read().status, 413);
         QVERIFY(c.waitClosed());
-        QCOMPARE(m_listener->counters().continues, 1u);
+        QCOMPARE(m_listener->counters().continues.load(), 1u);
     }
 
     void curlExpectContinueAndReuse()
@@ -287,9 +306,9 @@ private Q_SLOTS:
         const double seconds = out.mid(out.indexOf(body) + body.size() + 1).split('G').value(0).toDouble();
         QVERIFY2(seconds > 0 && seconds < 0.5, qPrintable(QString::number(seconds)));
         QVERIFY(out.endsWith("GET /up\n"));
-        QCOMPARE(m_listener->counters().continues, 1u);
-        QCOMPARE(m_listener->counters().requests, 2u);
-        QCOMPARE(m_listener->counters().connectionsAccepted, 1u); // curl reused the connection
+        QCOMPARE(m_listener->counters().continues.load(), 1u);
+        QCOMPARE(m_listener->counters().requests.load(), 2u);
+        QCOMPARE(m_listener->counters().connectionsAccepted.load(), 1u); // curl reused the connection
     }
 
     void headLimits_data()
@@ -320,7 +339,7 @@ private Q_SLOTS:
         QCOMPARE(r.status, status);
         QCOMPARE(r.header("Connection"), QByteArray("close"));
         QVERIFY(c.waitClosed());
-        QCOMPARE(m_listener->counters().requests, 0u);
+        QCOMPARE(m_listener->counters().requests.load(), 0u);
     }
 
     void chunkedAndDecoded()
@@ -349,7 +368,7 @@ private Q_SLOTS:
         QCOMPARE(r.status, 408);
         QVERIFY(t.elapsed() >= 250);
         QVERIFY(c.waitClosed());
-        QCOMPARE(m_listener->counters().headTimeouts, 1u);
+        QCOMPARE(m_listener->counters().headTimeouts.load(), 1u);
     }
 
     void bodyTimeout()
@@ -362,7 +381,7 @@ private Q_SLOTS:
         c.send("POST / HTTP/1.1\r\n" + kHost + "Content-Length: 10\r\n\r\nabc");
         QCOMPARE(c.read().status, 408);
         QVERIFY(c.waitClosed());
-        QCOMPARE(m_listener->counters().bodyTimeouts, 1u);
+        QCOMPARE(m_listener->counters().bodyTimeouts.load(), 1u);
     }
 
     void idleTimeout()
@@ -376,7 +395,7 @@ private Q_SLOTS:
         QCOMPARE(c.read().status, 200);
         QVERIFY(c.waitClosed());
         QVERIFY(c.buffer.isEmpty()); // closed silently
-        QCOMPARE(m_listener->counters().idleTimeouts, 1u);
+        QCOMPARE(m_listener->counters().idleTimeouts.load(), 1u);
     }
 
     void closeAfterResponse_data()
@@ -404,10 +423,10 @@ private Q_SLOTS:
         QCOMPARE(r.header("Connection"), connection);
         if (closes) {
             QVERIFY(c.waitClosed());
-            QCOMPARE(m_listener->counters().requests, 1u);
+            QCOMPARE(m_listener->counters().requests.load(), 1u);
         } else {
             QCOMPARE(c.read().status, 200);
-            QCOMPARE(m_listener->counters().requests, 2u);
+            QCOMPARE(m_listener->counters().requests.load(), 2u);
             QCOMPARE(c.socket.state(), QAbstractSocket::ConnectedState);
         }
     }
@@ -419,11 +438,11 @@ private Q_SLOTS:
             RawClient c;
             QVERIFY(c.connectTo(port()));
             c.send("POST / HTTP/1.1\r\n" + kHost + "Content-Length: 100\r\n\r\nabc");
-            QTRY_VERIFY(m_listener->counters().bytesIn > 50u); // the head is in, the body is not
+            QTRY_VERIFY(m_listener->counters().bytesIn.load() > 50u); // the head is in, the body is not
             c.socket.abort();
         }
         QTRY_COMPARE(m_listener->connectionCount(), 0);
-        QCOMPARE(m_listener->counters().requests, 0u);
+        QCOMPARE(m_listener->counters().requests.load(), 0u);
     }
 
     void clientLeavesBeforeAnswer()
@@ -433,13 +452,13 @@ private Q_SLOTS:
             RawClient c;
             QVERIFY(c.connectTo(port()));
             c.send("GET /delay?ms=300 HTTP/1.1\r\n" + kHost + "\r\n");
-            QTRY_COMPARE(m_listener->counters().requests, 1u);
+            QTRY_COMPARE(m_listener->counters().requests.load(), 1u);
             c.socket.abort();
         }
         QTRY_COMPARE(m_listener->connectionCount(), 0);
         // The delayed answer came after the connection was gone, and was dropped.
-        QTRY_COMPARE(m_handler->answeredAfterGone, 1);
-        QCOMPARE(m_listener->counters().responses, 0u);
+        QTRY_COMPARE(m_handler->answeredDelayed, 1);
+        QCOMPARE(m_listener->counters().responses.load(), 0u);
     }
 
     void perAddressLimit()
@@ -453,7 +472,7 @@ private Q_SLOTS:
         QTRY_COMPARE(m_listener->connectionCount(), 2);
         QVERIFY(refused.connectTo(port()));
         QVERIFY(refused.waitClosed());
-        QCOMPARE(m_listener->counters().connectionsRefused, 1u);
+        QCOMPARE(m_listener->counters().connectionsRefused.load(), 1u);
         a.send("GET / HTTP/1.1\r\n" + kHost + "\r\n");
         QCOMPARE(a.read().status, 200);
         // A place frees up when one leaves.
@@ -482,7 +501,7 @@ private Q_SLOTS:
             requests += "GET /big?kb=64 HTTP/1.1\r\n" + kHost + "\r\n";
         c.write(requests);
         // Reading stopped at the high-water mark, then the stalled peer was reset.
-        QTRY_VERIFY_WITH_TIMEOUT(m_listener->counters().writeStalls == 1u, 20000);
+        QTRY_VERIFY_WITH_TIMEOUT(m_listener->counters().writeStalls.load() == 1u, 20000);
         const HttpServerCounters &n = m_listener->counters();
         QVERIFY(n.readPauses >= 1);
         QVERIFY2(n.requests < quint64(total), qPrintable(QString::number(n.requests)));
@@ -509,7 +528,7 @@ private Q_SLOTS:
         const sb::Status mtls = sb::requireClientCertificates(tls.value(), dir.filePath(QStringLiteral("clients-ca.pem")));
         QVERIFY2(mtls, qPrintable(mtls.errorString()));
         m_handler = new TestHandler;
-        m_listener = new HttpListener(HttpServerLimits(), m_handler);
+        m_listener = newListener(HttpServerLimits());
         m_listener->setTlsConfiguration(tls.value());
         QVERIFY(m_listener->listen(QHostAddress::LocalHost, 0));
         QVERIFY(m_listener->isTls());
@@ -540,7 +559,7 @@ private Q_SLOTS:
         if (anonymous.isEncrypted())
             anonymous.write("GET /cert HTTP/1.1\r\n" + kHost + "\r\n");
         QTRY_COMPARE_WITH_TIMEOUT(anonymous.state(), QAbstractSocket::UnconnectedState, 10000);
-        QCOMPARE(m_listener->counters().requests, 1u);
+        QCOMPARE(m_listener->counters().requests.load(), 1u);
     }
 };
 

@@ -8,6 +8,8 @@
 #include <switchboardclient.h>
 
 #include <QCryptographicHash>
+#include <QElapsedTimer>
+#include <QTcpSocket>
 #include <QJsonArray>
 #include <QSignalSpy>
 #include <QTest>
@@ -50,7 +52,8 @@ void tst_HttpDaemon::initTestCase()
     DaemonProcess::Options o;
     o.httpSection = QStringLiteral("    listeners: [{address: \"127.0.0.1:0\"}]\n"
                                    "    max-body-bytes: 64KiB\n"
-                                   "    max-request-timeout: 5s\n");
+                                   "    max-request-timeout: 5s\n"
+                                   "    io-threads: 0\n"); // the bus thread (tst_httpsecurity: I/O threads)
     o.topLevelExtra = QStringLiteral("auth:\n"
                                      "  tokens:\n"
                                      "    - {name: ops, token-sha256: \"%1\", roles: [admin]}\n")
@@ -233,6 +236,70 @@ void tst_HttpDaemon::topicsAndConnections()
     QVERIFY(m_watch.isConnected());
     QCOMPARE(curl(url(QStringLiteral("/api/v1/connections/native-999999")), QStringList{QStringLiteral("-X"), QStringLiteral("DELETE")} + bearer(kOpsToken)).status,
              404);
+}
+
+namespace {
+// The connection in GET /api/v1/connections whose peer is \a peer; empty if none.
+QJsonObject connectionWithPeer(const QJsonArray &list, const QString &peer)
+{
+    for (const QJsonValue &v : list) {
+        if (v[QLatin1String("peer")].toString() == peer)
+            return v.toObject();
+    }
+    return {};
+}
+
+// Reads one answer of a keep-alive exchange (the whole buffer so far once it holds \a marker).
+QByteArray readAnswer(QTcpSocket &s, const QByteArray &marker)
+{
+    QByteArray got;
+    QElapsedTimer t;
+    t.start();
+    while (!got.contains(marker) && t.elapsed() < 5000 && s.state() == QAbstractSocket::ConnectedState) {
+        s.waitForReadyRead(200);
+        got += s.readAll();
+    }
+    return got;
+}
+} // namespace
+
+// A keep-alive HTTP client is a hub connection while its socket is open: listed with protocol
+// "http", its peer and the identity of its authenticated requests; DELETE resets its socket.
+void tst_HttpDaemon::keepAliveClientsAreConnections()
+{
+    const QStringList hostPort = m_daemon.httpAddress().split(QLatin1Char(':'));
+    QTcpSocket s;
+    s.connectToHost(hostPort.value(0), quint16(hostPort.value(1).toUInt()));
+    QVERIFY(s.waitForConnected(5000));
+    const QString peer = QStringLiteral("127.0.0.1:%1").arg(s.localPort());
+    s.write("GET /api/v1/topics?limit=1 HTTP/1.1\r\nHost: hub\r\nAuthorization: Bearer " + kOpsToken + "\r\n\r\n");
+    QVERIFY(readAnswer(s, "\"meta\"").startsWith("HTTP/1.1 200 OK\r\n"));
+
+    const auto list = curl(url(QStringLiteral("/api/v1/connections?limit=1000")), bearer(kOpsToken));
+    QCOMPARE(list.status, 200);
+    const QJsonObject mine = connectionWithPeer(list.data().toArray(), peer);
+    QVERIFY2(!mine.isEmpty(), list.body.constData());
+    QCOMPARE(mine[QLatin1String("protocol")].toString(), QStringLiteral("http"));
+    QCOMPARE(mine[QLatin1String("identity")].toString(), QStringLiteral("ops"));
+    QVERIFY(mine[QLatin1String("authenticated")].toBool());
+    const QString id = mine[QLatin1String("id")].toString();
+    QVERIFY2(id.startsWith(QLatin1String("http-")), qPrintable(id));
+
+    QCOMPARE(curl(url(QStringLiteral("/api/v1/connections/") + id), QStringList{QStringLiteral("-X"), QStringLiteral("DELETE")} + bearer(kOpsToken))
+                 .status,
+             204);
+    QTRY_COMPARE_WITH_TIMEOUT(s.state(), QAbstractSocket::UnconnectedState, 5000);
+    // Gone from the list, and curl's own connections (closed after each run) are not kept either.
+    QTRY_VERIFY_WITH_TIMEOUT(
+        connectionWithPeer(curl(url(QStringLiteral("/api/v1/connections?limit=1000")), bearer(kOpsToken)).data().toArray(), peer).isEmpty(),
+        5000);
+    const auto httpClients = [this] {
+        int n = 0;
+        for (const QJsonValue &v : curl(url(QStringLiteral("/api/v1/connections?limit=1000")), bearer(kOpsToken)).data().toArray())
+            n += v[QLatin1String("protocol")].toString() == QLatin1String("http") ? 1 : 0;
+        return n;
+    };
+    QTRY_COMPARE_WITH_TIMEOUT(httpClients(), 1, 5000); // the curl asking
 }
 
 void tst_HttpDaemon::healthMetricsOpenApi()

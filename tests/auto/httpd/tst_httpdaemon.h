@@ -20,6 +20,7 @@ private Q_SLOTS:
     void requests();
     void channels();
     void topicsAndConnections();
+    void keepAliveClientsAreConnections();
     void healthMetricsOpenApi();
     void errors();
     void idempotencyKey();

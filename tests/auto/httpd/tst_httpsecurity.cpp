@@ -81,7 +81,9 @@ void tst_HttpSecurity::initTestCase()
     secret.write(QByteArray(32, 'k'));
     secret.close();
     DaemonProcess::Options strict;
-    strict.httpSection = QStringLiteral("    listeners: [{address: \"127.0.0.1:0\"}]\n");
+    // The security matrix with the connections on I/O threads (tst_httpdaemon: on the bus thread).
+    strict.httpSection = QStringLiteral("    listeners: [{address: \"127.0.0.1:0\"}]\n"
+                                        "    io-threads: 2\n");
     strict.topLevelExtra =
         QStringLiteral("auth:\n"
                        "  required: true\n"
@@ -124,7 +126,8 @@ void tst_HttpSecurity::initTestCase()
     open.httpSection = QStringLiteral("    listeners: [{address: \"127.0.0.1:0\"}]\n"
                                       "    rate-limits: {identity: \"3/second\"}\n"
                                       "    max-outbound-bytes: 256KiB\n"
-                                      "    max-pipelined: 64\n");
+                                      "    max-pipelined: 64\n"
+                                      "    io-threads: 1\n");
     open.topLevelExtra = QStringLiteral("auth:\n"
                                         "  tokens:\n"
                                         "    - {name: ops, token-sha256: \"%1\", roles: [admin]}\n"

@@ -408,7 +408,9 @@ void tst_PrometheusExporter::listeners()
     s.plain.writeStalls = 2;
     s.plain.outboundBytes = 64;
     s.plain.peakConnectionOutbound = 4096;
-    s.plain.errorsByStatus = {{404, 2}, {503, 1}};
+    s.plain.addError(404);
+    s.plain.addError(404);
+    s.plain.addError(503);
     s.odd.requests = 9;
     QList<std::pair<QString, const HttpServerCounters *>> listeners = s.listeners();
     listeners.append({QStringLiteral("gone"), nullptr});
@@ -565,7 +567,8 @@ void tst_PrometheusExporter::promtoolAccepts()
     populate(s);
     if (QTest::currentTestFailed())
         return;
-    s.plain.errorsByStatus = {{404, 2}};
+    s.plain.addError(404);
+    s.plain.addError(404);
     s.http.record(QStringLiteral("/api/v1/channels/{name}"), "GET", 200, 300);
     s.http.record(QStringLiteral("/api/v1/events"), "POST", 202, 12'000'000);
     s.http.record(QStringLiteral("/odd/\"q\"\\{x}\n"), "GET", 404, 1000);
