@@ -43,18 +43,23 @@ void HttpListener::setTlsConfiguration(const QSslConfiguration &configuration)
 
 void HttpListener::setWorkerPool(HttpWorkerPool *pool)
 {
-    if (m_server || !pool || pool->size() == 0)
-        return;
-    m_pool = pool;
-    auto relay = std::make_unique<HttpRequestRelay>(this, m_handler);
-    m_relay = relay.get();
-    m_state->setOwnedHandler(std::move(relay));
+    if (!m_server)
+        m_pool = pool && pool->size() > 0 ? pool : nullptr;
 }
 
 Status HttpListener::listen(const QHostAddress &address, quint16 port)
 {
     if (m_server)
         return Error(ErrorCode::Internal, QStringLiteral("http: the listener is already listening"));
+    // TLS connections stay in this thread for now: a QSslSocket moved to another thread after
+    // QSslServer's handshake still had a socket notifier touched from here (Qt's warning).
+    if (m_tls)
+        m_pool = nullptr;
+    if (m_pool && !m_relay) {
+        auto relay = std::make_unique<HttpRequestRelay>(this, m_handler);
+        m_relay = relay.get();
+        m_state->setOwnedHandler(std::move(relay));
+    }
     if (m_tls) {
         auto *server = new QSslServer(this);
         server->setSslConfiguration(*m_tls);

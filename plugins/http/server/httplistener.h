@@ -43,7 +43,8 @@ public:
     // is then HttpRequest::peerCertificate()).
     void setTlsConfiguration(const QSslConfiguration &configuration);
     bool isTls() const { return m_tls.has_value(); }
-    // I/O threads for the connections, before listen(); null: the listener's thread.
+    // I/O threads for the connections, before listen(); null: the listener's thread. Plain TCP
+    // only: a TLS listener keeps its connections in its own thread.
     void setWorkerPool(HttpWorkerPool *pool);
 
     // PORT_IN_USE or INTERNAL when the address cannot be bound; port 0 picks a free one.
