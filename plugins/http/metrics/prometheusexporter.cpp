@@ -251,6 +251,8 @@ constexpr ListenerCounter listenerCounters[] = {
     {"switchboard_http_listener_read_pauses_total", "Times a connection stopped reading because its answers were unread.",
      &HttpServerCounters::readPauses},
     {"switchboard_http_listener_continues_total", "100 Continue answers sent.", &HttpServerCounters::continues},
+    {"switchboard_http_listener_tls_handshake_failures_total",
+     "TLS handshakes that failed or outlasted request-head-timeout.", &HttpServerCounters::tlsHandshakeFailures},
 };
 
 using Listeners = QList<std::pair<QString, const HttpServerCounters *>>;

@@ -37,7 +37,6 @@ HttpConnection::HttpConnection(QTcpSocket *socket, quint64 key, std::shared_ptr<
     socket->setReadBufferSize(kSocketReadBuffer);
     socket->setSocketOption(QAbstractSocket::LowDelayOption, 1);
     m_peerAddress = socket->peerAddress();
-    m_addressKey = m_peerAddress.toString();
     m_peerPort = socket->peerPort();
     if (auto *ssl = qobject_cast<QSslSocket *>(socket)) {
         m_secure = true;
@@ -62,7 +61,7 @@ HttpConnection::~HttpConnection()
 {
     m_gone = true;
     reportOutbound();
-    m_state->release(m_addressKey, m_key);
+    m_state->release(m_key);
 }
 
 qint64 HttpConnection::outboundBytes() const

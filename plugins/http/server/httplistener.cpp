@@ -4,14 +4,34 @@
 #include "httpconnection.h"
 #include "httplistenerstate.h"
 #include "httprequestrelay.h"
+#include "httpsocketstarter.h"
 #include "httpworker.h"
 #include "httpworkerpool.h"
 
-#include <QSslServer>
 #include <QTcpServer>
-#include <QTcpSocket>
+
+#include <unistd.h>
 
 namespace sb::http {
+
+namespace {
+// Hands over accepted descriptors instead of making sockets: the socket (and the TLS handshake)
+// is made in the thread that will run the connection.
+class DescriptorServer : public QTcpServer
+{
+public:
+    explicit DescriptorServer(std::function<void(qintptr)> accepted, QObject *parent)
+        : QTcpServer(parent), m_accepted(std::move(accepted))
+    {
+    }
+
+protected:
+    void incomingConnection(qintptr descriptor) override { m_accepted(descriptor); }
+
+private:
+    std::function<void(qintptr)> m_accepted;
+};
+} // namespace
 
 HttpListener::HttpListener(const HttpServerLimits &limits, HttpHandler *handler, QObject *parent)
     : QObject(parent), m_limits(limits), m_handler(handler),
@@ -51,22 +71,12 @@ Status HttpListener::listen(const QHostAddress &address, quint16 port)
 {
     if (m_server)
         return Error(ErrorCode::Internal, QStringLiteral("http: the listener is already listening"));
-    // TLS connections stay in this thread for now: a QSslSocket moved to another thread after
-    // QSslServer's handshake still had a socket notifier touched from here (Qt's warning).
-    if (m_tls)
-        m_pool = nullptr;
     if (m_pool && !m_relay) {
         auto relay = std::make_unique<HttpRequestRelay>(this, m_handler);
         m_relay = relay.get();
         m_state->setOwnedHandler(std::move(relay));
     }
-    if (m_tls) {
-        auto *server = new QSslServer(this);
-        server->setSslConfiguration(*m_tls);
-        m_server = server;
-    } else {
-        m_server = new QTcpServer(this);
-    }
+    m_server = new DescriptorServer([this](qintptr descriptor) { accept(descriptor); }, this);
     if (!m_server->listen(address, port)) {
         const Error e(m_server->serverError() == QAbstractSocket::AddressInUseError ? ErrorCode::PortInUse : ErrorCode::Internal,
                       QStringLiteral("http: cannot listen on %1:%2: %3").arg(address.toString()).arg(port).arg(m_server->errorString()));
@@ -74,7 +84,6 @@ Status HttpListener::listen(const QHostAddress &address, quint16 port)
         m_server = nullptr;
         return e;
     }
-    connect(m_server, &QTcpServer::pendingConnectionAvailable, this, &HttpListener::acceptPending);
     return {};
 }
 
@@ -92,6 +101,7 @@ void HttpListener::abortConnections()
 {
     if (m_pool)
         m_pool->abortConnections(m_state);
+    HttpSocketStarter::abortHandshakes(this, m_state.get());
     const QList<HttpConnection *> connections = findChildren<HttpConnection *>(QString(), Qt::FindDirectChildrenOnly);
     for (HttpConnection *c : connections)
         c->abort();
@@ -103,6 +113,7 @@ void HttpListener::closeConnection(quint64 key)
         return;
     if (m_pool)
         m_pool->abortConnections(m_state, key);
+    HttpSocketStarter::abortHandshakes(this, m_state.get(), key);
     const QList<HttpConnection *> connections = findChildren<HttpConnection *>(QString(), Qt::FindDirectChildrenOnly);
     for (HttpConnection *c : connections) {
         if (c->key() == key)
@@ -135,29 +146,25 @@ const HttpServerCounters &HttpListener::counters() const
     return m_state->counters();
 }
 
-void HttpListener::acceptPending()
+void HttpListener::accept(qintptr descriptor)
 {
-    while (m_server) {
-        QTcpSocket *socket = m_server->nextPendingConnection();
-        if (!socket)
-            break;
-        if (!m_state->admit(socket->peerAddress().toString())) {
-            socket->abort();
-            socket->deleteLater();
-            continue;
-        }
-        const quint64 key = m_nextKey++;
-        Q_EMIT connectionOpened(key, socket->peerAddress(), socket->peerPort(), isTls());
-        if (!m_pool) {
-            new HttpConnection(socket, key, m_state, {}, this);
-            continue;
-        }
-        // To an I/O thread: the socket leaves the server (its parent) and this thread.
-        HttpWorker *worker = m_pool->pick();
-        socket->setParent(nullptr);
-        socket->moveToThread(worker->thread());
-        worker->adopt(socket, key, m_state);
+    QHostAddress peer;
+    quint16 port = 0;
+    if (!HttpSocketStarter::peerOf(descriptor, &peer, &port)) {
+        ::close(int(descriptor)); // gone before it was accepted
+        return;
     }
+    const quint64 key = m_nextKey++;
+    // The caps apply here, before any TLS handshake: a refused peer costs no handshake.
+    if (!m_state->admit(peer.toString(), key)) {
+        ::close(int(descriptor));
+        return;
+    }
+    Q_EMIT connectionOpened(key, peer, port, isTls());
+    if (m_pool)
+        m_pool->pick()->adopt(descriptor, key, m_state, m_tls);
+    else
+        HttpSocketStarter::start(descriptor, key, m_state, m_tls, {}, this);
 }
 
 QVariantMap HttpListener::health() const

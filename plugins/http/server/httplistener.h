@@ -24,11 +24,12 @@ class HttpListenerState;
 class HttpRequestRelay;
 class HttpWorkerPool;
 
-// One HTTP/1.1 listening address, plain TCP or TLS (QSslServer, optionally mutual TLS), with
-// max-connections and max-connections-per-address (a refused connection is closed at once and
-// counted). Each accepted socket becomes an HttpConnection that calls \a handler, always in the
-// listener's thread. Without a worker pool the connections live in the listener's thread too;
-// with one, each accepted socket (after its TLS handshake) moves to the least busy I/O thread,
+// One HTTP/1.1 listening address, plain TCP or TLS (optionally mutual TLS), with
+// max-connections and max-connections-per-address, checked on accept before any TLS handshake
+// (a refused connection is closed at once and counted). Each accepted descriptor becomes an
+// HttpConnection (after its TLS handshake) that calls \a handler, always in the listener's
+// thread. Without a worker pool the connections live in the listener's thread too; with one, each
+// descriptor goes to the least busy I/O thread, where its socket, handshake and connection live,
 // and requests reach \a handler (and answers the connection) through batched hand-overs.
 // \a handler must outlive the listener; a pool must outlive it too.
 class HttpListener : public QObject
@@ -43,8 +44,8 @@ public:
     // is then HttpRequest::peerCertificate()).
     void setTlsConfiguration(const QSslConfiguration &configuration);
     bool isTls() const { return m_tls.has_value(); }
-    // I/O threads for the connections, before listen(); null: the listener's thread. Plain TCP
-    // only: a TLS listener keeps its connections in its own thread.
+    // I/O threads for the connections (and their TLS handshakes), before listen(); null: the
+    // listener's thread.
     void setWorkerPool(HttpWorkerPool *pool);
 
     // PORT_IN_USE or INTERNAL when the address cannot be bound; port 0 picks a free one.
@@ -70,7 +71,7 @@ Q_SIGNALS:
     void connectionClosed(quint64 key);
 
 private:
-    void acceptPending();
+    void accept(qintptr descriptor);
     void abortConnections();
 
     HttpServerLimits m_limits;

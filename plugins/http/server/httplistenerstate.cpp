@@ -18,7 +18,7 @@ void HttpListenerState::setOwnedHandler(std::unique_ptr<HttpHandler> handler)
     m_handler = m_owned.get();
 }
 
-bool HttpListenerState::admit(const QString &address)
+bool HttpListenerState::admit(const QString &address, quint64 key)
 {
     QMutexLocker lock(&m_mutex);
     if (m_counters.connectionsOpen.load() >= m_limits.maxConnections
@@ -29,13 +29,19 @@ bool HttpListenerState::admit(const QString &address)
     HttpServerCounters::add(m_counters.connectionsAccepted);
     ++m_counters.connectionsOpen;
     ++m_perAddress[address];
+    m_addressOf.insert(key, address);
     return true;
 }
 
-void HttpListenerState::release(const QString &address, quint64 key)
+void HttpListenerState::release(quint64 key)
 {
     {
         QMutexLocker lock(&m_mutex);
+        const auto known = m_addressOf.constFind(key);
+        if (known == m_addressOf.cend())
+            return; // released already
+        const QString address = known.value();
+        m_addressOf.erase(known);
         --m_counters.connectionsOpen;
         auto it = m_perAddress.find(address);
         if (it != m_perAddress.end() && --it.value() <= 0)

@@ -33,12 +33,12 @@ public:
     HttpServerCounters &counters() { return m_counters; }
     const HttpServerCounters &counters() const { return m_counters; }
 
-    // Counts a new connection from \a address, or refuses it (max-connections,
-    // max-connections-per-address) and counts the refusal. Any thread.
-    bool admit(const QString &address);
-    // A connection admitted from \a address, with the listener's \a key, has closed: counted
-    // at once, reported to the listener's thread through the closed-connections queue. Any thread.
-    void release(const QString &address, quint64 key);
+    // Counts a new connection from \a address under the listener's \a key, or refuses it
+    // (max-connections, max-connections-per-address) and counts the refusal. Any thread.
+    bool admit(const QString &address, quint64 key);
+    // The connection admitted as \a key has closed (or never became one): counted at once,
+    // reported to the listener's thread through the closed-connections queue. Any thread.
+    void release(quint64 key);
     // Where release() reports keys (set by the listener before its first connection).
     void setClosedQueue(std::shared_ptr<HttpBatchQueue<quint64>> queue) { m_closed = std::move(queue); }
 
@@ -50,6 +50,7 @@ private:
     std::shared_ptr<HttpBatchQueue<quint64>> m_closed;
     QMutex m_mutex;
     QHash<QString, int> m_perAddress; // guarded by m_mutex
+    QHash<quint64, QString> m_addressOf; // guarded by m_mutex: key -> its m_perAddress entry
 };
 
 } // namespace sb::http

@@ -3,6 +3,7 @@
 
 #include <http_parser.h>
 
+#include <array>
 #include <cstdint>
 
 namespace sb::http {
@@ -71,7 +72,7 @@ struct HttpRequestParser::Impl
     {
         request = HttpRequest();
         url.clear();
-        field.clear();
+        field.resize(0); // keeps its capacity
         value.clear();
         contentLengths.clear();
         transferEncodings.clear();
@@ -129,10 +130,8 @@ struct HttpRequestParser::Impl
     {
         if (++headerCount > limits.maxHeaders)
             return fail(431, QStringLiteral("more than %1 header lines (max-headers)").arg(limits.maxHeaders));
-        QByteArray name = field.toLower();
-        QByteArray v = value.trimmed();
-        field.clear();
-        value.clear();
+        QByteArray name = takeName();
+        QByteArray v = takeValue();
         inValue = false;
         if (headDone)
             return 0; // a trailer: bounded like the head, not kept
@@ -146,6 +145,52 @@ struct HttpRequestParser::Impl
             expects.append(v.toLower());
         request.addHeader(name, v);
         return 0;
+    }
+
+    // The header name in lower case: a shared constant for the common ones (no allocation), the
+    // field buffer itself otherwise. The field buffer keeps its capacity for the next line.
+    QByteArray takeName()
+    {
+        if (!field.isEmpty()) {
+            char *d = field.data();
+            for (qsizetype i = 0; i < field.size(); ++i) {
+                if (d[i] >= 'A' && d[i] <= 'Z')
+                    d[i] = char(d[i] + ('a' - 'A'));
+            }
+        }
+        for (const QByteArray &known : knownNames()) {
+            if (known == field) {
+                field.resize(0);
+                return known;
+            }
+        }
+        QByteArray name = field;
+        field = QByteArray();
+        return name;
+    }
+
+    // The value without surrounding spaces; the buffer itself when there are none.
+    QByteArray takeValue()
+    {
+        QByteArray v = std::move(value);
+        value = QByteArray();
+        if (!v.isEmpty() && (isSpace(v.front()) || isSpace(v.back())))
+            return v.trimmed();
+        return v;
+    }
+
+    static bool isSpace(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\v' || c == '\f'; }
+
+    static const std::array<QByteArray, 16> &knownNames()
+    {
+        static const std::array<QByteArray, 16> names{
+            QByteArrayLiteral("host"), QByteArrayLiteral("content-type"), QByteArrayLiteral("content-length"),
+            QByteArrayLiteral("user-agent"), QByteArrayLiteral("accept"), QByteArrayLiteral("connection"),
+            QByteArrayLiteral("authorization"), QByteArrayLiteral("x-api-key"), QByteArrayLiteral("traceparent"),
+            QByteArrayLiteral("tracestate"), QByteArrayLiteral("idempotency-key"), QByteArrayLiteral("origin"),
+            QByteArrayLiteral("accept-encoding"), QByteArrayLiteral("expect"), QByteArrayLiteral("transfer-encoding"),
+            QByteArrayLiteral("upgrade")};
+        return names;
     }
 
     int checkFraming();

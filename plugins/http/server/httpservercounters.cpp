@@ -47,6 +47,7 @@ QVariantMap HttpServerCounters::toVariantMap() const
         {QStringLiteral("overflowClosed"), double(overflowClosed)},
         {QStringLiteral("readPauses"), double(readPauses)},
         {QStringLiteral("continues"), double(continues)},
+        {QStringLiteral("tlsHandshakeFailures"), double(tlsHandshakeFailures)},
         {QStringLiteral("outboundBytes"), double(outboundBytes)},
         {QStringLiteral("peakConnectionOutbound"), double(peakConnectionOutbound)},
         {QStringLiteral("errorsByStatus"), errors},

@@ -29,6 +29,7 @@ struct HttpServerCounters
     Counter overflowClosed{0};      // unsent answers past max-outbound-bytes: reset
     Counter readPauses{0};          // times a connection stopped reading because its answers were unread
     Counter continues{0};           // 100 Continue sent
+    Counter tlsHandshakeFailures{0}; // TLS handshakes that failed or took longer than request-head-timeout
     std::atomic<qint64> outboundBytes{0};          // unsent answers of all connections now
     std::atomic<qint64> peakConnectionOutbound{0}; // the most one connection ever held unsent
 

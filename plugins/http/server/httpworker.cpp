@@ -4,35 +4,34 @@
 #include "httpanswer.h"
 #include "httpconnection.h"
 #include "httplistenerstate.h"
+#include "httpsocketstarter.h"
 
-#include <QTcpSocket>
+#include <QChildEvent>
+
 
 namespace sb::http {
 
 namespace {
-// A socket on its way to a worker: if the posted call is dropped (the worker went away first),
-// the socket is closed here, in the worker's thread, and the listener's count released.
-struct SocketHandOver
+// A descriptor on its way to a worker: if the posted call is dropped (the worker went away
+// first), it is closed here and the listener's count released.
+struct DescriptorHandOver
 {
-    QTcpSocket *socket = nullptr;
+    qintptr descriptor = -1;
     quint64 key = 0;
     std::shared_ptr<HttpListenerState> state;
-    QString address;
+    std::optional<QSslConfiguration> tls;
 
-    SocketHandOver(QTcpSocket *s, quint64 k, std::shared_ptr<HttpListenerState> st)
-        : socket(s), key(k), state(std::move(st)), address(s->peerAddress().toString())
+    DescriptorHandOver(qintptr d, quint64 k, std::shared_ptr<HttpListenerState> st, std::optional<QSslConfiguration> t)
+        : descriptor(d), key(k), state(std::move(st)), tls(std::move(t))
     {
     }
-    SocketHandOver(const SocketHandOver &) = delete;
-    ~SocketHandOver()
+    DescriptorHandOver(const DescriptorHandOver &) = delete;
+    ~DescriptorHandOver()
     {
-        if (socket) {
-            socket->abort();
-            delete socket;
-            state->release(address, key);
-        }
+        if (descriptor >= 0)
+            HttpSocketStarter::discard(descriptor, key, state);
     }
-    QTcpSocket *take() { return std::exchange(socket, nullptr); }
+    qintptr take() { return std::exchange(descriptor, -1); }
 };
 } // namespace
 
@@ -54,25 +53,30 @@ HttpWorker::~HttpWorker()
     qDeleteAll(connections);
 }
 
-void HttpWorker::adopt(QTcpSocket *socket, quint64 key, std::shared_ptr<HttpListenerState> state)
+void HttpWorker::adopt(qintptr descriptor, quint64 key, std::shared_ptr<HttpListenerState> state,
+                       std::optional<QSslConfiguration> tls)
 {
-    auto handOver = std::make_shared<SocketHandOver>(socket, key, std::move(state));
-    m_connections.fetch_add(1, std::memory_order_relaxed);
+    auto handOver = std::make_shared<DescriptorHandOver>(descriptor, key, std::move(state), std::move(tls));
+    m_pending.fetch_add(1, std::memory_order_relaxed);
     QMetaObject::invokeMethod(this, [this, handOver] {
-        const std::shared_ptr<HttpListenerState> st = handOver->state;
-        start(handOver->take(), handOver->key, st);
+        HttpSocketStarter::start(handOver->take(), handOver->key, handOver->state, handOver->tls, m_answers, this);
+        m_pending.fetch_sub(1, std::memory_order_relaxed);
     }, Qt::QueuedConnection);
 }
 
-void HttpWorker::start(QTcpSocket *socket, quint64 key, const std::shared_ptr<HttpListenerState> &state)
+void HttpWorker::childEvent(QChildEvent *event)
 {
-    auto *connection = new HttpConnection(socket, key, state, m_answers, this);
-    connect(connection, &QObject::destroyed, this, [this] { m_connections.fetch_sub(1, std::memory_order_relaxed); });
+    // The children are the connections and the TLS handshakes on their way to becoming one.
+    if (event->added())
+        m_children.fetch_add(1, std::memory_order_relaxed);
+    else if (event->removed())
+        m_children.fetch_sub(1, std::memory_order_relaxed);
 }
 
 void HttpWorker::abortConnections(std::shared_ptr<HttpListenerState> state, quint64 key)
 {
     QMetaObject::invokeMethod(this, [this, state, key] {
+        HttpSocketStarter::abortHandshakes(this, state.get(), key);
         const QList<HttpConnection *> connections = findChildren<HttpConnection *>(QString(), Qt::FindDirectChildrenOnly);
         for (HttpConnection *c : connections) {
             if (c->listenerState() == state.get() && (key == 0 || c->key() == key))

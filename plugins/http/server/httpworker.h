@@ -4,11 +4,11 @@
 #include "httpresponder.h"
 
 #include <QObject>
+#include <QSslConfiguration>
 
 #include <atomic>
 #include <memory>
-
-class QTcpSocket;
+#include <optional>
 
 namespace sb::http {
 
@@ -25,22 +25,29 @@ public:
     HttpWorker();
     ~HttpWorker() override;
 
-    // Any thread: hands \a socket (no parent, already moved to this worker's thread) to this
-    // worker, which makes it a connection of \a state's listener. The socket is closed and
-    // the listener's count released if the worker goes away first.
-    void adopt(QTcpSocket *socket, quint64 key, std::shared_ptr<HttpListenerState> state);
+    // Any thread: hands an accepted socket \a descriptor to this worker, which makes it a
+    // connection of \a state's listener (after the TLS handshake with \a tls). The descriptor is
+    // closed and the listener's count released if the worker goes away first.
+    void adopt(qintptr descriptor, quint64 key, std::shared_ptr<HttpListenerState> state,
+               std::optional<QSslConfiguration> tls);
     // Any thread: resets every connection of \a state's listener (\a key 0), or the one with \a key.
     void abortConnections(std::shared_ptr<HttpListenerState> state, quint64 key = 0);
     // Any thread: connections open now (for choosing the least busy worker).
-    int connectionCount() const { return m_connections.load(std::memory_order_relaxed); }
+    int connectionCount() const
+    {
+        return m_pending.load(std::memory_order_relaxed) + m_children.load(std::memory_order_relaxed);
+    }
 
     const std::shared_ptr<HttpAnswerQueue> &answers() const { return m_answers; }
 
+protected:
+    void childEvent(QChildEvent *event) override;
+
 private:
-    void start(QTcpSocket *socket, quint64 key, const std::shared_ptr<HttpListenerState> &state);
 
     std::shared_ptr<HttpAnswerQueue> m_answers;
-    std::atomic<int> m_connections{0};
+    std::atomic<int> m_pending{0};  // descriptors handed over, not started yet
+    std::atomic<int> m_children{0}; // connections and TLS handshakes
 };
 
 } // namespace sb::http

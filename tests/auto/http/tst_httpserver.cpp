@@ -561,6 +561,46 @@ private Q_SLOTS:
             anonymous.write("GET /cert HTTP/1.1\r\n" + kHost + "\r\n");
         QTRY_COMPARE_WITH_TIMEOUT(anonymous.state(), QAbstractSocket::UnconnectedState, 10000);
         QCOMPARE(m_listener->counters().requests.load(), 1u);
+        QTRY_COMPARE(m_listener->counters().tlsHandshakeFailures.load(), 1u);
+    }
+
+    // The caps apply before the handshake; a handshake that does not end in request-head-timeout,
+    // or gets no TLS at all, closes the socket and is counted.
+    void tlsHandshakeBounded()
+    {
+        QTemporaryDir dir;
+        const QString cert = dir.filePath(QStringLiteral("server.pem"));
+        const QString key = dir.filePath(QStringLiteral("server.key"));
+        const QString err = makeLoopbackCertificate(cert, key);
+        QVERIFY2(err.isEmpty(), qPrintable(err));
+        sb::Result<QSslConfiguration> tls = sb::loadServerTls(cert, key);
+        QVERIFY2(tls, qPrintable(tls.errorString()));
+        HttpServerLimits limits;
+        limits.requestHeadTimeoutMs = 500;
+        limits.maxConnectionsPerAddress = 1;
+        m_handler = new TestHandler;
+        m_listener = newListener(limits);
+        m_listener->setTlsConfiguration(tls.value());
+        QVERIFY(m_listener->listen(QHostAddress::LocalHost, 0));
+
+        RawClient silent; // connects and never starts TLS
+        QVERIFY(silent.connectTo(port()));
+        QTRY_COMPARE(m_listener->connectionCount(), 1);
+        RawClient second; // over the per-address cap: refused before any handshake
+        QVERIFY(second.connectTo(port()));
+        QVERIFY(second.waitClosed());
+        QCOMPARE(m_listener->counters().connectionsRefused.load(), 1u);
+        QVERIFY(silent.waitClosed(5000)); // the handshake's deadline
+        QCOMPARE(m_listener->counters().tlsHandshakeFailures.load(), 1u);
+        QTRY_COMPARE(m_listener->connectionCount(), 0);
+
+        RawClient plainText; // HTTP to a TLS port: the handshake fails at once
+        QVERIFY(plainText.connectTo(port()));
+        plainText.send("GET / HTTP/1.1\r\n" + kHost + "\r\n");
+        QVERIFY(plainText.waitClosed(5000));
+        QTRY_COMPARE(m_listener->counters().tlsHandshakeFailures.load(), 2u);
+        QCOMPARE(m_listener->counters().requests.load(), 0u);
+        QTRY_COMPARE(m_listener->connectionCount(), 0);
     }
 };
 
