@@ -504,7 +504,9 @@ private Q_SLOTS:
         // stall, or (answers arriving in a batch from another thread) past max-outbound-bytes.
         QTRY_VERIFY_WITH_TIMEOUT(m_listener->counters().writeStalls.load() + m_listener->counters().overflowClosed.load() == 1u, 20000);
         const HttpServerCounters &n = m_listener->counters();
-        QVERIFY(n.readPauses >= 1);
+        // Reading paused at the high-water mark first, unless the answers of the requests already
+        // read came back together (I/O threads) and crossed max-outbound-bytes at once.
+        QVERIFY(n.readPauses >= 1 || n.overflowClosed == 1);
         QVERIFY2(n.requests < quint64(total), qPrintable(QString::number(n.requests)));
         // Never more than the bound plus the one answer that crossed it.
         QVERIFY2(n.peakConnectionOutbound <= l.maxOutboundBytes + 65 * 1024, qPrintable(QString::number(n.peakConnectionOutbound)));
