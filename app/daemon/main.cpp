@@ -9,7 +9,27 @@
 
 #include <cstdio>
 
+#ifdef SWITCHBOARD_WITH_JEMALLOC
+#include <jemalloc/jemalloc.h>
+#endif
+
 using namespace sb::daemon;
+
+namespace {
+// The allocator this binary runs on, for the start-up log ("jemalloc 5.3.0-0-g54eaed1d" or "glibc").
+QString allocatorName()
+{
+#ifdef SWITCHBOARD_WITH_JEMALLOC
+    const char *version = nullptr;
+    size_t size = sizeof version;
+    if (mallctl("version", &version, &size, nullptr, 0) == 0 && version)
+        return QStringLiteral("jemalloc ") + QString::fromLatin1(version);
+    return QStringLiteral("jemalloc");
+#else
+    return QStringLiteral("glibc");
+#endif
+}
+} // namespace
 
 int main(int argc, char *argv[])
 {
@@ -89,5 +109,6 @@ int main(int argc, char *argv[])
                        {{QStringLiteral("code"), st.error().codeName()}, {QStringLiteral("reason"), st.error().message}});
         return exitCodeFor(st.error());
     }
+    JsonLog::event("info", QStringLiteral("memory allocator"), {{QStringLiteral("allocator"), allocatorName()}});
     return app.exec();
 }

@@ -3,6 +3,8 @@
 
 #include <QThread>
 
+#include <dlfcn.h>
+
 namespace sb::http {
 
 namespace {
@@ -211,8 +213,17 @@ Status parseIoThreads(const QVariant &value, const QString &key, int &threads)
 int HttpEndpointConfig::defaultIoThreads()
 {
     // Measured (bench/README.md, http-bench --io-threads): on 2 cores shared with the clients the
-    // hand-over costs more CPU than it frees; from 4 cores on, one I/O thread.
-    return QThread::idealThreadCount() >= 4 ? 1 : 0;
+    // hand-over pays off only when freeing memory allocated on the other thread is cheap, which
+    // glibc's malloc does not give and jemalloc does; from 4 cores on, one I/O thread anyway.
+    const int cores = QThread::idealThreadCount();
+    return cores >= 4 || (cores >= 2 && runsOnJemalloc()) ? 1 : 0;
+}
+
+bool HttpEndpointConfig::runsOnJemalloc()
+{
+    // switchboardd links jemalloc (SWITCHBOARD_JEMALLOC); a process that loads the plugin may not.
+    static const bool jemalloc = ::dlsym(RTLD_DEFAULT, "mallctl") != nullptr;
+    return jemalloc;
 }
 
 bool CorsPolicy::allows(const QByteArray &origin) const

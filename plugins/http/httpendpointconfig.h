@@ -55,10 +55,11 @@ struct HttpEndpointConfig {
     bool metricsRequireAuth = false; // GET /metrics: any client, or only authenticated ones
     // io-threads: threads that read, parse and write HTTP connections (the routes run on the bus
     // thread); 0: the bus thread does it all. "auto" (the default): 1 on a machine with 4 cores
-    // or more, else 0.
+    // or more, or 2 cores and the process on jemalloc (switchboardd is); else 0.
     int ioThreads = defaultIoThreads();
     static constexpr int kMaxIoThreads = 64;
     static int defaultIoThreads();
+    static bool runsOnJemalloc(); // mallctl is in the process
 
     static QVariantMap defaults(); // one listener on 127.0.0.1:7480
     static Result<HttpEndpointConfig> fromVariantMap(const QVariantMap &map);
