@@ -25,10 +25,7 @@ namespace {
 
 QString peerOf(const HttpRequest &request)
 {
-    QHostAddress a = request.peerAddress();
-    bool mapped = false;
-    const QHostAddress v4(a.toIPv4Address(&mapped));
-    return mapped ? v4.toString() : a.toString();
+    return request.peerText().isNull() ? HttpRequest::addressText(request.peerAddress()) : request.peerText();
 }
 
 ApiRequest toApiRequest(const HttpRequest &request, const Principal &who)
@@ -156,14 +153,13 @@ bool HttpGateway::preflight(const HttpRequest &request, HttpResponder &responder
     return true;
 }
 
-bool HttpGateway::handleBuiltIn(const HttpRequest &request, const Principal &who,
-                                const std::shared_ptr<HttpResponder> &responder)
+bool HttpGateway::handleBuiltIn(const HttpRequest &request, const Principal &who, HttpResponder &responder)
 {
     const QString &path = request.path();
     const bool get = request.method() == "GET" || request.method() == "HEAD";
     auto answer = [&](HttpResponse r) {
         corsHeaders(request, r);
-        responder->respond(std::move(r));
+        responder.respond(std::move(r));
     };
     if (path == QLatin1String("/health") && get) {
         const QVariantMap health = m_services->health ? m_services->health() : QVariantMap();
@@ -194,63 +190,78 @@ bool HttpGateway::handleBuiltIn(const HttpRequest &request, const Principal &who
     return false;
 }
 
+// One request on its way through the gateway, shared by its answer paths: one allocation and one
+// copy of the request (implicitly shared members) however many callbacks hold it.
+struct HttpGateway::Exchange
+{
+    HttpRequest request;
+    HttpResponder responder;
+    QString routeName;
+    QElapsedTimer timer;
+    Principal who;
+};
+
+// Every answer goes out through here: CORS, metrics, the access log.
+void HttpGateway::finish(Exchange &ex, HttpResponse r)
+{
+    const HttpRequest &head = ex.request;
+    corsHeaders(head, r);
+    if (m_services->record)
+        m_services->record(ex.routeName, head.method(), r.status(), ex.timer.nsecsElapsed() / 1000);
+    count(head, ex.routeName, r, ex.who);
+    qCInfo(lcHttpAccess).noquote() << head.method() << QString::fromUtf8(head.rawTarget()) << r.status()
+                                   << QStringLiteral("%1us").arg(ex.timer.nsecsElapsed() / 1000) << ex.who.stamp()
+                                   << (r.header("traceparent").isEmpty() ? head.header("traceparent") : r.header("traceparent"));
+    ex.responder.respond(std::move(r));
+}
+
 void HttpGateway::handle(const HttpRequest &request, HttpResponder responder)
 {
     QElapsedTimer timer;
     timer.start();
     if (preflight(request, responder))
         return;
-    const ApiRouter::Route *route = m_services->api.router().find(request.method(), request.rawPath());
-    const QString routeName = route ? route->pattern : QStringLiteral("(unmatched)");
-    auto shared = std::make_shared<HttpResponder>(std::move(responder));
-    // Every answer goes out through here: CORS, metrics, the access log.
-    const HttpRequest head = request; // implicitly shared: the body is not copied
-    auto finish = [this, shared, head, routeName, timer](HttpResponse r, const Principal &who) {
-        corsHeaders(head, r);
-        if (m_services->record)
-            m_services->record(routeName, head.method(), r.status(), timer.nsecsElapsed() / 1000);
-        count(head, routeName, r, who);
-        qCInfo(lcHttpAccess).noquote() << head.method() << QString::fromUtf8(head.rawTarget()) << r.status()
-                                       << QStringLiteral("%1us").arg(timer.nsecsElapsed() / 1000) << who.stamp()
-                                       << (r.header("traceparent").isEmpty() ? head.header("traceparent") : r.header("traceparent"));
-        shared->respond(std::move(r));
-    };
-    const Result<Principal> who = authenticate(request);
+    const ApiRouter::Match match = m_services->api.router().resolve(request.method(), request.rawPath());
+    auto ex = std::make_shared<Exchange>(Exchange{
+        request, std::move(responder), match.route ? match.route->pattern : QStringLiteral("(unmatched)"), timer, {}});
+    Result<Principal> who = authenticate(request);
     if (!who) {
         ++m_services->unauthenticated;
-        finish(toResponse(ApiJson::error(who.error())), Principal::anonymous(QStringLiteral("http"), peerOf(request)));
+        ex->who = Principal::anonymous(QStringLiteral("http"), peerOf(request));
+        finish(*ex, toResponse(ApiJson::error(who.error())));
         return;
     }
-    if (handleBuiltIn(request, who.value(), shared))
+    ex->who = std::move(who.value());
+    if (handleBuiltIn(request, ex->who, ex->responder))
         return;
     const qint64 now = RateLimiter::monotonicMsecs();
-    if (Status st = m_services->rates.admit(who.value().authenticated ? who.value().name : QString(), peerOf(request),
-                                            routeName, now);
+    if (Status st = m_services->rates.admit(ex->who.authenticated ? ex->who.name : QString(), peerOf(request),
+                                            ex->routeName, now);
         !st) {
-        finish(toResponse(ApiJson::error(st.error())), who.value());
+        finish(*ex, toResponse(ApiJson::error(st.error())));
         return;
     }
-    const ApiRequest rq = toApiRequest(request, who.value());
+    const ApiRequest rq = toApiRequest(request, ex->who);
     const QByteArray key = request.header("idempotency-key");
     if (request.method() == "POST" && !key.isNull() && m_services->idempotency.enabled()) {
-        const QString scope = who.value().name + QLatin1Char(' ') + QString::fromUtf8(rq.rawPath());
+        const QString scope = ex->who.name + QLatin1Char(' ') + QString::fromUtf8(rq.rawPath());
         ApiReply early;
         switch (m_services->idempotency.begin(scope, key, request.body(), now, &early)) {
         case IdempotencyCache::Outcome::Replay:
         case IdempotencyCache::Outcome::Refused:
-            finish(toResponse(early), who.value());
+            finish(*ex, toResponse(early));
             return;
         case IdempotencyCache::Outcome::Run:
             break;
         }
         IdempotencyCache *cache = &m_services->idempotency;
-        m_services->api.handle(rq, [finish, who, cache, scope, key](ApiReply reply) {
+        m_services->api.handle(rq, match, [this, ex, cache, scope, key](ApiReply reply) {
             cache->finish(scope, key, reply, RateLimiter::monotonicMsecs());
-            finish(toResponse(reply), who.value());
+            finish(*ex, toResponse(reply));
         });
         return;
     }
-    m_services->api.handle(rq, [finish, who](ApiReply reply) { finish(toResponse(reply), who.value()); });
+    m_services->api.handle(rq, match, [this, ex](ApiReply reply) { finish(*ex, toResponse(reply)); });
 }
 
 } // namespace sb::http

@@ -23,7 +23,9 @@ public:
 private:
     // The caller's principal, or the error answer (401, or 429 while its address is throttled).
     Result<Principal> authenticate(const HttpRequest &request) const;
-    bool handleBuiltIn(const HttpRequest &request, const Principal &who, const std::shared_ptr<HttpResponder> &responder);
+    struct Exchange;
+    void finish(Exchange &exchange, HttpResponse response);
+    bool handleBuiltIn(const HttpRequest &request, const Principal &who, HttpResponder &responder);
     void count(const HttpRequest &request, const QString &routeName, const HttpResponse &response, const Principal &who);
     void corsHeaders(const HttpRequest &request, HttpResponse &response) const;
     bool preflight(const HttpRequest &request, HttpResponder &responder) const;

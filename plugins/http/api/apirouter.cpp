@@ -57,14 +57,31 @@ bool ApiRouter::split(const QByteArray &rawPath, QStringList *segments)
 
 const ApiRouter::Route *ApiRouter::find(const QByteArray &method, const QByteArray &rawPath) const
 {
-    QStringList segments, params;
+    return resolve(method, rawPath).route;
+}
+
+ApiRouter::Match ApiRouter::resolve(const QByteArray &method, const QByteArray &rawPath) const
+{
+    Match m;
+    QStringList segments;
     if (!split(rawPath, &segments))
-        return nullptr;
+        return m;
     for (size_t i = 0; i < m_entries.size(); ++i) {
-        if (m_routes[i].method == method && match(m_entries[i], segments, &params))
-            return &m_routes[i];
+        if (m_routes[i].method == method && match(m_entries[i], segments, &m.params)) {
+            m.route = &m_routes[i];
+            m.index = i;
+            return m;
+        }
     }
-    return nullptr;
+    m.params.clear();
+    return m;
+}
+
+void ApiRouter::dispatch(const ApiRequest &request, const Match &match, ApiResponder respond) const
+{
+    if (!match.route || match.index >= m_entries.size() || &m_routes[match.index] != match.route)
+        return dispatch(request, std::move(respond));
+    m_entries[match.index].handler(request, match.params, std::move(respond));
 }
 
 void ApiRouter::dispatch(const ApiRequest &request, ApiResponder respond) const

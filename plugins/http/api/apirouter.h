@@ -32,6 +32,15 @@ public:
     // The route \a method and \a rawPath resolve to (for rate limits and metrics, which count
     // per route pattern, never per raw path), or null.
     const Route *find(const QByteArray &method, const QByteArray &rawPath) const;
+    // find() with the path's parameters, for dispatching without splitting the path again.
+    struct Match {
+        const Route *route = nullptr; // null: nothing for this method and path
+        QStringList params;
+        size_t index = 0;
+    };
+    Match resolve(const QByteArray &method, const QByteArray &rawPath) const;
+    // Runs \a match's handler; without a route, as dispatch(request, respond) (404, 405 + Allow).
+    void dispatch(const ApiRequest &request, const Match &match, ApiResponder respond) const;
     const std::vector<Route> &routes() const { return m_routes; }
 
 private:

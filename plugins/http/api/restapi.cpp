@@ -17,4 +17,9 @@ void RestApi::handle(const ApiRequest &request, ApiResponder respond) const
     m_router.dispatch(request, std::move(respond));
 }
 
+void RestApi::handle(const ApiRequest &request, const ApiRouter::Match &match, ApiResponder respond) const
+{
+    m_router.dispatch(request, match, std::move(respond));
+}
+
 } // namespace sb::http

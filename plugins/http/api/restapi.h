@@ -30,6 +30,8 @@ public:
     RestApi(Hub *hub, const RestApiOptions &options, QObject *parent = nullptr);
 
     void handle(const ApiRequest &request, ApiResponder respond) const;
+    // The same with the route already resolved (ApiRouter::resolve on this API's router).
+    void handle(const ApiRequest &request, const ApiRouter::Match &match, ApiResponder respond) const;
     const ApiRouter &router() const { return m_router; }
     const RestApiOptions &options() const { return m_options; }
     Hub *hub() const { return m_hub; }

@@ -37,6 +37,7 @@ HttpConnection::HttpConnection(QTcpSocket *socket, quint64 key, std::shared_ptr<
     socket->setReadBufferSize(kSocketReadBuffer);
     socket->setSocketOption(QAbstractSocket::LowDelayOption, 1);
     m_peerAddress = socket->peerAddress();
+    m_peerText = HttpRequest::addressText(m_peerAddress);
     m_peerPort = socket->peerPort();
     if (auto *ssl = qobject_cast<QSslSocket *>(socket)) {
         m_secure = true;
@@ -158,7 +159,7 @@ void HttpConnection::noteProgress(bool wasInMessage)
 
 void HttpConnection::dispatch(HttpRequest &&request)
 {
-    request.setPeer(m_peerAddress, m_peerPort, m_secure, m_peerCertificate);
+    request.setPeer(m_peerAddress, m_peerText, m_peerPort, m_secure, m_peerCertificate);
     request.setConnectionKey(m_key);
     Slot slot;
     slot.sequence = m_nextSequence++;

@@ -113,6 +113,7 @@ private:
     qint64 m_idleSince = 0;
     qint64 m_lastWriteProgress = 0;
     QHostAddress m_peerAddress;
+    QString m_peerText;
     quint16 m_peerPort = 0;
     bool m_secure = false;
     QSslCertificate m_peerCertificate;

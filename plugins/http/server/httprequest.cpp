@@ -52,9 +52,18 @@ QByteArray HttpRequest::version() const
     return "HTTP/" + QByteArray::number(m_major) + '.' + QByteArray::number(m_minor);
 }
 
-void HttpRequest::setPeer(const QHostAddress &address, quint16 port, bool secure, const QSslCertificate &certificate)
+QString HttpRequest::addressText(const QHostAddress &address)
+{
+    bool mapped = false;
+    const QHostAddress v4(address.toIPv4Address(&mapped));
+    return mapped ? v4.toString() : address.toString();
+}
+
+void HttpRequest::setPeer(const QHostAddress &address, const QString &text, quint16 port, bool secure,
+                          const QSslCertificate &certificate)
 {
     m_peerAddress = address;
+    m_peerText = text;
     m_peerPort = port;
     m_secure = secure;
     if (secure)

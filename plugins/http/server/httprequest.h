@@ -52,6 +52,9 @@ public:
     bool isUpgrade() const { return m_upgrade; }
 
     QHostAddress peerAddress() const { return m_peerAddress; }
+    // The peer's address as text, an IPv4-mapped IPv6 address as IPv4 ("127.0.0.1"): made once
+    // per connection.
+    const QString &peerText() const { return m_peerText; }
     quint16 peerPort() const { return m_peerPort; }
     bool isSecure() const { return m_secure; }
     // The listener's key of the connection the request came on (HttpListener::connectionOpened).
@@ -76,7 +79,10 @@ public:
     }
     void setKeepAlive(bool keepAlive) { m_keepAlive = keepAlive; }
     void setUpgrade(bool upgrade) { m_upgrade = upgrade; }
-    void setPeer(const QHostAddress &address, quint16 port, bool secure, const QSslCertificate &certificate);
+    void setPeer(const QHostAddress &address, const QString &text, quint16 port, bool secure,
+                 const QSslCertificate &certificate);
+    // \a address as peerText() shows it.
+    static QString addressText(const QHostAddress &address);
 
 private:
     QByteArray m_method;
@@ -85,6 +91,7 @@ private:
     QList<Header> m_headers;
     QByteArray m_body;
     QHostAddress m_peerAddress;
+    QString m_peerText;
     // Only on TLS connections: a default QSslCertificate allocates (and initialises the TLS
     // backend), which plain HTTP requests should not pay for.
     std::optional<QSslCertificate> m_peerCertificate;
