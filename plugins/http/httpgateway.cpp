@@ -15,6 +15,8 @@
 #include <QJsonDocument>
 #include <QLoggingCategory>
 
+#include <optional>
+
 // One line per request (method, path, status, time, principal, traceparent) when enabled:
 // QT_LOGGING_RULES="switchboard.http.access.info=true".
 Q_LOGGING_CATEGORY(lcHttpAccess, "switchboard.http.access", QtWarningMsg)
@@ -95,8 +97,12 @@ Result<Principal> HttpGateway::authenticate(const HttpRequest &request) const
         credential = request.header("x-api-key").trimmed();
     }
     const Authenticator *auth = m_services->hub->authenticator();
-    const QSslCertificate certificate = auth && auth->acceptsCertificates() ? request.peerCertificate() : QSslCertificate();
-    if (credential.isEmpty() && certificate.isNull()) {
+    // Not even a null QSslCertificate on plain connections: constructing one initialises the TLS
+    // backend's bookkeeping, per request.
+    std::optional<QSslCertificate> certificate;
+    if (request.isSecure() && auth && auth->acceptsCertificates())
+        certificate = request.peerCertificate();
+    if (credential.isEmpty() && (!certificate || certificate->isNull())) {
         if (m_services->hub->requireAuth())
             return Error(ErrorCode::Unauthenticated,
                          QStringLiteral("this hub requires authentication: send \"Authorization: Bearer <token>\" (a "
@@ -110,7 +116,8 @@ Result<Principal> HttpGateway::authenticate(const HttpRequest &request) const
     ar.credential = credential;
     ar.peerAddress = peer;
     ar.protocol = QStringLiteral("http");
-    ar.certificate = certificate;
+    if (certificate)
+        ar.certificate = *certificate;
     const Result<Identity> id = auth->authenticate(ar);
     if (!id)
         return id.error();

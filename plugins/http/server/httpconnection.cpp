@@ -357,40 +357,66 @@ void HttpConnection::abort()
     resetNow();
 }
 
+// What the connection waits for now and until when (0: nothing).
+HttpConnection::Wait HttpConnection::currentWait(qint64 now, qint64 *deadline)
+{
+    Wait wait = Wait::None;
+    *deadline = 0;
+    const bool idle = m_slots.empty() && !m_parser.inMessage() && m_inPos >= m_in.size();
+    if (m_writer.unsent() > 0) {
+        wait = Wait::WriteStall;
+        *deadline = m_lastWriteProgress + m_limits.idleTimeoutMs;
+    } else if (m_parser.inMessage() && canParse()) {
+        wait = m_parser.headComplete() ? Wait::Body : Wait::Head;
+        *deadline = wait == Wait::Body ? m_bodyStart + m_limits.bodyTimeoutMs : m_headStart + m_limits.requestHeadTimeoutMs;
+    } else if (idle && !m_sawRequest) {
+        wait = Wait::FirstRequest;
+        *deadline = m_connectedAt + m_limits.requestHeadTimeoutMs;
+    } else if (idle && !m_stopReading) {
+        if (m_wait != Wait::Idle)
+            m_idleSince = now;
+        wait = Wait::Idle;
+        *deadline = m_idleSince + m_limits.idleTimeoutMs;
+    }
+    return wait;
+}
+
+// The timer is re-armed only when the new deadline comes before the armed one: a later deadline
+// (the common case, a request answered) leaves it, and onTimer() looks again when it fires. So
+// a request costs no timer registration.
 void HttpConnection::rearmTimer()
 {
     if (m_gone || m_closing)
         return;
     const qint64 now = nowMs();
-    Wait wait = Wait::None;
     qint64 deadline = 0;
-    const bool idle = m_slots.empty() && !m_parser.inMessage() && m_inPos >= m_in.size();
-    if (m_writer.unsent() > 0) {
-        wait = Wait::WriteStall;
-        deadline = m_lastWriteProgress + m_limits.idleTimeoutMs;
-    } else if (m_parser.inMessage() && canParse()) {
-        wait = m_parser.headComplete() ? Wait::Body : Wait::Head;
-        deadline = wait == Wait::Body ? m_bodyStart + m_limits.bodyTimeoutMs : m_headStart + m_limits.requestHeadTimeoutMs;
-    } else if (idle && !m_sawRequest) {
-        wait = Wait::FirstRequest;
-        deadline = m_connectedAt + m_limits.requestHeadTimeoutMs;
-    } else if (idle && !m_stopReading) {
-        if (m_wait != Wait::Idle)
-            m_idleSince = now;
-        wait = Wait::Idle;
-        deadline = m_idleSince + m_limits.idleTimeoutMs;
-    }
-    m_wait = wait;
-    if (wait == Wait::None)
-        m_timer.stop();
-    else
-        m_timer.start(int(qBound<qint64>(0, deadline - now, qint64(std::numeric_limits<int>::max()))));
+    m_wait = currentWait(now, &deadline);
+    if (m_wait == Wait::None || (m_timer.isActive() && m_timerDeadline <= deadline))
+        return;
+    armTimer(now, deadline);
+}
+
+void HttpConnection::armTimer(qint64 now, qint64 deadline)
+{
+    m_timerDeadline = deadline;
+    m_timer.start(int(qBound<qint64>(0, deadline - now, qint64(std::numeric_limits<int>::max()))));
 }
 
 void HttpConnection::onTimer()
 {
     if (m_gone)
         return;
+    if (m_wait != Wait::Linger) {
+        const qint64 now = nowMs();
+        qint64 deadline = 0;
+        m_wait = currentWait(now, &deadline);
+        if (m_wait == Wait::None)
+            return;
+        if (deadline > now) {
+            armTimer(now, deadline); // woken early for a deadline that moved on
+            return;
+        }
+    }
     switch (m_wait) {
     case Wait::None:
         break;

@@ -85,7 +85,9 @@ private:
     void startLingeringClose();
     void onDisconnected();
     void resetNow();
+    Wait currentWait(qint64 now, qint64 *deadline);
     void rearmTimer();
+    void armTimer(qint64 now, qint64 deadline);
     void onTimer();
     void reportOutbound();
     void postResume();
@@ -107,6 +109,7 @@ private:
     qint64 m_reported = 0;      // our share of m_counters->outboundBytes
     QTimer m_timer;
     Wait m_wait = Wait::None;
+    qint64 m_timerDeadline = 0; // what m_timer is armed for, while active
     qint64 m_connectedAt = 0;
     qint64 m_headStart = 0;
     qint64 m_bodyStart = 0;
