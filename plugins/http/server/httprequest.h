@@ -71,6 +71,7 @@ public:
         m_target = target;
     }
     void addHeader(const QByteArray &lowerName, const QByteArray &value) { m_headers.append({lowerName, value}); }
+    void reserveHeaders(qsizetype n) { m_headers.reserve(n); }
     QByteArray &body() { return m_body; }
     void setVersion(int major, int minor)
     {

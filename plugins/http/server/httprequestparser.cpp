@@ -71,6 +71,7 @@ struct HttpRequestParser::Impl
     int onMessageBegin()
     {
         request = HttpRequest();
+        request.reserveHeaders(8); // one allocation for a usual head, not one per doubling
         url.clear();
         field.resize(0); // keeps its capacity
         value.clear();
@@ -179,6 +180,23 @@ struct HttpRequestParser::Impl
         return v;
     }
 
+    // Shared constants for the common methods: no allocation per request.
+    static QByteArray methodName(http_method m)
+    {
+        static const QByteArray get("GET"), post("POST"), put("PUT"), del("DELETE"), head("HEAD"), options("OPTIONS"),
+            patch("PATCH");
+        switch (m) {
+        case HTTP_GET: return get;
+        case HTTP_POST: return post;
+        case HTTP_PUT: return put;
+        case HTTP_DELETE: return del;
+        case HTTP_HEAD: return head;
+        case HTTP_OPTIONS: return options;
+        case HTTP_PATCH: return patch;
+        default: return QByteArray(http_method_str(m));
+        }
+    }
+
     static bool isSpace(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\v' || c == '\f'; }
 
     static const std::array<QByteArray, 16> &knownNames()
@@ -266,7 +284,7 @@ int HttpRequestParser::Impl::onHeadersComplete()
         return -1;
     if (parser.http_major != 1 || parser.http_minor > 1)
         return fail(505, QStringLiteral("only HTTP/1.0 and HTTP/1.1 are served"));
-    const QByteArray method(http_method_str(http_method(parser.method)));
+    const QByteArray method = methodName(http_method(parser.method));
     if (method == "CONNECT")
         return fail(501, QStringLiteral("CONNECT is not implemented"));
     if (checkFraming() != 0)
