@@ -201,6 +201,9 @@ Status parseIoThreads(const QVariant &value, const QString &key, int &threads)
     }
     bool ok = false;
     const int n = value.toInt(&ok);
+    // A YAML number may come as a double: 1.5 is not a thread count (toInt() would truncate it).
+    if (ok && value.typeId() == QMetaType::Double && value.toDouble() != double(n))
+        ok = false;
     if (!ok || n < 0 || n > HttpEndpointConfig::kMaxIoThreads)
         return configError(key, QStringLiteral("must be \"auto\" or an integer from 0 (the bus thread does all) to %1")
                                     .arg(HttpEndpointConfig::kMaxIoThreads));

@@ -16,6 +16,7 @@
 #include <deque>
 #include <limits>
 #include <memory>
+#include <optional>
 
 class QTcpSocket;
 
@@ -119,7 +120,7 @@ private:
     QString m_peerText;
     quint16 m_peerPort = 0;
     bool m_secure = false;
-    QSslCertificate m_peerCertificate;
+    std::optional<QSslCertificate> m_peerCertificate; // TLS only: a default one loads OpenSSL's config
     bool m_sawRequest = false;
     bool m_bodyStarted = false;
     bool m_continueSent = false;

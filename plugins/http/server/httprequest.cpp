@@ -60,16 +60,13 @@ QString HttpRequest::addressText(const QHostAddress &address)
 }
 
 void HttpRequest::setPeer(const QHostAddress &address, const QString &text, quint16 port, bool secure,
-                          const QSslCertificate &certificate)
+                          const std::optional<QSslCertificate> &certificate)
 {
     m_peerAddress = address;
     m_peerText = text;
     m_peerPort = port;
     m_secure = secure;
-    if (secure)
-        m_peerCertificate = certificate;
-    else
-        m_peerCertificate.reset();
+    m_peerCertificate = secure ? certificate : std::nullopt;
 }
 
 } // namespace sb::http

@@ -80,8 +80,9 @@ public:
     }
     void setKeepAlive(bool keepAlive) { m_keepAlive = keepAlive; }
     void setUpgrade(bool upgrade) { m_upgrade = upgrade; }
+    // \a certificate: only on TLS connections (a default QSslCertificate is not free).
     void setPeer(const QHostAddress &address, const QString &text, quint16 port, bool secure,
-                 const QSslCertificate &certificate);
+                 const std::optional<QSslCertificate> &certificate);
     // \a address as peerText() shows it.
     static QString addressText(const QHostAddress &address);
 

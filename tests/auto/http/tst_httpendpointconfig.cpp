@@ -52,6 +52,7 @@ private Q_SLOTS:
         QTest::newRow("too many") << QVariant(65);
         QTest::newRow("word") << QVariant(QStringLiteral("many"));
         QTest::newRow("fraction") << QVariant(QStringLiteral("1.5"));
+        QTest::newRow("fraction as a number") << QVariant(1.5);
     }
 
     void badIoThreads()
