@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "hubprocess.h"
 
+#include "../sb-bench/benchhost.h"
+
 #include <QDeadlineTimer>
 #include <QDir>
 #include <QFile>
@@ -100,13 +102,7 @@ void HubProcess::readLog()
 
 void HubProcess::stop()
 {
-    if (m_process.state() == QProcess::NotRunning)
-        return;
-    ::kill(pid_t(m_process.processId()), SIGTERM);
-    if (!m_process.waitForFinished(10000)) {
-        m_process.kill();
-        m_process.waitForFinished(5000);
-    }
+    host::stopProcess(m_process);
 }
 
 } // namespace bench

@@ -2,6 +2,7 @@
 // http-bench (issue #13): wrk -t1 -c64 keep-alive POST /api/v1/events against switchboardd (each
 // event delivered to one native subscriber) and against nginx proxying the same requests to a
 // trivial upstream, side by side in one run: requests/s, p99 and server CPU time per request.
+#include "../sb-bench/benchhost.h"
 #include "cputime.h"
 #include "deliverycounter.h"
 #include "hubprocess.h"
@@ -25,18 +26,6 @@ using namespace bench;
 namespace {
 
 const QString kTopic = QStringLiteral("bench.http");
-
-QString cpuModel()
-{
-    QFile f(QStringLiteral("/proc/cpuinfo"));
-    if (f.open(QIODevice::ReadOnly)) {
-        for (const QByteArray &line : f.readAll().split('\n')) {
-            if (line.startsWith("model name"))
-                return QString::fromLatin1(line.mid(line.indexOf(':') + 1).trimmed());
-        }
-    }
-    return QStringLiteral("unknown CPU");
-}
 
 // The event every request posts: about 100 bytes of payload string.
 QByteArray eventBody()
@@ -216,7 +205,7 @@ int main(int argc, char *argv[])
 
     printf("http-bench: %d run(s) of %d s; %d cores, %s; %s; wrk -t1 -c%d -d%ds --latency, POST /api/v1/events, "
            "%lld B body\n",
-        repeat, seconds, QThread::idealThreadCount(), qPrintable(cpuModel()), qPrintable(QSysInfo::prettyProductName()),
+        repeat, seconds, QThread::idealThreadCount(), qPrintable(host::cpuModel()), qPrintable(QSysInfo::prettyProductName()),
         connections, seconds, static_cast<long long>(body.size()));
     table.print(stdout);
     const double sb = table.median(rows.rps, ResultTable::kSwitchboard),

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 // sb-bench: switchboardd against nats-server and redis-server, side by side in one run.
+#include "benchhost.h"
 #include "natstarget.h"
 #include "redistarget.h"
 #include "serverprocess.h"
@@ -60,18 +61,6 @@ QString cell(const std::vector<double> &v)
         return human(v[0]);
     const auto [mn, mx] = std::minmax_element(v.begin(), v.end());
     return QStringLiteral("%1 [%2-%3]").arg(human(median(v)), human(*mn), human(*mx));
-}
-
-QString cpuModel()
-{
-    QFile f(QStringLiteral("/proc/cpuinfo"));
-    if (f.open(QIODevice::ReadOnly)) {
-        for (const QByteArray &line : f.readAll().split('\n')) {
-            if (line.startsWith("model name"))
-                return QString::fromLatin1(line.mid(line.indexOf(':') + 1).trimmed());
-        }
-    }
-    return QStringLiteral("unknown CPU");
 }
 
 void raiseFdLimit()
@@ -278,7 +267,7 @@ int main(int argc, char *argv[])
 
     // The table.
     printf("sb-bench: %d run(s); %d cores, %s; %s; payload %d B\n", repeat, QThread::idealThreadCount(),
-           qPrintable(cpuModel()), qPrintable(QSysInfo::prettyProductName()), size);
+           qPrintable(host::cpuModel()), qPrintable(QSysInfo::prettyProductName()), size);
     printf("%-52s | %-22s | %-22s | %-22s | %-22s | %-13s | %s\n", "metric", "switchboard tcp", "switchboard local",
            "nats-server", "redis-server", "ratio tcp/loc", "bar");
     bool allPass = true;

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "serverprocess.h"
 
+#include "benchhost.h"
+
 #include <QFile>
 #include <QTcpServer>
 #include <QTcpSocket>
@@ -56,13 +58,7 @@ bool ServerProcess::start(QString *error)
 
 void ServerProcess::stop()
 {
-    if (m_process.state() == QProcess::NotRunning)
-        return;
-    ::kill(pid_t(m_process.processId()), SIGTERM);
-    if (!m_process.waitForFinished(10000)) {
-        m_process.kill();
-        m_process.waitForFinished(5000);
-    }
+    host::stopProcess(m_process);
 }
 
 qint64 ServerProcess::statusKb(const char *field) const
