@@ -4,7 +4,7 @@
 
 #include <QCryptographicHash>
 
-#include <openssl/crypto.h>
+#include "libcrypto_p.h"
 
 namespace sb {
 
@@ -35,7 +35,7 @@ std::optional<Result<Identity>> ApiKeyProvider::verify(const AuthRequest &reques
     const QByteArray digest = QCryptographicHash::hash(secret, QCryptographicHash::Sha256);
     auto cached = m_cache.find(id);
     const bool hit = cached != m_cache.end() && cached->second.until > now
-                     && CRYPTO_memcmp(cached->second.digest.constData(), digest.constData(), size_t(digest.size())) == 0;
+                     && detail::loadedLibCrypto().CRYPTO_memcmp(cached->second.digest.constData(), digest.constData(), size_t(digest.size())) == 0;
     if (!hit) {
         if (!ApiKeyStore::matches(*key, secret))
             return Result<Identity>(Error(ErrorCode::Unauthenticated, QStringLiteral("wrong secret for API key %1").arg(id),

@@ -1,15 +1,14 @@
 // SPDX-License-Identifier: Apache-2.0
 #include <switchboard/apikeystore.h>
 
+#include "libcrypto_p.h"
+
 #include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QRandomGenerator>
 #include <QSaveFile>
-
-#include <openssl/crypto.h>
-#include <openssl/evp.h>
-#include <openssl/rand.h>
 
 #include <algorithm>
 
@@ -23,19 +22,24 @@ constexpr qsizetype kSaltBytes = 16;
 constexpr qsizetype kHashBytes = 32;
 constexpr qsizetype kMaxCredential = 256;
 
+// The kernel's generator (getrandom), which Qt documents as fit for cryptographic use.
 QByteArray randomBytes(qsizetype n)
 {
     QByteArray out(n, Qt::Uninitialized);
-    if (RAND_bytes(reinterpret_cast<unsigned char *>(out.data()), int(n)) != 1)
-        return {};
+    QRandomGenerator::system()->fillRange(reinterpret_cast<quint32 *>(out.data()), n / qsizetype(sizeof(quint32)));
     return out;
 }
+static_assert(kIdBytes % 4 == 0 && kSecretBytes % 4 == 0 && kSaltBytes % 4 == 0, "randomBytes fills whole words");
 
+// Empty when scrypt fails or libcrypto cannot be loaded (create() and load() report that).
 QByteArray scrypt(const QByteArray &secret, const QByteArray &salt, quint64 n, quint64 r, quint64 p)
 {
+    const detail::LibCrypto *c = detail::libCrypto();
+    if (!c)
+        return {};
     QByteArray out(kHashBytes, Qt::Uninitialized);
     // maxmem 0: OpenSSL's default (32 MiB), which N=16384, r=8 (16 MiB) fits.
-    if (EVP_PBE_scrypt(secret.constData(), size_t(secret.size()), reinterpret_cast<const unsigned char *>(salt.constData()),
+    if (c->EVP_PBE_scrypt(secret.constData(), size_t(secret.size()), reinterpret_cast<const unsigned char *>(salt.constData()),
                        size_t(salt.size()), n, r, p, 0, reinterpret_cast<unsigned char *>(out.data()), size_t(out.size()))
         != 1)
         return {};
@@ -84,7 +88,7 @@ bool ApiKeyStore::matches(const Key &key, const QByteArray &secret)
     if (!okN || !okR || !okP || want.size() != kHashBytes)
         return false;
     const QByteArray got = scrypt(secret, salt, n, r, p);
-    return got.size() == want.size() && CRYPTO_memcmp(got.constData(), want.constData(), size_t(got.size())) == 0;
+    return got.size() == want.size() && detail::loadedLibCrypto().CRYPTO_memcmp(got.constData(), want.constData(), size_t(got.size())) == 0;
 }
 
 Status ApiKeyStore::load()
@@ -118,6 +122,9 @@ Status ApiKeyStore::load()
             return fileError(m_path, QStringLiteral("key \"%1\" is malformed").arg(k.id));
         keys.emplace(k.id, k);
     }
+    QString noCrypto;
+    if (!keys.empty() && !detail::libCrypto(&noCrypto))
+        return fileError(m_path, QStringLiteral("its keys cannot be checked: %1").arg(noCrypto));
     m_keys = std::move(keys);
     return {};
 }
@@ -148,9 +155,10 @@ Result<ApiKeyStore::Created> ApiKeyStore::create(const QString &name, const QStr
 {
     if (name.isEmpty() || name.size() > 128)
         return Error(ErrorCode::BadMessage, QStringLiteral("an API key needs a name of 1 to 128 characters"));
+    QString noCrypto;
+    if (!detail::libCrypto(&noCrypto))
+        return Error(ErrorCode::Internal, QStringLiteral("API keys cannot be made: %1").arg(noCrypto));
     const QByteArray idBytes = randomBytes(kIdBytes), secretBytes = randomBytes(kSecretBytes), salt = randomBytes(kSaltBytes);
-    if (idBytes.isEmpty() || secretBytes.isEmpty() || salt.isEmpty())
-        return Error(ErrorCode::Internal, QStringLiteral("no random bytes from OpenSSL"));
     const QByteArray secret = secretBytes.toBase64(QByteArray::Base64UrlEncoding | QByteArray::OmitTrailingEquals);
     const QByteArray hash = scrypt(secret, salt, m_cost.n, m_cost.r, m_cost.p);
     if (hash.isEmpty())

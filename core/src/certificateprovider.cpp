@@ -1,10 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 #include <switchboard/certificateprovider.h>
 
-#include <QDateTime>
+#include "libcrypto_p.h"
 
-#include <openssl/x509.h>
-#include <openssl/x509v3.h>
+#include <QDateTime>
 
 #include <memory>
 
@@ -16,15 +15,22 @@ CertificateProvider::CertificateProvider(const Options &options) : m_options(opt
 // and the certificate's own order need OpenSSL.
 QString CertificateProvider::identityOf(const QSslCertificate &certificate)
 {
+    // Qt's TLS backend has loaded libcrypto for the handshake that gave us the certificate.
+    const detail::LibCrypto *c = detail::libCrypto();
+    if (!c)
+        return {};
     const QByteArray der = certificate.toDer();
     const auto *p = reinterpret_cast<const unsigned char *>(der.constData());
-    std::unique_ptr<X509, decltype(&X509_free)> x509(d2i_X509(nullptr, &p, long(der.size())), X509_free);
+    std::unique_ptr<X509, decltype(&X509_free)> x509(c->d2i_X509(nullptr, &p, long(der.size())), c->X509_free);
     if (!x509)
         return {};
     std::unique_ptr<GENERAL_NAMES, decltype(&GENERAL_NAMES_free)> names(
-        static_cast<GENERAL_NAMES *>(X509_get_ext_d2i(x509.get(), NID_subject_alt_name, nullptr, nullptr)), GENERAL_NAMES_free);
-    for (int i = 0; names && i < sk_GENERAL_NAME_num(names.get()); ++i) {
-        const GENERAL_NAME *n = sk_GENERAL_NAME_value(names.get(), i);
+        static_cast<GENERAL_NAMES *>(c->X509_get_ext_d2i(x509.get(), NID_subject_alt_name, nullptr, nullptr)),
+        c->GENERAL_NAMES_free);
+    // sk_GENERAL_NAME_num/_value are inline wrappers of OPENSSL_sk_num/_value.
+    const auto *stack = reinterpret_cast<const OPENSSL_STACK *>(names.get());
+    for (int i = 0; names && i < c->OPENSSL_sk_num(stack); ++i) {
+        const auto *n = static_cast<const GENERAL_NAME *>(c->OPENSSL_sk_value(stack, i));
         const ASN1_IA5STRING *text = nullptr;
         switch (n->type) {
         case GEN_URI: text = n->d.uniformResourceIdentifier; break;
@@ -33,7 +39,7 @@ QString CertificateProvider::identityOf(const QSslCertificate &certificate)
         default: break;
         }
         if (text && text->length > 0)
-            return QString::fromUtf8(reinterpret_cast<const char *>(ASN1_STRING_get0_data(text)), ASN1_STRING_length(text));
+            return QString::fromUtf8(reinterpret_cast<const char *>(c->ASN1_STRING_get0_data(text)), c->ASN1_STRING_length(text));
     }
     const QStringList cn = certificate.subjectInfo(QSslCertificate::CommonName);
     return cn.isEmpty() ? QString() : cn.first();

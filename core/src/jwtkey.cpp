@@ -3,16 +3,10 @@
 // ECDSA on P-256/P-384 (ES*). No cryptography of our own.
 #include "base64url_p.h"
 
+#include "libcrypto_p.h"
+
 #include <QJsonArray>
-#include <openssl/bn.h>
 #include <openssl/core_names.h>
-#include <openssl/crypto.h>
-#include <openssl/ec.h>
-#include <openssl/evp.h>
-#include <openssl/hmac.h>
-#include <openssl/param_build.h>
-#include <openssl/pem.h>
-#include <openssl/x509.h>
 #include <switchboard/jwtkey.h>
 
 namespace sb {
@@ -43,20 +37,21 @@ Family familyOf(JwtAlgorithm a)
 
 const EVP_MD *digestOf(JwtAlgorithm a)
 {
+    const detail::LibCrypto &c = detail::loadedLibCrypto();
     switch (a) {
     case JwtAlgorithm::HS256:
     case JwtAlgorithm::RS256:
     case JwtAlgorithm::ES256:
-        return EVP_sha256();
+        return c.EVP_sha256();
     case JwtAlgorithm::HS384:
     case JwtAlgorithm::RS384:
     case JwtAlgorithm::ES384:
-        return EVP_sha384();
+        return c.EVP_sha384();
     case JwtAlgorithm::HS512:
     case JwtAlgorithm::RS512:
-        return EVP_sha512();
+        return c.EVP_sha512();
     }
-    return EVP_sha256();
+    return c.EVP_sha256();
 }
 
 // JWA curve name and coordinate size of an ES* algorithm.
@@ -81,7 +76,7 @@ QString keyName(const QString &kid)
 
 struct PkeyDeleter
 {
-    void operator()(EVP_PKEY *p) const { EVP_PKEY_free(p); }
+    void operator()(EVP_PKEY *p) const { detail::loadedLibCrypto().EVP_PKEY_free(p); }
 };
 using PkeyPtr = std::unique_ptr<EVP_PKEY, PkeyDeleter>;
 
@@ -89,18 +84,19 @@ using PkeyPtr = std::unique_ptr<EVP_PKEY, PkeyDeleter>;
 // exactly the algorithm's curve (secp256k1 has 256 bits too).
 std::optional<QString> keyMismatch(EVP_PKEY *pkey, JwtAlgorithm a)
 {
+    const detail::LibCrypto &c = detail::loadedLibCrypto();
     if (familyOf(a) == Family::Rsa) {
-        if (!EVP_PKEY_is_a(pkey, "RSA"))
+        if (!c.EVP_PKEY_is_a(pkey, "RSA"))
             return QStringLiteral("%1 needs an RSA key").arg(jwtAlgorithmName(a));
-        if (EVP_PKEY_get_bits(pkey) < kMinRsaBits)
+        if (c.EVP_PKEY_get_bits(pkey) < kMinRsaBits)
             return QStringLiteral("RSA keys need at least %1 bits").arg(kMinRsaBits);
         return std::nullopt;
     }
-    if (!EVP_PKEY_is_a(pkey, "EC"))
+    if (!c.EVP_PKEY_is_a(pkey, "EC"))
         return QStringLiteral("%1 needs an EC key on %2").arg(jwtAlgorithmName(a), curveOf(a));
     char group[64] = {};
     size_t len = 0;
-    if (!EVP_PKEY_get_utf8_string_param(pkey, OSSL_PKEY_PARAM_GROUP_NAME, group, sizeof group, &len))
+    if (!c.EVP_PKEY_get_utf8_string_param(pkey, OSSL_PKEY_PARAM_GROUP_NAME, group, sizeof group, &len))
         return QStringLiteral("the EC key has no named curve");
     const QByteArray g(group, qsizetype(len));
     const bool fits
@@ -113,20 +109,21 @@ std::optional<QString> keyMismatch(EVP_PKEY *pkey, JwtAlgorithm a)
 
 PkeyPtr fromData(const char *type, OSSL_PARAM_BLD *bld)
 {
-    OSSL_PARAM *params = OSSL_PARAM_BLD_to_param(bld);
-    EVP_PKEY_CTX *ctx = EVP_PKEY_CTX_new_from_name(nullptr, type, nullptr);
+    const detail::LibCrypto &c = detail::loadedLibCrypto();
+    OSSL_PARAM *params = c.OSSL_PARAM_BLD_to_param(bld);
+    EVP_PKEY_CTX *ctx = c.EVP_PKEY_CTX_new_from_name(nullptr, type, nullptr);
     EVP_PKEY *pkey = nullptr;
-    if (!params || !ctx || EVP_PKEY_fromdata_init(ctx) <= 0
-        || EVP_PKEY_fromdata(ctx, &pkey, EVP_PKEY_PUBLIC_KEY, params) <= 0)
+    if (!params || !ctx || c.EVP_PKEY_fromdata_init(ctx) <= 0
+        || c.EVP_PKEY_fromdata(ctx, &pkey, EVP_PKEY_PUBLIC_KEY, params) <= 0)
         pkey = nullptr;
-    EVP_PKEY_CTX_free(ctx);
-    OSSL_PARAM_free(params);
+    c.EVP_PKEY_CTX_free(ctx);
+    c.OSSL_PARAM_free(params);
     PkeyPtr out(pkey);
     if (out) { // the point must lie on the curve, the modulus be sane
-        EVP_PKEY_CTX *check = EVP_PKEY_CTX_new_from_pkey(nullptr, out.get(), nullptr);
-        if (!check || EVP_PKEY_public_check(check) != 1)
+        EVP_PKEY_CTX *check = c.EVP_PKEY_CTX_new_from_pkey(nullptr, out.get(), nullptr);
+        if (!check || c.EVP_PKEY_public_check(check) != 1)
             out.reset();
-        EVP_PKEY_CTX_free(check);
+        c.EVP_PKEY_CTX_free(check);
     }
     return out;
 }
@@ -144,20 +141,21 @@ std::optional<QByteArray> member(const QJsonObject &jwk, const char *name)
 
 Result<PkeyPtr> rsaFromJwk(const QJsonObject &jwk, const QString &name)
 {
+    const detail::LibCrypto &c = detail::loadedLibCrypto();
     const std::optional<QByteArray> n = member(jwk, "n");
     const std::optional<QByteArray> e = member(jwk, "e");
     if (!n || !e)
         return bad(name + QStringLiteral(": an RSA JWK needs base64url \"n\" and \"e\""));
-    BIGNUM *bn = BN_bin2bn(reinterpret_cast<const unsigned char *>(n->constData()), int(n->size()), nullptr);
-    BIGNUM *be = BN_bin2bn(reinterpret_cast<const unsigned char *>(e->constData()), int(e->size()), nullptr);
-    OSSL_PARAM_BLD *bld = OSSL_PARAM_BLD_new();
+    BIGNUM *bn = c.BN_bin2bn(reinterpret_cast<const unsigned char *>(n->constData()), int(n->size()), nullptr);
+    BIGNUM *be = c.BN_bin2bn(reinterpret_cast<const unsigned char *>(e->constData()), int(e->size()), nullptr);
+    OSSL_PARAM_BLD *bld = c.OSSL_PARAM_BLD_new();
     PkeyPtr pkey;
-    if (bn && be && bld && OSSL_PARAM_BLD_push_BN(bld, OSSL_PKEY_PARAM_RSA_N, bn)
-        && OSSL_PARAM_BLD_push_BN(bld, OSSL_PKEY_PARAM_RSA_E, be))
+    if (bn && be && bld && c.OSSL_PARAM_BLD_push_BN(bld, OSSL_PKEY_PARAM_RSA_N, bn)
+        && c.OSSL_PARAM_BLD_push_BN(bld, OSSL_PKEY_PARAM_RSA_E, be))
         pkey = fromData("RSA", bld);
-    OSSL_PARAM_BLD_free(bld);
-    BN_free(bn);
-    BN_free(be);
+    c.OSSL_PARAM_BLD_free(bld);
+    c.BN_free(bn);
+    c.BN_free(be);
     if (!pkey)
         return bad(name + QStringLiteral(": \"n\" and \"e\" are not an RSA public key"));
     return pkey;
@@ -165,6 +163,7 @@ Result<PkeyPtr> rsaFromJwk(const QJsonObject &jwk, const QString &name)
 
 Result<PkeyPtr> ecFromJwk(const QJsonObject &jwk, const QString &name, JwtAlgorithm a)
 {
+    const detail::LibCrypto &c = detail::loadedLibCrypto();
     const std::optional<QByteArray> x = member(jwk, "x");
     const std::optional<QByteArray> y = member(jwk, "y");
     const int size = coordinateBytes(a);
@@ -175,12 +174,12 @@ Result<PkeyPtr> ecFromJwk(const QJsonObject &jwk, const QString &name, JwtAlgori
                   .arg(size));
     const QByteArray point = QByteArray(1, '\x04') + *x + *y;
     const QByteArray group = a == JwtAlgorithm::ES384 ? QByteArrayLiteral("P-384") : QByteArrayLiteral("P-256");
-    OSSL_PARAM_BLD *bld = OSSL_PARAM_BLD_new();
+    OSSL_PARAM_BLD *bld = c.OSSL_PARAM_BLD_new();
     PkeyPtr pkey;
-    if (bld && OSSL_PARAM_BLD_push_utf8_string(bld, OSSL_PKEY_PARAM_GROUP_NAME, group.constData(), 0)
-        && OSSL_PARAM_BLD_push_octet_string(bld, OSSL_PKEY_PARAM_PUB_KEY, point.constData(), size_t(point.size())))
+    if (bld && c.OSSL_PARAM_BLD_push_utf8_string(bld, OSSL_PKEY_PARAM_GROUP_NAME, group.constData(), 0)
+        && c.OSSL_PARAM_BLD_push_octet_string(bld, OSSL_PKEY_PARAM_PUB_KEY, point.constData(), size_t(point.size())))
         pkey = fromData("EC", bld);
-    OSSL_PARAM_BLD_free(bld);
+    c.OSSL_PARAM_BLD_free(bld);
     if (!pkey)
         return bad(name + QStringLiteral(": \"x\" and \"y\" are not a point on %1").arg(curveOf(a)));
     return pkey;
@@ -189,22 +188,23 @@ Result<PkeyPtr> ecFromJwk(const QJsonObject &jwk, const QString &name, JwtAlgori
 // Raw JWS ECDSA signature r||s to the DER encoding OpenSSL verifies.
 QByteArray ecdsaRawToDer(QByteArrayView raw)
 {
+    const detail::LibCrypto &c = detail::loadedLibCrypto();
     const int half = int(raw.size() / 2);
-    ECDSA_SIG *sig = ECDSA_SIG_new();
-    BIGNUM *r = BN_bin2bn(reinterpret_cast<const unsigned char *>(raw.data()), half, nullptr);
-    BIGNUM *s = BN_bin2bn(reinterpret_cast<const unsigned char *>(raw.data()) + half, half, nullptr);
+    ECDSA_SIG *sig = c.ECDSA_SIG_new();
+    BIGNUM *r = c.BN_bin2bn(reinterpret_cast<const unsigned char *>(raw.data()), half, nullptr);
+    BIGNUM *s = c.BN_bin2bn(reinterpret_cast<const unsigned char *>(raw.data()) + half, half, nullptr);
     QByteArray der;
-    if (sig && r && s && ECDSA_SIG_set0(sig, r, s)) {
+    if (sig && r && s && c.ECDSA_SIG_set0(sig, r, s)) {
         r = s = nullptr; // owned by sig now
         unsigned char *out = nullptr;
-        const int len = i2d_ECDSA_SIG(sig, &out);
+        const int len = c.i2d_ECDSA_SIG(sig, &out);
         if (len > 0)
             der = QByteArray(reinterpret_cast<const char *>(out), len);
-        OPENSSL_free(out);
+        c.CRYPTO_free(out, OPENSSL_FILE, OPENSSL_LINE);
     }
-    BN_free(r);
-    BN_free(s);
-    ECDSA_SIG_free(sig);
+    c.BN_free(r);
+    c.BN_free(s);
+    c.ECDSA_SIG_free(sig);
     return der;
 }
 
@@ -219,8 +219,8 @@ struct JwtKey::Data
 
     ~Data()
     {
-        if (!secret.isEmpty())
-            OPENSSL_cleanse(secret.data(), size_t(secret.size()));
+        if (!secret.isEmpty()) // only fromSecret() fills it, after loading libcrypto
+            detail::loadedLibCrypto().OPENSSL_cleanse(secret.data(), size_t(secret.size()));
     }
 };
 
@@ -288,10 +288,14 @@ JwtAlgorithm JwtKey::algorithm() const
 */
 Result<JwtKey> JwtKey::fromSecret(const QString &kid, JwtAlgorithm algorithm, const QByteArray &secret)
 {
+    QString noCrypto;
+    if (!detail::libCrypto(&noCrypto))
+        return bad(keyName(kid) + QStringLiteral(": ") + noCrypto);
+    const detail::LibCrypto &c = detail::loadedLibCrypto();
     if (familyOf(algorithm) != Family::Hmac)
         return bad(keyName(kid)
             + QStringLiteral(": a secret is for HS256, HS384 or HS512, not %1").arg(jwtAlgorithmName(algorithm)));
-    const int minimum = EVP_MD_get_size(digestOf(algorithm));
+    const int minimum = c.EVP_MD_get_size(digestOf(algorithm));
     if (secret.size() < minimum)
         return bad(keyName(kid)
             + QStringLiteral(": an %1 secret needs at least %2 bytes (it has %3)")
@@ -315,21 +319,25 @@ Result<JwtKey> JwtKey::fromSecret(const QString &kid, JwtAlgorithm algorithm, co
 */
 Result<JwtKey> JwtKey::fromPem(const QString &kid, JwtAlgorithm algorithm, const QByteArray &pem)
 {
+    QString noCrypto;
+    if (!detail::libCrypto(&noCrypto))
+        return bad(keyName(kid) + QStringLiteral(": ") + noCrypto);
+    const detail::LibCrypto &c = detail::loadedLibCrypto();
     if (familyOf(algorithm) == Family::Hmac)
         return bad(keyName(kid)
             + QStringLiteral(": %1 takes a secret (secret-file), not a public key").arg(jwtAlgorithmName(algorithm)));
     PkeyPtr pkey;
-    if (BIO *bio = BIO_new_mem_buf(pem.constData(), int(pem.size()))) {
-        pkey.reset(PEM_read_bio_PUBKEY(bio, nullptr, nullptr, nullptr));
-        BIO_free(bio);
+    if (BIO *bio = c.BIO_new_mem_buf(pem.constData(), int(pem.size()))) {
+        pkey.reset(c.PEM_read_bio_PUBKEY(bio, nullptr, nullptr, nullptr));
+        c.BIO_free(bio);
     }
     if (!pkey) {
-        if (BIO *bio = BIO_new_mem_buf(pem.constData(), int(pem.size()))) {
-            if (X509 *cert = PEM_read_bio_X509(bio, nullptr, nullptr, nullptr)) {
-                pkey.reset(X509_get_pubkey(cert));
-                X509_free(cert);
+        if (BIO *bio = c.BIO_new_mem_buf(pem.constData(), int(pem.size()))) {
+            if (X509 *cert = c.PEM_read_bio_X509(bio, nullptr, nullptr, nullptr)) {
+                pkey.reset(c.X509_get_pubkey(cert));
+                c.X509_free(cert);
             }
-            BIO_free(bio);
+            c.BIO_free(bio);
         }
     }
     if (!pkey)
@@ -354,6 +362,9 @@ Result<JwtKey> JwtKey::fromPem(const QString &kid, JwtAlgorithm algorithm, const
 */
 Result<JwtKey> JwtKey::fromJwk(const QJsonObject &jwk, const QList<JwtAlgorithm> &allowed)
 {
+    QString noCrypto;
+    if (!detail::libCrypto(&noCrypto))
+        return bad(keyName(QString()) + QStringLiteral(": ") + noCrypto);
     const QJsonValue kidValue = jwk.value(QLatin1String("kid"));
     if (!kidValue.isUndefined() && !kidValue.isString())
         return bad(QStringLiteral("a JWK's \"kid\" must be a string"));
@@ -429,16 +440,17 @@ bool JwtKey::verify(QByteArrayView signingInput, QByteArrayView signature) const
 {
     if (!d || signature.isEmpty())
         return false;
+    const detail::LibCrypto &c = detail::loadedLibCrypto();
     const EVP_MD *md = digestOf(d->algorithm);
     if (familyOf(d->algorithm) == Family::Hmac) {
         unsigned char mac[EVP_MAX_MD_SIZE];
         unsigned int macLength = 0;
-        if (!HMAC(md, d->secret.constData(), int(d->secret.size()),
+        if (!c.HMAC(md, d->secret.constData(), int(d->secret.size()),
                 reinterpret_cast<const unsigned char *>(signingInput.data()), size_t(signingInput.size()), mac,
                 &macLength))
             return false;
         // The length is public; the bytes are compared in constant time.
-        return signature.size() == qsizetype(macLength) && CRYPTO_memcmp(mac, signature.data(), macLength) == 0;
+        return signature.size() == qsizetype(macLength) && c.CRYPTO_memcmp(mac, signature.data(), macLength) == 0;
     }
     QByteArray der;
     QByteArrayView sig = signature;
@@ -450,12 +462,12 @@ bool JwtKey::verify(QByteArrayView signingInput, QByteArrayView signature) const
             return false;
         sig = der;
     }
-    EVP_MD_CTX *ctx = EVP_MD_CTX_new();
-    const bool ok = ctx && EVP_DigestVerifyInit(ctx, nullptr, md, nullptr, d->pkey.get()) == 1
-        && EVP_DigestVerify(ctx, reinterpret_cast<const unsigned char *>(sig.data()), size_t(sig.size()),
+    EVP_MD_CTX *ctx = c.EVP_MD_CTX_new();
+    const bool ok = ctx && c.EVP_DigestVerifyInit(ctx, nullptr, md, nullptr, d->pkey.get()) == 1
+        && c.EVP_DigestVerify(ctx, reinterpret_cast<const unsigned char *>(sig.data()), size_t(sig.size()),
                reinterpret_cast<const unsigned char *>(signingInput.data()), size_t(signingInput.size()))
             == 1;
-    EVP_MD_CTX_free(ctx);
+    c.EVP_MD_CTX_free(ctx);
     return ok;
 }
 

@@ -132,6 +132,7 @@ void tst_DaemonCli::idleFootprintWithoutTls()
 {
     // Remote control on a local socket only (the shipped default) and native without TLS: the
     // hub must not load the TLS backend and OpenSSL, 4 MB of resident memory on a small board.
+    // Without API keys, JWT or client certificates it must not load libcrypto either (1.4 MB).
     QProcess p;
     const QString config = write("communication:\n  native: {tcp: \"127.0.0.1:0\"}\n"
                                  "remote: {local: \"" + m_dir.filePath(QStringLiteral("rc.sock")).toUtf8() + "\"}\n");
@@ -146,6 +147,7 @@ void tst_DaemonCli::idleFootprintWithoutTls()
     QVERIFY(!mapped.isEmpty());
     QVERIFY2(!mapped.contains("libssl.so") && !mapped.contains("libqopensslbackend"),
              "switchboardd loaded the TLS backend without any TLS configured");
+    QVERIFY2(!mapped.contains("/libcrypto.so"), "switchboardd loaded libcrypto without any authentication configured");
     ::kill(pid_t(p.processId()), SIGTERM);
     QVERIFY(p.waitForFinished(10000));
     QCOMPARE(p.exitCode(), 0);
