@@ -5,6 +5,8 @@
 
 #include <QThread>
 
+#include <algorithm>
+
 namespace sb::http {
 
 HttpWorkerPool::HttpWorkerPool(int threads)
@@ -14,7 +16,6 @@ HttpWorkerPool::HttpWorkerPool(int threads)
         thread->setObjectName(QStringLiteral("http-io-%1").arg(i));
         auto *worker = new HttpWorker;
         worker->moveToThread(thread);
-        thread->start();
         m_threads.push_back(thread);
         m_workers.push_back(worker);
     }
@@ -24,6 +25,8 @@ HttpWorkerPool::~HttpWorkerPool()
 {
     for (size_t i = 0; i < m_workers.size(); ++i) {
         HttpWorker *worker = m_workers[i];
+        if (!m_threads[i]->isRunning()) // never picked: run it for the calls queued to it, then end it
+            m_threads[i]->start();
         // Connections are deleted in their own thread; then the thread ends.
         QMetaObject::invokeMethod(worker, [worker] { delete worker; }, Qt::BlockingQueuedConnection);
         m_threads[i]->quit();
@@ -32,14 +35,21 @@ HttpWorkerPool::~HttpWorkerPool()
     }
 }
 
-HttpWorker *HttpWorkerPool::pick() const
+HttpWorker *HttpWorkerPool::pick()
 {
-    HttpWorker *best = nullptr;
-    for (HttpWorker *w : m_workers) {
-        if (!best || w->connectionCount() < best->connectionCount())
-            best = w;
+    size_t best = 0;
+    for (size_t i = 1; i < m_workers.size(); ++i) {
+        if (m_workers[i]->connectionCount() < m_workers[best]->connectionCount())
+            best = i;
     }
-    return best;
+    if (!m_threads[best]->isRunning())
+        m_threads[best]->start();
+    return m_workers[best];
+}
+
+int HttpWorkerPool::runningThreads() const
+{
+    return int(std::count_if(m_threads.begin(), m_threads.end(), [](const QThread *t) { return t->isRunning(); }));
 }
 
 void HttpWorkerPool::abortConnections(const std::shared_ptr<HttpListenerState> &state, quint64 key) const

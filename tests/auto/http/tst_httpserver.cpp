@@ -81,6 +81,24 @@ private Q_SLOTS:
         QCOMPARE(m_listener->counters().requests.load(), 3u);
     }
 
+#ifdef SB_TEST_IO_THREADS
+    // I/O threads start with their first connection: an idle hub runs none.
+    void ioThreadsStartOnDemand()
+    {
+        start();
+        QCOMPARE(m_pool->runningThreads(), 0);
+        RawClient first, second;
+        QVERIFY(first.connectTo(port()));
+        first.send("GET /a HTTP/1.1\r\n" + kHost + "\r\n");
+        QCOMPARE(first.read().status, 200);
+        QCOMPARE(m_pool->runningThreads(), 1);
+        QVERIFY(second.connectTo(port()));
+        second.send("GET /b HTTP/1.1\r\n" + kHost + "\r\n");
+        QCOMPARE(second.read().status, 200);
+        QCOMPARE(m_pool->runningThreads(), std::min(2, SB_TEST_IO_THREADS));
+    }
+#endif
+
     void pipelinedInOrder()
     {
         start();
