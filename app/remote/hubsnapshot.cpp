@@ -151,6 +151,7 @@ QVariantMap stats(const Hub &hub)
     QVariantMap map;
     addCounters(map, g);
     map.insert(QStringLiteral("deadLettered"), g.total.deadLettered);
+    map.insert(QStringLiteral("filtered"), g.total.filtered);
     map.insert(QStringLiteral("bytesInRate"), g.bytesInRate(StatsEntry::Second));
     map.insert(QStringLiteral("bytesOutRate"), g.bytesOutRate(StatsEntry::Second));
     map.insert(QStringLiteral("connections"), hub.connections().size());

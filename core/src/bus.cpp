@@ -420,10 +420,16 @@ bool Bus::withheld(const Subscription *sub, const Message &message)
     return false;
 }
 
-bool Bus::offer(Subscription *sub, const Message &message)
+bool Bus::offer(Subscription *sub, const Message &message, const FilterInput *input)
 {
     if ((!sub->withheld.isEmpty() || m_advisoryOf) && withheld(sub, message)) {
         ++m_refusals.filtered;
+        return false;
+    }
+    if (input && !sub->filter.isEmpty() && !sub->filter.matches(*input)) {
+        ++m_stats.global().total.filtered;
+        if (sub->origin)
+            sub->origin->countFiltered(1);
         return false;
     }
     int dropped = 0;
@@ -449,18 +455,19 @@ bool Bus::offer(Subscription *sub, const Message &message)
 int Bus::deliverTo(Space &sp, Message &message, const Route *known)
 {
     int delivered = 0;
+    const FilterInput input(message); // the payload is parsed once, if a filter reads it
     switch (sp.config.type) {
     case ChannelType::Broadcast:
     case ChannelType::Topic: {
         const Route &r = known ? *known : routeFor(sp, message.topic());
         for (Subscription *s : r.plain)
-            delivered += offer(s, message) ? 1 : 0;
+            delivered += offer(s, message, &input) ? 1 : 0;
         for (qsizetype g = 0; g < r.groups.size(); ++g) {
             const auto &members = r.groups[g];
             quint64 &cursor = *r.cursors[g];
             for (qsizetype tries = 0; tries < members.size(); ++tries) {
                 Subscription *s = members[qsizetype(cursor++ % quint64(members.size()))];
-                if (offer(s, message)) {
+                if (offer(s, message, &input)) {
                     ++delivered;
                     break;
                 }
@@ -478,12 +485,12 @@ int Bus::deliverTo(Space &sp, Message &message, const Route *known)
     }
     case ChannelType::PointToPoint:
         if (Subscription *s = sp.addresses.value(message.topic()))
-            delivered = offer(s, message) ? 1 : 0;
+            delivered = offer(s, message, &input) ? 1 : 0;
         break;
     case ChannelType::Queue:
         for (qsizetype tries = 0; tries < sp.members.size(); ++tries) {
             Subscription *s = sp.members[qsizetype(sp.queueCursor++ % quint64(sp.members.size()))];
-            if (offer(s, message)) {
+            if (offer(s, message, &input)) {
                 delivered = 1;
                 break;
             }

@@ -23,6 +23,7 @@ struct Bus::Subscription
     QPointer<Connection> origin;
     Principal principal;  // who subscribed: advisories reach only those allowed to see their channel
     QStringList withheld; // deny patterns inside the subscribed pattern: their topics are not delivered
+    MessageFilter filter; // event types and predicate (SubscriptionOptions::filter)
     bool owned = false;   // an in-process CallbackSubscriber the bus created
 };
 

@@ -75,6 +75,7 @@ Result<SubscriptionId> Bus::subscribe(Subscriber *subscriber, const Subscription
     sub->pattern = options.pattern;
     sub->queueGroup = options.queueGroup;
     sub->tag = options.tag;
+    sub->filter = options.filter;
     sub->origin = via;
     sub->principal = who;
     sub->withheld = m_authorizer->deniedWithin(who, options.channel, aclPattern);

@@ -98,6 +98,14 @@ void Connection::setErrorCap(double errorsPerSecond)
     m_errorLimiter.configure(errorsPerSecond, errorsPerSecond > 0 ? qMax(2.0 * errorsPerSecond, 1.0) : 0.0);
 }
 
+void Connection::countFiltered(quint64 messages)
+{
+    for (StatsEntry *e : {&m_stats, m_pluginStats}) {
+        if (e)
+            e->total.filtered += messages;
+    }
+}
+
 void Connection::countDropped(quint64 messages)
 {
     for (StatsEntry *e : {&m_stats, m_pluginStats}) {

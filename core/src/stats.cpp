@@ -51,6 +51,7 @@ QVariantMap StatsEntry::toVariantMap() const
             {QStringLiteral("bytesOut"), total.bytesOut},
             {QStringLiteral("dropped"), total.dropped},
             {QStringLiteral("deadLettered"), total.deadLettered},
+            {QStringLiteral("filtered"), total.filtered},
             {QStringLiteral("errors"), total.errors},
             // [1 s, 10 s, 60 s]
             {QStringLiteral("inRate"), rateList(m_in)},

@@ -5,6 +5,7 @@
 
 #include <switchboard/hub.h>
 
+#include <QJsonArray>
 #include <QJsonObject>
 
 namespace sb::native {
@@ -124,7 +125,10 @@ void NativeConnection::handleConnect(quint32 seq, QByteArrayView body)
                       {QStringLiteral("protocol"), ProtocolVersion},
                       {QStringLiteral("maxFrameSize"), double(m_settings.maxFrameSize)},
                       {QStringLiteral("idleTimeoutMs"), m_settings.idleTimeoutMs},
-                      {QStringLiteral("identity"), identity.name}};
+                      {QStringLiteral("identity"), identity.name},
+                      // What this hub takes beyond protocol 1's first form: "filters" (SUBSCRIBE's
+                      // "filter" and "event_types"). A hub without it would ignore them.
+                      {QStringLiteral("features"), QJsonArray{QStringLiteral("filters")}}};
     const qsizetype before = m_writer.buffer().size();
     appendControl(m_writer.buffer(), FrameType::Connected, seq, hello);
     controlQueued(before);
@@ -173,6 +177,15 @@ void NativeConnection::handleSubscribe(quint32 seq, QByteArrayView body)
     options.channel = json->value(QStringLiteral("channel")).toString();
     options.queueGroup = json->value(QStringLiteral("queue")).toString();
     options.tag = sid;
+    Result<MessageFilter> filter = MessageFilter::fromJson(json.value(), m_hub->bus()->limits().filters);
+    if (!filter) {
+        countError();
+        sb::Error e = filter.error();
+        e.details.insert(QStringLiteral("sid"), sid);
+        sendError(seq, e);
+        return;
+    }
+    options.filter = std::move(filter.value());
     Result<SubscriptionId> r = m_hub->bus()->subscribe(this, options, this);
     if (!r) {
         sb::Error e = r.error();

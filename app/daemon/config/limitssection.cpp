@@ -46,6 +46,11 @@ const LimitKey kLimitKeys[] = {
     {"max-subscriptions", Unit::Count, kIntMax, [](DaemonConfig &c, qint64 n) { c.limits.maxSubscriptions = int(n); }},
     {"max-pending-requests", Unit::Count, kIntMax,
      [](DaemonConfig &c, qint64 n) { c.limits.maxPendingRequests = int(n); }},
+    // Subscription filters (event types and predicates, any protocol): compiled once each.
+    {"max-filter-length", Unit::Count, 1024 * 1024, [](DaemonConfig &c, qint64 n) { c.limits.filters.maxLength = int(n); }},
+    {"max-filter-depth", Unit::Count, 256, [](DaemonConfig &c, qint64 n) { c.limits.filters.maxDepth = int(n); }},
+    {"max-filter-event-types", Unit::Count, 4096,
+     [](DaemonConfig &c, qint64 n) { c.limits.filters.maxEventTypes = int(n); }},
 };
 
 QString expectedKeys()

@@ -4,6 +4,7 @@
 #include <switchboard/accesscontrol.h>
 #include <switchboard/auth.h>
 #include <switchboard/callbacksubscriber.h>
+#include <switchboard/messagefilter.h>
 #include <switchboard/channel.h>
 #include <switchboard/connection.h>
 #include <switchboard/deadletter.h>
@@ -34,6 +35,7 @@ struct SubscriptionOptions
     QString channel{};    // empty: the hub's default topic space
     QString queueGroup{}; // competing consumers among subscriptions of the same group
     quint32 tag = 0;    // handed back with every delivery (a client's subscription id)
+    MessageFilter filter{}; // event types and a predicate; messages it refuses are counted, not delivered
 };
 
 struct SWITCHBOARD_EXPORT BusLimits
@@ -46,6 +48,7 @@ struct SWITCHBOARD_EXPORT BusLimits
     int defaultRequestTimeoutMs = 5000;
     int maxRequestTimeoutMs = 300000;
     int matchCacheSize = 10000;          // topics whose routes are cached per space
+    FilterLimits filters;                // limits.max-filter-length / -depth: what protocols compile
     int maxSubscriptionsPerConnection = 1000;
     int maxPendingRequestsPerConnection = 1000;
     int maxSubscriptions = 10000;    // hub-wide (~2.6 kB each at worst: distinct patterns)
@@ -204,7 +207,8 @@ private:
     Status takeRate(Connection *via);
     Result<int> route(Message &message, const Principal &who, Connection *via, Action action);
     int deliverTo(Space &space, Message &message, const Route *known = nullptr);
-    bool offer(Subscription *sub, const Message &message);
+    // \a input, when given, is checked against the subscription's filter (a retry is not).
+    bool offer(Subscription *sub, const Message &message, const FilterInput *input = nullptr);
     bool withheld(const Subscription *sub, const Message &message);
     const Route &routeFor(Space &space, const QString &topic);
     void dispatchBacklog(Space &space);

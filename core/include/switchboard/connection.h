@@ -54,6 +54,7 @@ public:
     void setErrorCap(double errorsPerSecond);
     bool errorCapReached() const { return m_errorCapReached; }
     void countDropped(quint64 messages);
+    void countFiltered(quint64 messages);
     int subscriptionCount() const { return m_subscriptions; }
     void setSubscriptionCount(int n) { m_subscriptions = n; }
     // Requests this connection made that wait for their answer (bounded by the bus).

@@ -16,6 +16,7 @@ namespace sb {
 struct SWITCHBOARD_EXPORT StatCounters
 {
     quint64 in = 0, out = 0, bytesIn = 0, bytesOut = 0, dropped = 0, deadLettered = 0, errors = 0;
+    quint64 filtered = 0; // deliveries a subscription's filter refused
 };
 
 // Counters of one channel, topic, connection or plugin, with rates over 1 s, 10 s and 60 s.

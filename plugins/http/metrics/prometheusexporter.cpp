@@ -100,10 +100,11 @@ constexpr CounterField counterFields[] = {
     {"message_out_bytes_total", "Payload bytes of the deliveries made", &StatCounters::bytesOut},
     {"messages_dropped_total", "Messages dropped by a full subscriber queue", &StatCounters::dropped},
     {"messages_dead_lettered_total", "Messages dead-lettered", &StatCounters::deadLettered},
+    {"messages_filtered_total", "Deliveries a subscription's filter refused", &StatCounters::filtered},
     {"errors_total", "Calls refused or failed", &StatCounters::errors},
 };
 
-// The seven StatCounters families under \a prefix; \a labelName null: one unlabelled sample each.
+// The StatCounters families under \a prefix; \a labelName null: one unlabelled sample each.
 void writeStatCounters(QByteArray &out, const QByteArray &prefix, const char *scope, const char *labelName,
                        const std::map<QString, StatCounters> &entries)
 {

@@ -6,6 +6,7 @@
 #include <switchboard/tls.h>
 #include <switchboard/topic.h>
 
+#include <QJsonArray>
 #include <QJsonObject>
 #include <QLocalSocket>
 #include <QMetaMethod>
@@ -504,6 +505,10 @@ void SwitchboardClient::sendSubscribe(quint32 sid, const Sub &sub)
         o.insert(QStringLiteral("channel"), sub.options.channel);
     if (!sub.options.queueGroup.isEmpty())
         o.insert(QStringLiteral("queue"), sub.options.queueGroup);
+    if (!sub.options.filter.isEmpty())
+        o.insert(QStringLiteral("filter"), sub.options.filter);
+    if (!sub.options.eventTypes.isEmpty())
+        o.insert(QStringLiteral("event_types"), QJsonArray::fromStringList(sub.options.eventTypes));
     appendControl(m_out, FrameType::Subscribe, seq, o);
     m_subscribeSeqs.insert(seq, sid);
     scheduleFlush();

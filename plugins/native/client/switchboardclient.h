@@ -59,6 +59,8 @@ public:
         QString pattern{};
         QString channel{};
         QString queueGroup{};
+        QString filter{};         // a filter expression (docs/CONTRACTS.md, "Subscription filters")
+        QStringList eventTypes{}; // only these event types (the envelope's action)
     };
     using MessageHandler = std::function<void(const Message &)>;
     using ReplyHandler = std::function<void(const Result<Message> &)>;
