@@ -15,6 +15,8 @@
 #include <QJsonObject>
 #include <QTimer>
 
+#include <algorithm>
+
 namespace sb {
 
 Bus::Bus(QObject *parent)
@@ -164,6 +166,19 @@ void Bus::deadLetter(const Message &message, DeadLetterReason reason, const QStr
     letter.destination = destination;
     letter.detail = detail;
     m_deadLetters->add(std::move(letter));
+}
+
+quint64 Bus::addPublishObserver(PublishObserver observer)
+{
+    m_publishObservers.emplace_back(++m_nextPublishObserver, std::move(observer));
+    return m_nextPublishObserver;
+}
+
+void Bus::removePublishObserver(quint64 handle)
+{
+    m_publishObservers.erase(std::remove_if(m_publishObservers.begin(), m_publishObservers.end(),
+                                            [handle](const auto &o) { return o.first == handle; }),
+                             m_publishObservers.end());
 }
 
 Result<int> Bus::publish(Message message, const Principal &who, Connection *via)
@@ -342,6 +357,10 @@ Result<int> Bus::route(Message &message, const Principal &who, Connection *via, 
         return n;
     }
 
+    if (!m_publishObservers.empty() && !isRequest && cfg.type != ChannelType::PointToPoint) {
+        for (const auto &observer : m_publishObservers)
+            observer.second(message);
+    }
     // Nothing between the lookup above and here changes subscriptions, so the cached route is current.
     const int n = deliverTo(*sp, message, cached);
     if (n == 0 && cfg.type == ChannelType::PointToPoint && !isRequest) {

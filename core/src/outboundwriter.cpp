@@ -34,6 +34,21 @@ void OutboundWriter::flush()
         writeNow(m_device.data(), m_out);
 }
 
+void OutboundWriter::reset(QIODevice *device)
+{
+    if (auto *tcp = qobject_cast<QAbstractSocket *>(device)) {
+        if (const qintptr fd = tcp->socketDescriptor(); fd >= 0) {
+            const linger noLinger{1, 0};
+            ::setsockopt(int(fd), SOL_SOCKET, SO_LINGER, &noLinger, sizeof noLinger);
+        }
+        tcp->abort();
+    } else if (auto *local = qobject_cast<QLocalSocket *>(device)) {
+        local->abort();
+    } else if (device) {
+        device->close();
+    }
+}
+
 void OutboundWriter::writeNow(QIODevice *device, QByteArray &out)
 {
     if (out.isEmpty())

@@ -271,9 +271,14 @@ Result<HttpEndpointConfig> HttpEndpointConfig::fromVariantMap(const QVariantMap 
             c.metricsRequireAuth = it.value().toBool();
         } else if (it.key() == QLatin1String("io-threads")) {
             st = parseIoThreads(it.value(), key, c.ioThreads);
+        } else if (it.key() == QLatin1String("sse")) {
+            Result<SseConfig> sse = SseConfig::fromVariant(it.value(), key);
+            if (!sse)
+                return sse.error();
+            c.sse = sse.value();
         } else {
             return configError(key, QStringLiteral("unknown key (expected listeners, io-threads, rate-limits, idempotency, "
-                                                   "metrics-require-auth, %1, %2)")
+                                                   "sse, metrics-require-auth, %1, %2)")
                                         .arg(apiKeys.join(QStringLiteral(", ")), limitKeys.join(QStringLiteral(", "))));
         }
         if (!st)

@@ -3,6 +3,7 @@
 
 #include "httpserverlimits.h"
 #include "restapi.h"
+#include "sseconfig.h"
 
 #include <switchboard/configvalue.h>
 
@@ -52,6 +53,7 @@ struct HttpEndpointConfig {
     RestApiOptions api;
     HttpRateLimits rates;
     HttpIdempotency idempotency;
+    SseConfig sse; // sse: Server-Sent Events (GET /api/v1/stream)
     bool metricsRequireAuth = false; // GET /metrics: any client, or only authenticated ones
     // io-threads: threads that read, parse and write HTTP connections (the routes run on the bus
     // thread); 0: the bus thread does it all. "auto" (the default): 1 on a machine with 4 cores

@@ -96,6 +96,9 @@ Result<Principal> HttpGateway::authenticate(const HttpRequest &request) const
     } else {
         credential = request.header("x-api-key").trimmed();
     }
+    // Browsers' EventSource cannot send headers: a stream may carry its token in the query.
+    if (credential.isEmpty() && request.path() == QLatin1String("/api/v1/stream"))
+        credential = request.queryValue(QStringLiteral("access_token")).toUtf8();
     const Authenticator *auth = m_services->hub->authenticator();
     // Not even a null QSslCertificate on plain connections: constructing one initialises the TLS
     // backend's bookkeeping, per request.
@@ -189,7 +192,10 @@ bool HttpGateway::handleBuiltIn(const HttpRequest &request, const Principal &who
         const QList<OpenApiDocument::ExtraPath> extra{
             {"GET", QStringLiteral("/health"), QStringLiteral("Health of the hub's endpoints and listeners"), "application/json"},
             {"GET", QStringLiteral("/metrics"), QStringLiteral("Prometheus metrics (text format 0.0.4)"), "text/plain"},
-            {"GET", QStringLiteral("/api/v1/openapi.json"), QStringLiteral("This document"), "application/json"}};
+            {"GET", QStringLiteral("/api/v1/openapi.json"), QStringLiteral("This document"), "application/json"},
+            {"GET", QStringLiteral("/api/v1/stream"),
+             QStringLiteral("Server-Sent Events: ?topic= (repeatable), channel, filter, event_types, access_token"),
+             "text/event-stream"}};
         const QJsonObject doc = OpenApiDocument::build(m_services->api.router(), extra, QCoreApplication::applicationVersion());
         answer(HttpResponse(200, QJsonDocument(doc).toJson(QJsonDocument::Compact), "application/json"));
         return true;
@@ -208,18 +214,62 @@ struct HttpGateway::Exchange
     Principal who;
 };
 
-// Every answer goes out through here: CORS, metrics, the access log.
-void HttpGateway::finish(Exchange &ex, HttpResponse r)
+namespace {
+// The request target for the access log: a token in the query (access_token, for browsers'
+// EventSource, which cannot send headers) is never written.
+QString loggedTarget(const QByteArray &target)
+{
+    const qsizetype q = target.indexOf('?');
+    if (q < 0 || !target.contains("access_token="))
+        return QString::fromUtf8(target);
+    QList<QByteArray> items = target.mid(q + 1).split('&');
+    for (QByteArray &item : items) {
+        if (item.startsWith("access_token="))
+            item = "access_token=(hidden)";
+    }
+    return QString::fromUtf8(target.left(q + 1) + items.join('&'));
+}
+} // namespace
+
+// Every answer goes out through here: CORS, metrics, the access log. With \a takeOver the answer
+// is the head of a stream that takes the connection over.
+void HttpGateway::finish(Exchange &ex, HttpResponse r, HttpResponder::TakeOver takeOver)
 {
     const HttpRequest &head = ex.request;
     corsHeaders(head, r);
     if (m_services->record)
         m_services->record(ex.routeName, head.method(), r.status(), ex.timer.nsecsElapsed() / 1000);
     count(head, ex.routeName, r, ex.who);
-    qCInfo(lcHttpAccess).noquote() << head.method() << QString::fromUtf8(head.rawTarget()) << r.status()
+    qCInfo(lcHttpAccess).noquote() << head.method() << loggedTarget(head.rawTarget()) << r.status()
                                    << QStringLiteral("%1us").arg(ex.timer.nsecsElapsed() / 1000) << ex.who.stamp()
                                    << (r.header("traceparent").isEmpty() ? head.header("traceparent") : r.header("traceparent"));
-    ex.responder.respond(std::move(r));
+    if (takeOver)
+        ex.responder.takeOver(std::move(r), std::move(takeOver));
+    else
+        ex.responder.respond(std::move(r));
+}
+
+// GET /api/v1/stream (Server-Sent Events): refused with the REST API's error answers, or a 200
+// head after which the stream owns the connection.
+bool HttpGateway::openStream(const std::shared_ptr<Exchange> &ex)
+{
+    const HttpRequest &request = ex->request;
+    if (request.path() != QLatin1String("/api/v1/stream"))
+        return false;
+    ex->routeName = QStringLiteral("/api/v1/stream");
+    if (request.method() != "GET") {
+        finish(*ex, toResponse(ApiJson::error(Error(ErrorCode::MethodNotAllowed,
+                                                    QStringLiteral("/api/v1/stream is GET only"),
+                                                    {{QStringLiteral("allow"), QStringLiteral("GET")}}))));
+        return true;
+    }
+    Result<SseHub::Start> start = m_services->sse.open(request, ex->who);
+    if (!start) {
+        finish(*ex, toResponse(ApiJson::error(start.error())));
+        return true;
+    }
+    finish(*ex, std::move(start.value().head), std::move(start.value().takeOver));
+    return true;
 }
 
 void HttpGateway::handle(const HttpRequest &request, HttpResponder responder)
@@ -248,6 +298,8 @@ void HttpGateway::handle(const HttpRequest &request, HttpResponder responder)
         finish(*ex, toResponse(ApiJson::error(st.error())));
         return;
     }
+    if (openStream(ex))
+        return;
     const ApiRequest rq = toApiRequest(request, ex->who);
     const QByteArray key = request.header("idempotency-key");
     if (request.method() == "POST" && !key.isNull() && m_services->idempotency.enabled()) {

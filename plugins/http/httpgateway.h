@@ -24,7 +24,8 @@ private:
     // The caller's principal, or the error answer (401, or 429 while its address is throttled).
     Result<Principal> authenticate(const HttpRequest &request) const;
     struct Exchange;
-    void finish(Exchange &exchange, HttpResponse response);
+    void finish(Exchange &exchange, HttpResponse response, HttpResponder::TakeOver takeOver = {});
+    bool openStream(const std::shared_ptr<Exchange> &exchange);
     bool handleBuiltIn(const HttpRequest &request, const Principal &who, HttpResponder &responder);
     void count(const HttpRequest &request, const QString &routeName, const HttpResponse &response, const Principal &who);
     void corsHeaders(const HttpRequest &request, HttpResponse &response) const;

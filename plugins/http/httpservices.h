@@ -5,6 +5,7 @@
 #include "httpratelimiter.h"
 #include "idempotencycache.h"
 #include "restapi.h"
+#include "ssehub.h"
 
 #include <switchboard/stats.h>
 
@@ -20,7 +21,7 @@ class HttpMetrics;
 // limits and the Idempotency-Key answers (all in the hub's thread).
 struct HttpServices {
     HttpServices(Hub *h, const HttpEndpointConfig &c)
-        : hub(h), config(c), api(h, c.api), rates(c.rates), idempotency(c.idempotency)
+        : hub(h), config(c), api(h, c.api), rates(c.rates), idempotency(c.idempotency), sse(h, c.sse)
     {
     }
     Hub *hub;
@@ -28,6 +29,7 @@ struct HttpServices {
     RestApi api;
     HttpRateLimiter rates;
     IdempotencyCache idempotency;
+    SseHub sse; // GET /api/v1/stream
     // Health of the endpoint (listeners, counters) and the Prometheus text, from the endpoint.
     std::function<QVariantMap()> health;
     std::function<QByteArray()> metrics;

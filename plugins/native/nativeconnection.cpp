@@ -365,16 +365,7 @@ void NativeConnection::drainAndClose(int timeoutMs)
 
 void NativeConnection::abortSocket()
 {
-    if (auto *tcp = qobject_cast<QAbstractSocket *>(m_socket.data())) {
-        // A reset: closing with unsent data in the kernel would otherwise still send all of it.
-        if (const qintptr fd = tcp->socketDescriptor(); fd >= 0) {
-            const linger reset{1, 0};
-            ::setsockopt(int(fd), SOL_SOCKET, SO_LINGER, &reset, sizeof reset);
-        }
-        tcp->abort();
-    }
-    else if (auto *local = qobject_cast<QLocalSocket *>(m_socket.data()))
-        local->abort();
+    OutboundWriter::reset(m_socket.data());
     deleteLater();
 }
 

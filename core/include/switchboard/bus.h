@@ -17,6 +17,7 @@
 #include <QTimer>
 
 #include <functional>
+#include <vector>
 #include <map>
 #include <memory>
 #include <optional>
@@ -130,6 +131,13 @@ public:
     QList<ChannelConfig> channels() const;
     std::optional<ChannelConfig> channel(const QString &name) const;
 
+    // Told of every event the bus accepted on a topic or broadcast route, stamped (id, time,
+    // source), before its deliveries, in the bus thread: SSE's resume buffer (Last-Event-ID).
+    // Costs nothing while none is added.
+    using PublishObserver = std::function<void(const Message &message)>;
+    quint64 addPublishObserver(PublishObserver observer);
+    void removePublishObserver(quint64 handle);
+
     // Fire-and-forget publish. Returns the number of deliveries made (0 is fine on topic and
     // broadcast routes).
     Result<int> publish(Message message, const Principal &who, Connection *via = nullptr);
@@ -241,6 +249,8 @@ private:
     bool m_requeueing = false;
     bool m_keepSource = false;
     quint64 m_inProcessCounter = 0;
+    std::vector<std::pair<quint64, PublishObserver>> m_publishObservers;
+    quint64 m_nextPublishObserver = 0;
 };
 
 } // namespace sb

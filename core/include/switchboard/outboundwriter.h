@@ -6,7 +6,7 @@
 #include <QByteArray>
 #include <QPointer>
 
-class QIODevice;
+#include <QIODevice>
 
 namespace sb {
 
@@ -56,6 +56,10 @@ public:
     void flush();
     // The same for any buffer and device (clients use it).
     static void writeNow(QIODevice *device, QByteArray &out);
+    // Closes \a device at once with a reset: what it and the kernel hold unsent is dropped
+    // (SO_LINGER 0 on a TCP socket; a plain close would still send all of it). For peers closed
+    // because they do not read.
+    static void reset(QIODevice *device);
 
 private:
     QPointer<QIODevice> m_device;

@@ -4,6 +4,8 @@
 #include "httphandler.h"
 #include "httplistenerstate.h"
 
+#include <switchboard/outboundwriter.h>
+
 
 #include <QSslSocket>
 #include <QTcpSocket>
@@ -345,14 +347,8 @@ void HttpConnection::resetNow()
 {
     if (m_gone)
         return;
-    if (m_socket) {
-        // A reset: unsent answers are dropped, not left to trickle out of the kernel.
-        if (const qintptr fd = m_socket->socketDescriptor(); fd >= 0) {
-            const linger reset{1, 0};
-            ::setsockopt(int(fd), SOL_SOCKET, SO_LINGER, &reset, sizeof reset);
-        }
-        m_socket->abort();
-    }
+    if (m_socket) // a reset: unsent answers are dropped, not left to trickle out of the kernel
+        OutboundWriter::reset(m_socket);
     onDisconnected();
 }
 

@@ -1,0 +1,51 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "sseevent.h"
+
+#include <switchboard/jsoncodec.h>
+
+namespace sb::http::SseEvent {
+
+QByteArray fieldValue(const QString &value)
+{
+    QByteArray bytes = value.toUtf8();
+    bytes.removeIf([](char c) { return c == '\r' || c == '\n' || c == '\0'; });
+    return bytes;
+}
+
+void appendMessage(QByteArray &out, const Message &message)
+{
+    out += "id: ";
+    out += fieldValue(message.id());
+    out += "\nevent: ";
+    const QByteArray event = fieldValue(message.action());
+    out += event.isEmpty() ? QByteArrayView("message") : QByteArrayView(event);
+    // Compact JSON escapes every control character inside strings: one line.
+    out += "\ndata: ";
+    out += JsonCodec::encode(message);
+    out += "\n\n";
+}
+
+void appendNamed(QByteArray &out, QByteArrayView name, const QByteArray &jsonData)
+{
+    out += "event: ";
+    out += name;
+    out += "\ndata: ";
+    out += jsonData;
+    out += "\n\n";
+}
+
+void appendComment(QByteArray &out, QByteArrayView text)
+{
+    out += ": ";
+    out += text;
+    out += "\n\n";
+}
+
+void appendRetry(QByteArray &out, qint64 ms)
+{
+    out += "retry: ";
+    out += QByteArray::number(ms);
+    out += "\n\n";
+}
+
+} // namespace sb::http::SseEvent

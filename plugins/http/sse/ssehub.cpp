@@ -1,0 +1,203 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "ssehub.h"
+
+#include "sseevent.h"
+#include "ssestream.h"
+
+#include "httprequest.h"
+
+#include <switchboard/auth.h>
+#include <switchboard/bus.h>
+#include <switchboard/hub.h>
+#include <switchboard/outboundwriter.h>
+#include <switchboard/topic.h>
+
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QTcpSocket>
+#include <QThread>
+
+#include <algorithm>
+
+namespace sb::http {
+
+SseHub::SseHub(Hub *hub, const SseConfig &config, QObject *parent)
+    : QObject(parent), m_hub(hub), m_config(config), m_ring(config.resumeMessages, config.resumeBytes)
+{
+}
+
+SseHub::~SseHub()
+{
+    closeAll(Error(ErrorCode::NotConnected, QStringLiteral("hub is shutting down")));
+    if (m_observer)
+        m_hub->bus()->removePublishObserver(m_observer);
+}
+
+Error SseHub::refuse(Error error)
+{
+    ++m_refused;
+    return error;
+}
+
+Result<SseHub::Start> SseHub::open(const HttpRequest &request, const Principal &who)
+{
+    if (!m_config.enabled)
+        return refuse(Error(ErrorCode::NotFound, QStringLiteral("Server-Sent Events are off on this hub "
+                                                                "(communication.http.sse.enabled)")));
+    QStringList patterns;
+    for (const auto &[name, value] : request.queryItems()) {
+        if (name == QLatin1String("topic"))
+            patterns.append(value);
+    }
+    if (patterns.isEmpty())
+        return refuse(Error(ErrorCode::BadMessage,
+                            QStringLiteral("GET /api/v1/stream needs at least one topic (?topic=sensor.*&topic=...)")));
+    if (patterns.size() > m_config.maxTopics)
+        return refuse(Error(ErrorCode::LimitExceeded,
+                            QStringLiteral("%1 topics, more than the limit of %2 per stream (sse.max-topics)")
+                                .arg(patterns.size())
+                                .arg(m_config.maxTopics),
+                            {{QStringLiteral("limit"), m_config.maxTopics}}));
+    const QString channel = request.queryValue(QStringLiteral("channel"));
+    const QString types = request.queryValue(QStringLiteral("event_types"));
+    Result<MessageFilter> filter = MessageFilter::compile(
+        types.isEmpty() ? QStringList() : types.split(QLatin1Char(','), Qt::SkipEmptyParts),
+        request.queryValue(QStringLiteral("filter")), m_hub->bus()->limits().filters);
+    if (!filter)
+        return refuse(filter.error());
+    const QString address = HttpRequest::addressText(request.peerAddress());
+    if (int(m_streams.size()) >= m_config.maxStreams)
+        return refuse(Error(ErrorCode::LimitExceeded,
+                            QStringLiteral("this hub has %1 event streams open, its limit (sse.max-streams)").arg(m_streams.size()),
+                            {{QStringLiteral("limit"), m_config.maxStreams}, {QStringLiteral("retryAfterMs"), 1000}}));
+    if (m_perAddress.value(address) >= m_config.maxStreamsPerAddress)
+        return refuse(Error(ErrorCode::LimitExceeded,
+                            QStringLiteral("%1 has %2 event streams open, its limit (sse.max-streams-per-address)")
+                                .arg(address)
+                                .arg(m_config.maxStreamsPerAddress),
+                            {{QStringLiteral("limit"), m_config.maxStreamsPerAddress}, {QStringLiteral("retryAfterMs"), 1000}}));
+
+    if (!m_observer && m_ring.enabled()) {
+        // Recording starts with the first stream: a hub nobody streams from pays nothing.
+        m_observer = m_hub->bus()->addPublishObserver([this](const Message &m) {
+            if (!m.topic().startsWith(QLatin1String("$sb."))) // advisories have visibility rules of their own
+                m_ring.record(m);
+        });
+    }
+    const QString id = QStringLiteral("sse-%1").arg(++m_nextId);
+    auto *stream = new SseStream(m_hub, m_config, id, request.isSecure() ? QStringLiteral("sse+tls") : QStringLiteral("sse"),
+                                 request.peerText().isNull() ? address : request.peerText(), this);
+    stream->setIdentity(who.identity());
+    m_hub->registerConnection(stream);
+    if (Status st = stream->subscribe(patterns, channel, filter.value()); !st) {
+        m_hub->unregisterConnection(stream);
+        delete stream;
+        return refuse(st.error());
+    }
+    stream->setPreamble(preamble(stream, request, patterns, channel, filter.value()));
+    m_streams.insert(id, stream);
+    ++m_perAddress[address];
+    ++m_opened;
+    connect(stream, &SseStream::finished, this, [this, address](SseStream *s, ErrorCode reason) {
+        if (--m_perAddress[address] <= 0)
+            m_perAddress.remove(address);
+        onFinished(s, reason);
+    });
+
+    Start start;
+    start.head = HttpResponse(200);
+    start.head.setHeader("content-type", "text/event-stream; charset=utf-8");
+    start.head.setHeader("cache-control", "no-cache");
+    start.head.setHeader("x-accel-buffering", "no"); // nginx in front: do not buffer the stream
+    QThread *busThread = thread();
+    SseHub *self = this;
+    // Runs in the HTTP connection's thread (an I/O thread, or this one): the socket comes to the
+    // bus thread, where its stream lives. Should the hub be gone first, the queued call is dropped.
+    start.takeOver = [self, busThread, id](QTcpSocket *socket, const QByteArray &) {
+        if (socket->thread() != busThread)
+            socket->moveToThread(busThread);
+        QMetaObject::invokeMethod(self, [self, id, socket] { self->attach(id, socket); }, Qt::QueuedConnection);
+    };
+    return start;
+}
+
+// retry, then what the client missed since Last-Event-ID while the ring still holds it, else a
+// gap notice. Taken now, in the same bus-thread call as the subscriptions: the live deliveries
+// start exactly after what is replayed.
+QByteArray SseHub::preamble(SseStream *stream, const HttpRequest &request, const QStringList &patterns,
+                                    const QString &channel, const MessageFilter &filter)
+{
+    QByteArray out;
+    SseEvent::appendRetry(out, m_config.retryMs);
+    QString lastId = QString::fromUtf8(request.header("last-event-id")).trimmed();
+    if (lastId.isEmpty())
+        lastId = request.queryValue(QStringLiteral("lastEventId")); // EventSource polyfills without headers
+    if (lastId.isEmpty())
+        return out;
+    const std::optional<quint64> from = m_ring.sequenceOf(lastId);
+    if (!from) {
+        ++m_gaps;
+        const QJsonObject gap{{QStringLiteral("lastEventId"), lastId.left(256)},
+                              {QStringLiteral("reason"), m_ring.enabled()
+                                       ? QStringLiteral("the event is no longer in the resume buffer (sse.resume-buffer)")
+                                       : QStringLiteral("this hub keeps no resume buffer (sse.resume-buffer)")}};
+        SseEvent::appendNamed(out, "sb.gap", QJsonDocument(gap).toJson(QJsonDocument::Compact));
+        return out;
+    }
+    ++m_resumed;
+    const Principal &who = stream->principal();
+    const Authorizer *acl = &m_hub->bus()->accessControl();
+    m_ring.forEach(*from, m_ring.lastSequence(), [&](const Message &m) {
+        if (m.channel() != channel)
+            return;
+        const QString topic = m.topic();
+        const bool wanted = std::any_of(patterns.begin(), patterns.end(), [&](const QString &p) { return Topic::matches(p, topic); });
+        if (!wanted || !filter.matches(FilterInput(m)) || !acl->authorize(who, Action::Subscribe, channel, topic))
+            return;
+        SseEvent::appendMessage(out, m);
+    });
+    return out;
+}
+
+void SseHub::attach(const QString &streamId, QTcpSocket *socket)
+{
+    SseStream *stream = m_streams.value(streamId);
+    if (!stream) { // ended while its head was on the way
+        OutboundWriter::reset(socket);
+        socket->deleteLater();
+        return;
+    }
+    stream->attach(socket);
+}
+
+void SseHub::onFinished(SseStream *stream, ErrorCode reason)
+{
+    if (reason == ErrorCode::Overflow)
+        ++m_overflowClosed;
+    m_streams.remove(stream->id());
+    m_hub->unregisterConnection(stream);
+    stream->deleteLater();
+}
+
+void SseHub::closeAll(const Error &reason)
+{
+    const QList<SseStream *> streams = m_streams.values();
+    for (SseStream *s : streams)
+        s->close(reason);
+}
+
+QVariantMap SseHub::health() const
+{
+    return {{QStringLiteral("streams"), int(m_streams.size())},
+            {QStringLiteral("opened"), m_opened},
+            {QStringLiteral("refused"), m_refused},
+            {QStringLiteral("overflowClosed"), m_overflowClosed},
+            {QStringLiteral("resumed"), m_resumed},
+            {QStringLiteral("gaps"), m_gaps},
+            {QStringLiteral("resumeBuffer"),
+             QVariantMap{{QStringLiteral("messages"), m_ring.size()},
+                         {QStringLiteral("bytes"), m_ring.bytes()},
+                         {QStringLiteral("evicted"), m_ring.evicted()}}}};
+}
+
+} // namespace sb::http
