@@ -1,0 +1,336 @@
+// SPDX-License-Identifier: Apache-2.0
+// Server-Sent Events against the real switchboardd (issue #14): curl -N as the third-party
+// client; the security matrix (no, wrong, forged, expired credentials, a token in the query, an
+// ACL refusal: refused before any stream, nothing delivered); filters and event types; resume with
+// Last-Event-ID and the gap notice; heartbeats; the stream limits; a peer that never reads (closed,
+// the daemon's memory bounded) and one that leaves.
+#include "daemonprocess.h"
+#include "jwttestsigner.h"
+#include "sseclient.h"
+
+#include <switchboardclient.h>
+
+#include <QCryptographicHash>
+#include <QDateTime>
+#include <QFile>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QProcess>
+#include <QSignalSpy>
+#include <QTest>
+
+using namespace sb;
+using sbtest::SseClient;
+
+namespace {
+
+const QByteArray kOps = "ops-token-0123456789";
+const QByteArray kReader = "reader-token-0123456789";
+const QByteArray kRobot = "robot-token-0123456789";
+
+QString sha256Hex(const QByteArray &token)
+{
+    return QString::fromLatin1(QCryptographicHash::hash(token, QCryptographicHash::Sha256).toHex());
+}
+
+QByteArray bearer(const QByteArray &token)
+{
+    return "Authorization: Bearer " + token;
+}
+
+qint64 rssKb(qint64 pid)
+{
+    QFile f(QStringLiteral("/proc/%1/status").arg(pid));
+    if (!f.open(QIODevice::ReadOnly))
+        return -1;
+    for (const QByteArray &line : f.readAll().split('\n')) {
+        if (line.startsWith("VmRSS:"))
+            return line.mid(6).trimmed().split(' ').first().toLongLong();
+    }
+    return -1;
+}
+
+} // namespace
+
+class tst_Sse : public QObject
+{
+    Q_OBJECT
+
+private:
+    DaemonProcess m_daemon;
+    SwitchboardClient m_pub; // admin, native
+    sbtest::JwtTestSigner m_hmac = sbtest::JwtTestSigner::hmac(QByteArray(32, 'k'));
+    sbtest::JwtTestSigner m_forger = sbtest::JwtTestSigner::hmac(QByteArray(32, 'f'));
+
+    QByteArray jwt(qint64 expOffsetS, const sbtest::JwtTestSigner &signer) const
+    {
+        const qint64 now = QDateTime::currentSecsSinceEpoch();
+        const QJsonObject claims{{QStringLiteral("iss"), QStringLiteral("https://hmac.plant")},
+                                 {QStringLiteral("aud"), QStringLiteral("switchboard")},
+                                 {QStringLiteral("sub"), QStringLiteral("viewer-1")},
+                                 {QStringLiteral("roles"), QJsonArray{QStringLiteral("readers")}},
+                                 {QStringLiteral("iat"), now - 600},
+                                 {QStringLiteral("exp"), now + expOffsetS}};
+        return signer.token(QStringLiteral("HS256"), QStringLiteral("h1"), claims);
+    }
+
+    void publish(const QString &topic, const QByteArray &payload, const QString &event = {})
+    {
+        Message m(MessageType::Event, topic, payload);
+        m.setContentType(QStringLiteral("application/json"));
+        if (!event.isEmpty())
+            m.setAction(event);
+        std::optional<Status> ack;
+        QVERIFY(m_pub.publish(m, [&ack](const Status &s) { ack = s; }));
+        QTRY_VERIFY(ack.has_value());
+        QVERIFY2(bool(*ack), qPrintable(ack->error().message));
+    }
+
+    // GET /api/v1/connections as ops: the open SSE streams.
+    int sseConnections()
+    {
+        QProcess curl;
+        curl.start(QStringLiteral("curl"), {QStringLiteral("-s"), QStringLiteral("-H"), QString::fromLatin1(bearer(kOps)),
+                                            QStringLiteral("http://%1/api/v1/connections").arg(m_daemon.httpAddress())});
+        if (!curl.waitForFinished(10000))
+            return -1;
+        int n = 0;
+        for (const QJsonValue &c : QJsonDocument::fromJson(curl.readAllStandardOutput()).object().value(QStringLiteral("data")).toArray())
+            n += c.toObject().value(QStringLiteral("protocol")).toString() == QLatin1String("sse") ? 1 : 0;
+        return n;
+    }
+
+private Q_SLOTS:
+    void initTestCase()
+    {
+        QFile secret(m_daemon.filePath(QStringLiteral("hmac.secret")));
+        QVERIFY(secret.open(QIODevice::WriteOnly));
+        secret.write(QByteArray(32, 'k'));
+        secret.close();
+        DaemonProcess::Options o;
+        o.httpSection = QStringLiteral("    listeners: [{address: \"127.0.0.1:0\"}]\n"
+                                       "    io-threads: 1\n"
+                                       "    sse: {heartbeat: 300ms, max-streams-per-address: 8, high-water-bytes: 16KiB,\n"
+                                       "          max-outbound-bytes: 64KiB, resume-buffer: {max-messages: 50}}\n");
+        o.topLevelExtra = QStringLiteral("auth:\n"
+                                         "  required: true\n"
+                                         "  tokens:\n"
+                                         "    - {name: ops, token-sha256: \"%1\", roles: [admin]}\n"
+                                         "    - {name: reader, token-sha256: \"%2\", roles: [readers]}\n"
+                                         "    - {name: robot, token-sha256: \"%3\", roles: [robots]}\n"
+                                         "  jwt:\n"
+                                         "    - {issuer: \"https://hmac.plant\", audience: switchboard,\n"
+                                         "       keys: [{kid: h1, alg: HS256, secret-file: \"%4\"}]}\n"
+                                         "acl:\n"
+                                         "  roles:\n"
+                                         "    readers: [{allow: [subscribe], topics: [\"sensors.>\"]}]\n"
+                                         "    robots: [{allow: [subscribe], topics: [\"robots.>\"]}]\n"
+                                         "limits: {subscriber-queue: {max-messages: 200, max-bytes: 1MiB, overflow: drop-oldest}}\n")
+                              .arg(sha256Hex(kOps), sha256Hex(kReader), sha256Hex(kRobot),
+                                   m_daemon.filePath(QStringLiteral("hmac.secret")));
+        QVERIFY2(m_daemon.start(o), qPrintable(m_daemon.errorString()));
+        SwitchboardClient::Options co;
+        co.token = QString::fromLatin1(kOps);
+        m_pub.setOptions(co);
+        QSignalSpy connected(&m_pub, &SwitchboardClient::connected);
+        QVERIFY(m_pub.connectToHub(m_daemon.url(QStringLiteral("tcp"))));
+        QVERIFY(connected.wait(10000));
+    }
+
+    void cleanupTestCase() { QCOMPARE(m_daemon.stop(), 0); }
+
+    // curl -N, a real client: the head, then the filtered events as they come.
+    void curlReceivesFilteredEvents()
+    {
+        QProcess curl;
+        curl.start(QStringLiteral("curl"),
+                   {QStringLiteral("-sN"), QStringLiteral("-i"), QStringLiteral("--max-time"), QStringLiteral("15"),
+                    QStringLiteral("-H"), QString::fromLatin1(bearer(kReader)),
+                    QStringLiteral("http://%1/api/v1/stream?topic=sensors.*.temp&filter=data.t%20%3E%2030&event_types=reading")
+                        .arg(m_daemon.httpAddress())});
+        QVERIFY(curl.waitForStarted());
+        QTRY_COMPARE_WITH_TIMEOUT(sseConnections(), 1, 10000);
+        publish(QStringLiteral("sensors.b1.temp"), R"({"t":25})", QStringLiteral("reading"));
+        publish(QStringLiteral("sensors.b1.temp"), R"({"t":35})", QStringLiteral("reading"));
+        publish(QStringLiteral("sensors.b1.temp"), R"({"t":45})", QStringLiteral("calibration"));
+        publish(QStringLiteral("sensors.b2.hum"), R"({"t":99})", QStringLiteral("reading"));
+        publish(QStringLiteral("sensors.b2.temp"), R"({"t":31})", QStringLiteral("reading"));
+        QByteArray out;
+        QTRY_VERIFY_WITH_TIMEOUT((out += curl.readAllStandardOutput()).count("\nid: ") >= 2, 10000);
+        curl.kill();
+        curl.waitForFinished();
+        QVERIFY2(out.startsWith("HTTP/1.1 200 OK"), out.constData());
+        QVERIFY(out.toLower().contains("content-type: text/event-stream"));
+        QVERIFY(out.contains("retry: "));
+        QCOMPARE(out.count("\nid: "), 2);
+        QVERIFY2(out.contains("\"data\":{\"t\":35}"), out.constData());
+        QVERIFY(out.contains("\"data\":{\"t\":31}"));
+        QVERIFY(out.contains("event: reading"));
+        QVERIFY(!out.contains("\"t\":25") && !out.contains("\"t\":45") && !out.contains("\"t\":99"));
+        QTRY_COMPARE_WITH_TIMEOUT(sseConnections(), 0, 10000); // curl left: the stream is gone
+    }
+
+    void securityMatrix_data()
+    {
+        QTest::addColumn<QByteArray>("target");
+        QTest::addColumn<QByteArray>("header");
+        QTest::addColumn<int>("status");
+        QTest::addColumn<QString>("code");
+        const QByteArray sensors = "/api/v1/stream?topic=sensors.>";
+        QTest::newRow("no credentials") << sensors << QByteArray() << 401 << QStringLiteral("UNAUTHENTICATED");
+        QTest::newRow("wrong token") << sensors << bearer("not-a-token-0123456") << 401 << QStringLiteral("UNAUTHENTICATED");
+        QTest::newRow("forged jwt") << sensors << bearer(jwt(600, m_forger)) << 401 << QStringLiteral("UNAUTHENTICATED");
+        QTest::newRow("expired jwt") << sensors << bearer(jwt(-600, m_hmac)) << 401 << QStringLiteral("UNAUTHENTICATED");
+        QTest::newRow("wrong token in query") << sensors + "&access_token=nope-0123456789" << QByteArray() << 401
+                                               << QStringLiteral("UNAUTHENTICATED");
+        QTest::newRow("acl refusal") << sensors << bearer(kRobot) << 403 << QStringLiteral("FORBIDDEN");
+        QTest::newRow("acl refusal, one topic of two") << QByteArray("/api/v1/stream?topic=robots.>&topic=sensors.>")
+                                                        << bearer(kRobot) << 403 << QStringLiteral("FORBIDDEN");
+        QTest::newRow("bad filter") << sensors + "&filter=data.t%20%3D%201" << bearer(kReader) << 400 << QStringLiteral("BAD_MESSAGE");
+        QTest::newRow("bad topic") << QByteArray("/api/v1/stream?topic=sensors..b") << bearer(kReader) << 400
+                                   << QStringLiteral("INVALID_TOPIC");
+        QTest::newRow("no topic") << QByteArray("/api/v1/stream") << bearer(kReader) << 400 << QStringLiteral("BAD_MESSAGE");
+        QTest::newRow("valid jwt") << sensors << bearer(jwt(600, m_hmac)) << 200 << QString();
+        QTest::newRow("token in query") << sensors + "&access_token=" + kReader << QByteArray() << 200 << QString();
+    }
+    void securityMatrix()
+    {
+        QFETCH(QByteArray, target);
+        QFETCH(QByteArray, header);
+        QFETCH(int, status);
+        QFETCH(QString, code);
+        SseClient c;
+        QVERIFY(c.open(m_daemon.httpAddress(), target, header.isEmpty() ? QList<QByteArray>() : QList<QByteArray>{header}));
+        QCOMPARE(c.status, status);
+        publish(QStringLiteral("sensors.matrix"), "{\"n\":1}");
+        if (status != 200) {
+            const QJsonObject error = QJsonDocument::fromJson(c.errorBody()).object().value(QStringLiteral("error")).toObject();
+            QCOMPARE(error.value(QStringLiteral("code")).toString(), code);
+            QVERIFY(!error.value(QStringLiteral("message")).toString().isEmpty());
+            QVERIFY(!c.waitEvents(1, 300)); // nothing delivered, ever
+            return;
+        }
+        QVERIFY(c.waitEvents(1)); // subscribed before the publish: the matrix message arrives
+        QCOMPARE(c.namedEvents().first().event, QByteArray("message"));
+    }
+
+    void resumeWithLastEventId()
+    {
+        const QByteArray target = "/api/v1/stream?topic=sensors.resume";
+        QByteArray lastSeen;
+        {
+            SseClient c;
+            QVERIFY(c.open(m_daemon.httpAddress(), target, {bearer(kReader)}));
+            QCOMPARE(c.status, 200);
+            publish(QStringLiteral("sensors.resume"), "{\"n\":1}");
+            publish(QStringLiteral("sensors.resume"), "{\"n\":2}");
+            QVERIFY(c.waitEvents(2));
+            lastSeen = c.namedEvents().at(1).id;
+            QVERIFY(!lastSeen.isEmpty());
+        } // the client leaves
+        publish(QStringLiteral("sensors.resume"), "{\"n\":3}");
+        publish(QStringLiteral("sensors.other"), "{\"n\":99}"); // not this stream's topic
+        publish(QStringLiteral("sensors.resume"), "{\"n\":4}");
+        SseClient again;
+        QVERIFY(again.open(m_daemon.httpAddress(), target, {bearer(kReader), "Last-Event-ID: " + lastSeen}));
+        QCOMPARE(again.status, 200);
+        QVERIFY(again.waitEvents(2));
+        publish(QStringLiteral("sensors.resume"), "{\"n\":5}");
+        QVERIFY(again.waitEvents(3));
+        QVERIFY(!again.waitEvents(4, 300)); // nothing twice
+        const QList<sbtest::SseEventSeen> got = again.namedEvents();
+        QVERIFY2(got.at(0).data.contains("\"data\":{\"n\":3}"), got.at(0).data.constData());
+        QVERIFY(got.at(1).data.contains("\"data\":{\"n\":4}"));
+        QVERIFY(got.at(2).data.contains("\"data\":{\"n\":5}"));
+
+        // An id the ring does not hold: an sb.gap event, then live events.
+        SseClient lost;
+        QVERIFY(lost.open(m_daemon.httpAddress(), target, {bearer(kReader), "Last-Event-ID: no-such-id"}));
+        QVERIFY(lost.waitEvents(1));
+        QCOMPARE(lost.namedEvents().first().event, QByteArray("sb.gap"));
+        QVERIFY(lost.namedEvents().first().data.contains("no-such-id"));
+
+        // A resume never replays what the principal may not read: the robot asks for sensors.
+        SseClient robot;
+        QVERIFY(robot.open(m_daemon.httpAddress(), target, {bearer(kRobot), "Last-Event-ID: " + lastSeen}));
+        QCOMPARE(robot.status, 403);
+    }
+
+    void heartbeatsKeepIdleStreamsAlive()
+    {
+        SseClient c;
+        QVERIFY(c.open(m_daemon.httpAddress(), "/api/v1/stream?topic=sensors.quiet", {bearer(kReader)}));
+        QCOMPARE(c.status, 200);
+        QVERIFY(c.waitEvents(2, 3000, true));
+        QCOMPARE(c.events.at(0).comment, QByteArray("heartbeat"));
+        QCOMPARE(c.events.at(1).comment, QByteArray("heartbeat"));
+    }
+
+    void streamsPerAddressLimited()
+    {
+        std::vector<std::unique_ptr<SseClient>> open;
+        for (int i = 0; i < 8; ++i) {
+            open.push_back(std::make_unique<SseClient>());
+            QVERIFY(open.back()->open(m_daemon.httpAddress(), "/api/v1/stream?topic=sensors.x", {bearer(kReader)}));
+            QCOMPARE(open.back()->status, 200);
+        }
+        SseClient over;
+        QVERIFY(over.open(m_daemon.httpAddress(), "/api/v1/stream?topic=sensors.x", {bearer(kReader)}));
+        QCOMPARE(over.status, 429);
+        QVERIFY(over.errorBody().contains("max-streams-per-address"));
+        open.clear();
+        QTRY_COMPARE_WITH_TIMEOUT(sseConnections(), 0, 10000);
+    }
+
+    // A reader that never reads: its stream is closed (OVERFLOW) once the unsent bytes pass
+    // max-outbound-bytes, the daemon's memory stays bounded, and others are served.
+    void peerThatNeverReads()
+    {
+        SseClient stuck;
+        QVERIFY(stuck.open(m_daemon.httpAddress(), "/api/v1/stream?topic=sensors.flood", {bearer(kReader)}));
+        QCOMPARE(stuck.status, 200);
+        stuck.socket.setReadBufferSize(1); // stop reading: the kernel buffers fill, then ours
+        const qint64 before = rssKb(m_daemon.pid());
+        const QByteArray payload = "{\"blob\": \"" + QByteArray(4000, 'x') + "\"}";
+        // 20 MB, pipelined (the client's own buffer bounds what is in flight).
+        for (int i = 0; i < 5000;) {
+            Message m(MessageType::Event, QStringLiteral("sensors.flood"), payload);
+            const Status st = m_pub.publish(m);
+            if (st) {
+                ++i;
+                continue;
+            }
+            QCOMPARE(st.error().code, ErrorCode::QueueFull);
+            QTest::qWait(5);
+        }
+        publish(QStringLiteral("sensors.flood"), payload); // acknowledged: all before it were read
+        QVERIFY2(m_pub.state() == SwitchboardClient::State::Connected, qPrintable(m_daemon.stderrText().right(3000)));
+        QTRY_COMPARE_WITH_TIMEOUT(sseConnections(), 0, 20000);
+        const qint64 after = rssKb(m_daemon.pid());
+        QVERIFY2(after - before < 60 * 1024, qPrintable(QStringLiteral("RSS grew from %1 to %2 kB").arg(before).arg(after)));
+        SseClient fine;
+        QVERIFY(fine.open(m_daemon.httpAddress(), "/api/v1/stream?topic=sensors.flood", {bearer(kReader)}));
+        QCOMPARE(fine.status, 200);
+        publish(QStringLiteral("sensors.flood"), "{\"small\": 1}");
+        QVERIFY(fine.waitEvents(1));
+    }
+
+    // A client that leaves in the middle of an event: the stream ends, nothing is left behind.
+    void peerLeavesMidStream()
+    {
+        {
+            SseClient c;
+            QVERIFY(c.open(m_daemon.httpAddress(), "/api/v1/stream?topic=sensors.leave", {bearer(kReader)}));
+            QTRY_COMPARE_WITH_TIMEOUT(sseConnections(), 1, 10000);
+            publish(QStringLiteral("sensors.leave"), "{\"blob\": \"" + QByteArray(60000, 'y') + "\"}");
+            c.socket.waitForReadyRead(2000); // part of the event, then gone
+            c.socket.abort();
+        }
+        QTRY_COMPARE_WITH_TIMEOUT(sseConnections(), 0, 10000);
+        publish(QStringLiteral("sensors.leave"), "{\"after\": 1}");
+    }
+};
+
+QTEST_GUILESS_MAIN(tst_Sse)
+#include "tst_sse.moc"
