@@ -19,9 +19,10 @@ PACKAGES=(cmake ninja-build g++ ccache pkg-config qt6-base-dev qt6-base-dev-tool
           qml6-module-qtquick-templates qml6-module-qtquick-window qml6-module-qtqml-workerscript
           qt6-tools-dev qt6-l10n-tools libgl-dev qtkeychain-qt6-dev qml6-module-qttest
           gdb)
-# Only for ./dev.sh test: curl and promtool (Debian's prometheus package; on a machine with systemd
-# it also starts a Prometheus server on :9090, so the run command does not install it).
-TEST_PACKAGES=(curl prometheus)
+# Only for ./dev.sh test: curl, chromium (headless: EventSource and CORS from a page on another
+# origin) and promtool (Debian's prometheus package; on a machine with systemd it also starts a
+# Prometheus server on :9090, so the run command does not install it).
+TEST_PACKAGES=(curl prometheus chromium)
 # Only for ./dev.sh fuzz: clang and its libFuzzer + sanitizer runtimes.
 FUZZ_PACKAGES=(clang-14 libclang-rt-14-dev)
 # Only for the bench commands: wrk and nginx for bench/http-bench, which starts its own nginx
