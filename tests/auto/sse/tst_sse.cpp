@@ -7,6 +7,7 @@
 #include "daemonprocess.h"
 #include "jwttestsigner.h"
 #include "sseclient.h"
+#include "testcert.h"
 
 #include <switchboardclient.h>
 
@@ -314,6 +315,40 @@ private Q_SLOTS:
         QCOMPARE(fine.status, 200);
         publish(QStringLiteral("sensors.flood"), "{\"small\": 1}");
         QVERIFY(fine.waitEvents(1));
+    }
+
+    // Over TLS with two I/O threads: the TLS socket is handed to the bus thread after the
+    // handshake and the 200 head, and the stream goes on there (curl, a real TLS client).
+    void overTlsWithIoThreads()
+    {
+        DaemonProcess tls;
+        const QString cert = tls.filePath(QStringLiteral("cert.pem")), key = tls.filePath(QStringLiteral("key.pem"));
+        const QString made = makeLoopbackCertificate(cert, key);
+        QVERIFY2(made.isEmpty(), qPrintable(made));
+        DaemonProcess::Options o;
+        o.httpSection = QStringLiteral("    listeners: [{address: \"127.0.0.1:0\", tls: {cert: \"%1\", key: \"%2\"}}]\n"
+                                       "    io-threads: 2\n")
+                            .arg(cert, key);
+        QVERIFY2(tls.start(o), qPrintable(tls.errorString()));
+        QProcess curl;
+        curl.start(QStringLiteral("curl"), {QStringLiteral("-sN"), QStringLiteral("--cacert"), cert, QStringLiteral("--max-time"),
+                                            QStringLiteral("15"),
+                                            QStringLiteral("https://%1/api/v1/stream?topic=tls.*").arg(tls.httpAddress())});
+        QVERIFY(curl.waitForStarted());
+        QByteArray out;
+        QTRY_VERIFY_WITH_TIMEOUT((out += curl.readAllStandardOutput()).contains("retry: "), 10000);
+        SwitchboardClient pub;
+        QSignalSpy connected(&pub, &SwitchboardClient::connected);
+        QVERIFY(pub.connectToHub(tls.url(QStringLiteral("tcp"))));
+        QVERIFY(connected.wait(10000));
+        for (int i = 0; i < 3; ++i)
+            QVERIFY(pub.publish(QStringLiteral("tls.t"), "{\"i\":" + QByteArray::number(i) + '}'));
+        QTRY_VERIFY_WITH_TIMEOUT((out += curl.readAllStandardOutput()).count("\nid: ") + out.startsWith("id: ") >= 3, 10000);
+        QCOMPARE(out.count("event: message"), 3); // the payloads without a content type are strings in the envelope
+        curl.kill();
+        curl.waitForFinished();
+        QVERIFY(!tls.stderrText().contains(QLatin1String("another thread")));
+        QCOMPARE(tls.stop(), 0);
     }
 
     // A client that leaves in the middle of an event: the stream ends, nothing is left behind.
