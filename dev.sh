@@ -22,7 +22,7 @@ PACKAGES=(cmake ninja-build g++ ccache pkg-config qt6-base-dev qt6-base-dev-tool
 # Only for ./dev.sh test: curl, chromium (headless: EventSource and CORS from a page on another
 # origin) and promtool (Debian's prometheus package; on a machine with systemd it also starts a
 # Prometheus server on :9090, so the run command does not install it).
-TEST_PACKAGES=(curl prometheus chromium)
+TEST_PACKAGES=(curl prometheus chromium python3-websockets)
 # Only for ./dev.sh fuzz: clang and its libFuzzer + sanitizer runtimes.
 FUZZ_PACKAGES=(clang-14 libclang-rt-14-dev)
 # Only for the bench commands: wrk and nginx for bench/http-bench, which starts its own nginx

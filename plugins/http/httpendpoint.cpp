@@ -90,6 +90,7 @@ void HttpEndpoint::stop(int drainMs)
 {
     Q_UNUSED(drainMs) // answers in flight are written before a listener closes its connections
     m_services->sse.closeAll(Error(ErrorCode::NotConnected, QStringLiteral("hub is shutting down")));
+    m_services->ws.closeAll(Error(ErrorCode::NotConnected, QStringLiteral("hub is shutting down")));
     for (HttpListener *l : m_listeners) {
         l->close();
         delete l;
@@ -141,6 +142,7 @@ QVariantMap HttpEndpoint::health() const
     h.insert(QStringLiteral("idempotentReplays"), double(m_services->idempotency.replays()));
     h.insert(QStringLiteral("idempotencyConflicts"), double(m_services->idempotency.conflicts()));
     h.insert(QStringLiteral("sse"), m_services->sse.health());
+    h.insert(QStringLiteral("websocket"), m_services->ws.health());
     return h;
 }
 

@@ -276,9 +276,14 @@ Result<HttpEndpointConfig> HttpEndpointConfig::fromVariantMap(const QVariantMap 
             if (!sse)
                 return sse.error();
             c.sse = sse.value();
+        } else if (it.key() == QLatin1String("ws")) {
+            Result<WsConfig> ws = WsConfig::fromVariant(it.value(), key);
+            if (!ws)
+                return ws.error();
+            c.ws = ws.value();
         } else {
             return configError(key, QStringLiteral("unknown key (expected listeners, io-threads, rate-limits, idempotency, "
-                                                   "sse, metrics-require-auth, %1, %2)")
+                                                   "sse, ws, metrics-require-auth, %1, %2)")
                                         .arg(apiKeys.join(QStringLiteral(", ")), limitKeys.join(QStringLiteral(", "))));
         }
         if (!st)

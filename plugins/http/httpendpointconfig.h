@@ -4,6 +4,7 @@
 #include "httpserverlimits.h"
 #include "restapi.h"
 #include "sseconfig.h"
+#include "wsconfig.h"
 
 #include <switchboard/configvalue.h>
 
@@ -54,6 +55,7 @@ struct HttpEndpointConfig {
     HttpRateLimits rates;
     HttpIdempotency idempotency;
     SseConfig sse; // sse: Server-Sent Events (GET /api/v1/stream)
+    WsConfig ws;   // ws: WebSocket (GET /api/v1/ws)
     bool metricsRequireAuth = false; // GET /metrics: any client, or only authenticated ones
     // io-threads: threads that read, parse and write HTTP connections (the routes run on the bus
     // thread); 0: the bus thread does it all. "auto" (the default): 1 on a machine with 4 cores

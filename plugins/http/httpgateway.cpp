@@ -96,8 +96,9 @@ Result<Principal> HttpGateway::authenticate(const HttpRequest &request) const
     } else {
         credential = request.header("x-api-key").trimmed();
     }
-    // Browsers' EventSource cannot send headers: a stream may carry its token in the query.
-    if (credential.isEmpty() && request.path() == QLatin1String("/api/v1/stream"))
+    // Browsers' EventSource and WebSocket cannot send headers: a stream may carry its token in the query.
+    if (credential.isEmpty()
+        && (request.path() == QLatin1String("/api/v1/stream") || request.path() == QLatin1String("/api/v1/ws")))
         credential = request.queryValue(QStringLiteral("access_token")).toUtf8();
     const Authenticator *auth = m_services->hub->authenticator();
     // Not even a null QSslCertificate on plain connections: constructing one initialises the TLS
@@ -195,7 +196,9 @@ bool HttpGateway::handleBuiltIn(const HttpRequest &request, const Principal &who
             {"GET", QStringLiteral("/api/v1/openapi.json"), QStringLiteral("This document"), "application/json"},
             {"GET", QStringLiteral("/api/v1/stream"),
              QStringLiteral("Server-Sent Events: ?topic= (repeatable), channel, filter, event_types, access_token"),
-             "text/event-stream"}};
+             "text/event-stream"},
+            {"GET", QStringLiteral("/api/v1/ws"),
+             QStringLiteral("WebSocket (upgrade): the JSON envelope; ?topic= (repeatable), access_token"), "application/json"}};
         const QJsonObject doc = OpenApiDocument::build(m_services->api.router(), extra, QCoreApplication::applicationVersion());
         answer(HttpResponse(200, QJsonDocument(doc).toJson(QJsonDocument::Compact), "application/json"));
         return true;
@@ -249,6 +252,28 @@ void HttpGateway::finish(Exchange &ex, HttpResponse r, HttpResponder::TakeOver t
         ex.responder.respond(std::move(r));
 }
 
+// GET /api/v1/ws with an upgrade: refused (401, 403, 400, 426, 429) before anything is accepted,
+// or 101 after which the WebSocket connection owns the socket.
+bool HttpGateway::openWebSocket(const std::shared_ptr<Exchange> &ex)
+{
+    const HttpRequest &request = ex->request;
+    if (request.path() != QLatin1String("/api/v1/ws"))
+        return false;
+    ex->routeName = QStringLiteral("/api/v1/ws");
+    Result<WsHub::Start> start = m_services->ws.open(request, ex->who, m_listener.cors.origins);
+    if (!start) {
+        HttpResponse refused = toResponse(ApiJson::error(start.error()));
+        if (start.error().details.contains(QStringLiteral("version"))) {
+            refused.setStatus(426); // Upgrade Required, with the version this server speaks
+            refused.setHeader("sec-websocket-version", "13");
+        }
+        finish(*ex, std::move(refused));
+        return true;
+    }
+    finish(*ex, std::move(start.value().head), std::move(start.value().takeOver));
+    return true;
+}
+
 // GET /api/v1/stream (Server-Sent Events): refused with the REST API's error answers, or a 200
 // head after which the stream owns the connection.
 bool HttpGateway::openStream(const std::shared_ptr<Exchange> &ex)
@@ -298,7 +323,7 @@ void HttpGateway::handle(const HttpRequest &request, HttpResponder responder)
         finish(*ex, toResponse(ApiJson::error(st.error())));
         return;
     }
-    if (openStream(ex))
+    if (openStream(ex) || openWebSocket(ex))
         return;
     const ApiRequest rq = toApiRequest(request, ex->who);
     const QByteArray key = request.header("idempotency-key");

@@ -26,6 +26,7 @@ private:
     struct Exchange;
     void finish(Exchange &exchange, HttpResponse response, HttpResponder::TakeOver takeOver = {});
     bool openStream(const std::shared_ptr<Exchange> &exchange);
+    bool openWebSocket(const std::shared_ptr<Exchange> &exchange);
     bool handleBuiltIn(const HttpRequest &request, const Principal &who, HttpResponder &responder);
     void count(const HttpRequest &request, const QString &routeName, const HttpResponse &response, const Principal &who);
     void corsHeaders(const HttpRequest &request, HttpResponse &response) const;

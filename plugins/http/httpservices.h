@@ -6,6 +6,7 @@
 #include "idempotencycache.h"
 #include "restapi.h"
 #include "ssehub.h"
+#include "wshub.h"
 
 #include <switchboard/stats.h>
 
@@ -21,7 +22,8 @@ class HttpMetrics;
 // limits and the Idempotency-Key answers (all in the hub's thread).
 struct HttpServices {
     HttpServices(Hub *h, const HttpEndpointConfig &c)
-        : hub(h), config(c), api(h, c.api), rates(c.rates), idempotency(c.idempotency), sse(h, c.sse)
+        : hub(h), config(c), api(h, c.api), rates(c.rates), idempotency(c.idempotency), sse(h, c.sse),
+          ws(h, c.ws, {c.api.defaultRequestTimeoutMs, c.api.maxRequestTimeoutMs})
     {
     }
     Hub *hub;
@@ -30,6 +32,7 @@ struct HttpServices {
     HttpRateLimiter rates;
     IdempotencyCache idempotency;
     SseHub sse; // GET /api/v1/stream
+    WsHub ws;   // GET /api/v1/ws (upgrade)
     // Health of the endpoint (listeners, counters) and the Prometheus text, from the endpoint.
     std::function<QVariantMap()> health;
     std::function<QByteArray()> metrics;

@@ -1,45 +1,16 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "sseconfig.h"
 
-#include <switchboard/configvalue.h>
+#include "sectionvalues.h"
 
 #include <QStringList>
 
 namespace sb::http {
 
-namespace {
-
-Error bad(const QString &key, const QString &why)
-{
-    return Error(ErrorCode::InvalidConfig, key + QStringLiteral(": ") + why, {{QStringLiteral("key"), key}});
-}
-
-Result<qint64> count(const QVariant &v, const QString &key, qint64 min, qint64 max)
-{
-    bool ok = false;
-    const qint64 n = v.toLongLong(&ok);
-    if (!ok || n < min || n > max)
-        return bad(key, QStringLiteral("must be an integer from %1 to %2").arg(min).arg(max));
-    return n;
-}
-
-Result<qint64> size(const QVariant &v, const QString &key, qint64 min)
-{
-    Result<qint64> n = config::parseSize(v, key);
-    if (n && n.value() < min)
-        return bad(key, QStringLiteral("must be at least %1 bytes").arg(min));
-    return n;
-}
-
-Result<qint64> duration(const QVariant &v, const QString &key, qint64 min)
-{
-    Result<qint64> n = config::parseDurationMs(v, key);
-    if (n && n.value() < min)
-        return bad(key, QStringLiteral("must be at least %1 ms").arg(min));
-    return n;
-}
-
-} // namespace
+using SectionValues::bad;
+using SectionValues::count;
+using SectionValues::duration;
+using SectionValues::size;
 
 Result<SseConfig> SseConfig::fromVariant(const QVariant &value, const QString &key)
 {
@@ -58,9 +29,10 @@ Result<SseConfig> SseConfig::fromVariant(const QVariant &value, const QString &k
         const QVariant &v = it.value();
         Result<qint64> n = qint64(0);
         if (it.key() == QLatin1String("enabled")) {
-            if (v.typeId() != QMetaType::Bool && v.toString() != QLatin1String("true") && v.toString() != QLatin1String("false"))
-                return bad(k, QStringLiteral("must be true or false"));
-            c.enabled = v.toString() == QLatin1String("true") || (v.typeId() == QMetaType::Bool && v.toBool());
+            Result<bool> b = SectionValues::boolean(v, k);
+            if (!b)
+                return b.error();
+            c.enabled = b.value();
             continue;
         } else if (it.key() == QLatin1String("max-streams")) {
             if ((n = count(v, k, 1, 1000000)))

@@ -350,7 +350,8 @@ void tst_HttpDaemon::healthMetricsOpenApi()
         {QStringLiteral("/health"), QStringLiteral("get")},
         {QStringLiteral("/metrics"), QStringLiteral("get")},
         {QStringLiteral("/api/v1/openapi.json"), QStringLiteral("get")},
-        {QStringLiteral("/api/v1/stream"), QStringLiteral("get")}};
+        {QStringLiteral("/api/v1/stream"), QStringLiteral("get")},
+        {QStringLiteral("/api/v1/ws"), QStringLiteral("get")}};
     for (const auto &[path, method] : routes)
         QVERIFY2(paths[path].toObject().contains(method), qPrintable(method + QLatin1Char(' ') + path));
     int operations = 0;

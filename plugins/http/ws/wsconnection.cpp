@@ -1,0 +1,510 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "wsconnection.h"
+
+#include "wsframe.h"
+
+#include <switchboard/binarycodec.h>
+#include <switchboard/bus.h>
+#include <switchboard/hub.h>
+#include <switchboard/jsoncodec.h>
+#include <switchboard/messagefilter.h>
+#include <switchboard/ratelimiter.h>
+
+#include <QJsonDocument>
+#include <QTcpSocket>
+
+namespace sb::http {
+
+namespace {
+constexpr int kDrainBatch = 64;
+constexpr qint64 kReadChunk = 64 * 1024;
+constexpr qsizetype kMaxName = 128; // a subscription's name (its subscribe messageId)
+
+QByteArray compact(const QJsonObject &o)
+{
+    return QJsonDocument(o).toJson(QJsonDocument::Compact);
+}
+
+QJsonObject errorObject(const Error &e)
+{
+    QJsonObject o{{QStringLiteral("code"), e.codeName()}, {QStringLiteral("message"), e.message}};
+    if (!e.details.isEmpty())
+        o.insert(QStringLiteral("details"), QJsonObject::fromVariantMap(e.details));
+    return o;
+}
+
+quint16 closeCodeFor(ErrorCode code)
+{
+    switch (code) {
+    case ErrorCode::NotConnected: return WsClose::GoingAway;     // the hub stops
+    case ErrorCode::TooLarge: return WsClose::TooBig;
+    case ErrorCode::Internal: return WsClose::InternalError;
+    default: return WsClose::PolicyViolation;                     // auth expired, closed by an operator, error cap
+    }
+}
+} // namespace
+
+WsConnection::WsConnection(Hub *hub, const WsConfig &config, const Timeouts &timeouts, const QString &id,
+                           const QString &protocol, const QString &peer, QObject *parent)
+    : Connection(id, protocol, peer, parent), m_hub(hub), m_config(config), m_timeouts(timeouts), m_reader(config.frames)
+{
+    setQueueLimits(hub->bus()->limits().subscriberQueue);
+    deliveries().setLimits({0, 0}); // no NACKs over WebSocket: nothing to keep
+    m_writer.setLimits({config.highWaterBytes, config.maxOutboundBytes});
+    setWriteThrough(true);
+    m_keepalive.setInterval(int(qBound(qint64(50), qMin(config.pingIntervalMs, config.pongTimeoutMs) / 2, qint64(60000))));
+    connect(&m_keepalive, &QTimer::timeout, this, &WsConnection::keepalive);
+    m_attachDeadline.setSingleShot(true);
+    connect(&m_attachDeadline, &QTimer::timeout, this, [this] {
+        if (!m_socket)
+            finish(ErrorCode::Timeout, false);
+    });
+    m_attachDeadline.start(int(qMin<qint64>(config.attachTimeoutMs, 3600 * 1000)));
+}
+
+WsConnection::~WsConnection()
+{
+    if (m_socket)
+        m_socket->abort();
+}
+
+Status WsConnection::subscribeAtUpgrade(const QString &pattern)
+{
+    if (m_tags.contains(pattern))
+        return {};
+    SubscriptionOptions o;
+    o.pattern = pattern;
+    o.tag = ++m_nextTag;
+    Result<SubscriptionId> r = m_hub->bus()->subscribe(this, o, this);
+    if (!r) {
+        Error e = r.error();
+        e.details.insert(QStringLiteral("topic"), pattern);
+        return e;
+    }
+    m_tags.insert(pattern, o.tag);
+    m_subscriptions.insert(o.tag, {pattern, r.value()});
+    return {};
+}
+
+void WsConnection::attach(QTcpSocket *socket, const QByteArray &readAhead)
+{
+    if (m_finished) {
+        OutboundWriter::reset(socket);
+        socket->deleteLater();
+        return;
+    }
+    m_attachDeadline.stop();
+    socket->setParent(this);
+    socket->setReadBufferSize(kReadChunk); // backpressure: Qt stops reading past it
+    m_socket = socket;
+    m_writer.setDevice(socket);
+    connect(socket, &QTcpSocket::readyRead, this, &WsConnection::onReadyRead);
+    connect(socket, &QTcpSocket::disconnected, this, [this] { finish(ErrorCode::NotConnected, false); });
+    connect(socket, &QTcpSocket::bytesWritten, this, [this] {
+        if (pendingCount() > 0 && m_writer.acceptsDeliveries())
+            scheduleDrain();
+    });
+    m_lastInputMs = RateLimiter::monotonicMsecs();
+    m_keepalive.start();
+    if (!readAhead.isEmpty())
+        m_reader.append(readAhead);
+    if (pendingCount() > 0)
+        scheduleDrain();
+    onReadyRead();
+}
+
+void WsConnection::onReadyRead()
+{
+    if (!m_socket || m_finished)
+        return;
+    const QByteArray in = m_socket->read(kReadChunk);
+    if (!in.isEmpty()) {
+        m_lastInputMs = RateLimiter::monotonicMsecs();
+        m_pingSentMs = 0;
+        m_reader.append(in);
+    }
+    while (!m_finished && !m_closing && !errorCapReached()) {
+        std::optional<WsEvent> e = m_reader.next();
+        if (!e)
+            break;
+        handle(*e);
+    }
+    if (m_reader.hasError() && !m_closing) {
+        countError();
+        closeWith(m_reader.errorCode(), m_reader.errorReason(),
+                  m_reader.errorCode() == WsClose::TooBig ? ErrorCode::TooLarge : ErrorCode::BadFrame);
+        return;
+    }
+    flushNow();
+    if (m_socket && m_socket->bytesAvailable() > 0 && !m_closing)
+        QMetaObject::invokeMethod(this, &WsConnection::onReadyRead, Qt::QueuedConnection); // the rest next turn
+}
+
+void WsConnection::handle(const WsEvent &event)
+{
+    switch (event.type) {
+    case WsEvent::Type::Text:
+        handleText(event.payload);
+        break;
+    case WsEvent::Type::Binary:
+        handleBinary(event.payload);
+        break;
+    case WsEvent::Type::Ping: {
+        const qsizetype before = m_writer.buffer().size();
+        WsFrame::appendPong(m_writer.buffer(), event.payload);
+        if (!m_writer.noteControl(m_writer.buffer().size() - before))
+            overflowDisconnect();
+        break;
+    }
+    case WsEvent::Type::Pong:
+        break; // any input counts as alive
+    case WsEvent::Type::Close: {
+        // Answer with the same code (RFC 6455 5.5.1), then the server closes the TCP connection.
+        const quint16 code = event.closeCode == WsClose::NoStatus ? WsClose::Normal : event.closeCode;
+        WsFrame::appendClose(m_writer.buffer(), code);
+        m_closing = true;
+        flushNow();
+        finish(ErrorCode::NotConnected, false);
+        break;
+    }
+    }
+}
+
+void WsConnection::handleText(const QByteArray &text)
+{
+    QJsonParseError pe;
+    const QJsonDocument doc = QJsonDocument::fromJson(text, &pe);
+    if (pe.error != QJsonParseError::NoError || !doc.isObject()) {
+        countError();
+        respondError(QString(), Error(ErrorCode::BadMessage,
+                                      pe.error != QJsonParseError::NoError
+                                          ? QStringLiteral("not JSON: %1 at offset %2").arg(pe.errorString()).arg(pe.offset)
+                                          : QStringLiteral("a message must be a JSON object (the envelope)")));
+        return;
+    }
+    const QJsonObject envelope = doc.object();
+    const QString type = envelope.value(QStringLiteral("type")).toString();
+    if (type == QLatin1String("subscribe")) {
+        handleSubscribe(envelope);
+        return;
+    }
+    if (type == QLatin1String("unsubscribe")) {
+        handleUnsubscribe(envelope);
+        return;
+    }
+    const QString id = envelope.value(QStringLiteral("messageId")).toString();
+    if (type != QLatin1String("event") && type != QLatin1String("request") && type != QLatin1String("response")) {
+        countError();
+        respondError(id, Error(ErrorCode::BadMessage,
+                               QStringLiteral("\"type\" must be subscribe, unsubscribe, event, request or response"),
+                               {{QStringLiteral("field"), QStringLiteral("type")}}));
+        return;
+    }
+    Result<Message> message = JsonCodec::fromJsonObject(envelope);
+    if (!message) {
+        countError();
+        respondError(id, message.error());
+        return;
+    }
+    if (type == QLatin1String("event")) {
+        handlePublish(std::move(message).value(), id);
+    } else if (type == QLatin1String("request")) {
+        const QJsonValue t = envelope.value(QStringLiteral("timeout"));
+        int timeout = m_timeouts.defaultRequestMs;
+        if (t.isDouble())
+            timeout = int(qBound<double>(1, t.toDouble(), m_timeouts.maxRequestMs));
+        handleRequest(std::move(message).value(), timeout);
+    } else {
+        handleReply(std::move(message).value());
+    }
+}
+
+void WsConnection::handleBinary(const QByteArray &bytes)
+{
+    Result<Message> message = BinaryCodec::decodeMessage(bytes);
+    if (!message) {
+        countError();
+        respondError(QString(), message.error());
+        return;
+    }
+    switch (message.value().type()) {
+    case MessageType::Event:
+        handlePublish(std::move(message).value(), QString());
+        break;
+    case MessageType::Request:
+        handleRequest(std::move(message).value(), m_timeouts.defaultRequestMs);
+        break;
+    case MessageType::Response:
+        handleReply(std::move(message).value());
+        break;
+    default:
+        countError();
+        respondError(QString(), Error(ErrorCode::BadMessage,
+                                      QStringLiteral("a binary message must be an event, a request or a response")));
+    }
+}
+
+void WsConnection::handleSubscribe(const QJsonObject &envelope)
+{
+    const QString name = envelope.value(QStringLiteral("messageId")).toString();
+    auto refuse = [&](const Error &e) {
+        countError();
+        respondError(name, e);
+    };
+    if (name.isEmpty() || name.size() > kMaxName)
+        return refuse(Error(ErrorCode::BadMessage,
+                            QStringLiteral("subscribe needs a \"messageId\" of 1 to %1 characters: it names the subscription").arg(kMaxName),
+                            {{QStringLiteral("field"), QStringLiteral("messageId")}}));
+    if (m_tags.contains(name))
+        return refuse(Error(ErrorCode::BadMessage, QStringLiteral("subscription \"%1\" exists already").arg(name),
+                            {{QStringLiteral("subscription"), name}}));
+    Result<MessageFilter> filter = MessageFilter::fromJson(envelope, m_hub->bus()->limits().filters);
+    if (!filter)
+        return refuse(filter.error());
+    SubscriptionOptions o;
+    o.pattern = envelope.value(QStringLiteral("topic")).toString();
+    o.channel = envelope.value(QStringLiteral("channel")).toString();
+    o.queueGroup = envelope.value(QStringLiteral("queue")).toString();
+    o.filter = std::move(filter.value());
+    o.tag = ++m_nextTag;
+    Result<SubscriptionId> r = m_hub->bus()->subscribe(this, o, this);
+    if (!r) {
+        respondError(name, r.error());
+        return;
+    }
+    m_tags.insert(name, o.tag);
+    m_subscriptions.insert(o.tag, {name, r.value()});
+    respond(name, {{QStringLiteral("subscription"), name}});
+}
+
+void WsConnection::handleUnsubscribe(const QJsonObject &envelope)
+{
+    const QString answer = envelope.value(QStringLiteral("messageId")).toString();
+    const QString name = envelope.value(QStringLiteral("subscription")).toString();
+    const quint32 tag = m_tags.value(name);
+    if (!tag) {
+        countError();
+        respondError(answer, Error(ErrorCode::NotFound, QStringLiteral("no subscription \"%1\"").arg(name.left(kMaxName)),
+                                   {{QStringLiteral("subscription"), name.left(kMaxName)}}));
+        return;
+    }
+    const SubscriptionId id = m_subscriptions.value(tag).second;
+    m_tags.remove(name);
+    m_subscriptions.remove(tag);
+    m_hub->bus()->unsubscribe(id, this);
+    respond(answer, {{QStringLiteral("subscription"), name}, {QStringLiteral("ended"), true}});
+}
+
+void WsConnection::handlePublish(Message message, const QString &answerId)
+{
+    Result<int> r = m_hub->bus()->publish(message, this);
+    if (!r) {
+        respondError(answerId, r.error());
+        return;
+    }
+    if (!answerId.isEmpty()) // the client asked for an acknowledgement by naming its message
+        respond(answerId, {{QStringLiteral("id"), answerId}, {QStringLiteral("deliveries"), r.value()}});
+}
+
+void WsConnection::handleRequest(Message message, int timeoutMs)
+{
+    QPointer<WsConnection> self(this);
+    const QString id = message.hasId() ? message.id() : QString();
+    Result<QString> r = m_hub->bus()->request(
+        std::move(message), timeoutMs, this,
+        [self, id](const Result<Message> &reply) {
+            if (!self || self->m_closing || self->m_finished)
+                return;
+            if (!reply) {
+                self->respondError(id, reply.error());
+                return;
+            }
+            QJsonObject o = JsonCodec::toJsonObject(reply.value());
+            o.insert(QStringLiteral("type"), QStringLiteral("response"));
+            o.insert(QStringLiteral("correlationId"), id);
+            self->countOut(1, quint64(reply.value().payloadSize()));
+            self->sendText(compact(o), true);
+        },
+        this);
+    if (!r)
+        respondError(id, r.error());
+}
+
+void WsConnection::handleReply(Message message)
+{
+    const QString correlation = message.correlationId();
+    if (Status st = m_hub->bus()->reply(std::move(message), this); !st)
+        respondError(correlation, st.error());
+}
+
+void WsConnection::respond(const QString &correlationId, const QJsonObject &data)
+{
+    sendText(compact({{QStringLiteral("type"), QStringLiteral("response")},
+                      {QStringLiteral("correlationId"), correlationId},
+                      {QStringLiteral("data"), data}}),
+             true);
+}
+
+void WsConnection::respondError(const QString &correlationId, const Error &error)
+{
+    sendText(compact({{QStringLiteral("type"), QStringLiteral("response")},
+                      {QStringLiteral("correlationId"), correlationId},
+                      {QStringLiteral("error"), errorObject(error)}}),
+             true);
+}
+
+// Answers and errors: always appended and counted against max-outbound-bytes.
+void WsConnection::sendText(const QByteArray &json, bool control)
+{
+    Q_UNUSED(control)
+    if (!m_socket || m_closing || m_finished)
+        return;
+    const qsizetype before = m_writer.buffer().size();
+    WsFrame::appendText(m_writer.buffer(), json);
+    if (!m_writer.noteControl(m_writer.buffer().size() - before)) {
+        overflowDisconnect();
+        return;
+    }
+    scheduleFlush();
+}
+
+// A delivery: the message's envelope with the name of the subscription it came by.
+void WsConnection::appendDelivery(const Message &message, quint32 tag)
+{
+    const QString name = m_subscriptions.value(tag).first;
+    QByteArray json = JsonCodec::encode(message);
+    json.insert(1, "\"subscription\":" + compact({{QStringLiteral("s"), name}}).mid(5).chopped(1) + ',');
+    const qsizetype before = m_writer.buffer().size();
+    WsFrame::appendText(m_writer.buffer(), json);
+    m_writer.noteDelivery(m_writer.buffer().size() - before);
+    countOut(1, quint64(message.payloadSize()));
+}
+
+bool WsConnection::deliverNow(const Message &message, quint32 tag)
+{
+    // The link's mutex is held: no queue accessors here.
+    if (!m_socket || m_closing || m_finished || !m_writer.acceptsDeliveries())
+        return false;
+    appendDelivery(message, tag);
+    scheduleFlush();
+    return true;
+}
+
+void WsConnection::drain()
+{
+    if (!m_socket || m_closing || m_finished)
+        return;
+    while (m_writer.acceptsDeliveries()) {
+        m_batch.clear();
+        if (takePending(m_batch, kDrainBatch) == 0)
+            break;
+        for (const Delivery &d : m_batch)
+            appendDelivery(d.message, d.tag);
+        flushNow();
+    }
+    m_batch.clear();
+    flushNow();
+}
+
+void WsConnection::scheduleFlush()
+{
+    if (m_flushScheduled)
+        return;
+    m_flushScheduled = true;
+    QMetaObject::invokeMethod(this, &WsConnection::flushNow, Qt::QueuedConnection);
+}
+
+void WsConnection::flushNow()
+{
+    m_flushScheduled = false;
+    if (m_socket && !m_writer.isEmpty())
+        m_writer.flush();
+}
+
+void WsConnection::keepalive()
+{
+    if (!m_socket || m_finished)
+        return;
+    if (m_writer.isOverLimit()) {
+        overflowDisconnect();
+        return;
+    }
+    const qint64 now = RateLimiter::monotonicMsecs();
+    if (m_pingSentMs && now - m_pingSentMs >= m_config.pongTimeoutMs) {
+        closeWith(WsClose::GoingAway,
+                  QStringLiteral("no pong within %1 ms (ws.pong-timeout)").arg(m_config.pongTimeoutMs), ErrorCode::Timeout);
+        return;
+    }
+    if (!m_pingSentMs && now - m_lastInputMs >= m_config.pingIntervalMs) {
+        const qsizetype before = m_writer.buffer().size();
+        WsFrame::appendPing(m_writer.buffer(), "sb");
+        m_writer.noteControl(m_writer.buffer().size() - before);
+        m_pingSentMs = now;
+        flushNow();
+    }
+}
+
+void WsConnection::overflowDisconnect()
+{
+    if (m_finished)
+        return;
+    finish(ErrorCode::Overflow, true);
+}
+
+void WsConnection::subscriptionEnded(quint32 tag, const Error &reason)
+{
+    const auto it = m_subscriptions.find(tag);
+    if (it == m_subscriptions.end())
+        return;
+    const QString name = it->first;
+    m_tags.remove(name);
+    m_subscriptions.erase(it);
+    Error e = reason;
+    e.details.insert(QStringLiteral("subscription"), name);
+    e.details.insert(QStringLiteral("ended"), true);
+    respondError(name, e);
+}
+
+void WsConnection::close(const Error &reason)
+{
+    if (m_finished)
+        return;
+    if (reason.code == ErrorCode::Overflow) {
+        finish(ErrorCode::Overflow, true);
+        return;
+    }
+    closeWith(closeCodeFor(reason.code), reason.message, reason.code);
+}
+
+void WsConnection::closeWith(quint16 code, const QString &reason, ErrorCode cause)
+{
+    if (m_finished)
+        return;
+    if (m_socket && !m_closing && m_socket->state() == QAbstractSocket::ConnectedState) {
+        WsFrame::appendClose(m_writer.buffer(), code, reason.toUtf8());
+        m_closing = true;
+        flushNow();
+    }
+    finish(cause, false);
+}
+
+void WsConnection::finish(ErrorCode cause, bool reset)
+{
+    if (m_finished)
+        return;
+    m_finished = true;
+    m_keepalive.stop();
+    m_attachDeadline.stop();
+    flushPendingToDeadLetters(DeadLetterReason::SubscriberGone, QStringLiteral("the WebSocket connection ended"));
+    if (m_socket) {
+        m_socket->disconnect(this);
+        if (reset)
+            OutboundWriter::reset(m_socket);
+        else
+            m_socket->disconnectFromHost();
+    }
+    Q_EMIT closed(id());
+    Q_EMIT finished(this, cause);
+}
+
+} // namespace sb::http

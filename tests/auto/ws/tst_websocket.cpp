@@ -1,0 +1,323 @@
+// SPDX-License-Identifier: Apache-2.0
+// WebSocket against the real switchboardd (issue #14): python3-websockets as the third-party
+// client (subscribe with a filter, publish with an acknowledgement, request/response, errors in the
+// envelope, the hub's pings); the upgrade authorised before it is accepted (no, wrong, forged,
+// expired credentials, the ACL, the Origin allow-list, the version: refused with 401 / 403 / 426,
+// nothing delivered); close codes 1002, 1007, 1009; a client that never reads (reset, memory
+// bounded); one that leaves mid-frame; one that does not answer pings.
+#include "daemonprocess.h"
+#include "jwttestsigner.h"
+#include "wsrawclient.h"
+
+#include <switchboardclient.h>
+
+#include <QCryptographicHash>
+#include <QDateTime>
+#include <QFile>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QProcess>
+#include <QSignalSpy>
+#include <QTest>
+
+using namespace sb;
+using sbtest::WsRawClient;
+
+namespace {
+
+const QByteArray kOps = "ops-token-0123456789";
+const QByteArray kReader = "reader-token-0123456789";
+const QByteArray kRobot = "robot-token-0123456789";
+
+QString sha256Hex(const QByteArray &token)
+{
+    return QString::fromLatin1(QCryptographicHash::hash(token, QCryptographicHash::Sha256).toHex());
+}
+
+QByteArray bearer(const QByteArray &token)
+{
+    return "Authorization: Bearer " + token;
+}
+
+qint64 rssKb(qint64 pid)
+{
+    QFile f(QStringLiteral("/proc/%1/status").arg(pid));
+    if (!f.open(QIODevice::ReadOnly))
+        return -1;
+    for (const QByteArray &line : f.readAll().split('\n')) {
+        if (line.startsWith("VmRSS:"))
+            return line.mid(6).trimmed().split(' ').first().toLongLong();
+    }
+    return -1;
+}
+
+QJsonObject json(const QByteArray &bytes)
+{
+    return QJsonDocument::fromJson(bytes).object();
+}
+
+} // namespace
+
+class tst_WebSocket : public QObject
+{
+    Q_OBJECT
+
+private:
+    DaemonProcess m_daemon;
+    SwitchboardClient m_pub; // admin, native
+    QStringList m_seen;      // what an admin watcher on ">" saw
+    sbtest::JwtTestSigner m_hmac = sbtest::JwtTestSigner::hmac(QByteArray(32, 'k'));
+    sbtest::JwtTestSigner m_forger = sbtest::JwtTestSigner::hmac(QByteArray(32, 'f'));
+
+    QByteArray jwt(qint64 expOffsetS, const sbtest::JwtTestSigner &signer) const
+    {
+        const qint64 now = QDateTime::currentSecsSinceEpoch();
+        const QJsonObject claims{{QStringLiteral("iss"), QStringLiteral("https://hmac.plant")},
+                                 {QStringLiteral("aud"), QStringLiteral("switchboard")},
+                                 {QStringLiteral("sub"), QStringLiteral("viewer-1")},
+                                 {QStringLiteral("roles"), QJsonArray{QStringLiteral("readers")}},
+                                 {QStringLiteral("iat"), now - 600},
+                                 {QStringLiteral("exp"), now + expOffsetS}};
+        return signer.token(QStringLiteral("HS256"), QStringLiteral("h1"), claims);
+    }
+
+    int wsConnections()
+    {
+        QProcess curl;
+        curl.start(QStringLiteral("curl"), {QStringLiteral("-s"), QStringLiteral("-H"), QString::fromLatin1(bearer(kOps)),
+                                            QStringLiteral("http://%1/api/v1/connections").arg(m_daemon.httpAddress())});
+        if (!curl.waitForFinished(10000))
+            return -1;
+        int n = 0;
+        for (const QJsonValue &c : QJsonDocument::fromJson(curl.readAllStandardOutput()).object().value(QStringLiteral("data")).toArray())
+            n += c.toObject().value(QStringLiteral("protocol")).toString() == QLatin1String("websocket") ? 1 : 0;
+        return n;
+    }
+
+    // An upgraded raw client with \a token subscribed to \a topic.
+    bool subscribed(WsRawClient &c, const QByteArray &token, const QByteArray &topic)
+    {
+        if (!c.open(m_daemon.httpAddress(), "/api/v1/ws", {bearer(token)}) || c.status != 101)
+            return false;
+        c.sendText("{\"type\":\"subscribe\",\"messageId\":\"s\",\"topic\":\"" + topic + "\"}");
+        return json(c.nextText()).value(QStringLiteral("data")).toObject().value(QStringLiteral("subscription")) == QLatin1String("s");
+    }
+
+private Q_SLOTS:
+    void initTestCase()
+    {
+        QFile secret(m_daemon.filePath(QStringLiteral("hmac.secret")));
+        QVERIFY(secret.open(QIODevice::WriteOnly));
+        secret.write(QByteArray(32, 'k'));
+        secret.close();
+        DaemonProcess::Options o;
+        o.httpSection = QStringLiteral("    listeners: [{address: \"127.0.0.1:0\", cors: {origins: [\"https://app.example\"]}}]\n"
+                                       "    io-threads: 1\n"
+                                       "    ws: {ping-interval: 400ms, pong-timeout: 400ms, max-message-bytes: 64KiB,\n"
+                                       "         max-frame-bytes: 64KiB, high-water-bytes: 16KiB, max-outbound-bytes: 64KiB}\n");
+        o.topLevelExtra = QStringLiteral("auth:\n"
+                                         "  required: true\n"
+                                         "  tokens:\n"
+                                         "    - {name: ops, token-sha256: \"%1\", roles: [admin]}\n"
+                                         "    - {name: reader, token-sha256: \"%2\", roles: [readers]}\n"
+                                         "    - {name: robot, token-sha256: \"%3\", roles: [robots]}\n"
+                                         "  jwt:\n"
+                                         "    - {issuer: \"https://hmac.plant\", audience: switchboard,\n"
+                                         "       keys: [{kid: h1, alg: HS256, secret-file: \"%4\"}]}\n"
+                                         "acl:\n"
+                                         "  roles:\n"
+                                         "    readers: [{allow: [subscribe], topics: [\"sensors.>\"]}]\n"
+                                         "    robots: [{allow: [subscribe, publish], topics: [\"robots.>\"]}]\n"
+                                         "limits: {subscriber-queue: {max-messages: 200, max-bytes: 1MiB, overflow: drop-oldest}}\n")
+                              .arg(sha256Hex(kOps), sha256Hex(kReader), sha256Hex(kRobot),
+                                   m_daemon.filePath(QStringLiteral("hmac.secret")));
+        QVERIFY2(m_daemon.start(o), qPrintable(m_daemon.errorString()));
+        SwitchboardClient::Options co;
+        co.token = QString::fromLatin1(kOps);
+        m_pub.setOptions(co);
+        QSignalSpy connected(&m_pub, &SwitchboardClient::connected);
+        QVERIFY(m_pub.connectToHub(m_daemon.url(QStringLiteral("tcp"))));
+        QVERIFY(connected.wait(10000));
+        QSignalSpy acked(&m_pub, &SwitchboardClient::subscribed);
+        m_pub.subscribe(QStringLiteral(">"), [this](const Message &m) {
+            if (!m.topic().startsWith(QLatin1String("$sb.")))
+                m_seen.append(m.topic());
+        });
+        QVERIFY(acked.wait(5000));
+    }
+
+    void cleanupTestCase() { QCOMPARE(m_daemon.stop(), 0); }
+
+    void pythonWebsockets()
+    {
+        QProcess py;
+        py.setProcessChannelMode(QProcess::MergedChannels);
+        py.start(QStringLiteral("/usr/bin/python3"), {QStringLiteral(SB_WS_CLIENT), QStringLiteral("ws://%1/api/v1/ws").arg(m_daemon.httpAddress()),
+                                                    QString::fromLatin1(kOps)});
+        QVERIFY(py.waitForFinished(30000));
+        const QByteArray out = py.readAll();
+        QVERIFY2(py.exitCode() == 0 && out.contains("OK"), out.constData());
+    }
+
+    void upgradeRefused_data()
+    {
+        QTest::addColumn<QByteArray>("target");
+        QTest::addColumn<QList<QByteArray>>("headers");
+        QTest::addColumn<int>("status");
+        QTest::addColumn<QString>("code");
+        const QByteArray sensors = "/api/v1/ws?topic=sensors.>";
+        QTest::newRow("no credentials") << sensors << QList<QByteArray>{} << 401 << QStringLiteral("UNAUTHENTICATED");
+        QTest::newRow("wrong token") << sensors << QList<QByteArray>{bearer("wrong-token-0123456")} << 401 << QStringLiteral("UNAUTHENTICATED");
+        QTest::newRow("forged jwt") << sensors << QList<QByteArray>{bearer(jwt(600, m_forger))} << 401 << QStringLiteral("UNAUTHENTICATED");
+        QTest::newRow("expired jwt") << sensors << QList<QByteArray>{bearer(jwt(-600, m_hmac))} << 401 << QStringLiteral("UNAUTHENTICATED");
+        QTest::newRow("acl refusal") << sensors << QList<QByteArray>{bearer(kRobot)} << 403 << QStringLiteral("FORBIDDEN");
+        QTest::newRow("origin not allowed") << sensors << QList<QByteArray>{bearer(kReader), "Origin: https://evil.example"} << 403
+                                            << QStringLiteral("FORBIDDEN");
+        QTest::newRow("version 8") << sensors << QList<QByteArray>{bearer(kReader), "Sec-WebSocket-Version: 8"} << 426
+                                   << QStringLiteral("BAD_MESSAGE");
+    }
+    void upgradeRefused()
+    {
+        QFETCH(QByteArray, target);
+        QFETCH(QList<QByteArray>, headers);
+        QFETCH(int, status);
+        QFETCH(QString, code);
+        WsRawClient c;
+        QVERIFY(c.open(m_daemon.httpAddress(), target, headers));
+        QCOMPARE(c.status, status);
+        QElapsedTimer t;
+        t.start();
+        while (!c.buffer.contains("}") && t.elapsed() < 3000) {
+            c.socket.waitForReadyRead(100);
+            c.buffer += c.socket.readAll();
+        }
+        QCOMPARE(json(c.buffer).value(QStringLiteral("error")).toObject().value(QStringLiteral("code")).toString(), code);
+        if (status == 426)
+            QVERIFY(c.head.contains("Sec-WebSocket-Version: 13") || c.head.contains("sec-websocket-version: 13"));
+        QCOMPARE(wsConnections(), 0);
+    }
+
+    void upgradeAccepted()
+    {
+        // A valid JWT, an allowed origin, the token in the query: accepted.
+        for (const QList<QByteArray> &headers : {QList<QByteArray>{bearer(jwt(600, m_hmac))},
+                                                 QList<QByteArray>{bearer(kReader), "Origin: https://app.example"}}) {
+            WsRawClient c;
+            QVERIFY(c.open(m_daemon.httpAddress(), "/api/v1/ws?topic=sensors.>", headers));
+            QCOMPARE(c.status, 101);
+            QVERIFY(c.head.toLower().contains("sec-websocket-accept: s3pplmbitxaq9kygzzhzrbk+xoo="));
+        }
+        WsRawClient q;
+        QVERIFY(q.open(m_daemon.httpAddress(), "/api/v1/ws?access_token=" + kReader));
+        QCOMPARE(q.status, 101);
+    }
+
+    // After the upgrade the ACL still decides every call: refused in the envelope, nothing delivered.
+    void aclInsideTheConnection()
+    {
+        WsRawClient robot;
+        QVERIFY(subscribed(robot, kRobot, "robots.>"));
+        robot.sendText("{\"type\":\"subscribe\",\"messageId\":\"x\",\"topic\":\"sensors.>\"}");
+        QCOMPARE(json(robot.nextText()).value(QStringLiteral("error")).toObject().value(QStringLiteral("code")).toString(),
+                 QStringLiteral("FORBIDDEN"));
+        robot.sendText("{\"type\":\"event\",\"messageId\":\"p\",\"topic\":\"sensors.spoof\",\"data\":1}");
+        QCOMPARE(json(robot.nextText()).value(QStringLiteral("error")).toObject().value(QStringLiteral("code")).toString(),
+                 QStringLiteral("FORBIDDEN"));
+        robot.sendText("{\"type\":\"event\",\"messageId\":\"ok\",\"topic\":\"robots.arm\",\"data\":1}");
+        const QJsonObject first = json(robot.nextText()), second = json(robot.nextText());
+        // Its own delivery (by subscription "s") and the acknowledgement of "ok", in either order.
+        QVERIFY(first.value(QStringLiteral("subscription")) == QLatin1String("s") || second.value(QStringLiteral("subscription")) == QLatin1String("s"));
+        QVERIFY(first.value(QStringLiteral("correlationId")) == QLatin1String("ok") || second.value(QStringLiteral("correlationId")) == QLatin1String("ok"));
+        QTRY_VERIFY(m_seen.contains(QStringLiteral("robots.arm")));
+        QVERIFY(!m_seen.contains(QStringLiteral("sensors.spoof")));
+    }
+
+    void closeCodes_data()
+    {
+        QTest::addColumn<QByteArray>("bytes");
+        QTest::addColumn<int>("code");
+        QTest::newRow("unmasked") << WsRawClient::frame(0x1, "{}", true, false) << 1002;
+        QTest::newRow("not utf-8") << WsRawClient::frame(0x1, "\xc0\xaf") << 1007;
+        QTest::newRow("too big") << WsRawClient::frame(0x2, QByteArray(70000, 'x')) << 1009;
+        QTest::newRow("continuation first") << WsRawClient::frame(0x0, "x") << 1002;
+    }
+    void closeCodes()
+    {
+        QFETCH(QByteArray, bytes);
+        QFETCH(int, code);
+        WsRawClient c;
+        QVERIFY(c.open(m_daemon.httpAddress(), "/api/v1/ws", {bearer(kReader)}));
+        QCOMPARE(c.status, 101);
+        c.send(bytes);
+        QCOMPARE(int(c.waitClose()), code);
+        QTRY_COMPARE_WITH_TIMEOUT(wsConnections(), 0, 10000);
+    }
+
+    void clientClosesNormally()
+    {
+        WsRawClient c;
+        QVERIFY(c.open(m_daemon.httpAddress(), "/api/v1/ws", {bearer(kReader)}));
+        c.send(WsRawClient::frame(0x8, QByteArray("\x03\xe8", 2)));
+        QCOMPARE(int(c.waitClose()), 1000); // echoed
+        QTRY_COMPARE_WITH_TIMEOUT(wsConnections(), 0, 10000);
+    }
+
+    void silentClientIsClosed()
+    {
+        WsRawClient c;
+        QVERIFY(c.open(m_daemon.httpAddress(), "/api/v1/ws", {bearer(kReader)}));
+        // It never answers the hub's ping: closed 1001 after ping-interval + pong-timeout.
+        std::optional<sbtest::WsFrameSeen> ping = c.next(3000);
+        QVERIFY(ping && ping->opcode == 0x9);
+        QCOMPARE(int(c.waitClose(3000)), 1001);
+    }
+
+    void peerThatNeverReads()
+    {
+        WsRawClient stuck;
+        QVERIFY(subscribed(stuck, kReader, "sensors.flood"));
+        stuck.socket.setReadBufferSize(1);
+        const qint64 before = rssKb(m_daemon.pid());
+        const QByteArray payload = "{\"blob\":\"" + QByteArray(4000, 'x') + "\"}";
+        for (int i = 0; i < 5000;) {
+            const Status st = m_pub.publish(Message(MessageType::Event, QStringLiteral("sensors.flood"), payload));
+            if (st) {
+                ++i;
+                continue;
+            }
+            QCOMPARE(st.error().code, ErrorCode::QueueFull);
+            QTest::qWait(5);
+        }
+        // Meanwhile it pings back nothing either: reset by overflow or closed by the pong timeout.
+        QTRY_COMPARE_WITH_TIMEOUT(wsConnections(), 0, 20000);
+        const qint64 after = rssKb(m_daemon.pid());
+        QVERIFY2(after - before < 60 * 1024, qPrintable(QStringLiteral("RSS grew from %1 to %2 kB").arg(before).arg(after)));
+        WsRawClient fine;
+        QVERIFY(subscribed(fine, kReader, "sensors.flood"));
+        QVERIFY(m_pub.publish(QStringLiteral("sensors.flood"), "{\"small\":1}"));
+        bool small = false; // flood messages still on their way may come first
+        for (int i = 0; i < 6000 && !small; ++i) {
+            const QByteArray text = fine.nextText();
+            QVERIFY(!text.isEmpty());
+            small = text.contains("small");
+        }
+        QVERIFY(small);
+    }
+
+    void peerLeavesMidFrame()
+    {
+        {
+            WsRawClient c;
+            QVERIFY(c.open(m_daemon.httpAddress(), "/api/v1/ws", {bearer(kReader)}));
+            QTRY_COMPARE_WITH_TIMEOUT(wsConnections(), 1, 10000);
+            c.send(WsRawClient::frame(0x1, "{\"type\":\"event\",\"topic\":\"sensors.half\",\"data\":1}").left(10));
+            c.socket.abort();
+        }
+        QTRY_COMPARE_WITH_TIMEOUT(wsConnections(), 0, 10000);
+        QVERIFY(!m_seen.contains(QStringLiteral("sensors.half")));
+    }
+};
+
+QTEST_GUILESS_MAIN(tst_WebSocket)
+#include "tst_websocket.moc"
