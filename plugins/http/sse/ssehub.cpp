@@ -15,7 +15,6 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QTcpSocket>
-#include <QThread>
 
 #include <algorithm>
 
@@ -98,10 +97,10 @@ Result<SseHub::Start> SseHub::open(const HttpRequest &request, const Principal &
     m_streams.insert(id, stream);
     ++m_perAddress[address];
     ++m_opened;
-    connect(stream, &SseStream::finished, this, [this, address](SseStream *s, ErrorCode reason) {
+    connect(stream, &StreamConnection::finished, this, [this, stream, address](StreamConnection *, ErrorCode reason) {
         if (--m_perAddress[address] <= 0)
             m_perAddress.remove(address);
-        onFinished(s, reason);
+        onFinished(stream, reason);
     });
 
     Start start;
@@ -109,15 +108,9 @@ Result<SseHub::Start> SseHub::open(const HttpRequest &request, const Principal &
     start.head.setHeader("content-type", "text/event-stream; charset=utf-8");
     start.head.setHeader("cache-control", "no-cache");
     start.head.setHeader("x-accel-buffering", "no"); // nginx in front: do not buffer the stream
-    QThread *busThread = thread();
-    SseHub *self = this;
-    // Runs in the HTTP connection's thread (an I/O thread, or this one): the socket comes to the
-    // bus thread, where its stream lives. Should the hub be gone first, the queued call is dropped.
-    start.takeOver = [self, busThread, id](QTcpSocket *socket, const QByteArray &) {
-        if (socket->thread() != busThread)
-            socket->moveToThread(busThread);
-        QMetaObject::invokeMethod(self, [self, id, socket] { self->attach(id, socket); }, Qt::QueuedConnection);
-    };
+    start.takeOver = takeOverInto(this, [this, id](QTcpSocket *socket, const QByteArray &readAhead) {
+        attach(id, socket, readAhead);
+    });
     return start;
 }
 
@@ -159,7 +152,7 @@ QByteArray SseHub::preamble(SseStream *stream, const HttpRequest &request, const
     return out;
 }
 
-void SseHub::attach(const QString &streamId, QTcpSocket *socket)
+void SseHub::attach(const QString &streamId, QTcpSocket *socket, const QByteArray &readAhead)
 {
     SseStream *stream = m_streams.value(streamId);
     if (!stream) { // ended while its head was on the way
@@ -167,7 +160,7 @@ void SseHub::attach(const QString &streamId, QTcpSocket *socket)
         socket->deleteLater();
         return;
     }
-    stream->attach(socket);
+    stream->attach(socket, readAhead);
 }
 
 void SseHub::onFinished(SseStream *stream, ErrorCode reason)

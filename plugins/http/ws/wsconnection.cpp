@@ -16,7 +16,6 @@
 namespace sb::http {
 
 namespace {
-constexpr int kDrainBatch = 64;
 constexpr qint64 kReadChunk = 64 * 1024;
 constexpr qsizetype kMaxName = 128; // a subscription's name (its subscribe messageId)
 
@@ -46,26 +45,13 @@ quint16 closeCodeFor(ErrorCode code)
 
 WsConnection::WsConnection(Hub *hub, const WsConfig &config, const Timeouts &timeouts, const QString &id,
                            const QString &protocol, const QString &peer, QObject *parent)
-    : Connection(id, protocol, peer, parent), m_hub(hub), m_config(config), m_timeouts(timeouts), m_reader(config.frames)
+    : StreamConnection(hub, {config.highWaterBytes, config.maxOutboundBytes, config.attachTimeoutMs}, id, protocol, peer, parent),
+      m_config(config), m_timeouts(timeouts), m_reader(config.frames)
 {
-    setQueueLimits(hub->bus()->limits().subscriberQueue);
     deliveries().setLimits({0, 0}); // no NACKs over WebSocket: nothing to keep
-    m_writer.setLimits({config.highWaterBytes, config.maxOutboundBytes});
-    setWriteThrough(true);
     m_keepalive.setInterval(int(qBound(qint64(50), qMin(config.pingIntervalMs, config.pongTimeoutMs) / 2, qint64(60000))));
     connect(&m_keepalive, &QTimer::timeout, this, &WsConnection::keepalive);
-    m_attachDeadline.setSingleShot(true);
-    connect(&m_attachDeadline, &QTimer::timeout, this, [this] {
-        if (!m_socket)
-            finish(ErrorCode::Timeout, false);
-    });
-    m_attachDeadline.start(int(qMin<qint64>(config.attachTimeoutMs, 3600 * 1000)));
-}
-
-WsConnection::~WsConnection()
-{
-    if (m_socket)
-        m_socket->abort();
+    connect(this, &StreamConnection::finished, &m_keepalive, &QTimer::stop);
 }
 
 Status WsConnection::subscribeAtUpgrade(const QString &pattern)
@@ -75,7 +61,7 @@ Status WsConnection::subscribeAtUpgrade(const QString &pattern)
     SubscriptionOptions o;
     o.pattern = pattern;
     o.tag = ++m_nextTag;
-    Result<SubscriptionId> r = m_hub->bus()->subscribe(this, o, this);
+    Result<SubscriptionId> r = hub()->bus()->subscribe(this, o, this);
     if (!r) {
         Error e = r.error();
         e.details.insert(QStringLiteral("topic"), pattern);
@@ -86,44 +72,26 @@ Status WsConnection::subscribeAtUpgrade(const QString &pattern)
     return {};
 }
 
-void WsConnection::attach(QTcpSocket *socket, const QByteArray &readAhead)
+void WsConnection::attached(const QByteArray &readAhead)
 {
-    if (m_finished) {
-        OutboundWriter::reset(socket);
-        socket->deleteLater();
-        return;
-    }
-    m_attachDeadline.stop();
-    socket->setParent(this);
-    socket->setReadBufferSize(kReadChunk); // backpressure: Qt stops reading past it
-    m_socket = socket;
-    m_writer.setDevice(socket);
-    connect(socket, &QTcpSocket::readyRead, this, &WsConnection::onReadyRead);
-    connect(socket, &QTcpSocket::disconnected, this, [this] { finish(ErrorCode::NotConnected, false); });
-    connect(socket, &QTcpSocket::bytesWritten, this, [this] {
-        if (pendingCount() > 0 && m_writer.acceptsDeliveries())
-            scheduleDrain();
-    });
+    socket()->setReadBufferSize(kReadChunk); // backpressure: Qt stops reading past it
     m_lastInputMs = RateLimiter::monotonicMsecs();
     m_keepalive.start();
     if (!readAhead.isEmpty())
         m_reader.append(readAhead);
-    if (pendingCount() > 0)
-        scheduleDrain();
-    onReadyRead();
 }
 
-void WsConnection::onReadyRead()
+void WsConnection::readable()
 {
-    if (!m_socket || m_finished)
+    if (!socket() || isFinished())
         return;
-    const QByteArray in = m_socket->read(kReadChunk);
+    const QByteArray in = socket()->read(kReadChunk);
     if (!in.isEmpty()) {
         m_lastInputMs = RateLimiter::monotonicMsecs();
         m_pingSentMs = 0;
         m_reader.append(in);
     }
-    while (!m_finished && !m_closing && !errorCapReached()) {
+    while (!isFinished() && !m_closing && !errorCapReached()) {
         std::optional<WsEvent> e = m_reader.next();
         if (!e)
             break;
@@ -136,8 +104,8 @@ void WsConnection::onReadyRead()
         return;
     }
     flushNow();
-    if (m_socket && m_socket->bytesAvailable() > 0 && !m_closing)
-        QMetaObject::invokeMethod(this, &WsConnection::onReadyRead, Qt::QueuedConnection); // the rest next turn
+    if (socket() && socket()->bytesAvailable() > 0 && !m_closing)
+        QMetaObject::invokeMethod(this, &WsConnection::readable, Qt::QueuedConnection); // the rest next turn
 }
 
 void WsConnection::handle(const WsEvent &event)
@@ -150,10 +118,9 @@ void WsConnection::handle(const WsEvent &event)
         handleBinary(event.payload);
         break;
     case WsEvent::Type::Ping: {
-        const qsizetype before = m_writer.buffer().size();
-        WsFrame::appendPong(m_writer.buffer(), event.payload);
-        if (!m_writer.noteControl(m_writer.buffer().size() - before))
-            overflowDisconnect();
+        const qsizetype before = writer().buffer().size();
+        WsFrame::appendPong(writer().buffer(), event.payload);
+        noteControl(before);
         break;
     }
     case WsEvent::Type::Pong:
@@ -161,7 +128,7 @@ void WsConnection::handle(const WsEvent &event)
     case WsEvent::Type::Close: {
         // Answer with the same code (RFC 6455 5.5.1), then the server closes the TCP connection.
         const quint16 code = event.closeCode == WsClose::NoStatus ? WsClose::Normal : event.closeCode;
-        WsFrame::appendClose(m_writer.buffer(), code);
+        WsFrame::appendClose(writer().buffer(), code);
         m_closing = true;
         flushNow();
         finish(ErrorCode::NotConnected, false);
@@ -258,7 +225,7 @@ void WsConnection::handleSubscribe(const QJsonObject &envelope)
     if (m_tags.contains(name))
         return refuse(Error(ErrorCode::BadMessage, QStringLiteral("subscription \"%1\" exists already").arg(name),
                             {{QStringLiteral("subscription"), name}}));
-    Result<MessageFilter> filter = MessageFilter::fromJson(envelope, m_hub->bus()->limits().filters);
+    Result<MessageFilter> filter = MessageFilter::fromJson(envelope, hub()->bus()->limits().filters);
     if (!filter)
         return refuse(filter.error());
     SubscriptionOptions o;
@@ -267,7 +234,7 @@ void WsConnection::handleSubscribe(const QJsonObject &envelope)
     o.queueGroup = envelope.value(QStringLiteral("queue")).toString();
     o.filter = std::move(filter.value());
     o.tag = ++m_nextTag;
-    Result<SubscriptionId> r = m_hub->bus()->subscribe(this, o, this);
+    Result<SubscriptionId> r = hub()->bus()->subscribe(this, o, this);
     if (!r) {
         respondError(name, r.error());
         return;
@@ -291,13 +258,13 @@ void WsConnection::handleUnsubscribe(const QJsonObject &envelope)
     const SubscriptionId id = m_subscriptions.value(tag).second;
     m_tags.remove(name);
     m_subscriptions.remove(tag);
-    m_hub->bus()->unsubscribe(id, this);
+    hub()->bus()->unsubscribe(id, this);
     respond(answer, {{QStringLiteral("subscription"), name}, {QStringLiteral("ended"), true}});
 }
 
 void WsConnection::handlePublish(Message message, const QString &answerId)
 {
-    Result<int> r = m_hub->bus()->publish(message, this);
+    Result<int> r = hub()->bus()->publish(message, this);
     if (!r) {
         respondError(answerId, r.error());
         return;
@@ -310,10 +277,10 @@ void WsConnection::handleRequest(Message message, int timeoutMs)
 {
     QPointer<WsConnection> self(this);
     const QString id = message.hasId() ? message.id() : QString();
-    Result<QString> r = m_hub->bus()->request(
+    Result<QString> r = hub()->bus()->request(
         std::move(message), timeoutMs, this,
         [self, id](const Result<Message> &reply) {
-            if (!self || self->m_closing || self->m_finished)
+            if (!self || !self->open())
                 return;
             if (!reply) {
                 self->respondError(id, reply.error());
@@ -323,7 +290,7 @@ void WsConnection::handleRequest(Message message, int timeoutMs)
             o.insert(QStringLiteral("type"), QStringLiteral("response"));
             o.insert(QStringLiteral("correlationId"), id);
             self->countOut(1, quint64(reply.value().payloadSize()));
-            self->sendText(compact(o), true);
+            self->sendText(compact(o));
         },
         this);
     if (!r)
@@ -333,7 +300,7 @@ void WsConnection::handleRequest(Message message, int timeoutMs)
 void WsConnection::handleReply(Message message)
 {
     const QString correlation = message.correlationId();
-    if (Status st = m_hub->bus()->reply(std::move(message), this); !st)
+    if (Status st = hub()->bus()->reply(std::move(message), this); !st)
         respondError(correlation, st.error());
 }
 
@@ -341,31 +308,25 @@ void WsConnection::respond(const QString &correlationId, const QJsonObject &data
 {
     sendText(compact({{QStringLiteral("type"), QStringLiteral("response")},
                       {QStringLiteral("correlationId"), correlationId},
-                      {QStringLiteral("data"), data}}),
-             true);
+                      {QStringLiteral("data"), data}}));
 }
 
 void WsConnection::respondError(const QString &correlationId, const Error &error)
 {
     sendText(compact({{QStringLiteral("type"), QStringLiteral("response")},
                       {QStringLiteral("correlationId"), correlationId},
-                      {QStringLiteral("error"), errorObject(error)}}),
-             true);
+                      {QStringLiteral("error"), errorObject(error)}}));
 }
 
 // Answers and errors: always appended and counted against max-outbound-bytes.
-void WsConnection::sendText(const QByteArray &json, bool control)
+void WsConnection::sendText(const QByteArray &json)
 {
-    Q_UNUSED(control)
-    if (!m_socket || m_closing || m_finished)
+    if (!socket() || !open())
         return;
-    const qsizetype before = m_writer.buffer().size();
-    WsFrame::appendText(m_writer.buffer(), json);
-    if (!m_writer.noteControl(m_writer.buffer().size() - before)) {
-        overflowDisconnect();
-        return;
-    }
-    scheduleFlush();
+    const qsizetype before = writer().buffer().size();
+    WsFrame::appendText(writer().buffer(), json);
+    if (noteControl(before))
+        scheduleFlush();
 }
 
 // A delivery: the message's envelope with the name of the subscription it came by.
@@ -374,58 +335,17 @@ void WsConnection::appendDelivery(const Message &message, quint32 tag)
     const QString name = m_subscriptions.value(tag).first;
     QByteArray json = JsonCodec::encode(message);
     json.insert(1, "\"subscription\":" + compact({{QStringLiteral("s"), name}}).mid(5).chopped(1) + ',');
-    const qsizetype before = m_writer.buffer().size();
-    WsFrame::appendText(m_writer.buffer(), json);
-    m_writer.noteDelivery(m_writer.buffer().size() - before);
+    const qsizetype before = writer().buffer().size();
+    WsFrame::appendText(writer().buffer(), json);
+    writer().noteDelivery(writer().buffer().size() - before);
     countOut(1, quint64(message.payloadSize()));
-}
-
-bool WsConnection::deliverNow(const Message &message, quint32 tag)
-{
-    // The link's mutex is held: no queue accessors here.
-    if (!m_socket || m_closing || m_finished || !m_writer.acceptsDeliveries())
-        return false;
-    appendDelivery(message, tag);
-    scheduleFlush();
-    return true;
-}
-
-void WsConnection::drain()
-{
-    if (!m_socket || m_closing || m_finished)
-        return;
-    while (m_writer.acceptsDeliveries()) {
-        m_batch.clear();
-        if (takePending(m_batch, kDrainBatch) == 0)
-            break;
-        for (const Delivery &d : m_batch)
-            appendDelivery(d.message, d.tag);
-        flushNow();
-    }
-    m_batch.clear();
-    flushNow();
-}
-
-void WsConnection::scheduleFlush()
-{
-    if (m_flushScheduled)
-        return;
-    m_flushScheduled = true;
-    QMetaObject::invokeMethod(this, &WsConnection::flushNow, Qt::QueuedConnection);
-}
-
-void WsConnection::flushNow()
-{
-    m_flushScheduled = false;
-    if (m_socket && !m_writer.isEmpty())
-        m_writer.flush();
 }
 
 void WsConnection::keepalive()
 {
-    if (!m_socket || m_finished)
+    if (!socket() || isFinished())
         return;
-    if (m_writer.isOverLimit()) {
+    if (writer().isOverLimit()) {
         overflowDisconnect();
         return;
     }
@@ -436,9 +356,10 @@ void WsConnection::keepalive()
         return;
     }
     if (!m_pingSentMs && now - m_lastInputMs >= m_config.pingIntervalMs) {
-        const qsizetype before = m_writer.buffer().size();
-        WsFrame::appendPing(m_writer.buffer(), "sb");
-        m_writer.noteControl(m_writer.buffer().size() - before);
+        const qsizetype before = writer().buffer().size();
+        WsFrame::appendPing(writer().buffer(), "sb");
+        if (!noteControl(before))
+            return;
         m_pingSentMs = now;
         flushNow();
     }
@@ -446,8 +367,6 @@ void WsConnection::keepalive()
 
 void WsConnection::overflowDisconnect()
 {
-    if (m_finished)
-        return;
     finish(ErrorCode::Overflow, true);
 }
 
@@ -467,7 +386,7 @@ void WsConnection::subscriptionEnded(quint32 tag, const Error &reason)
 
 void WsConnection::close(const Error &reason)
 {
-    if (m_finished)
+    if (isFinished())
         return;
     if (reason.code == ErrorCode::Overflow) {
         finish(ErrorCode::Overflow, true);
@@ -478,33 +397,14 @@ void WsConnection::close(const Error &reason)
 
 void WsConnection::closeWith(quint16 code, const QString &reason, ErrorCode cause)
 {
-    if (m_finished)
+    if (isFinished())
         return;
-    if (m_socket && !m_closing && m_socket->state() == QAbstractSocket::ConnectedState) {
-        WsFrame::appendClose(m_writer.buffer(), code, reason.toUtf8());
+    if (socket() && !m_closing && socket()->state() == QAbstractSocket::ConnectedState) {
+        WsFrame::appendClose(writer().buffer(), code, reason.toUtf8());
         m_closing = true;
         flushNow();
     }
     finish(cause, false);
-}
-
-void WsConnection::finish(ErrorCode cause, bool reset)
-{
-    if (m_finished)
-        return;
-    m_finished = true;
-    m_keepalive.stop();
-    m_attachDeadline.stop();
-    flushPendingToDeadLetters(DeadLetterReason::SubscriberGone, QStringLiteral("the WebSocket connection ended"));
-    if (m_socket) {
-        m_socket->disconnect(this);
-        if (reset)
-            OutboundWriter::reset(m_socket);
-        else
-            m_socket->disconnectFromHost();
-    }
-    Q_EMIT closed(id());
-    Q_EMIT finished(this, cause);
 }
 
 } // namespace sb::http

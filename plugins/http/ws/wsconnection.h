@@ -1,33 +1,22 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 
+#include "streamconnection.h"
 #include "wsconfig.h"
 #include "wsframereader.h"
 
-#include <switchboard/connection.h>
-#include <switchboard/outboundwriter.h>
-
 #include <QHash>
 #include <QJsonObject>
-#include <QPointer>
 #include <QTimer>
-
-#include <deque>
-
-class QTcpSocket;
-
-namespace sb {
-class Hub;
-}
 
 namespace sb::http {
 
 // One WebSocket client after the upgrade: a hub connection (protocol "websocket") that speaks the
 // JSON IPC envelope (docs/CONTRACTS.md section 14) in text frames — subscribe, unsubscribe, event,
 // request, response — and takes the binary codec in binary frames. Lives in the bus thread with
-// its socket; writes through core's bounded OutboundWriter; pings a silent client and closes one
-// that does not answer; every protocol violation closes with RFC 6455's code.
-class WsConnection : public Connection
+// its socket; writes through core's bounded writer (StreamConnection); pings a silent client and
+// closes one that does not answer; every protocol violation closes with RFC 6455's code.
+class WsConnection : public StreamConnection
 {
     Q_OBJECT
 public:
@@ -37,26 +26,22 @@ public:
     };
     WsConnection(Hub *hub, const WsConfig &config, const Timeouts &timeouts, const QString &id, const QString &protocol,
                  const QString &peer, QObject *parent = nullptr);
-    ~WsConnection() override;
 
     // A subscription made before the upgrade (?topic= on the URL), named by its pattern.
     Status subscribeAtUpgrade(const QString &pattern);
-    void attach(QTcpSocket *socket, const QByteArray &readAhead);
     // Closes with the close code that fits \a reason (1001 shutting down, 1008 policy, 1009,
     // 1011; an overflow resets the socket: the peer does not read).
     void close(const Error &reason) override;
 
-Q_SIGNALS:
-    void finished(sb::http::WsConnection *connection, sb::ErrorCode reason);
-
 protected:
-    void drain() override;
+    void appendDelivery(const Message &message, quint32 tag) override;
+    void attached(const QByteArray &readAhead) override;
+    void readable() override;
+    bool open() const override { return !m_closing && !isFinished(); }
     void overflowDisconnect() override;
-    bool deliverNow(const Message &message, quint32 tag) override;
     void subscriptionEnded(quint32 tag, const Error &reason) override;
 
 private:
-    void onReadyRead();
     void handle(const WsEvent &event);
     void handleText(const QByteArray &text);
     void handleBinary(const QByteArray &bytes);
@@ -67,31 +52,20 @@ private:
     void handleReply(Message message);
     void respond(const QString &correlationId, const QJsonObject &data);
     void respondError(const QString &correlationId, const Error &error);
-    void sendText(const QByteArray &json, bool control);
-    void appendDelivery(const Message &message, quint32 tag);
+    void sendText(const QByteArray &json);
     void keepalive();
     void closeWith(quint16 code, const QString &reason, ErrorCode cause);
-    void finish(ErrorCode cause, bool reset);
-    void scheduleFlush();
-    void flushNow();
 
-    Hub *m_hub;
     WsConfig m_config;
     Timeouts m_timeouts;
-    QPointer<QTcpSocket> m_socket;
     WsFrameReader m_reader;
-    OutboundWriter m_writer;
     QTimer m_keepalive;
-    QTimer m_attachDeadline;
     QHash<QString, quint32> m_tags;                          // subscription name -> tag
     QHash<quint32, std::pair<QString, SubscriptionId>> m_subscriptions; // tag -> name, bus id
     quint32 m_nextTag = 0;
-    std::deque<Delivery> m_batch;
     qint64 m_lastInputMs = 0;
     qint64 m_pingSentMs = 0;
-    bool m_flushScheduled = false;
     bool m_closing = false; // a close frame is out: nothing more is sent or read
-    bool m_finished = false;
 };
 
 } // namespace sb::http

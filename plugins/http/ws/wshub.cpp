@@ -8,7 +8,6 @@
 #include <switchboard/outboundwriter.h>
 
 #include <QTcpSocket>
-#include <QThread>
 
 namespace sb::http {
 
@@ -76,7 +75,8 @@ Result<WsHub::Start> WsHub::open(const HttpRequest &request, const Principal &wh
     m_connections.insert(id, c);
     ++m_perAddress[address];
     ++m_opened;
-    connect(c, &WsConnection::finished, this, [this, address](WsConnection *conn, ErrorCode cause) {
+    connect(c, &StreamConnection::finished, this, [this, c, address](StreamConnection *, ErrorCode cause) {
+        WsConnection *conn = c;
         if (--m_perAddress[address] <= 0)
             m_perAddress.remove(address);
         if (cause == ErrorCode::Overflow)
@@ -92,16 +92,9 @@ Result<WsHub::Start> WsHub::open(const HttpRequest &request, const Principal &wh
     start.head = HttpResponse(101);
     start.head.setHeader("upgrade", "websocket");
     start.head.setHeader("sec-websocket-accept", accept.value());
-    QThread *busThread = thread();
-    WsHub *self = this;
-    // In the HTTP connection's thread: the socket comes to the bus thread, where its connection
-    // lives (as SSE streams do).
-    start.takeOver = [self, busThread, id](QTcpSocket *socket, const QByteArray &readAhead) {
-        if (socket->thread() != busThread)
-            socket->moveToThread(busThread);
-        QMetaObject::invokeMethod(self, [self, id, socket, readAhead] { self->attach(id, socket, readAhead); },
-                                  Qt::QueuedConnection);
-    };
+    start.takeOver = takeOverInto(this, [this, id](QTcpSocket *socket, const QByteArray &readAhead) {
+        attach(id, socket, readAhead);
+    });
     return start;
 }
 
