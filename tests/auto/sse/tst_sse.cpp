@@ -6,14 +6,12 @@
 // the daemon's memory bounded) and one that leaves.
 #include "daemonprocess.h"
 #include "jwttestsigner.h"
+#include "streamfixture.h"
 #include "sseclient.h"
 #include "testcert.h"
 
 #include <switchboardclient.h>
 
-#include <QCryptographicHash>
-#include <QDateTime>
-#include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -24,35 +22,11 @@
 using namespace sb;
 using sbtest::SseClient;
 
-namespace {
-
-const QByteArray kOps = "ops-token-0123456789";
-const QByteArray kReader = "reader-token-0123456789";
-const QByteArray kRobot = "robot-token-0123456789";
-
-QString sha256Hex(const QByteArray &token)
-{
-    return QString::fromLatin1(QCryptographicHash::hash(token, QCryptographicHash::Sha256).toHex());
-}
-
-QByteArray bearer(const QByteArray &token)
-{
-    return "Authorization: Bearer " + token;
-}
-
-qint64 rssKb(qint64 pid)
-{
-    QFile f(QStringLiteral("/proc/%1/status").arg(pid));
-    if (!f.open(QIODevice::ReadOnly))
-        return -1;
-    for (const QByteArray &line : f.readAll().split('\n')) {
-        if (line.startsWith("VmRSS:"))
-            return line.mid(6).trimmed().split(' ').first().toLongLong();
-    }
-    return -1;
-}
-
-} // namespace
+using sbtest::bearer;
+using sbtest::rssKb;
+const QByteArray &kOps = sbtest::kOpsToken;
+const QByteArray &kReader = sbtest::kReaderToken;
+const QByteArray &kRobot = sbtest::kRobotToken;
 
 class tst_Sse : public QObject
 {
@@ -64,17 +38,7 @@ private:
     sbtest::JwtTestSigner m_hmac = sbtest::JwtTestSigner::hmac(QByteArray(32, 'k'));
     sbtest::JwtTestSigner m_forger = sbtest::JwtTestSigner::hmac(QByteArray(32, 'f'));
 
-    QByteArray jwt(qint64 expOffsetS, const sbtest::JwtTestSigner &signer) const
-    {
-        const qint64 now = QDateTime::currentSecsSinceEpoch();
-        const QJsonObject claims{{QStringLiteral("iss"), QStringLiteral("https://hmac.plant")},
-                                 {QStringLiteral("aud"), QStringLiteral("switchboard")},
-                                 {QStringLiteral("sub"), QStringLiteral("viewer-1")},
-                                 {QStringLiteral("roles"), QJsonArray{QStringLiteral("readers")}},
-                                 {QStringLiteral("iat"), now - 600},
-                                 {QStringLiteral("exp"), now + expOffsetS}};
-        return signer.token(QStringLiteral("HS256"), QStringLiteral("h1"), claims);
-    }
+    QByteArray jwt(qint64 expOffsetS, const sbtest::JwtTestSigner &signer) const { return sbtest::readerJwt(expOffsetS, signer); }
 
     void publish(const QString &topic, const QByteArray &payload, const QString &event = {})
     {
@@ -105,31 +69,14 @@ private:
 private Q_SLOTS:
     void initTestCase()
     {
-        QFile secret(m_daemon.filePath(QStringLiteral("hmac.secret")));
-        QVERIFY(secret.open(QIODevice::WriteOnly));
-        secret.write(QByteArray(32, 'k'));
-        secret.close();
+        QVERIFY(sbtest::writeJwtSecret(m_daemon.filePath(QStringLiteral("hmac.secret"))));
         DaemonProcess::Options o;
         o.httpSection = QStringLiteral("    listeners: [{address: \"127.0.0.1:0\"}]\n"
                                        "    io-threads: 1\n"
                                        "    sse: {heartbeat: 300ms, max-streams-per-address: 8, high-water-bytes: 16KiB,\n"
                                        "          max-outbound-bytes: 64KiB, resume-buffer: {max-messages: 50}}\n");
-        o.topLevelExtra = QStringLiteral("auth:\n"
-                                         "  required: true\n"
-                                         "  tokens:\n"
-                                         "    - {name: ops, token-sha256: \"%1\", roles: [admin]}\n"
-                                         "    - {name: reader, token-sha256: \"%2\", roles: [readers]}\n"
-                                         "    - {name: robot, token-sha256: \"%3\", roles: [robots]}\n"
-                                         "  jwt:\n"
-                                         "    - {issuer: \"https://hmac.plant\", audience: switchboard,\n"
-                                         "       keys: [{kid: h1, alg: HS256, secret-file: \"%4\"}]}\n"
-                                         "acl:\n"
-                                         "  roles:\n"
-                                         "    readers: [{allow: [subscribe], topics: [\"sensors.>\"]}]\n"
-                                         "    robots: [{allow: [subscribe], topics: [\"robots.>\"]}]\n"
-                                         "limits: {subscriber-queue: {max-messages: 200, max-bytes: 1MiB, overflow: drop-oldest}}\n")
-                              .arg(sha256Hex(kOps), sha256Hex(kReader), sha256Hex(kRobot),
-                                   m_daemon.filePath(QStringLiteral("hmac.secret")));
+        o.topLevelExtra = sbtest::streamAuthYaml(m_daemon.filePath(QStringLiteral("hmac.secret")), QStringLiteral("subscribe"))
+                          + QStringLiteral("limits: {subscriber-queue: {max-messages: 200, max-bytes: 1MiB, overflow: drop-oldest}}\n");
         QVERIFY2(m_daemon.start(o), qPrintable(m_daemon.errorString()));
         SwitchboardClient::Options co;
         co.token = QString::fromLatin1(kOps);
