@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 // Headless Chromium against the real switchboardd (issue #14): a page served from another origin
 // opens an EventSource on the hub's stream and publishes with fetch() (a CORS preflight, then the
-// POST); the event arrives in the browser. A page from an origin the listener does not allow gets
-// neither. The page reports what it saw to the test's own small HTTP server.
+// POST); the event arrives in the browser. Another page speaks the WebSocket envelope. A page from
+// an origin the listener does not allow gets neither. The page reports what it saw to the test's own small HTTP server.
 #include "daemonprocess.h"
 
 #include <QElapsedTimer>
@@ -52,6 +52,44 @@ setTimeout(report, 15000);
         .toUtf8();
 }
 
+// A page that opens a WebSocket to the hub, subscribes (with a filter), publishes over the same
+// socket and reports the subscription's answer, the delivery and the acknowledgement.
+QByteArray wsPage(const QString &hubHostPort)
+{
+    return QStringLiteral(R"(<!doctype html><html><body><script>
+const lines = [];
+let reported = false;
+function report() {
+  if (reported) return;
+  reported = true;
+  fetch('/report?log=' + encodeURIComponent(lines.join('|')));
+}
+const ws = new WebSocket('ws://%1/api/v1/ws');
+ws.onopen = () => {
+  lines.push('open');
+  ws.send(JSON.stringify({type: 'subscribe', messageId: 's1', topic: 'web.*', filter: 'data.t > 40'}));
+};
+ws.onmessage = e => {
+  const m = JSON.parse(e.data);
+  if (m.type === 'response' && m.correlationId === 's1') {
+    lines.push('subscribed ' + m.data.subscription);
+    ws.send(JSON.stringify({type: 'event', topic: 'web.t', data: {t: 10}}));
+    ws.send(JSON.stringify({type: 'event', messageId: 'e1', topic: 'web.t', data: {t: 42}}));
+  } else if (m.type === 'event') {
+    lines.push('delivery ' + m.subscription + ' ' + m.data.t);
+  } else if (m.type === 'response' && m.correlationId === 'e1') {
+    lines.push('ack ' + m.data.deliveries);
+  }
+  if (lines.some(l => l.startsWith('delivery')) && lines.some(l => l.startsWith('ack'))) { ws.close(1000); report(); }
+};
+ws.onerror = () => lines.push('error');
+ws.onclose = e => { lines.push('closed ' + e.code); report(); };
+setTimeout(report, 15000);
+</script></body></html>)")
+        .arg(hubHostPort)
+        .toUtf8();
+}
+
 // Serves the page and takes the report, on a free loopback port: the page's origin.
 class PageServer : public QTcpServer
 {
@@ -88,7 +126,7 @@ public:
 
 } // namespace
 
-class tst_SseBrowser : public QObject
+class tst_Browser : public QObject
 {
     Q_OBJECT
 
@@ -149,6 +187,41 @@ private Q_SLOTS:
         QCOMPARE(daemon.stop(), 0);
     }
 
+    void webSocketFromAPage()
+    {
+        PageServer server;
+        QVERIFY(server.listen(QHostAddress::LocalHost, 0));
+        const QString origin = QStringLiteral("http://127.0.0.1:%1").arg(server.serverPort());
+        DaemonProcess daemon;
+        DaemonProcess::Options o;
+        o.httpSection = QStringLiteral("    listeners: [{address: \"127.0.0.1:0\", cors: {origins: [\"%1\"]}}]\n").arg(origin);
+        QVERIFY2(daemon.start(o), qPrintable(daemon.errorString()));
+        server.html = wsPage(daemon.httpAddress());
+        const QString log = browse(server, origin + QStringLiteral("/page.html"));
+        qDebug().noquote() << "page:" << log;
+        QVERIFY2(log.contains(QLatin1String("open|subscribed s1")), qPrintable(log));
+        QVERIFY2(log.contains(QLatin1String("delivery s1 42")) && !log.contains(QLatin1String("delivery s1 10")), qPrintable(log));
+        QVERIFY2(log.contains(QLatin1String("ack 1")), qPrintable(log));
+        QCOMPARE(daemon.stop(), 0);
+    }
+
+    // The upgrade from a page on an origin the listener does not allow is refused (403): the
+    // browser sees the WebSocket fail.
+    void webSocketOriginRefused()
+    {
+        PageServer server;
+        QVERIFY(server.listen(QHostAddress::LocalHost, 0));
+        DaemonProcess daemon;
+        DaemonProcess::Options o;
+        o.httpSection = QStringLiteral("    listeners: [{address: \"127.0.0.1:0\", cors: {origins: [\"https://console.example\"]}}]\n");
+        QVERIFY2(daemon.start(o), qPrintable(daemon.errorString()));
+        server.html = wsPage(daemon.httpAddress());
+        const QString log = browse(server, QStringLiteral("http://127.0.0.1:%1/page.html").arg(server.serverPort()));
+        qDebug().noquote() << "page:" << log;
+        QVERIFY2(!log.contains(QLatin1String("open")) && log.contains(QLatin1String("error")), qPrintable(log));
+        QCOMPARE(daemon.stop(), 0);
+    }
+
     void originNotAllowed()
     {
         PageServer server;
@@ -167,5 +240,5 @@ private Q_SLOTS:
     }
 };
 
-QTEST_GUILESS_MAIN(tst_SseBrowser)
-#include "tst_ssebrowser.moc"
+QTEST_GUILESS_MAIN(tst_Browser)
+#include "tst_browser.moc"
