@@ -36,6 +36,31 @@ Result<WsConfig> WsConfig::fromVariant(const QVariant &value, const QString &key
             c.origins = v.toStringList();
             continue;
         }
+        if (name == QLatin1String("permessage-deflate")) {
+            if (v.typeId() != QMetaType::QVariantMap)
+                return bad(k, QStringLiteral("must be a map {enabled, window-bits, mem-level, context-takeover}"));
+            const QVariantMap d = v.toMap();
+            for (auto p = d.cbegin(); p != d.cend(); ++p) {
+                const QString pk = k + QLatin1Char('.') + p.key();
+                if (p.key() == QLatin1String("enabled") || p.key() == QLatin1String("context-takeover")) {
+                    Result<bool> b = SectionValues::boolean(p.value(), pk);
+                    if (!b)
+                        return b.error();
+                    (p.key() == QLatin1String("enabled") ? c.deflate.enabled : c.deflate.contextTakeover) = b.value();
+                } else if (p.key() == QLatin1String("window-bits")) {
+                    if ((n = count(p.value(), pk, 9, 15)))
+                        c.deflate.windowBits = int(n.value());
+                } else if (p.key() == QLatin1String("mem-level")) {
+                    if ((n = count(p.value(), pk, 1, 9)))
+                        c.deflate.memLevel = int(n.value());
+                } else {
+                    return bad(pk, QStringLiteral("unknown key (expected enabled, window-bits, mem-level, context-takeover)"));
+                }
+                if (!n)
+                    return n.error();
+            }
+            continue;
+        }
         if (name == QLatin1String("max-connections")) {
             if ((n = count(v, k, 1, 1000000)))
                 c.maxConnections = int(n.value());
@@ -66,7 +91,7 @@ Result<WsConfig> WsConfig::fromVariant(const QVariant &value, const QString &key
         } else {
             return bad(k, QStringLiteral("unknown key (expected enabled, origins, max-connections, max-connections-per-address, "
                                          "max-frame-bytes, max-message-bytes, ping-interval, pong-timeout, high-water-bytes, "
-                                         "max-outbound-bytes, attach-timeout)"));
+                                         "max-outbound-bytes, attach-timeout, permessage-deflate)"));
         }
         if (!n)
             return n.error();

@@ -2,6 +2,7 @@
 #pragma once
 
 #include "wsframereader.h"
+#include "wshandshake.h"
 
 #include <switchboard/result.h>
 
@@ -25,6 +26,9 @@ struct WsConfig {
     // Origins a browser's upgrade may come from ("*": any). Empty: the listener's cors.origins.
     // An upgrade without Origin (not a browser) is not checked.
     QStringList origins;
+    // permessage-deflate (RFC 7692): off unless enabled; our window bits and memory level, and
+    // whether both sides keep their compression context between messages.
+    WsHandshake::DeflatePolicy deflate;
 
     static Result<WsConfig> fromVariant(const QVariant &value, const QString &key);
 };

@@ -43,12 +43,17 @@ quint16 closeCodeFor(ErrorCode code)
 }
 } // namespace
 
-WsConnection::WsConnection(Hub *hub, const WsConfig &config, const Timeouts &timeouts, const QString &id,
-                           const QString &protocol, const QString &peer, QObject *parent)
+WsConnection::WsConnection(Hub *hub, const WsConfig &config, const Timeouts &timeouts,
+                           std::optional<WsDeflateParams> deflate, const QString &id, const QString &protocol,
+                           const QString &peer, QObject *parent)
     : StreamConnection(hub, {config.highWaterBytes, config.maxOutboundBytes, config.attachTimeoutMs}, id, protocol, peer, parent),
       m_config(config), m_timeouts(timeouts), m_reader(config.frames)
 {
     deliveries().setLimits({0, 0}); // no NACKs over WebSocket: nothing to keep
+    if (deflate) {
+        m_deflate = std::make_unique<WsDeflate>(*deflate);
+        m_reader.setCompressionAgreed(true);
+    }
     m_keepalive.setInterval(int(qBound(qint64(50), qMin(config.pingIntervalMs, config.pongTimeoutMs) / 2, qint64(60000))));
     connect(&m_keepalive, &QTimer::timeout, this, &WsConnection::keepalive);
     connect(this, &StreamConnection::finished, &m_keepalive, &QTimer::stop);
@@ -110,12 +115,32 @@ void WsConnection::readable()
 
 void WsConnection::handle(const WsEvent &event)
 {
+    QByteArray inflated;
+    if (event.compressed) {
+        QString error;
+        bool tooBig = false;
+        if (!m_deflate || !m_deflate->decompress(event.payload, m_config.frames.maxMessageBytes, &inflated, &error, &tooBig)) {
+            countError();
+            if (tooBig)
+                closeWith(WsClose::TooBig, QStringLiteral("a message that inflates past %1 bytes").arg(m_config.frames.maxMessageBytes),
+                          ErrorCode::TooLarge);
+            else
+                closeWith(WsClose::InvalidData, error, ErrorCode::BadFrame);
+            return;
+        }
+        if (event.type == WsEvent::Type::Text && !WsFrameReader::isUtf8(inflated)) {
+            countError();
+            closeWith(WsClose::InvalidData, QStringLiteral("a text message that is not UTF-8"), ErrorCode::BadFrame);
+            return;
+        }
+    }
+    const QByteArray &payload = event.compressed ? inflated : event.payload;
     switch (event.type) {
     case WsEvent::Type::Text:
-        handleText(event.payload);
+        handleText(payload);
         break;
     case WsEvent::Type::Binary:
-        handleBinary(event.payload);
+        handleBinary(payload);
         break;
     case WsEvent::Type::Ping: {
         const qsizetype before = writer().buffer().size();
@@ -324,9 +349,21 @@ void WsConnection::sendText(const QByteArray &json)
     if (!socket() || !open())
         return;
     const qsizetype before = writer().buffer().size();
-    WsFrame::appendText(writer().buffer(), json);
+    appendText(json);
     if (noteControl(before))
         scheduleFlush();
+}
+
+void WsConnection::appendText(QByteArrayView json)
+{
+    if (m_deflate) {
+        QByteArray compressed;
+        if (m_deflate->compress(json, &compressed)) {
+            WsFrame::appendCompressedText(writer().buffer(), compressed);
+            return;
+        }
+    }
+    WsFrame::appendText(writer().buffer(), json);
 }
 
 // A delivery: the message's envelope with the name of the subscription it came by.
@@ -336,7 +373,7 @@ void WsConnection::appendDelivery(const Message &message, quint32 tag)
     QByteArray json = JsonCodec::encode(message);
     json.insert(1, "\"subscription\":" + compact({{QStringLiteral("s"), name}}).mid(5).chopped(1) + ',');
     const qsizetype before = writer().buffer().size();
-    WsFrame::appendText(writer().buffer(), json);
+    appendText(json);
     writer().noteDelivery(writer().buffer().size() - before);
     countOut(1, quint64(message.payloadSize()));
 }

@@ -3,6 +3,7 @@
 
 #include "streamconnection.h"
 #include "wsconfig.h"
+#include "wsdeflate.h"
 #include "wsframereader.h"
 
 #include <QHash>
@@ -24,8 +25,9 @@ public:
         int defaultRequestMs = 5000;
         int maxRequestMs = 30000;
     };
-    WsConnection(Hub *hub, const WsConfig &config, const Timeouts &timeouts, const QString &id, const QString &protocol,
-                 const QString &peer, QObject *parent = nullptr);
+    // \a deflate: the permessage-deflate parameters the handshake agreed, if it did.
+    WsConnection(Hub *hub, const WsConfig &config, const Timeouts &timeouts, std::optional<WsDeflateParams> deflate,
+                 const QString &id, const QString &protocol, const QString &peer, QObject *parent = nullptr);
 
     // A subscription made before the upgrade (?topic= on the URL), named by its pattern.
     Status subscribeAtUpgrade(const QString &pattern);
@@ -53,12 +55,15 @@ private:
     void respond(const QString &correlationId, const QJsonObject &data);
     void respondError(const QString &correlationId, const Error &error);
     void sendText(const QByteArray &json);
+    // One text message into the writer's buffer, compressed when permessage-deflate is on.
+    void appendText(QByteArrayView json);
     void keepalive();
     void closeWith(quint16 code, const QString &reason, ErrorCode cause);
 
     WsConfig m_config;
     Timeouts m_timeouts;
     WsFrameReader m_reader;
+    std::unique_ptr<WsDeflate> m_deflate; // permessage-deflate agreed
     QTimer m_keepalive;
     QHash<QString, quint32> m_tags;                          // subscription name -> tag
     QHash<quint32, std::pair<QString, SubscriptionId>> m_subscriptions; // tag -> name, bus id

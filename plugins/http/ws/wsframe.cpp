@@ -33,6 +33,11 @@ void appendText(QByteArray &out, QByteArrayView payload)
     append(out, 0x1, payload);
 }
 
+void appendCompressedText(QByteArray &out, QByteArrayView payload)
+{
+    append(out, 0x40 | 0x1, payload); // RSV1: "per-message compressed"
+}
+
 void appendBinary(QByteArray &out, QByteArrayView payload)
 {
     append(out, 0x2, payload);

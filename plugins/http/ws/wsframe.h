@@ -9,6 +9,8 @@ namespace sb::http {
 namespace WsFrame {
 
 void appendText(QByteArray &out, QByteArrayView payload);
+// A text message whose payload is permessage-deflate data (RSV1 set).
+void appendCompressedText(QByteArray &out, QByteArrayView payload);
 void appendBinary(QByteArray &out, QByteArrayView payload);
 void appendPing(QByteArray &out, QByteArrayView payload = {});
 void appendPong(QByteArray &out, QByteArrayView payload);

@@ -75,8 +75,11 @@ std::optional<WsEvent> WsFrameReader::next()
         const bool masked = h[1] & 0x80;
         quint64 length = h[1] & 0x7F;
         qsizetype header = 2;
-        if (rsv)
-            return fail(WsClose::ProtocolError, QStringLiteral("a reserved bit is set and no extension was negotiated"));
+        const bool rsv1 = rsv == 0x40;
+        if (rsv && !(rsv1 && m_compression && (opcode == Text || opcode == Binary)))
+            return fail(WsClose::ProtocolError,
+                        m_compression ? QStringLiteral("a reserved bit is set where permessage-deflate allows none")
+                                      : QStringLiteral("a reserved bit is set and no extension was negotiated"));
         if (!masked)
             return fail(WsClose::ProtocolError, QStringLiteral("client frames must be masked (RFC 6455 5.1)"));
         const bool control = opcode & 0x8;
@@ -150,6 +153,7 @@ std::optional<WsEvent> WsFrameReader::next()
         if (opcode != Continuation) {
             m_inMessage = true;
             m_messageIsText = opcode == Text;
+            m_messageCompressed = rsv1;
         }
         m_message += data;
         if (!fin)
@@ -157,9 +161,10 @@ std::optional<WsEvent> WsFrameReader::next()
         WsEvent e;
         e.type = m_messageIsText ? WsEvent::Type::Text : WsEvent::Type::Binary;
         e.payload = std::move(m_message);
+        e.compressed = m_messageCompressed;
         m_message = QByteArray();
         m_inMessage = false;
-        if (e.type == WsEvent::Type::Text && !isUtf8(e.payload))
+        if (e.type == WsEvent::Type::Text && !e.compressed && !isUtf8(e.payload))
             return fail(WsClose::InvalidData, QStringLiteral("a text message that is not UTF-8"));
         return e;
     }

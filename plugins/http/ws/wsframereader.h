@@ -26,6 +26,7 @@ struct WsEvent {
     Type type = Type::Text;
     QByteArray payload;  // unmasked; fragments joined; for Close: the reason (UTF-8)
     quint16 closeCode = 0; // Close: the code, or WsClose::NoStatus
+    bool compressed = false; // Text, Binary: RSV1 was set (permessage-deflate); payload still compressed
 };
 
 struct WsLimits {
@@ -43,6 +44,9 @@ class WsFrameReader
 {
 public:
     explicit WsFrameReader(const WsLimits &limits = {}) : m_limits(limits) {}
+    // permessage-deflate was agreed: RSV1 may mark a message's first frame as compressed (the
+    // message is handed out still compressed; text is checked for UTF-8 after inflating).
+    void setCompressionAgreed(bool agreed) { m_compression = agreed; }
 
     void append(QByteArrayView bytes) { m_buffer.append(bytes.data(), bytes.size()); }
     // The next complete message or control frame; nullopt when more bytes are needed, or after an
@@ -67,6 +71,8 @@ private:
     QByteArray m_message;   // fragments so far
     bool m_inMessage = false;
     bool m_messageIsText = false;
+    bool m_messageCompressed = false;
+    bool m_compression = false;
     quint16 m_errorCode = 0;
     QString m_errorReason;
 };

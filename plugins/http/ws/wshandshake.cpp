@@ -53,4 +53,67 @@ Result<QByteArray> accept(const HttpRequest &request)
     return acceptKey(key);
 }
 
+std::optional<DeflateAgreement> negotiateDeflate(const QList<QByteArray> &offers, const DeflatePolicy &policy)
+{
+    if (!policy.enabled)
+        return std::nullopt;
+    QList<QByteArray> all;
+    for (const QByteArray &header : offers)
+        all += header.split(',');
+    for (const QByteArray &offer : std::as_const(all)) {
+        const QList<QByteArray> parts = offer.split(';');
+        if (parts.first().trimmed().compare("permessage-deflate", Qt::CaseInsensitive) != 0)
+            continue;
+        DeflateAgreement a;
+        a.params.serverWindowBits = policy.windowBits;
+        a.params.memLevel = policy.memLevel;
+        a.params.serverNoContextTakeover = !policy.contextTakeover;
+        a.params.clientNoContextTakeover = !policy.contextTakeover;
+        bool clientBitsOffered = false, usable = true;
+        QList<QByteArray> seen;
+        for (qsizetype i = 1; i < parts.size() && usable; ++i) {
+            const QByteArray p = parts[i].trimmed();
+            const qsizetype eq = p.indexOf('=');
+            const QByteArray name = (eq < 0 ? p : p.left(eq)).trimmed().toLower();
+            QByteArray value = eq < 0 ? QByteArray() : p.mid(eq + 1).trimmed();
+            if (value.startsWith('"') && value.endsWith('"') && value.size() >= 2)
+                value = value.mid(1, value.size() - 2);
+            if (seen.contains(name)) {
+                usable = false; // a parameter twice: the offer is invalid (RFC 7692 7)
+                break;
+            }
+            seen.append(name);
+            bool ok = true;
+            const int bits = value.isEmpty() ? 15 : value.toInt(&ok);
+            if (name == "server_no_context_takeover" && value.isEmpty()) {
+                a.params.serverNoContextTakeover = true;
+            } else if (name == "client_no_context_takeover" && value.isEmpty()) {
+                a.params.clientNoContextTakeover = true;
+            } else if (name == "server_max_window_bits" && ok && bits >= 8 && bits <= 15) {
+                if (bits < 9) // zlib cannot make raw DEFLATE with a 256-byte window
+                    usable = false;
+                a.params.serverWindowBits = qMin(a.params.serverWindowBits, bits);
+            } else if (name == "client_max_window_bits" && ok && bits >= 8 && bits <= 15) {
+                clientBitsOffered = true;
+                a.params.clientWindowBits = qMin(policy.windowBits, bits);
+            } else {
+                usable = false; // unknown or malformed: decline this offer, look at the next
+            }
+        }
+        if (!usable)
+            continue;
+        a.responseHeader = "permessage-deflate";
+        if (a.params.serverNoContextTakeover)
+            a.responseHeader += "; server_no_context_takeover";
+        if (a.params.clientNoContextTakeover)
+            a.responseHeader += "; client_no_context_takeover";
+        if (a.params.serverWindowBits < 15)
+            a.responseHeader += "; server_max_window_bits=" + QByteArray::number(a.params.serverWindowBits);
+        if (clientBitsOffered && a.params.clientWindowBits < 15)
+            a.responseHeader += "; client_max_window_bits=" + QByteArray::number(a.params.clientWindowBits);
+        return a;
+    }
+    return std::nullopt;
+}
+
 } // namespace sb::http::WsHandshake

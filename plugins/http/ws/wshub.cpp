@@ -58,7 +58,10 @@ Result<WsHub::Start> WsHub::open(const HttpRequest &request, const Principal &wh
                             {{QStringLiteral("limit"), m_config.maxConnectionsPerAddress}, {QStringLiteral("retryAfterMs"), 1000}}));
 
     const QString id = QStringLiteral("ws-%1").arg(++m_nextId);
-    auto *c = new WsConnection(m_hub, m_config, m_timeouts, id,
+    const std::optional<WsHandshake::DeflateAgreement> deflate =
+        WsHandshake::negotiateDeflate(request.headerValues("sec-websocket-extensions"), m_config.deflate);
+    auto *c = new WsConnection(m_hub, m_config, m_timeouts,
+                               deflate ? std::optional<WsDeflateParams>(deflate->params) : std::nullopt, id,
                                request.isSecure() ? QStringLiteral("websocket+tls") : QStringLiteral("websocket"),
                                request.peerText().isNull() ? address : request.peerText(), this);
     c->setIdentity(who.identity());
@@ -92,6 +95,8 @@ Result<WsHub::Start> WsHub::open(const HttpRequest &request, const Principal &wh
     start.head = HttpResponse(101);
     start.head.setHeader("upgrade", "websocket");
     start.head.setHeader("sec-websocket-accept", accept.value());
+    if (deflate)
+        start.head.setHeader("sec-websocket-extensions", deflate->responseHeader);
     start.takeOver = takeOverInto(this, [this, id](QTcpSocket *socket, const QByteArray &readAhead) {
         attach(id, socket, readAhead);
     });

@@ -72,7 +72,7 @@ ws.onopen = () => {
 ws.onmessage = e => {
   const m = JSON.parse(e.data);
   if (m.type === 'response' && m.correlationId === 's1') {
-    lines.push('subscribed ' + m.data.subscription);
+    lines.push('subscribed ' + m.data.subscription + ' ' + (ws.extensions || 'none'));
     ws.send(JSON.stringify({type: 'event', topic: 'web.t', data: {t: 10}}));
     ws.send(JSON.stringify({type: 'event', messageId: 'e1', topic: 'web.t', data: {t: 42}}));
   } else if (m.type === 'event') {
@@ -187,19 +187,29 @@ private Q_SLOTS:
         QCOMPARE(daemon.stop(), 0);
     }
 
+    void webSocketFromAPage_data()
+    {
+        QTest::addColumn<bool>("deflate");
+        QTest::newRow("plain") << false;
+        QTest::newRow("permessage-deflate") << true; // Chromium offers it; the hub agrees when enabled
+    }
     void webSocketFromAPage()
     {
+        QFETCH(bool, deflate);
         PageServer server;
         QVERIFY(server.listen(QHostAddress::LocalHost, 0));
         const QString origin = QStringLiteral("http://127.0.0.1:%1").arg(server.serverPort());
         DaemonProcess daemon;
         DaemonProcess::Options o;
         o.httpSection = QStringLiteral("    listeners: [{address: \"127.0.0.1:0\", cors: {origins: [\"%1\"]}}]\n").arg(origin);
+        if (deflate)
+            o.httpSection += QStringLiteral("    ws: {permessage-deflate: {enabled: true}}\n");
         QVERIFY2(daemon.start(o), qPrintable(daemon.errorString()));
         server.html = wsPage(daemon.httpAddress());
         const QString log = browse(server, origin + QStringLiteral("/page.html"));
         qDebug().noquote() << "page:" << log;
-        QVERIFY2(log.contains(QLatin1String("open|subscribed s1")), qPrintable(log));
+        QVERIFY2(log.contains(QLatin1String("open|subscribed s1 ")), qPrintable(log));
+        QCOMPARE(log.contains(QLatin1String("permessage-deflate")), deflate);
         QVERIFY2(log.contains(QLatin1String("delivery s1 42")) && !log.contains(QLatin1String("delivery s1 10")), qPrintable(log));
         QVERIFY2(log.contains(QLatin1String("ack 1")), qPrintable(log));
         QCOMPARE(daemon.stop(), 0);

@@ -107,6 +107,27 @@ private Q_SLOTS:
         QVERIFY2(py.exitCode() == 0 && out.contains("OK"), out.constData());
     }
 
+    // The same client with permessage-deflate agreed (python3-websockets offers it): every message
+    // both ways compressed, with the context kept between messages.
+    void pythonWebsocketsDeflate()
+    {
+        DaemonProcess deflating;
+        DaemonProcess::Options o;
+        o.httpSection = QStringLiteral("    listeners: [{address: \"127.0.0.1:0\"}]\n"
+                                       "    ws: {permessage-deflate: {enabled: true, window-bits: 12, mem-level: 5}}\n");
+        o.topLevelExtra = QStringLiteral("auth:\n  tokens:\n    - {name: ops, token-sha256: \"%1\", roles: [admin]}\n")
+                              .arg(sbtest::sha256Hex(kOps));
+        QVERIFY2(deflating.start(o), qPrintable(deflating.errorString()));
+        QProcess py;
+        py.setProcessChannelMode(QProcess::MergedChannels);
+        py.start(QStringLiteral("/usr/bin/python3"), {QStringLiteral(SB_WS_CLIENT), QStringLiteral("ws://%1/api/v1/ws").arg(deflating.httpAddress()),
+                                                    QString::fromLatin1(kOps), QStringLiteral("deflate")});
+        QVERIFY(py.waitForFinished(30000));
+        const QByteArray out = py.readAll();
+        QVERIFY2(py.exitCode() == 0 && out.contains("OK"), out.constData());
+        QCOMPARE(deflating.stop(), 0);
+    }
+
     void upgradeRefused_data()
     {
         QTest::addColumn<QByteArray>("target");

@@ -3,7 +3,8 @@
 # A third-party WebSocket client (python3-websockets 10.4) against switchboardd, for tst_websocket:
 # subscribe with a filter, publish with and without an acknowledgement, a request answered by a
 # second client, a refused subscription, bad JSON, unsubscribe; ping/pong is the library's own.
-# Usage: ws_client.py <ws://host:port/api/v1/ws?...> [token]. Exit 0 when everything held.
+# Usage: ws_client.py <ws://host:port/api/v1/ws?...> [token] [deflate]. With "deflate" the hub must
+# have agreed to permessage-deflate (the library offers it). Exit 0 when everything held.
 import asyncio
 import json
 import sys
@@ -21,10 +22,12 @@ async def recv_json(ws):
     return json.loads(await asyncio.wait_for(ws.recv(), 5))
 
 
-async def main(url, token):
+async def main(url, token, deflate):
     headers = {"Authorization": "Bearer " + token} if token else {}
     async with websockets.connect(url, extra_headers=headers) as ws, \
             websockets.connect(url, extra_headers=headers) as responder:
+        agreed = ws.response_headers.get("Sec-WebSocket-Extensions", "")
+        expect(("permessage-deflate" in agreed) == deflate, "extensions: %r" % agreed)
         await ws.send(json.dumps({"type": "subscribe", "messageId": "hot", "topic": "sensors.*",
                                   "filter": "data.t > 30", "event_types": ["reading"]}))
         r = await recv_json(ws)
@@ -71,4 +74,4 @@ async def main(url, token):
     print("OK", flush=True)
 
 
-asyncio.run(main(sys.argv[1], sys.argv[2] if len(sys.argv) > 2 else ""))
+asyncio.run(main(sys.argv[1], sys.argv[2] if len(sys.argv) > 2 else "", len(sys.argv) > 3 and sys.argv[3] == "deflate"))
