@@ -256,7 +256,14 @@ private Q_SLOTS:
         QVERIFY2(m_pub.state() == SwitchboardClient::State::Connected, qPrintable(m_daemon.stderrText().right(3000)));
         QTRY_COMPARE_WITH_TIMEOUT(sseConnections(), 0, 20000);
         const qint64 after = rssKb(m_daemon.pid());
+#if !defined(__SANITIZE_ADDRESS__)
+        // (Under ASan the daemon's RSS holds its quarantine of freed memory: the stream being closed is
+        // what holds there.)
         QVERIFY2(after - before < 60 * 1024, qPrintable(QStringLiteral("RSS grew from %1 to %2 kB").arg(before).arg(after)));
+#else
+        Q_UNUSED(before)
+        Q_UNUSED(after)
+#endif
         SseClient fine;
         QVERIFY(fine.open(m_daemon.httpAddress(), "/api/v1/stream?topic=sensors.flood", {bearer(kReader)}));
         QCOMPARE(fine.status, 200);

@@ -260,17 +260,24 @@ private Q_SLOTS:
         // Meanwhile it pings back nothing either: reset by overflow or closed by the pong timeout.
         QTRY_COMPARE_WITH_TIMEOUT(wsConnections(), 0, 20000);
         const qint64 after = rssKb(m_daemon.pid());
+#if !defined(__SANITIZE_ADDRESS__)
+        // (Under ASan the daemon's RSS holds its quarantine of freed memory: the stream being closed is
+        // what holds there.)
         QVERIFY2(after - before < 60 * 1024, qPrintable(QStringLiteral("RSS grew from %1 to %2 kB").arg(before).arg(after)));
-        WsRawClient fine;
-        QVERIFY(subscribed(fine, kReader, "sensors.flood"));
-        QVERIFY(m_pub.publish(QStringLiteral("sensors.flood"), "{\"small\":1}"));
-        bool small = false; // flood messages still on their way may come first
-        for (int i = 0; i < 6000 && !small; ++i) {
-            const QByteArray text = fine.nextText();
-            QVERIFY(!text.isEmpty());
-            small = text.contains("small");
-        }
-        QVERIFY(small);
+#else
+        Q_UNUSED(before)
+        Q_UNUSED(after)
+#endif
+        WsRawClient fine; // others are served meanwhile
+        QVERIFY(subscribed(fine, kReader, "sensors.after"));
+        // Acknowledged (the test's event loop runs meanwhile, so the flood still in the publisher's
+        // buffer goes out first), then read.
+        std::optional<Status> ack;
+        QVERIFY(m_pub.publish(Message(MessageType::Event, QStringLiteral("sensors.after"), "{\"small\":1}"),
+                              [&ack](const Status &s) { ack = s; }));
+        QTRY_VERIFY_WITH_TIMEOUT(ack.has_value(), 30000);
+        QVERIFY(bool(*ack));
+        QVERIFY(fine.nextText(10000).contains("small"));
     }
 
     void peerLeavesMidFrame()

@@ -99,10 +99,13 @@ public:
             buffer += socket.readAll();
         }
     }
-    // The next text frame that is not a ping/pong, as JSON bytes.
+    // The next text frame, as JSON bytes ("close:<code>" for a close frame); pings are answered
+    // on the way, as a well-behaved client does.
     QByteArray nextText(int timeoutMs = 5000)
     {
         while (std::optional<WsFrameSeen> f = next(timeoutMs)) {
+            if (f->opcode == 0x9)
+                send(frame(0xA, f->payload));
             if (f->opcode == 0x1)
                 return f->payload;
             if (f->opcode == 0x8)
