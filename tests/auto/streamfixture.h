@@ -6,11 +6,16 @@
 
 #include "jwttestsigner.h"
 
+#include <switchboardclient.h>
+
 #include <QCryptographicHash>
 #include <QDateTime>
 #include <QFile>
 #include <QJsonArray>
+#include <QJsonDocument>
 #include <QJsonObject>
+#include <QProcess>
+#include <QSignalSpy>
 
 namespace sbtest {
 
@@ -79,6 +84,31 @@ inline qint64 rssKb(qint64 pid)
             return line.mid(6).trimmed().split(' ').first().toLongLong();
     }
     return -1;
+}
+
+// Connects \a client to the hub at \a url as ops (admin).
+inline bool connectAdmin(sb::SwitchboardClient &client, const QString &url)
+{
+    sb::SwitchboardClient::Options o;
+    o.token = QString::fromLatin1(kOpsToken);
+    client.setOptions(o);
+    QSignalSpy connected(&client, &sb::SwitchboardClient::connected);
+    return client.connectToHub(url) && connected.wait(10000);
+}
+
+// The hub's open connections of \a protocol ("sse", "websocket"), from GET /api/v1/connections
+// as ops; -1 when curl fails.
+inline int connectionsOf(const QString &httpAddress, const QString &protocol)
+{
+    QProcess curl;
+    curl.start(QStringLiteral("curl"), {QStringLiteral("-s"), QStringLiteral("-H"), QString::fromLatin1(bearer(kOpsToken)),
+                                        QStringLiteral("http://%1/api/v1/connections").arg(httpAddress)});
+    if (!curl.waitForFinished(10000))
+        return -1;
+    int n = 0;
+    for (const QJsonValue &c : QJsonDocument::fromJson(curl.readAllStandardOutput()).object().value(QStringLiteral("data")).toArray())
+        n += c.toObject().value(QStringLiteral("protocol")).toString() == protocol ? 1 : 0;
+    return n;
 }
 
 } // namespace sbtest

@@ -8,6 +8,7 @@
 
 #include "curlrun.h"
 #include "sbctlrun.h"
+#include "streamfixture.h"
 
 #include <QCryptographicHash>
 #include <QDateTime>
@@ -20,32 +21,17 @@
 using namespace sb;
 using sbtest::curl;
 using sbtest::postJson;
+using sbtest::rssKb;
+using sbtest::sha256Hex;
 
 namespace {
 
 const QByteArray kOps = "ops-token-0123456789";
 const QByteArray kGateway = "gateway-token-0123456789";
 
-QString sha256Hex(const QByteArray &token)
-{
-    return QString::fromLatin1(QCryptographicHash::hash(token, QCryptographicHash::Sha256).toHex());
-}
-
 QStringList header(const QString &line)
 {
     return {QStringLiteral("-H"), line};
-}
-
-qint64 rssKb(qint64 pid)
-{
-    QFile f(QStringLiteral("/proc/%1/status").arg(pid));
-    if (!f.open(QIODevice::ReadOnly))
-        return -1;
-    for (const QByteArray &line : f.readAll().split('\n')) {
-        if (line.startsWith("VmRSS:"))
-            return line.mid(6).trimmed().split(' ').first().toLongLong();
-    }
-    return -1;
 }
 
 } // namespace

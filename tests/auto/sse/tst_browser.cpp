@@ -157,6 +157,18 @@ private:
         return server.reported ? server.report : QStringLiteral("(no report from the page in 40 s)");
     }
 
+    // A hub whose listener allows \a origin (CORS, and so WebSocket upgrades); \a extra: more
+    // lines of communication.http.
+    static bool startHub(DaemonProcess &daemon, const QString &origin, const QString &extra = {})
+    {
+        DaemonProcess::Options o;
+        o.httpSection = QStringLiteral("    listeners: [{address: \"127.0.0.1:0\", cors: {origins: [\"%1\"]}}]\n").arg(origin) + extra;
+        if (daemon.start(o))
+            return true;
+        qWarning().noquote() << daemon.errorString();
+        return false;
+    }
+
 private Q_SLOTS:
     void initTestCase()
     {
@@ -175,9 +187,7 @@ private Q_SLOTS:
         QVERIFY(server.listen(QHostAddress::LocalHost, 0));
         const QString origin = QStringLiteral("http://127.0.0.1:%1").arg(server.serverPort());
         DaemonProcess daemon;
-        DaemonProcess::Options o;
-        o.httpSection = QStringLiteral("    listeners: [{address: \"127.0.0.1:0\", cors: {origins: [\"%1\"]}}]\n").arg(origin);
-        QVERIFY2(daemon.start(o), qPrintable(daemon.errorString()));
+        QVERIFY(startHub(daemon, origin));
         server.html = page(QStringLiteral("http://") + daemon.httpAddress());
         const QString log = browse(server, origin + QStringLiteral("/page.html"));
         qDebug().noquote() << "page:" << log;
@@ -200,11 +210,7 @@ private Q_SLOTS:
         QVERIFY(server.listen(QHostAddress::LocalHost, 0));
         const QString origin = QStringLiteral("http://127.0.0.1:%1").arg(server.serverPort());
         DaemonProcess daemon;
-        DaemonProcess::Options o;
-        o.httpSection = QStringLiteral("    listeners: [{address: \"127.0.0.1:0\", cors: {origins: [\"%1\"]}}]\n").arg(origin);
-        if (deflate)
-            o.httpSection += QStringLiteral("    ws: {permessage-deflate: {enabled: true}}\n");
-        QVERIFY2(daemon.start(o), qPrintable(daemon.errorString()));
+        QVERIFY(startHub(daemon, origin, deflate ? QStringLiteral("    ws: {permessage-deflate: {enabled: true}}\n") : QString()));
         server.html = wsPage(daemon.httpAddress());
         const QString log = browse(server, origin + QStringLiteral("/page.html"));
         qDebug().noquote() << "page:" << log;
@@ -222,9 +228,7 @@ private Q_SLOTS:
         PageServer server;
         QVERIFY(server.listen(QHostAddress::LocalHost, 0));
         DaemonProcess daemon;
-        DaemonProcess::Options o;
-        o.httpSection = QStringLiteral("    listeners: [{address: \"127.0.0.1:0\", cors: {origins: [\"https://console.example\"]}}]\n");
-        QVERIFY2(daemon.start(o), qPrintable(daemon.errorString()));
+        QVERIFY(startHub(daemon, QStringLiteral("https://console.example")));
         server.html = wsPage(daemon.httpAddress());
         const QString log = browse(server, QStringLiteral("http://127.0.0.1:%1/page.html").arg(server.serverPort()));
         qDebug().noquote() << "page:" << log;
@@ -237,9 +241,7 @@ private Q_SLOTS:
         PageServer server;
         QVERIFY(server.listen(QHostAddress::LocalHost, 0));
         DaemonProcess daemon;
-        DaemonProcess::Options o;
-        o.httpSection = QStringLiteral("    listeners: [{address: \"127.0.0.1:0\", cors: {origins: [\"https://console.example\"]}}]\n");
-        QVERIFY2(daemon.start(o), qPrintable(daemon.errorString()));
+        QVERIFY(startHub(daemon, QStringLiteral("https://console.example")));
         server.html = page(QStringLiteral("http://") + daemon.httpAddress());
         const QString log = browse(server, QStringLiteral("http://127.0.0.1:%1/page.html").arg(server.serverPort()));
         qDebug().noquote() << "page:" << log;

@@ -53,18 +53,7 @@ private:
     }
 
     // GET /api/v1/connections as ops: the open SSE streams.
-    int sseConnections()
-    {
-        QProcess curl;
-        curl.start(QStringLiteral("curl"), {QStringLiteral("-s"), QStringLiteral("-H"), QString::fromLatin1(bearer(kOps)),
-                                            QStringLiteral("http://%1/api/v1/connections").arg(m_daemon.httpAddress())});
-        if (!curl.waitForFinished(10000))
-            return -1;
-        int n = 0;
-        for (const QJsonValue &c : QJsonDocument::fromJson(curl.readAllStandardOutput()).object().value(QStringLiteral("data")).toArray())
-            n += c.toObject().value(QStringLiteral("protocol")).toString() == QLatin1String("sse") ? 1 : 0;
-        return n;
-    }
+    int sseConnections() { return sbtest::connectionsOf(m_daemon.httpAddress(), QStringLiteral("sse")); }
 
 private Q_SLOTS:
     void initTestCase()
@@ -78,12 +67,7 @@ private Q_SLOTS:
         o.topLevelExtra = sbtest::streamAuthYaml(m_daemon.filePath(QStringLiteral("hmac.secret")), QStringLiteral("subscribe"))
                           + QStringLiteral("limits: {subscriber-queue: {max-messages: 200, max-bytes: 1MiB, overflow: drop-oldest}}\n");
         QVERIFY2(m_daemon.start(o), qPrintable(m_daemon.errorString()));
-        SwitchboardClient::Options co;
-        co.token = QString::fromLatin1(kOps);
-        m_pub.setOptions(co);
-        QSignalSpy connected(&m_pub, &SwitchboardClient::connected);
-        QVERIFY(m_pub.connectToHub(m_daemon.url(QStringLiteral("tcp"))));
-        QVERIFY(connected.wait(10000));
+        QVERIFY(sbtest::connectAdmin(m_pub, m_daemon.url(QStringLiteral("tcp"))));
     }
 
     void cleanupTestCase() { QCOMPARE(m_daemon.stop(), 0); }

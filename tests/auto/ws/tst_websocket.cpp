@@ -46,18 +46,7 @@ private:
 
     QByteArray jwt(qint64 expOffsetS, const sbtest::JwtTestSigner &signer) const { return sbtest::readerJwt(expOffsetS, signer); }
 
-    int wsConnections()
-    {
-        QProcess curl;
-        curl.start(QStringLiteral("curl"), {QStringLiteral("-s"), QStringLiteral("-H"), QString::fromLatin1(bearer(kOps)),
-                                            QStringLiteral("http://%1/api/v1/connections").arg(m_daemon.httpAddress())});
-        if (!curl.waitForFinished(10000))
-            return -1;
-        int n = 0;
-        for (const QJsonValue &c : QJsonDocument::fromJson(curl.readAllStandardOutput()).object().value(QStringLiteral("data")).toArray())
-            n += c.toObject().value(QStringLiteral("protocol")).toString() == QLatin1String("websocket") ? 1 : 0;
-        return n;
-    }
+    int wsConnections() { return sbtest::connectionsOf(m_daemon.httpAddress(), QStringLiteral("websocket")); }
 
     // An upgraded raw client with \a token subscribed to \a topic.
     bool subscribed(WsRawClient &c, const QByteArray &token, const QByteArray &topic)
@@ -80,12 +69,7 @@ private Q_SLOTS:
         o.topLevelExtra = sbtest::streamAuthYaml(m_daemon.filePath(QStringLiteral("hmac.secret")), QStringLiteral("subscribe, publish"))
                           + QStringLiteral("limits: {subscriber-queue: {max-messages: 200, max-bytes: 1MiB, overflow: drop-oldest}}\n");
         QVERIFY2(m_daemon.start(o), qPrintable(m_daemon.errorString()));
-        SwitchboardClient::Options co;
-        co.token = QString::fromLatin1(kOps);
-        m_pub.setOptions(co);
-        QSignalSpy connected(&m_pub, &SwitchboardClient::connected);
-        QVERIFY(m_pub.connectToHub(m_daemon.url(QStringLiteral("tcp"))));
-        QVERIFY(connected.wait(10000));
+        QVERIFY(sbtest::connectAdmin(m_pub, m_daemon.url(QStringLiteral("tcp"))));
         QSignalSpy acked(&m_pub, &SwitchboardClient::subscribed);
         m_pub.subscribe(QStringLiteral(">"), [this](const Message &m) {
             if (!m.topic().startsWith(QLatin1String("$sb.")))
