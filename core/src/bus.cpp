@@ -293,6 +293,10 @@ Result<int> Bus::route(Message &message, const Principal &who, Connection *via, 
         if (Status st = Topic::validateTopic(topic); !st)
             return fail(st.error());
     }
+    if (const QString to = message.header(Recipients::headerName()); !to.isNull()) {
+        if (Result<Recipients> r = Recipients::parse(to); !r)
+            return fail(r.error());
+    }
     // Id, time and source in one pass over the wire bytes: the id and time only where the sender
     // left them empty, the source always (the hub's stamp of the principal; a requeue keeps the
     // stamp the hub gave the original). Before anything is dead-lettered: no letter keeps a
@@ -439,8 +443,16 @@ bool Bus::withheld(const Subscription *sub, const Message &message)
     return false;
 }
 
-bool Bus::offer(Subscription *sub, const Message &message, const FilterInput *input)
+bool Bus::addressed(const Subscription *sub, const Recipients &to)
 {
+    const Connection *c = sub->origin.data();
+    return to.matches(c ? c->id() : QString(), sub->principal.name, c ? &c->metadata() : nullptr);
+}
+
+bool Bus::offer(Subscription *sub, const Message &message, const FilterInput *input, const Recipients *to)
+{
+    if (to && !addressed(sub, *to))
+        return false; // not one of the message's recipients: not a refusal, not counted
     if ((!sub->withheld.isEmpty() || m_advisoryOf) && withheld(sub, message)) {
         ++m_refusals.filtered;
         return false;
@@ -475,18 +487,25 @@ int Bus::deliverTo(Space &sp, Message &message, const Route *known)
 {
     int delivered = 0;
     const FilterInput input(message); // the payload is parsed once, if a filter reads it
+    // Targeted sends: route() refused a selector that does not parse.
+    std::optional<Recipients> recipients;
+    if (const QString sel = message.header(Recipients::headerName()); !sel.isNull()) {
+        if (Result<Recipients> r = Recipients::parse(sel))
+            recipients = std::move(r).value();
+    }
+    const Recipients *to = recipients ? &*recipients : nullptr;
     switch (sp.config.type) {
     case ChannelType::Broadcast:
     case ChannelType::Topic: {
         const Route &r = known ? *known : routeFor(sp, message.topic());
         for (Subscription *s : r.plain)
-            delivered += offer(s, message, &input) ? 1 : 0;
+            delivered += offer(s, message, &input, to) ? 1 : 0;
         for (qsizetype g = 0; g < r.groups.size(); ++g) {
             const auto &members = r.groups[g];
             quint64 &cursor = *r.cursors[g];
             for (qsizetype tries = 0; tries < members.size(); ++tries) {
                 Subscription *s = members[qsizetype(cursor++ % quint64(members.size()))];
-                if (offer(s, message, &input)) {
+                if (offer(s, message, &input, to)) {
                     ++delivered;
                     break;
                 }
@@ -504,12 +523,12 @@ int Bus::deliverTo(Space &sp, Message &message, const Route *known)
     }
     case ChannelType::PointToPoint:
         if (Subscription *s = sp.addresses.value(message.topic()))
-            delivered = offer(s, message, &input) ? 1 : 0;
+            delivered = offer(s, message, &input, to) ? 1 : 0;
         break;
     case ChannelType::Queue:
         for (qsizetype tries = 0; tries < sp.members.size(); ++tries) {
             Subscription *s = sp.members[qsizetype(sp.queueCursor++ % quint64(sp.members.size()))];
-            if (offer(s, message, &input)) {
+            if (offer(s, message, &input, to)) {
                 delivered = 1;
                 break;
             }

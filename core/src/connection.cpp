@@ -116,7 +116,11 @@ void Connection::countDropped(quint64 messages)
 
 QVariantMap Connection::toVariantMap() const
 {
+    QVariantMap meta;
+    for (auto it = m_metadata.cbegin(); it != m_metadata.cend(); ++it)
+        meta.insert(it.key(), it.value());
     return {{QStringLiteral("id"), id()},
+            {QStringLiteral("metadata"), meta},
             {QStringLiteral("protocol"), m_protocol},
             {QStringLiteral("peer"), m_peer},
             {QStringLiteral("identity"), m_identity.name},

@@ -82,6 +82,7 @@ Status HttpEndpoint::start()
             return st;
         }
     }
+    m_services->webhooks.start(); // with the hub's other subscribers: the store's subscriptions run again
     setState(State::Running);
     return {};
 }
@@ -91,6 +92,7 @@ void HttpEndpoint::stop(int drainMs)
     Q_UNUSED(drainMs) // answers in flight are written before a listener closes its connections
     m_services->sse.closeAll(Error(ErrorCode::NotConnected, QStringLiteral("hub is shutting down")));
     m_services->ws.closeAll(Error(ErrorCode::NotConnected, QStringLiteral("hub is shutting down")));
+    m_services->webhooks.stop();
     for (HttpListener *l : m_listeners) {
         l->close();
         delete l;
@@ -143,6 +145,7 @@ QVariantMap HttpEndpoint::health() const
     h.insert(QStringLiteral("idempotencyConflicts"), double(m_services->idempotency.conflicts()));
     h.insert(QStringLiteral("sse"), m_services->sse.health());
     h.insert(QStringLiteral("websocket"), m_services->ws.health());
+    h.insert(QStringLiteral("webhooks"), m_services->webhooks.health());
     return h;
 }
 

@@ -271,6 +271,11 @@ Result<HttpEndpointConfig> HttpEndpointConfig::fromVariantMap(const QVariantMap 
             c.metricsRequireAuth = it.value().toBool();
         } else if (it.key() == QLatin1String("io-threads")) {
             st = parseIoThreads(it.value(), key, c.ioThreads);
+        } else if (it.key() == QLatin1String("webhooks")) {
+            Result<WebhookConfig> webhooks = WebhookConfig::fromVariant(it.value(), key);
+            if (!webhooks)
+                return webhooks.error();
+            c.webhooks = webhooks.value();
         } else if (it.key() == QLatin1String("sse")) {
             Result<SseConfig> sse = SseConfig::fromVariant(it.value(), key);
             if (!sse)
@@ -283,7 +288,7 @@ Result<HttpEndpointConfig> HttpEndpointConfig::fromVariantMap(const QVariantMap 
             c.ws = ws.value();
         } else {
             return configError(key, QStringLiteral("unknown key (expected listeners, io-threads, rate-limits, idempotency, "
-                                                   "sse, ws, metrics-require-auth, %1, %2)")
+                                                   "sse, ws, webhooks, metrics-require-auth, %1, %2)")
                                         .arg(apiKeys.join(QStringLiteral(", ")), limitKeys.join(QStringLiteral(", "))));
         }
         if (!st)

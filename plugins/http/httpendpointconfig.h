@@ -4,6 +4,7 @@
 #include "httpserverlimits.h"
 #include "restapi.h"
 #include "sseconfig.h"
+#include "webhookconfig.h"
 #include "wsconfig.h"
 
 #include <switchboard/configvalue.h>
@@ -55,6 +56,7 @@ struct HttpEndpointConfig {
     HttpRateLimits rates;
     HttpIdempotency idempotency;
     SseConfig sse; // sse: Server-Sent Events (GET /api/v1/stream)
+    WebhookConfig webhooks; // webhooks: POST /api/v1/subscribe
     WsConfig ws;   // ws: WebSocket (GET /api/v1/ws)
     bool metricsRequireAuth = false; // GET /metrics: any client, or only authenticated ones
     // io-threads: threads that read, parse and write HTTP connections (the routes run on the bus

@@ -6,6 +6,8 @@
 #include "idempotencycache.h"
 #include "restapi.h"
 #include "ssehub.h"
+#include "webhookhub.h"
+#include "webhookroutes.h"
 #include "wshub.h"
 
 #include <switchboard/stats.h>
@@ -23,8 +25,9 @@ class HttpMetrics;
 struct HttpServices {
     HttpServices(Hub *h, const HttpEndpointConfig &c)
         : hub(h), config(c), api(h, c.api), rates(c.rates), idempotency(c.idempotency), sse(h, c.sse),
-          ws(h, c.ws, {c.api.defaultRequestTimeoutMs, c.api.maxRequestTimeoutMs})
+          ws(h, c.ws, {c.api.defaultRequestTimeoutMs, c.api.maxRequestTimeoutMs}), webhooks(h, c.webhooks)
     {
+        addWebhookRoutes(api.router(), &webhooks, QStringLiteral("/api/v1"));
     }
     Hub *hub;
     HttpEndpointConfig config;
@@ -33,6 +36,7 @@ struct HttpServices {
     IdempotencyCache idempotency;
     SseHub sse; // GET /api/v1/stream
     WsHub ws;   // GET /api/v1/ws (upgrade)
+    WebhookHub webhooks; // POST /api/v1/subscribe, /api/v1/subscriptions
     // Health of the endpoint (listeners, counters) and the Prometheus text, from the endpoint.
     std::function<QVariantMap()> health;
     std::function<QByteArray()> metrics;

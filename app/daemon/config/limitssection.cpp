@@ -51,6 +51,11 @@ const LimitKey kLimitKeys[] = {
     {"max-filter-depth", Unit::Count, 256, [](DaemonConfig &c, qint64 n) { c.limits.filters.maxDepth = int(n); }},
     {"max-filter-event-types", Unit::Count, 4096,
      [](DaemonConfig &c, qint64 n) { c.limits.filters.maxEventTypes = int(n); }},
+    // What a connection may say about itself at connect (?meta.room=general), for targeted sends.
+    {"max-connection-metadata", Unit::Count, 1024,
+     [](DaemonConfig &c, qint64 n) { c.limits.metadata.maxEntries = int(n); }},
+    {"max-connection-metadata-bytes", Unit::Size, 1024 * 1024,
+     [](DaemonConfig &c, qint64 n) { c.limits.metadata.maxBytes = int(n); }},
 };
 
 QString expectedKeys()

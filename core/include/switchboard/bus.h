@@ -9,6 +9,7 @@
 #include <switchboard/connection.h>
 #include <switchboard/deadletter.h>
 #include <switchboard/message.h>
+#include <switchboard/recipients.h>
 #include <switchboard/stats.h>
 #include <switchboard/subscriber.h>
 
@@ -50,6 +51,7 @@ struct SWITCHBOARD_EXPORT BusLimits
     int maxRequestTimeoutMs = 300000;
     int matchCacheSize = 10000;          // topics whose routes are cached per space
     FilterLimits filters;                // limits.max-filter-length / -depth: what protocols compile
+    MetadataLimits metadata;             // limits.max-connection-metadata / -bytes: what protocols accept
     int maxSubscriptionsPerConnection = 1000;
     int maxPendingRequestsPerConnection = 1000;
     int maxSubscriptions = 10000;    // hub-wide (~2.6 kB each at worst: distinct patterns)
@@ -215,8 +217,11 @@ private:
     Status takeRate(Connection *via);
     Result<int> route(Message &message, const Principal &who, Connection *via, Action action);
     int deliverTo(Space &space, Message &message, const Route *known = nullptr);
-    // \a input, when given, is checked against the subscription's filter (a retry is not).
-    bool offer(Subscription *sub, const Message &message, const FilterInput *input = nullptr);
+    // \a input, when given, is checked against the subscription's filter (a retry is not);
+    // \a to, when given, against the subscription's connection (targeted sends).
+    bool offer(Subscription *sub, const Message &message, const FilterInput *input = nullptr,
+               const Recipients *to = nullptr);
+    static bool addressed(const Subscription *sub, const Recipients &to);
     bool withheld(const Subscription *sub, const Message &message);
     const Route &routeFor(Space &space, const QString &topic);
     void dispatchBacklog(Space &space);

@@ -5,6 +5,7 @@
 #include <switchboard/deliverywindow.h>
 #include <switchboard/principal.h>
 #include <switchboard/ratelimiter.h>
+#include <switchboard/recipients.h>
 #include <switchboard/stats.h>
 #include <switchboard/subscriber.h>
 
@@ -36,6 +37,10 @@ public:
     // Who this connection speaks for: identity, roles, protocol (the plugin's name, e.g. "native"),
     // peer and connection id. Every bus call the connection makes carries it.
     const Principal &principal() const { return m_principal; }
+    // What the client said about itself when it connected (?meta.room=general), for targeted
+    // sends (Recipients) and for operators; the protocol checks it (Recipients::checkMetadata).
+    const ConnectionMetadata &metadata() const { return m_metadata; }
+    void setMetadata(const ConnectionMetadata &metadata) { m_metadata = metadata; }
     // What the hub stamps as the source of this connection's messages (principal().stamp()).
     const QString &sourceStamp() const { return m_source; }
     RateLimiter &rateLimiter() { return m_rateLimiter; }
@@ -80,6 +85,7 @@ private:
     QDateTime m_connectedAt;
     Identity m_identity;
     Principal m_principal;
+    ConnectionMetadata m_metadata;
     QString m_source;
     DeliveryWindow m_deliveries;
     RateLimiter m_rateLimiter;

@@ -9,6 +9,7 @@
 #include <switchboard/configvalue.h>
 #include <switchboard/hub.h>
 #include <switchboard/jsoncodec.h>
+#include <switchboard/recipients.h>
 
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -105,6 +106,12 @@ Status prepare(Message &m, const QJsonObject &object, const ApiRequest &request,
     if (!headers)
         return headers.error();
     Headers h = headers.value();
+    if (const QJsonValue to = object.value(QStringLiteral("to")); !to.isUndefined()) {
+        Result<QString> selector = Recipients::selectorFromJson(to); // targeted sends
+        if (!selector)
+            return selector.error();
+        h.insert(Recipients::headerName(), selector.value());
+    }
     *traceparent = TraceContext::acceptOrCreate(request.header("traceparent"));
     h.insert(QStringLiteral("traceparent"), QString::fromLatin1(*traceparent));
     m.setHeaders(h);
@@ -241,7 +248,7 @@ void sendRequest(RestApi *api, const ApiRequest &request, const QString &topic, 
 void addEventRoutes(ApiRouter &router, RestApi *api, const QString &prefix)
 {
     router.add("POST", prefix + QStringLiteral("/events"),
-               QStringLiteral("Publish an event: {topic, event, payload, channel?, headers?} -> 202 with its id"),
+               QStringLiteral("Publish an event: {topic, event, payload, channel?, headers?, to?} -> 202 with its id"),
                [api](const ApiRequest &rq, const QStringList &, ApiResponder respond) { publishEvent(api, rq, respond); });
     router.add("POST", prefix + QStringLiteral("/messages"),
                QStringLiteral("Send point-to-point: {destination, channel?, message, headers?} -> 202"),

@@ -33,6 +33,7 @@ public:
     // The same with the route already resolved (ApiRouter::resolve on this API's router).
     void handle(const ApiRequest &request, const ApiRouter::Match &match, ApiResponder respond) const;
     const ApiRouter &router() const { return m_router; }
+    ApiRouter &router() { return m_router; } // for route groups outside this library (webhooks)
     const RestApiOptions &options() const { return m_options; }
     Hub *hub() const { return m_hub; }
     // Channels' compiled JSON Schemas, for the publishing routes (issue #13).

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "ssehub.h"
 
+#include "querymetadata.h"
+
 #include "sseevent.h"
 #include "ssestream.h"
 
@@ -64,6 +66,9 @@ Result<SseHub::Start> SseHub::open(const HttpRequest &request, const Principal &
         request.queryValue(QStringLiteral("filter")), m_hub->bus()->limits().filters);
     if (!filter)
         return refuse(filter.error());
+    Result<ConnectionMetadata> metadata = metadataFromQuery(request, m_hub->bus()->limits().metadata);
+    if (!metadata)
+        return refuse(metadata.error());
     const QString address = HttpRequest::addressText(request.peerAddress());
     if (int(m_streams.size()) >= m_config.maxStreams)
         return refuse(Error(ErrorCode::LimitExceeded,
@@ -87,6 +92,7 @@ Result<SseHub::Start> SseHub::open(const HttpRequest &request, const Principal &
     auto *stream = new SseStream(m_hub, m_config, id, request.isSecure() ? QStringLiteral("sse+tls") : QStringLiteral("sse"),
                                  request.peerText().isNull() ? address : request.peerText(), this);
     stream->setIdentity(who.identity());
+    stream->setMetadata(metadata.value());
     m_hub->registerConnection(stream);
     if (Status st = stream->subscribe(patterns, channel, filter.value()); !st) {
         m_hub->unregisterConnection(stream);

@@ -9,6 +9,7 @@
 #include <switchboard/jsoncodec.h>
 #include <switchboard/messagefilter.h>
 #include <switchboard/ratelimiter.h>
+#include <switchboard/recipients.h>
 
 #include <QJsonDocument>
 #include <QTcpSocket>
@@ -197,6 +198,15 @@ void WsConnection::handleText(const QByteArray &text)
         countError();
         respondError(id, message.error());
         return;
+    }
+    if (const QJsonValue to = envelope.value(QStringLiteral("to")); !to.isUndefined()) {
+        Result<QString> selector = Recipients::selectorFromJson(to);
+        if (!selector) {
+            countError();
+            respondError(id, selector.error());
+            return;
+        }
+        message.value().setHeader(Recipients::headerName(), selector.value());
     }
     if (type == QLatin1String("event")) {
         handlePublish(std::move(message).value(), id);

@@ -2,8 +2,10 @@
 #include "wshub.h"
 
 #include "httprequest.h"
+#include "querymetadata.h"
 #include "wshandshake.h"
 
+#include <switchboard/bus.h>
 #include <switchboard/hub.h>
 #include <switchboard/outboundwriter.h>
 
@@ -44,6 +46,9 @@ Result<WsHub::Start> WsHub::open(const HttpRequest &request, const Principal &wh
                                     .arg(QString::fromUtf8(origin.left(256))),
                                 {{QStringLiteral("origin"), QString::fromUtf8(origin.left(256))}}));
     }
+    Result<ConnectionMetadata> metadata = metadataFromQuery(request, m_hub->bus()->limits().metadata);
+    if (!metadata)
+        return refuse(metadata.error());
     const QString address = HttpRequest::addressText(request.peerAddress());
     if (int(m_connections.size()) >= m_config.maxConnections)
         return refuse(Error(ErrorCode::LimitExceeded,
@@ -65,6 +70,7 @@ Result<WsHub::Start> WsHub::open(const HttpRequest &request, const Principal &wh
                                request.isSecure() ? QStringLiteral("websocket+tls") : QStringLiteral("websocket"),
                                request.peerText().isNull() ? address : request.peerText(), this);
     c->setIdentity(who.identity());
+    c->setMetadata(metadata.value());
     m_hub->registerConnection(c);
     for (const auto &[name, value] : request.queryItems()) {
         if (name != QLatin1String("topic"))
@@ -95,6 +101,7 @@ Result<WsHub::Start> WsHub::open(const HttpRequest &request, const Principal &wh
     start.head = HttpResponse(101);
     start.head.setHeader("upgrade", "websocket");
     start.head.setHeader("sec-websocket-accept", accept.value());
+    start.head.setHeader("x-switchboard-connection", id.toLatin1()); // for targeted sends (x-sb-to: connection=...)
     if (deflate)
         start.head.setHeader("sec-websocket-extensions", deflate->responseHeader);
     start.takeOver = takeOverInto(this, [this, id](QTcpSocket *socket, const QByteArray &readAhead) {

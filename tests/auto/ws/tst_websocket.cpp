@@ -57,6 +57,20 @@ private:
         return json(c.nextText()).value(QStringLiteral("data")).toObject().value(QStringLiteral("subscription")) == QLatin1String("s");
     }
 
+    bool subscribedAt(WsRawClient &c, const QByteArray &token, const QByteArray &target, const QByteArray &topic)
+    {
+        if (!c.open(m_daemon.httpAddress(), target, {bearer(token)}) || c.status != 101)
+            return false;
+        c.sendText("{\"type\":\"subscribe\",\"messageId\":\"s\",\"topic\":\"" + topic + "\"}");
+        return json(c.nextText()).value(QStringLiteral("data")).toObject().value(QStringLiteral("subscription")) == QLatin1String("s");
+    }
+
+    static QString topicOf(const QByteArray &bytes) { return json(bytes).value(QStringLiteral("topic")).toString(); }
+    static QString errorCodeOf(const QByteArray &bytes)
+    {
+        return json(bytes).value(QStringLiteral("error")).toObject().value(QStringLiteral("code")).toString();
+    }
+
 private Q_SLOTS:
     void initTestCase()
     {
@@ -183,6 +197,83 @@ private Q_SLOTS:
         QVERIFY(first.value(QStringLiteral("correlationId")) == QLatin1String("ok") || second.value(QStringLiteral("correlationId")) == QLatin1String("ok"));
         QTRY_VERIFY(m_seen.contains(QStringLiteral("robots.arm")));
         QVERIFY(!m_seen.contains(QStringLiteral("sensors.spoof")));
+    }
+
+    // Targeted sends (core's x-sb-to): by the metadata a connection gave at connect, by identity,
+    // by connection id; from WebSocket ("to" in the envelope) and from a native client (the
+    // header). A connection not addressed gets nothing: the untargeted marker published after the
+    // targeted message is the next thing it reads (order is kept per connection).
+    void targetedSends()
+    {
+        WsRawClient a1, b1, opsA;
+        QVERIFY(subscribedAt(a1, kRobot, "/api/v1/ws?meta.room=a", "robots.>"));
+        QVERIFY(subscribedAt(b1, kRobot, "/api/v1/ws?meta.room=b", "robots.>"));
+        QVERIFY(subscribedAt(opsA, kOps, "/api/v1/ws?meta.room=a&meta.site=b1", "robots.>"));
+        QByteArray b1Id;
+        for (const QByteArray &line : b1.head.split('\n')) {
+            if (line.toLower().startsWith("x-switchboard-connection:"))
+                b1Id = line.mid(line.indexOf(':') + 1).trimmed();
+        }
+        QVERIFY(b1Id.startsWith("ws-"));
+        int round = 0;
+        // Sends \a targeted from a1, then an untargeted marker; checks who saw the targeted one.
+        auto check = [&](const QByteArray &targeted, bool toA1, bool toB1, bool toOps) {
+            const QByteArray marker = "robots.marker" + QByteArray::number(++round);
+            a1.sendText(targeted);
+            a1.sendText("{\"type\":\"event\",\"topic\":\"" + marker + "\",\"data\":0}");
+            for (auto [client, addressed] : {std::pair{&a1, toA1}, std::pair{&b1, toB1}, std::pair{&opsA, toOps}}) {
+                if (addressed && topicOf(client->nextText()) != QLatin1String("robots.targeted"))
+                    return false;
+                if (topicOf(client->nextText()) != QLatin1String(marker))
+                    return false;
+            }
+            return true;
+        };
+        QVERIFY(check(R"({"type":"event","topic":"robots.targeted","data":1,"to":{"meta":{"room":"a"}}})", true, false, true));
+        QVERIFY(check(R"({"type":"event","topic":"robots.targeted","data":1,"to":{"identity":"robot"}})", true, true, false));
+        QVERIFY(check(R"({"type":"event","topic":"robots.targeted","data":1,"to":{"connection":")" + b1Id + R"("}})", false, true, false));
+        QVERIFY(check(R"({"type":"event","topic":"robots.targeted","data":1,"to":{"meta":{"room":["a","b"],"site":"b1"}}})", false, false, true));
+        // Nobody matches: accepted, delivered to nobody.
+        QVERIFY(check(R"({"type":"event","topic":"robots.targeted","data":1,"to":{"identity":"nobody"}})", false, false, false));
+
+        // From a native client: the header, the same rule.
+        Message m(MessageType::Event, QStringLiteral("robots.targeted"), "2");
+        m.setHeader(QStringLiteral("x-sb-to"), QStringLiteral("meta.room=b"));
+        QVERIFY(m_pub.publish(m));
+        QCOMPARE(topicOf(b1.nextText()), QStringLiteral("robots.targeted"));
+        // Only b1 had it: everybody's next is the untargeted one below, then its marker.
+        QVERIFY(check(R"({"type":"event","topic":"robots.targeted","data":1})", true, true, true));
+        // A broken selector is refused with its position, and nothing is delivered.
+        a1.sendText(R"({"type":"event","messageId":"bad","topic":"robots.targeted","data":1,"to":{"room":"a"}})");
+        QCOMPARE(errorCodeOf(a1.nextText()), QStringLiteral("BAD_MESSAGE"));
+        a1.sendText(R"({"type":"event","messageId":"bad2","topic":"robots.targeted","data":1,"headers":{"x-sb-to":"room=a"}})");
+        const QJsonObject refused = json(a1.nextText()).value(QStringLiteral("error")).toObject();
+        QCOMPARE(refused.value(QStringLiteral("code")).toString(), QStringLiteral("BAD_MESSAGE"));
+        QCOMPARE(refused.value(QStringLiteral("details")).toObject().value(QStringLiteral("position")).toInt(), 1);
+        QVERIFY(check(R"({"type":"event","topic":"robots.targeted","data":1})", true, true, true)); // nothing else came
+    }
+
+    // Connection metadata is bounded and checked before the upgrade.
+    void metadataRefused_data()
+    {
+        QTest::addColumn<QByteArray>("target");
+        QTest::addColumn<int>("status");
+        QTest::newRow("bad name") << QByteArray("/api/v1/ws?meta.b%20d=1") << 400;
+        QTest::newRow("twice") << QByteArray("/api/v1/ws?meta.room=a&meta.room=b") << 400;
+        QByteArray many = "/api/v1/ws?x=1";
+        for (int i = 0; i < 17; ++i)
+            many += "&meta.k" + QByteArray::number(i) + "=v";
+        QTest::newRow("17 entries (limit 16)") << many << 429;
+        QTest::newRow("value too long") << QByteArray("/api/v1/ws?meta.room=" + QByteArray(300, 'v')) << 400;
+    }
+
+    void metadataRefused()
+    {
+        QFETCH(QByteArray, target);
+        QFETCH(int, status);
+        WsRawClient c;
+        QVERIFY(c.open(m_daemon.httpAddress(), target, {bearer(kRobot)}));
+        QCOMPARE(c.status, status);
     }
 
     void closeCodes_data()
