@@ -12,9 +12,9 @@ Page {
     property bool ascending: true
     readonly property var columns: [
         { role: "id", title: qsTr("Id"), width: 0.16 }, { role: "protocol", title: qsTr("Protocol"), width: 0.1 },
-        { role: "peer", title: qsTr("Peer"), width: 0.2 }, { role: "identity", title: qsTr("Identity"), width: 0.12 },
-        { role: "subscriptions", title: qsTr("Subs"), width: 0.08 }, { role: "inRate", title: qsTr("In/s"), width: 0.1 },
-        { role: "outRate", title: qsTr("Out/s"), width: 0.1 }]
+        { role: "peer", title: qsTr("Peer"), width: 0.16 }, { role: "identity", title: qsTr("Identity"), width: 0.1 },
+        { role: "subscriptions", title: qsTr("Subs"), width: 0.06 }, { role: "inRate", title: qsTr("In/s"), width: 0.08 },
+        { role: "outRate", title: qsTr("Out/s"), width: 0.08 }, { role: "metadata", title: qsTr("Metadata"), width: 0.14 }]
     ColumnLayout {
         anchors.fill: parent
         anchors.margins: Theme.spacing * 2

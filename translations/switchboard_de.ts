@@ -162,6 +162,10 @@
         <translation>Aus/s</translation>
     </message>
     <message>
+        <source>Metadata</source>
+        <translation>Metadaten</translation>
+    </message>
+    <message>
         <source>Sort by %1</source>
         <translation>Nach %1 sortieren</translation>
     </message>

@@ -162,6 +162,10 @@
         <translation>Out/s</translation>
     </message>
     <message>
+        <source>Metadata</source>
+        <translation>Metadata</translation>
+    </message>
+    <message>
         <source>Sort by %1</source>
         <translation>Sort by %1</translation>
     </message>

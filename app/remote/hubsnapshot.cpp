@@ -41,7 +41,7 @@ QList<QByteArray> topicRoles()
 QList<QByteArray> connectionRoles()
 {
     return withCounters({"id", "protocol", "peer", "identity", "authenticated", "connectedAt", "subscriptions",
-                         "pending"});
+                         "pending", "metadata"});
 }
 
 QList<QByteArray> deadLetterRoles()
@@ -99,6 +99,15 @@ QVariantMap topicRow(const QString &topic, const StatsEntry &e)
     return row;
 }
 
+// "room=general site=b1": what a connection said about itself (targeted sends), one column.
+QString metadataText(const ConnectionMetadata &metadata)
+{
+    QStringList parts;
+    for (auto it = metadata.cbegin(); it != metadata.cend(); ++it)
+        parts.append(it.key() + QLatin1Char('=') + it.value());
+    return parts.join(QLatin1Char(' '));
+}
+
 QList<QVariantMap> connections(const Hub &hub)
 {
     QList<QVariantMap> rows;
@@ -110,7 +119,8 @@ QList<QVariantMap> connections(const Hub &hub)
                         {QStringLiteral("authenticated"), c->identity().authenticated},
                         {QStringLiteral("connectedAt"), c->connectedAt().toMSecsSinceEpoch()},
                         {QStringLiteral("subscriptions"), c->subscriptionCount()},
-                        {QStringLiteral("pending"), c->pendingCount()}};
+                        {QStringLiteral("pending"), c->pendingCount()},
+                        {QStringLiteral("metadata"), metadataText(c->metadata())}};
         addCounters(row, c->stats());
         rows.append(row);
     }

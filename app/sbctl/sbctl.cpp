@@ -349,7 +349,8 @@ int Sbctl::connections(QStringList args)
     if (sub == QLatin1String("list"))
         return listRows(QStringLiteral("connections"), QString(), 0,
                         {QStringLiteral("id"), QStringLiteral("protocol"), QStringLiteral("peer"), QStringLiteral("identity"),
-                         QStringLiteral("subscriptions"), QStringLiteral("inRate"), QStringLiteral("outRate")});
+                         QStringLiteral("subscriptions"), QStringLiteral("inRate"), QStringLiteral("outRate"),
+                         QStringLiteral("metadata")});
     if (sub == QLatin1String("close")) {
         const QString reason = takeOption(args, QStringLiteral("--reason"));
         if (args.size() != 1)

@@ -123,7 +123,15 @@ QByteArray HttpEndpoint::metricsText() const
     const QStringList bound = addresses();
     for (size_t i = 0; i < m_listeners.size(); ++i)
         listeners.append({bound.value(qsizetype(i)), &m_listeners[i]->counters()});
-    return PrometheusExporter::render(*m_hub, m_metrics.get(), listeners);
+    QByteArray out = PrometheusExporter::render(*m_hub, m_metrics.get(), listeners);
+    out += PrometheusExporter::renderStats("switchboard_http_sse_stat", "Server-Sent Events counters by key (health's sse).",
+                                           m_services->sse.health());
+    out += PrometheusExporter::renderStats("switchboard_http_websocket_stat", "WebSocket counters by key (health's websocket).",
+                                           m_services->ws.health());
+    out += PrometheusExporter::renderStats("switchboard_http_webhook_stat",
+                                           "Webhook counters by key (health's webhooks: delivered, failedAttempts, ...).",
+                                           m_services->webhooks.health());
+    return out;
 }
 
 QVariantMap HttpEndpoint::health() const

@@ -381,6 +381,17 @@ QByteArray PrometheusExporter::render(const Hub &hub, const HttpMetrics *http,
     return out;
 }
 
+QByteArray PrometheusExporter::renderStats(const char *name, const char *help, const QVariantMap &stats)
+{
+    std::map<QString, QByteArray> values;
+    flatten(stats, QString(), &values);
+    QByteArray out;
+    family(out, name, "gauge", help);
+    for (const auto &[key, text] : values)
+        sample(out, name, labelSet({{"stat", key}}), text);
+    return out;
+}
+
 QByteArray PrometheusExporter::escapeLabelValue(QStringView value)
 {
     const QByteArray utf8 = value.toUtf8();

@@ -351,7 +351,11 @@ void tst_HttpDaemon::healthMetricsOpenApi()
         {QStringLiteral("/metrics"), QStringLiteral("get")},
         {QStringLiteral("/api/v1/openapi.json"), QStringLiteral("get")},
         {QStringLiteral("/api/v1/stream"), QStringLiteral("get")},
-        {QStringLiteral("/api/v1/ws"), QStringLiteral("get")}};
+        {QStringLiteral("/api/v1/ws"), QStringLiteral("get")},
+        {QStringLiteral("/api/v1/subscribe"), QStringLiteral("post")},
+        {QStringLiteral("/api/v1/subscriptions"), QStringLiteral("get")},
+        {QStringLiteral("/api/v1/subscriptions/{id}"), QStringLiteral("get")},
+        {QStringLiteral("/api/v1/subscriptions/{id}"), QStringLiteral("delete")}};
     for (const auto &[path, method] : routes)
         QVERIFY2(paths[path].toObject().contains(method), qPrintable(method + QLatin1Char(' ') + path));
     int operations = 0;
