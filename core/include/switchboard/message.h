@@ -88,6 +88,11 @@ public:
     const QByteArray &wireBytes() const;
     bool hasWireBytes() const; // whether wireBytes() is cached (costs nothing)
 
+    // Whether \a other is a copy that shares this message's data (no setter called on either
+    // since): the same envelope, so an encoding of one is an encoding of the other. Caches of an
+    // encoding keep a copy and ask this (a broadcast encodes once, not per subscriber).
+    bool sharesDataWith(const Message &other) const { return d.constData() == other.d.constData(); }
+
     bool operator==(const Message &other) const;
     bool operator!=(const Message &other) const { return !(*this == other); }
 

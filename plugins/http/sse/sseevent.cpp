@@ -12,8 +12,11 @@ QByteArray fieldValue(const QString &value)
     return bytes;
 }
 
-void appendMessage(QByteArray &out, const Message &message)
+QByteArray messageEvent(const Message &message)
 {
+    const QByteArray json = JsonCodec::encode(message);
+    QByteArray out;
+    out.reserve(json.size() + 64);
     out += "id: ";
     out += fieldValue(message.id());
     out += "\nevent: ";
@@ -21,8 +24,14 @@ void appendMessage(QByteArray &out, const Message &message)
     out += event.isEmpty() ? QByteArrayView("message") : QByteArrayView(event);
     // Compact JSON escapes every control character inside strings: one line.
     out += "\ndata: ";
-    out += JsonCodec::encode(message);
+    out += json;
     out += "\n\n";
+    return out;
+}
+
+void appendMessage(QByteArray &out, const Message &message)
+{
+    out += messageEvent(message);
 }
 
 void appendNamed(QByteArray &out, QByteArrayView name, const QByteArray &jsonData)

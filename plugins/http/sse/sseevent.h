@@ -14,6 +14,8 @@ namespace sb::http {
 namespace SseEvent {
 
 void appendMessage(QByteArray &out, const Message &message);
+// The same event as bytes of its own (what a stream caches for a broadcast, see EncodingCache).
+QByteArray messageEvent(const Message &message);
 // An event of the hub's own ("sb.error", "sb.gap") with a JSON object as data.
 void appendNamed(QByteArray &out, QByteArrayView name, const QByteArray &jsonData);
 // A comment line (": text"), which clients ignore: the heartbeat.

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "ssestream.h"
 
+#include "encodingcache.h"
 #include "sseevent.h"
 
 #include <switchboard/bus.h>
@@ -68,8 +69,10 @@ void SseStream::attached(const QByteArray &readAhead)
 void SseStream::appendDelivery(const Message &message, quint32 tag)
 {
     Q_UNUSED(tag)
+    // Every stream of this thread that gets the message writes the same event: made once.
+    static thread_local EncodingCache events(&SseEvent::messageEvent);
     const qsizetype before = writer().buffer().size();
-    SseEvent::appendMessage(writer().buffer(), message);
+    writer().buffer() += events.of(message);
     writer().noteDelivery(writer().buffer().size() - before);
     countOut(1, quint64(message.payloadSize()));
     m_wroteSinceBeat = true;

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "wsconnection.h"
 
+#include "encodingcache.h"
 #include "wsframe.h"
 
 #include <switchboard/binarycodec.h>
@@ -74,7 +75,7 @@ Status WsConnection::subscribeAtUpgrade(const QString &pattern)
         return e;
     }
     m_tags.insert(pattern, o.tag);
-    m_subscriptions.insert(o.tag, {pattern, r.value()});
+    m_subscriptions.insert(o.tag, named(pattern, r.value()));
     return {};
 }
 
@@ -275,7 +276,7 @@ void WsConnection::handleSubscribe(const QJsonObject &envelope)
         return;
     }
     m_tags.insert(name, o.tag);
-    m_subscriptions.insert(o.tag, {name, r.value()});
+    m_subscriptions.insert(o.tag, named(name, r.value()));
     respond(name, {{QStringLiteral("subscription"), name}});
 }
 
@@ -290,7 +291,7 @@ void WsConnection::handleUnsubscribe(const QJsonObject &envelope)
                                    {{QStringLiteral("subscription"), name.left(kMaxName)}}));
         return;
     }
-    const SubscriptionId id = m_subscriptions.value(tag).second;
+    const SubscriptionId id = m_subscriptions.value(tag).id;
     m_tags.remove(name);
     m_subscriptions.remove(tag);
     hub()->bus()->unsubscribe(id, this);
@@ -376,14 +377,34 @@ void WsConnection::appendText(QByteArrayView json)
     WsFrame::appendText(writer().buffer(), json);
 }
 
-// A delivery: the message's envelope with the name of the subscription it came by.
+WsConnection::Named WsConnection::named(const QString &name, SubscriptionId id)
+{
+    // compact() of {"subscription": name} without its closing brace, then a comma.
+    QByteArray prefix = compact({{QStringLiteral("subscription"), name}});
+    prefix.chop(1);
+    prefix += ',';
+    return {name, id, prefix};
+}
+
+// A delivery: the message's envelope with the name of the subscription it came by first. The
+// envelope is encoded once per message for every connection of this thread (a broadcast), and
+// written into the frame behind the subscription's prefix without another copy.
 void WsConnection::appendDelivery(const Message &message, quint32 tag)
 {
-    const QString name = m_subscriptions.value(tag).first;
-    QByteArray json = JsonCodec::encode(message);
-    json.insert(1, "\"subscription\":" + compact({{QStringLiteral("s"), name}}).mid(5).chopped(1) + ',');
+    static thread_local EncodingCache envelopes(&JsonCodec::encode);
+    const QByteArray &json = envelopes.of(message);
+    const auto it = m_subscriptions.constFind(tag);
+    const QByteArrayView prefix = it != m_subscriptions.cend() ? QByteArrayView(it->prefix) : QByteArrayView("{");
+    const QByteArrayView rest = QByteArrayView(json).sliced(1); // past the envelope's "{"
     const qsizetype before = writer().buffer().size();
-    appendText(json);
+    if (m_deflate) {
+        QByteArray whole;
+        whole.reserve(prefix.size() + rest.size());
+        whole.append(prefix).append(rest);
+        appendText(whole);
+    } else {
+        WsFrame::appendText(writer().buffer(), prefix, rest);
+    }
     writer().noteDelivery(writer().buffer().size() - before);
     countOut(1, quint64(message.payloadSize()));
 }
@@ -422,7 +443,7 @@ void WsConnection::subscriptionEnded(quint32 tag, const Error &reason)
     const auto it = m_subscriptions.find(tag);
     if (it == m_subscriptions.end())
         return;
-    const QString name = it->first;
+    const QString name = it->name;
     m_tags.remove(name);
     m_subscriptions.erase(it);
     Error e = reason;

@@ -66,7 +66,13 @@ private:
     std::unique_ptr<WsDeflate> m_deflate; // permessage-deflate agreed
     QTimer m_keepalive;
     QHash<QString, quint32> m_tags;                          // subscription name -> tag
-    QHash<quint32, std::pair<QString, SubscriptionId>> m_subscriptions; // tag -> name, bus id
+    struct Named {
+        QString name;          // the client's name for it (its subscribe messageId, or the ?topic= pattern)
+        SubscriptionId id = 0; // the bus's
+        QByteArray prefix;     // {"subscription":"<name>", : what each delivery starts with
+    };
+    static Named named(const QString &name, SubscriptionId id);
+    QHash<quint32, Named> m_subscriptions; // tag -> subscription
     quint32 m_nextTag = 0;
     qint64 m_lastInputMs = 0;
     qint64 m_pingSentMs = 0;

@@ -4,12 +4,12 @@
 namespace sb::http::WsFrame {
 
 namespace {
-void append(QByteArray &out, quint8 opcode, QByteArrayView payload)
+void append(QByteArray &out, quint8 opcode, QByteArrayView payload, QByteArrayView more = {})
 {
-    const quint64 n = quint64(payload.size());
+    const quint64 n = quint64(payload.size() + more.size());
     const qsizetype header = n < 126 ? 2 : (n <= 0xFFFF ? 4 : 10);
     const qsizetype at = out.size();
-    out.resize(at + header + payload.size());
+    out.resize(at + header + qsizetype(n));
     auto *h = reinterpret_cast<unsigned char *>(out.data() + at);
     h[0] = 0x80 | opcode; // FIN
     if (n < 126) {
@@ -25,12 +25,19 @@ void append(QByteArray &out, quint8 opcode, QByteArrayView payload)
     }
     if (!payload.isEmpty())
         memcpy(h + header, payload.data(), size_t(payload.size()));
+    if (!more.isEmpty())
+        memcpy(h + header + payload.size(), more.data(), size_t(more.size()));
 }
 } // namespace
 
 void appendText(QByteArray &out, QByteArrayView payload)
 {
     append(out, 0x1, payload);
+}
+
+void appendText(QByteArray &out, QByteArrayView head, QByteArrayView tail)
+{
+    append(out, 0x1, head, tail);
 }
 
 void appendCompressedText(QByteArray &out, QByteArrayView payload)

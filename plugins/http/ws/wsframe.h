@@ -9,6 +9,8 @@ namespace sb::http {
 namespace WsFrame {
 
 void appendText(QByteArray &out, QByteArrayView payload);
+// One text message of \a head followed by \a tail (written once, no concatenation first).
+void appendText(QByteArray &out, QByteArrayView head, QByteArrayView tail);
 // A text message whose payload is permessage-deflate data (RSV1 set).
 void appendCompressedText(QByteArray &out, QByteArrayView payload);
 void appendBinary(QByteArray &out, QByteArrayView payload);

@@ -15,6 +15,7 @@ private Q_SLOTS:
     void isExpired_data();
     void isExpired();
     void setPayloadKeepsDecodedId();
+    void sharesDataWith();
 };
 
 namespace {
@@ -77,6 +78,24 @@ void tst_Message::setPayloadKeepsDecodedId()
     m.setPayload("new");
     QCOMPARE(m.id(), sent.id());
     QCOMPARE(m.payload(), QByteArray("new"));
+}
+
+// What encoding caches (a broadcast's envelope, made once) rely on: copies share the data until
+// either is changed; equal but separately made messages do not.
+void tst_Message::sharesDataWith()
+{
+    const Message a = Message::create(MessageType::Event, QStringLiteral("t"), "x");
+    Message b = a;
+    QVERIFY(a.sharesDataWith(b));
+    QVERIFY(b.sharesDataWith(a));
+    b.setHeader(QStringLiteral("k"), QStringLiteral("v"));
+    QVERIFY(!a.sharesDataWith(b));
+    Message c = a;
+    c.setPayload("y");
+    QVERIFY(!a.sharesDataWith(c));
+    Message d(MessageType::Event, QStringLiteral("t"), "x");
+    d.setId(a.id());
+    QVERIFY(!a.sharesDataWith(d));
 }
 
 QTEST_GUILESS_MAIN(tst_Message)
