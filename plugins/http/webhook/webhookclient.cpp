@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "webhookclient.h"
 
+#include "webhookresponsehead.h"
+
 #include <QHostInfo>
 #include <QLoggingCategory>
 #include <QNetworkProxy>
@@ -16,7 +18,6 @@ Q_LOGGING_CATEGORY(lcWebhook, "switchboard.http.webhook", QtWarningMsg)
 
 namespace {
 
-constexpr qsizetype kMaxHead = 16 * 1024;
 constexpr int kDefaultTimeoutMs = 10000;
 
 bool isHttps(const QUrl &url)
@@ -43,12 +44,7 @@ bool isValidField(const QByteArray &name, const QByteArray &value)
 
 QString printable(QByteArrayView bytes)
 {
-    QString out = QString::fromLatin1(bytes.first(qMin<qsizetype>(bytes.size(), 80)));
-    for (QChar &c : out) {
-        if (c.unicode() < 0x20 || c.unicode() == 0x7F)
-            c = QLatin1Char('.');
-    }
-    return QLatin1Char('"') + out + (bytes.size() > 80 ? QStringLiteral("...\"") : QStringLiteral("\""));
+    return WebhookResponseHead::printable(bytes);
 }
 
 // The request as sent, or an empty array with \a error set when a header could break the framing.
@@ -92,36 +88,6 @@ QByteArray buildRequest(const WebhookClient::Request &r, QString *error)
     return "POST " + target + " HTTP/1.1\r\nHost: " + host + "\r\nContent-Type: " + contentType
         + "\r\nContent-Length: " + QByteArray::number(r.body.size())
         + "\r\nConnection: close\r\nUser-Agent: " + userAgent + "\r\n" + extra + "\r\n" + r.body;
-}
-
-// "HTTP/1.x NNN[ reason]" to NNN, or -1.
-int parseStatusLine(QByteArrayView line)
-{
-    const auto isDigit = [](char c) { return c >= '0' && c <= '9'; };
-    if (line.endsWith('\r'))
-        line.chop(1);
-    if (line.size() < 12 || !line.startsWith("HTTP/1.") || !isDigit(line[7]) || line[8] != ' ')
-        return -1;
-    int status = 0;
-    for (int i = 9; i < 12; ++i) {
-        if (!isDigit(line[i]))
-            return -1;
-        status = status * 10 + (line[i] - '0');
-    }
-    if ((line.size() > 12 && line[12] != ' ') || status < 100 || status > 599)
-        return -1;
-    return status;
-}
-
-// Where the head that starts at \a from ends (past its blank line), or -1. Bare LF line ends are
-// accepted, as RFC 9112 2.2 allows a recipient to.
-qsizetype endOfHead(const QByteArray &bytes, qsizetype from)
-{
-    const qsizetype crlf = bytes.indexOf("\n\r\n", from);
-    const qsizetype lf = bytes.indexOf("\n\n", from);
-    if (crlf < 0)
-        return lf < 0 ? -1 : lf + 2;
-    return lf < 0 || crlf < lf ? crlf + 3 : lf + 2;
 }
 
 } // namespace
@@ -280,39 +246,25 @@ void WebhookClient::onReadyRead()
 {
     // Read no more than the head may hold (plus one byte to tell a full buffer from an overlong
     // head): the rest stays in the socket and goes with it.
-    while (m_stage != Stage::Done && m_socket && m_head.size() <= kMaxHead) {
-        const QByteArray chunk = m_socket->read(kMaxHead + 1 - m_head.size());
+    while (m_stage != Stage::Done && m_socket && m_head.state() == WebhookResponseHead::State::Incomplete
+           && m_head.room() > 0) {
+        const QByteArray chunk = m_socket->read(m_head.room());
         if (chunk.isEmpty())
             return;
-        m_head += chunk;
-        parseHead();
-    }
-}
-
-// Looks for a complete head in what was read; finishes on a final status or an error. Interim
-// (1xx) heads are skipped, as RFC 9110 15.2 asks; they count towards the 16 KiB.
-void WebhookClient::parseHead()
-{
-    for (qsizetype start = 0;;) {
-        const qsizetype end = endOfHead(m_head, start);
-        if (end < 0 || end > kMaxHead) {
-            if (m_head.size() > kMaxHead)
-                fail(Outcome::Failure::Protocol,
-                    QStringLiteral("response head over 16 KiB from ") + m_current.toString());
-            return;
-        }
-        const QByteArrayView line = QByteArrayView(m_head).sliced(start, m_head.indexOf('\n', start) - start);
-        const int status = parseStatusLine(line);
-        if (status < 0)
-            return fail(Outcome::Failure::Protocol,
-                QStringLiteral("malformed status line from ") + m_current.toString() + QStringLiteral(": ")
-                    + printable(line));
-        if (status >= 200 || status == 101) {
+        switch (m_head.append(chunk)) {
+        case WebhookResponseHead::State::Incomplete:
+            break;
+        case WebhookResponseHead::State::TooLarge:
+            return fail(Outcome::Failure::Protocol, QStringLiteral("response head over 16 KiB from ") + m_current.toString());
+        case WebhookResponseHead::State::Malformed:
+            return fail(Outcome::Failure::Protocol, QStringLiteral("malformed status line from ") + m_current.toString()
+                                                        + QStringLiteral(": ") + m_head.malformedLine());
+        case WebhookResponseHead::State::Final: {
             Outcome outcome;
-            outcome.status = status;
+            outcome.status = m_head.status();
             return finish(outcome);
         }
-        start = end;
+        }
     }
 }
 
@@ -341,8 +293,7 @@ void WebhookClient::onSocketGone()
                     + errors.join(QStringLiteral("; ")));
     }
     default: {
-        const qsizetype lineEnd = m_head.indexOf('\n');
-        const int status = qMax(lineEnd < 0 ? 0 : parseStatusLine(QByteArrayView(m_head).first(lineEnd)), 0);
+        const int status = m_head.status();
         const QString where
             = status ? QStringLiteral("inside the response head") : QStringLiteral("before a complete status line");
         fail(Outcome::Failure::Protocol,

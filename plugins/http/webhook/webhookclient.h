@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 
+#include "webhookresponsehead.h"
 #include "webhooktargetpolicy.h"
 
 #include <QByteArray>
@@ -64,7 +65,6 @@ private:
     void onReadyRead();
     void onSocketGone();
     void onTimeout();
-    void parseHead();
     void fail(Outcome::Failure failure, const QString &detail, int status = 0);
     void finish(Outcome outcome);
     void dropSocket();
@@ -81,7 +81,7 @@ private:
     quint16 m_port = 0;
     QTcpSocket *m_socket = nullptr;
     QList<QSslError> m_sslErrors;
-    QByteArray m_head;
+    WebhookResponseHead m_head;
     QTimer m_timer;
     QElapsedTimer m_clock;
 };
