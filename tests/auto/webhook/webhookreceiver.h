@@ -26,13 +26,8 @@ public:
         connect(&m_server, &QTcpServer::newConnection, this, [this] {
             while (QTcpSocket *s = m_server.nextPendingConnection()) {
                 ++connections;
-                ++open;
-                maxOpen = qMax(maxOpen, open);
                 connect(s, &QTcpSocket::readyRead, this, [this, s] { read(s); });
-                connect(s, &QTcpSocket::disconnected, this, [this, s] {
-                    --open;
-                    s->deleteLater();
-                });
+                connect(s, &QTcpSocket::disconnected, s, &QObject::deleteLater);
             }
         });
         m_server.listen(QHostAddress::LocalHost, 0);
@@ -53,8 +48,6 @@ public:
 
     QList<ReceivedHook> received;
     int connections = 0;
-    int open = 0;
-    int maxOpen = 0;
 
 private:
     void read(QTcpSocket *s)
