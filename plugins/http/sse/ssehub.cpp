@@ -93,6 +93,7 @@ Result<SseHub::Start> SseHub::open(const HttpRequest &request, const Principal &
                                  request.peerText().isNull() ? address : request.peerText(), this);
     stream->setIdentity(who.identity());
     stream->setMetadata(metadata.value());
+    stream->setFlusher(m_flusher);
     m_hub->registerConnection(stream);
     if (Status st = stream->subscribe(patterns, channel, filter.value()); !st) {
         m_hub->unregisterConnection(stream);

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 
+#include "streamflusher.h"
 #include "sseconfig.h"
 #include "ssering.h"
 
@@ -61,6 +62,7 @@ private:
     QHash<QString, SseStream *> m_streams;
     QHash<QString, int> m_perAddress;
     quint64 m_nextId = 0;
+    StreamFlusher *m_flusher = new StreamFlusher(this); // the streams' writes, coalesced
     quint64 m_opened = 0, m_refused = 0, m_overflowClosed = 0, m_resumed = 0, m_gaps = 0;
 };
 

@@ -96,7 +96,10 @@ void StreamConnection::scheduleFlush()
     if (m_flushScheduled)
         return;
     m_flushScheduled = true;
-    QMetaObject::invokeMethod(this, &StreamConnection::flushNow, Qt::QueuedConnection);
+    if (m_flusher)
+        m_flusher->schedule(this);
+    else
+        QMetaObject::invokeMethod(this, &StreamConnection::flushNow, Qt::QueuedConnection);
 }
 
 void StreamConnection::flushNow()

@@ -2,6 +2,7 @@
 #pragma once
 
 #include "httpresponder.h"
+#include "streamflusher.h"
 
 #include <switchboard/connection.h>
 #include <switchboard/outboundwriter.h>
@@ -42,6 +43,8 @@ public:
     // The socket, in the bus thread; \a readAhead: bytes the HTTP layer read past the request.
     void attach(QTcpSocket *socket, const QByteArray &readAhead);
     bool isAttached() const { return !m_socket.isNull(); }
+    // Writes go through \a flusher, shared by the hub's streams (without one: a posted flush each).
+    void setFlusher(StreamFlusher *flusher) { m_flusher = flusher; }
     const OutboundWriter::Counters &outboundCounters() const { return m_writer.counters(); }
 
 Q_SIGNALS:
@@ -61,6 +64,7 @@ protected:
     bool deliverNow(const Message &message, quint32 tag) override;
     void scheduleFlush();
     void flushNow();
+    friend class StreamFlusher;
     // Appends \a bytes of a control frame (an answer, a heartbeat) counted against the outbound
     // limit; false (and the connection reset with OVERFLOW) past it.
     bool noteControl(qsizetype before);
@@ -79,6 +83,7 @@ private:
     OutboundWriter m_writer;
     QTimer m_attachDeadline;
     std::deque<Delivery> m_batch;
+    QPointer<StreamFlusher> m_flusher;
     bool m_flushScheduled = false;
     bool m_finished = false;
 };

@@ -71,6 +71,7 @@ Result<WsHub::Start> WsHub::open(const HttpRequest &request, const Principal &wh
                                request.peerText().isNull() ? address : request.peerText(), this);
     c->setIdentity(who.identity());
     c->setMetadata(metadata.value());
+    c->setFlusher(m_flusher);
     m_hub->registerConnection(c);
     for (const auto &[name, value] : request.queryItems()) {
         if (name != QLatin1String("topic"))

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 
+#include "streamflusher.h"
 #include "wsconfig.h"
 #include "wsconnection.h"
 
@@ -53,6 +54,7 @@ private:
     QHash<QString, WsConnection *> m_connections;
     QHash<QString, int> m_perAddress;
     quint64 m_nextId = 0;
+    StreamFlusher *m_flusher = new StreamFlusher(this); // the streams' writes, coalesced
     quint64 m_opened = 0, m_refused = 0, m_overflowClosed = 0, m_protocolErrors = 0;
 };
 
