@@ -98,7 +98,12 @@ void SseStream::readable()
 {
     if (!socket() || isFinished())
         return;
-    m_readBytes += socket()->readAll().size();
+    char sink[4096];
+    qint64 got = 0;
+    while ((got = readInput(sink, sizeof sink)) > 0)
+        m_readBytes += got;
+    if (got < 0)
+        return; // the client left
     if (m_readBytes > kMaxInput)
         close(Error(ErrorCode::BadMessage,
                     QStringLiteral("an event stream takes no input (%1 bytes received)").arg(m_readBytes)));

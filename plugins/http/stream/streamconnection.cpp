@@ -4,8 +4,12 @@
 #include <switchboard/bus.h>
 #include <switchboard/hub.h>
 
+#include <QSslSocket>
 #include <QTcpSocket>
 #include <QThread>
+
+#include <fcntl.h>
+#include <unistd.h>
 
 namespace sb::http {
 
@@ -34,14 +38,58 @@ StreamConnection::~StreamConnection()
         m_socket->abort();
 }
 
-void StreamConnection::attach(QTcpSocket *socket, const QByteArray &readAhead)
+// Qt keeps the 16 KiB read chunk of a buffered socket once it has read anything (QRingBuffer
+// holds on to chunks up to its block size for reuse): most of the memory of an idle stream. A
+// plain TCP stream continues on a duplicate of its descriptor opened unbuffered, as the native
+// plugin reads (the kernel's buffer is the only one); the HTTP layer's socket, with what it
+// buffered after the request, goes. TLS sockets keep their state and stay as they are.
+QTcpSocket *StreamConnection::unbufferedCopy(QTcpSocket *socket, QByteArray *readAhead)
+{
+    if (qobject_cast<QSslSocket *>(socket) || socket->openMode().testFlag(QIODevice::Unbuffered))
+        return socket;
+    socket->flush(); // the 101 or 200 head, should Qt still hold any of it
+    const qintptr fd = socket->socketDescriptor();
+    if (fd < 0 || socket->bytesToWrite() > 0)
+        return socket;
+    const int copy = ::fcntl(int(fd), F_DUPFD_CLOEXEC, 0);
+    if (copy < 0)
+        return socket;
+    auto *direct = new QTcpSocket(this);
+    if (!direct->setSocketDescriptor(copy, QAbstractSocket::ConnectedState, QIODevice::ReadWrite | QIODevice::Unbuffered)) {
+        ::close(copy);
+        delete direct;
+        return socket;
+    }
+    readAhead->append(socket->readAll());
+    socket->disconnect();
+    socket->abort(); // closes its descriptor only: the copy keeps the connection
+    socket->deleteLater();
+    return direct;
+}
+
+qint64 StreamConnection::readInput(char *into, qint64 max)
+{
+    if (!m_socket)
+        return -1;
+    const qint64 got = m_socket->read(into, max);
+    // Unbuffered, a peer that is gone shows as read() < 0, not as a signal.
+    if (got < 0 && m_socket->openMode().testFlag(QIODevice::Unbuffered)) {
+        finish(ErrorCode::NotConnected, false);
+        return -1;
+    }
+    return qMax<qint64>(got, 0);
+}
+
+void StreamConnection::attach(QTcpSocket *given, const QByteArray &readAheadGiven)
 {
     if (m_finished) {
-        OutboundWriter::reset(socket);
-        socket->deleteLater();
+        OutboundWriter::reset(given);
+        given->deleteLater();
         return;
     }
     m_attachDeadline.stop();
+    QByteArray readAhead = readAheadGiven;
+    QTcpSocket *socket = unbufferedCopy(given, &readAhead);
     socket->setParent(this);
     m_socket = socket;
     m_writer.setDevice(socket);

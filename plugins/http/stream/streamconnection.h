@@ -65,6 +65,9 @@ protected:
     void scheduleFlush();
     void flushNow();
     friend class StreamFlusher;
+    // Up to \a max bytes of input, 0 when there are none; -1 when the peer is gone (the
+    // connection has then finished).
+    qint64 readInput(char *into, qint64 max);
     // Appends \a bytes of a control frame (an answer, a heartbeat) counted against the outbound
     // limit; false (and the connection reset with OVERFLOW) past it.
     bool noteControl(qsizetype before);
@@ -78,6 +81,8 @@ protected:
     OutboundWriter &writer() { return m_writer; }
 
 private:
+    QTcpSocket *unbufferedCopy(QTcpSocket *socket, QByteArray *readAhead);
+
     Hub *m_hub;
     QPointer<QTcpSocket> m_socket;
     OutboundWriter m_writer;

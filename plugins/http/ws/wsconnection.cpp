@@ -92,7 +92,11 @@ void WsConnection::readable()
 {
     if (!socket() || isFinished())
         return;
-    const QByteArray in = socket()->read(kReadChunk);
+    static thread_local QByteArray scratch(kReadChunk, Qt::Uninitialized); // every connection of the thread reads through it
+    const qint64 got = readInput(scratch.data(), kReadChunk);
+    if (got < 0)
+        return; // the peer left
+    const QByteArrayView in(scratch.constData(), got);
     if (!in.isEmpty()) {
         m_lastInputMs = RateLimiter::monotonicMsecs();
         m_pingSentMs = 0;
