@@ -25,6 +25,12 @@ namespace sb::http {
 SseHub::SseHub(Hub *hub, const SseConfig &config, QObject *parent)
     : QObject(parent), m_hub(hub), m_config(config), m_ring(config.resumeMessages, config.resumeBytes)
 {
+    m_heartbeat.setInterval(int(qMin<qint64>(config.heartbeatMs, 24LL * 3600 * 1000)));
+    connect(&m_heartbeat, &QTimer::timeout, this, [this] {
+        const QList<SseStream *> all = m_streams.values(); // a heartbeat may end a stream
+        for (SseStream *s : all)
+            s->heartbeat();
+    });
 }
 
 SseHub::~SseHub()
@@ -102,6 +108,8 @@ Result<SseHub::Start> SseHub::open(const HttpRequest &request, const Principal &
     }
     stream->setPreamble(preamble(stream, request, patterns, channel, filter.value()));
     m_streams.insert(id, stream);
+    if (!m_heartbeat.isActive())
+        m_heartbeat.start();
     ++m_perAddress[address];
     ++m_opened;
     connect(stream, &StreamConnection::finished, this, [this, stream, address](StreamConnection *, ErrorCode reason) {
@@ -175,6 +183,8 @@ void SseHub::onFinished(SseStream *stream, ErrorCode reason)
     if (reason == ErrorCode::Overflow)
         ++m_overflowClosed;
     m_streams.remove(stream->id());
+    if (m_streams.isEmpty())
+        m_heartbeat.stop();
     m_hub->unregisterConnection(stream);
     stream->deleteLater();
 }

@@ -13,6 +13,7 @@
 
 #include <QHash>
 #include <QObject>
+#include <QTimer>
 
 namespace sb {
 class Hub;
@@ -63,6 +64,7 @@ private:
     QHash<QString, int> m_perAddress;
     quint64 m_nextId = 0;
     StreamFlusher *m_flusher = new StreamFlusher(this); // the streams' writes, coalesced
+    QTimer m_heartbeat; // one tick for every stream, not a timer each
     quint64 m_opened = 0, m_refused = 0, m_overflowClosed = 0, m_resumed = 0, m_gaps = 0;
 };
 

@@ -30,9 +30,6 @@ SseStream::SseStream(Hub *hub, const SseConfig &config, const QString &id, const
     : StreamConnection(hub, {config.highWaterBytes, config.maxOutboundBytes, config.attachTimeoutMs}, id, protocol, peer, parent),
       m_config(config)
 {
-    m_heartbeat.setInterval(int(qMin<qint64>(config.heartbeatMs, 24LL * 3600 * 1000)));
-    connect(&m_heartbeat, &QTimer::timeout, this, &SseStream::heartbeat);
-    connect(this, &StreamConnection::finished, &m_heartbeat, &QTimer::stop);
 }
 
 Status SseStream::subscribe(const QStringList &patterns, const QString &channel, const MessageFilter &filter)
@@ -63,7 +60,6 @@ void SseStream::attached(const QByteArray &readAhead)
     writer().buffer() += m_preamble;
     writer().noteControl(m_preamble.size());
     m_preamble.clear();
-    m_heartbeat.start();
 }
 
 void SseStream::appendDelivery(const Message &message, quint32 tag)
@@ -100,7 +96,7 @@ void SseStream::readable()
         return;
     char sink[4096];
     qint64 got = 0;
-    while ((got = readInput(sink, sizeof sink)) > 0)
+    while (m_readBytes <= kMaxInput && (got = readInput(sink, sizeof sink)) > 0)
         m_readBytes += got;
     if (got < 0)
         return; // the client left

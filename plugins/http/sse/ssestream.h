@@ -38,12 +38,15 @@ protected:
     void overflowDisconnect() override;
     void subscriptionEnded(quint32 tag, const Error &reason) override;
 
-private:
+public:
+    // A comment line when nothing else was written since the last call; SseHub calls it for every
+    // stream every heartbeat interval.
     void heartbeat();
+
+private:
 
     SseConfig m_config;
     QByteArray m_preamble;
-    QTimer m_heartbeat;
     QList<SubscriptionId> m_subscriptions;
     qint64 m_readBytes = 0;
     bool m_wroteSinceBeat = false;

@@ -55,9 +55,6 @@ void WebhookHub::start()
     if (m_started || !m_shared.config.enabled)
         return;
     m_started = true;
-    if (!m_store.isPersistent())
-        qCWarning(lcWebhooks) << "webhook subscriptions are kept in memory only: set communication.http.webhooks.file "
-                                 "or $STATE_DIRECTORY to keep them across restarts";
     Result<QList<WebhookRecord>> loaded = m_store.load();
     if (!loaded) {
         m_storeError = loaded.error().message;
@@ -190,6 +187,9 @@ Result<QJsonObject> WebhookHub::create(const QJsonObject &body, const Principal 
         return st.error();
     }
     qCInfo(lcWebhooks).noquote() << "webhook" << r.id << "made by" << who.stamp() << "for" << r.topic << "->" << r.url;
+    if (!m_store.isPersistent())
+        qCWarning(lcWebhooks).noquote() << "webhook" << r.id << "is kept in memory only: set communication.http.webhooks.file "
+                                           "or $STATE_DIRECTORY to keep webhook subscriptions across restarts";
     QJsonObject o = describe(s);
     o.insert(QStringLiteral("secret"), r.secretText());
     return o;

@@ -56,9 +56,6 @@ WsConnection::WsConnection(Hub *hub, const WsConfig &config, const Timeouts &tim
         m_deflate = std::make_unique<WsDeflate>(*deflate);
         m_reader.setCompressionAgreed(true);
     }
-    m_keepalive.setInterval(int(qBound(qint64(50), qMin(config.pingIntervalMs, config.pongTimeoutMs) / 2, qint64(60000))));
-    connect(&m_keepalive, &QTimer::timeout, this, &WsConnection::keepalive);
-    connect(this, &StreamConnection::finished, &m_keepalive, &QTimer::stop);
 }
 
 Status WsConnection::subscribeAtUpgrade(const QString &pattern)
@@ -83,7 +80,6 @@ void WsConnection::attached(const QByteArray &readAhead)
 {
     socket()->setReadBufferSize(kReadChunk); // backpressure: Qt stops reading past it
     m_lastInputMs = RateLimiter::monotonicMsecs();
-    m_keepalive.start();
     if (!readAhead.isEmpty())
         m_reader.append(readAhead);
 }
@@ -411,6 +407,11 @@ void WsConnection::appendDelivery(const Message &message, quint32 tag)
     }
     writer().noteDelivery(writer().buffer().size() - before);
     countOut(1, quint64(message.payloadSize()));
+}
+
+int WsConnection::keepaliveTickMs(const WsConfig &config)
+{
+    return int(qBound(qint64(50), qMin(config.pingIntervalMs, config.pongTimeoutMs) / 2, qint64(60000)));
 }
 
 void WsConnection::keepalive()

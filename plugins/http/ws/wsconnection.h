@@ -34,6 +34,10 @@ public:
     // Closes with the close code that fits \a reason (1001 shutting down, 1008 policy, 1009,
     // 1011; an overflow resets the socket: the peer does not read).
     void close(const Error &reason) override;
+    // Pings a client silent for ping-interval, closes one that did not answer in pong-timeout;
+    // closes one that does not read. WsHub calls it for every connection every keepaliveTickMs().
+    void keepalive();
+    static int keepaliveTickMs(const WsConfig &config);
 
 protected:
     void appendDelivery(const Message &message, quint32 tag) override;
@@ -57,14 +61,12 @@ private:
     void sendText(const QByteArray &json);
     // One text message into the writer's buffer, compressed when permessage-deflate is on.
     void appendText(QByteArrayView json);
-    void keepalive();
     void closeWith(quint16 code, const QString &reason, ErrorCode cause);
 
     WsConfig m_config;
     Timeouts m_timeouts;
     WsFrameReader m_reader;
     std::unique_ptr<WsDeflate> m_deflate; // permessage-deflate agreed
-    QTimer m_keepalive;
     QHash<QString, quint32> m_tags;                          // subscription name -> tag
     struct Named {
         QString name;          // the client's name for it (its subscribe messageId, or the ?topic= pattern)

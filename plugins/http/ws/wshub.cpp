@@ -16,6 +16,12 @@ namespace sb::http {
 WsHub::WsHub(Hub *hub, const WsConfig &config, const WsConnection::Timeouts &timeouts, QObject *parent)
     : QObject(parent), m_hub(hub), m_config(config), m_timeouts(timeouts)
 {
+    m_keepalive.setInterval(WsConnection::keepaliveTickMs(config));
+    connect(&m_keepalive, &QTimer::timeout, this, [this] {
+        const QList<WsConnection *> all = m_connections.values(); // keepalive() may close one
+        for (WsConnection *c : all)
+            c->keepalive();
+    });
 }
 
 WsHub::~WsHub()
@@ -83,6 +89,8 @@ Result<WsHub::Start> WsHub::open(const HttpRequest &request, const Principal &wh
         }
     }
     m_connections.insert(id, c);
+    if (!m_keepalive.isActive())
+        m_keepalive.start();
     ++m_perAddress[address];
     ++m_opened;
     connect(c, &StreamConnection::finished, this, [this, c, address](StreamConnection *, ErrorCode cause) {
@@ -94,6 +102,8 @@ Result<WsHub::Start> WsHub::open(const HttpRequest &request, const Principal &wh
         else if (cause == ErrorCode::BadFrame || cause == ErrorCode::TooLarge)
             ++m_protocolErrors;
         m_connections.remove(conn->id());
+        if (m_connections.isEmpty())
+            m_keepalive.stop(); // an idle hub does not wake up for nobody
         m_hub->unregisterConnection(conn);
         conn->deleteLater();
     });
