@@ -7,6 +7,8 @@
 #   ./dev.sh test [--asan]           build and run ctest (preset "default", or "asan": ASan + UBSan)
 #   ./dev.sh bench [sb-bench args]   build and run bench/sb-bench (switchboardd vs nats-server and redis-server)
 #   ./dev.sh bench-http [args]       build and run bench/http-bench (REST publish: switchboardd vs nginx, wrk)
+#   ./dev.sh bench-ws [args]         build, npm-install bench/ws-broadcast and run it (WebSocket broadcast:
+#                                    switchboardd vs a Node server on npm ws; SSE fan-out); --help lists args
 #   ./dev.sh fuzz [seconds] [name...] build the libFuzzer targets (clang-14, preset "fuzz") and run each
 #                                    (default: all of tests/fuzz, 60 s each); findings in build/fuzz/artifacts
 set -euo pipefail
@@ -76,6 +78,17 @@ bench-http)
     build default
     exec build/default/bin/http-bench "$@"
     ;;
+bench-ws)
+    # bench/ws-broadcast: Node and npm (Debian's nodejs and npm when none is installed), npm's
+    # `ws` at the version package-lock.json pins.
+    extra=()
+    command -v node >/dev/null || extra+=(nodejs)
+    command -v npm >/dev/null || extra+=(npm)
+    install_missing "${extra[@]}"
+    build default
+    (cd bench/ws-broadcast && npm ci --no-audit --no-fund --silent)
+    exec node bench/ws-broadcast/runner.js --daemon build/default/bin/switchboardd "$@"
+    ;;
 fuzz)
     seconds=${1:-60}
     shift || true
@@ -130,7 +143,7 @@ test)
     ctest --preset "$preset"
     ;;
 *)
-    echo "usage: ./dev.sh run [-- args] | ./dev.sh test [--asan] | ./dev.sh bench [args] | ./dev.sh bench-http [args] | ./dev.sh fuzz [seconds] [name...]" >&2
+    echo "usage: ./dev.sh run [-- args] | ./dev.sh test [--asan] | ./dev.sh bench [args] | ./dev.sh bench-http [args] | ./dev.sh bench-ws [args] | ./dev.sh fuzz [seconds] [name...]" >&2
     exit 64
     ;;
 esac
