@@ -155,6 +155,10 @@ void StreamConnection::flushNow()
     m_flushScheduled = false;
     if (m_socket && !m_writer.isEmpty())
         m_writer.flush();
+    // All written: give the buffer back. A hub has thousands of streams and most are idle between
+    // messages; each kept its largest frame's capacity (about 2 kB a WebSocket client, heaptrack).
+    if (m_writer.isEmpty())
+        m_writer.buffer().clear();
 }
 
 bool StreamConnection::noteControl(qsizetype before)
