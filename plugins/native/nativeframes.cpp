@@ -3,7 +3,9 @@
 // REPLY, NACK, PING), each turned into one bus call on behalf of the connection's principal.
 #include "nativeconnection.h"
 
+#include <switchboard/bus.h>
 #include <switchboard/hub.h>
+#include <switchboard/recipients.h>
 
 #include <QJsonArray>
 #include <QJsonObject>
@@ -115,6 +117,29 @@ void NativeConnection::handleConnect(quint32 seq, QByteArrayView body)
         close(sb::Error(ErrorCode::Unauthenticated, QStringLiteral("this hub requires authentication")));
         return;
     }
+    // What the client says about itself, for targeted sends (x-sb-to: meta.<name>=...).
+    if (const QJsonValue meta = json->value(QStringLiteral("metadata")); !meta.isUndefined()) {
+        const sb::Error bad(ErrorCode::BadMessage, QStringLiteral("CONNECT \"metadata\" is an object of strings"),
+                            {{QStringLiteral("field"), QStringLiteral("metadata")}});
+        if (!meta.isObject()) {
+            close(bad);
+            return;
+        }
+        ConnectionMetadata metadata;
+        const QJsonObject entries = meta.toObject();
+        for (auto it = entries.begin(); it != entries.end(); ++it) {
+            if (!it.value().isString()) {
+                close(bad);
+                return;
+            }
+            metadata.insert(it.key(), it.value().toString());
+        }
+        if (Status st = Recipients::checkMetadata(metadata, m_hub->bus()->limits().metadata); !st) {
+            close(st.error());
+            return;
+        }
+        setMetadata(metadata);
+    }
     setIdentity(identity);
     // A client that will never NACK ("nack": false) spares the hub the window of its deliveries.
     if (!json->value(QStringLiteral("nack")).toBool(true))
@@ -128,7 +153,7 @@ void NativeConnection::handleConnect(quint32 seq, QByteArrayView body)
                       {QStringLiteral("identity"), identity.name},
                       // What this hub takes beyond protocol 1's first form: "filters" (SUBSCRIBE's
                       // "filter" and "event_types"). A hub without it would ignore them.
-                      {QStringLiteral("features"), QJsonArray{QStringLiteral("filters")}}};
+                      {QStringLiteral("features"), QJsonArray{QStringLiteral("filters"), QStringLiteral("metadata")}}};
     const qsizetype before = m_writer.buffer().size();
     appendControl(m_writer.buffer(), FrameType::Connected, seq, hello);
     controlQueued(before);

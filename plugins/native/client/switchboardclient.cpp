@@ -195,6 +195,12 @@ void SwitchboardClient::onSocketConnected()
     if (!m_options.token.isEmpty())
         hello.insert(QStringLiteral("token"), m_options.token);
     hello.insert(QStringLiteral("nack"), m_options.nack);
+    if (!m_options.metadata.isEmpty()) {
+        QJsonObject meta;
+        for (auto it = m_options.metadata.cbegin(); it != m_options.metadata.cend(); ++it)
+            meta.insert(it.key(), it.value());
+        hello.insert(QStringLiteral("metadata"), meta);
+    }
     appendControl(m_out, FrameType::Connect, nextSeq(), hello);
     flush();
 }

@@ -53,6 +53,9 @@ public:
         // delivered to check and retry them. Off, the hub keeps none (cheaper per delivery) and
         // refuses NACKs with NOT_FOUND.
         bool nack = true;
+        // What this client says about itself (CONNECT "metadata"), for senders that address
+        // connections by it (the header x-sb-to: meta.<name>=<value>).
+        QMap<QString, QString> metadata;
     };
     struct SubscribeOptions
     {

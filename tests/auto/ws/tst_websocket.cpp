@@ -236,11 +236,24 @@ private Q_SLOTS:
         // Nobody matches: accepted, delivered to nobody.
         QVERIFY(check(R"({"type":"event","topic":"robots.targeted","data":1,"to":{"identity":"nobody"}})", false, false, false));
 
-        // From a native client: the header, the same rule.
+        // From a native client: the header, the same rule; a native subscriber that gave its
+        // metadata in CONNECT is addressed alike.
+        SwitchboardClient nativeB;
+        SwitchboardClient::Options no;
+        no.token = QString::fromLatin1(kOps);
+        no.metadata = {{QStringLiteral("room"), QStringLiteral("b")}};
+        nativeB.setOptions(no);
+        QSignalSpy up(&nativeB, &SwitchboardClient::connected);
+        QVERIFY(nativeB.connectToHub(m_daemon.url(QStringLiteral("tcp"))) && up.wait(10000));
+        QStringList nativeSeen;
+        QSignalSpy subscribedSpy(&nativeB, &SwitchboardClient::subscribed);
+        nativeB.subscribe(QStringLiteral("robots.>"), [&nativeSeen](const Message &m) { nativeSeen.append(m.topic()); });
+        QVERIFY(subscribedSpy.wait(5000));
         Message m(MessageType::Event, QStringLiteral("robots.targeted"), "2");
         m.setHeader(QStringLiteral("x-sb-to"), QStringLiteral("meta.room=b"));
         QVERIFY(m_pub.publish(m));
         QCOMPARE(topicOf(b1.nextText()), QStringLiteral("robots.targeted"));
+        QTRY_COMPARE(nativeSeen, QStringList{QStringLiteral("robots.targeted")});
         // Only b1 had it: everybody's next is the untargeted one below, then its marker.
         QVERIFY(check(R"({"type":"event","topic":"robots.targeted","data":1})", true, true, true));
         // A broken selector is refused with its position, and nothing is delivered.
@@ -251,6 +264,25 @@ private Q_SLOTS:
         QCOMPARE(refused.value(QStringLiteral("code")).toString(), QStringLiteral("BAD_MESSAGE"));
         QCOMPARE(refused.value(QStringLiteral("details")).toObject().value(QStringLiteral("position")).toInt(), 1);
         QVERIFY(check(R"({"type":"event","topic":"robots.targeted","data":1})", true, true, true)); // nothing else came
+        // The untargeted ones reached the native client too, the targeted ones above did not.
+        QTRY_COMPARE(nativeSeen.size(), 1 + 2 * 2); // its own, then two rounds of untargeted + marker
+    }
+
+    // A native client's CONNECT metadata has the same bounds: past them the hub refuses it.
+    void nativeMetadataRefused()
+    {
+        SwitchboardClient c;
+        SwitchboardClient::Options o;
+        o.token = QString::fromLatin1(kOps);
+        for (int i = 0; i < 17; ++i)
+            o.metadata.insert(QStringLiteral("k%1").arg(i), QStringLiteral("v"));
+        c.setOptions(o);
+        QSignalSpy failed(&c, &SwitchboardClient::errorOccurred);
+        QSignalSpy up(&c, &SwitchboardClient::connected);
+        QVERIFY(c.connectToHub(m_daemon.url(QStringLiteral("tcp"))));
+        QTRY_VERIFY_WITH_TIMEOUT(!failed.isEmpty(), 10000);
+        QCOMPARE(failed.first().first().value<Error>().code, ErrorCode::LimitExceeded);
+        QCOMPARE(up.size(), 0);
     }
 
     // Connection metadata is bounded and checked before the upgrade.
