@@ -34,10 +34,12 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         const WebhookResponseHead cut = feedInSteps(bytes, step);
         SB_FUZZ_CHECK(cut.state() == whole.state());
         SB_FUZZ_CHECK(cut.status() == whole.status());
+        SB_FUZZ_CHECK(cut.retryAfterSeconds() == whole.retryAfterSeconds());
     }
     switch (whole.state()) {
     case WebhookResponseHead::State::Final:
         SB_FUZZ_CHECK(whole.status() == 101 || (whole.status() >= 200 && whole.status() <= 599));
+        SB_FUZZ_CHECK(whole.retryAfterSeconds() >= 0 && whole.retryAfterSeconds() <= 86400);
         break;
     case WebhookResponseHead::State::TooLarge:
         SB_FUZZ_CHECK(bytes.size() > WebhookResponseHead::kMaxBytes);

@@ -262,6 +262,7 @@ void WebhookClient::onReadyRead()
         case WebhookResponseHead::State::Final: {
             Outcome outcome;
             outcome.status = m_head.status();
+            outcome.retryAfterSeconds = m_head.retryAfterSeconds();
             return finish(outcome);
         }
         }

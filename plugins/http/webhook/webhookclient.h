@@ -43,6 +43,7 @@ public:
         QString detail; // actionable message
         QString address; // the IP contacted
         qint64 elapsedMs = 0;
+        int retryAfterSeconds = 0; // the answer's Retry-After (delta-seconds), 0 if none
     };
 
     explicit WebhookClient(const WebhookTargetPolicy &policy, QObject *parent = nullptr);

@@ -16,6 +16,23 @@ qsizetype endOfHead(const QByteArray &bytes, qsizetype from)
     return lf < 0 || crlf < lf ? crlf + 3 : lf + 2;
 }
 
+// The Retry-After of \a head in delta-seconds (RFC 9110 10.2.3), capped at a day; 0 when it is
+// absent, a date (not worth a clock comparison here) or not a number.
+int retryAfter(QByteArrayView head)
+{
+    while (!head.isEmpty()) {
+        const qsizetype nl = head.indexOf('\n');
+        const QByteArray line = (nl < 0 ? head : head.first(nl)).toByteArray().trimmed();
+        head = nl < 0 ? QByteArrayView() : head.sliced(nl + 1);
+        if (line.size() < 12 || qstrnicmp(line.constData(), "retry-after:", 12) != 0)
+            continue;
+        bool ok = false;
+        const qint64 seconds = line.mid(12).trimmed().toLongLong(&ok);
+        return ok && seconds > 0 ? int(qMin<qint64>(seconds, 86400)) : 0;
+    }
+    return 0;
+}
+
 } // namespace
 
 int WebhookResponseHead::parseStatusLine(QByteArrayView line)
@@ -73,6 +90,7 @@ void WebhookResponseHead::parse()
         }
         if (status >= 200 || status == 101) {
             m_status = status;
+            m_retryAfter = retryAfter(QByteArrayView(m_bytes).sliced(m_start, end - m_start));
             m_state = State::Final;
             return;
         }

@@ -22,6 +22,8 @@ public:
     // Final: its status. Otherwise the first status line's, when one was complete (0: none):
     // what a connection that closed early still told.
     int status() const;
+    // Final: the Retry-After header's delta-seconds (at most a day), 0 when absent or a date.
+    int retryAfterSeconds() const { return m_retryAfter; }
     // Malformed: the status line, printable (control characters as '.', at most 80 bytes).
     QString malformedLine() const { return m_malformed; }
     qsizetype size() const { return m_bytes.size(); }
@@ -40,6 +42,7 @@ private:
     qsizetype m_start = 0; // where the head being read starts (past the interim ones)
     State m_state = State::Incomplete;
     int m_status = 0;
+    int m_retryAfter = 0;
     QString m_malformed;
 };
 

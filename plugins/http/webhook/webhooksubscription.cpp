@@ -194,7 +194,9 @@ void WebhookSubscription::settle(quint64 seq, const WebhookClient::Outcome &outc
         return giveUp(it, outcome, QStringLiteral("attempt %1 of %1").arg(it->attempts));
     ++m_shared->retries;
     it->ready = false;
-    const int delay = m_shared->config.retry.delayBeforeAttempt(it->attempts + 1);
+    int delay = m_shared->config.retry.delayBeforeAttempt(it->attempts + 1);
+    if (outcome.retryAfterSeconds > 0) // the receiver asked for a pause (429, 503): at least that, within max-backoff
+        delay = qMax(delay, int(qMin<qint64>(qint64(outcome.retryAfterSeconds) * 1000, m_shared->config.retry.maxBackoffMs)));
     QTimer::singleShot(delay, this, [this, seq] {
         for (Outstanding &o : m_outstanding) {
             if (o.seq == seq)

@@ -282,6 +282,21 @@ private Q_SLOTS:
             QVERIFY(remove(kRobotToken, id));
     }
 
+    // 429 with Retry-After: the retry waits at least what the receiver asked, capped by the
+    // policy's max-backoff (200 ms here; without Retry-After the wait would be 100 ms +-20 %).
+    void retryAfterHonoured()
+    {
+        const QString id = subscribe(kRobotToken, "robots.limited", m_receiver.url("/limited")).data().toObject()
+                               .value(QStringLiteral("id")).toString();
+        QVERIFY(!id.isEmpty());
+        QCOMPARE(publish("robots.limited", "1"), 1);
+        QTRY_COMPARE_WITH_TIMEOUT(status(id).value(QStringLiteral("delivered")).toInt(), 1, 10000);
+        const QList<ReceivedHook> hooks = m_receiver.byPath("/limited");
+        QCOMPARE(hooks.size(), 2);
+        QVERIFY2(hooks[1].atMs - hooks[0].atMs >= 190, qPrintable(QString::number(hooks[1].atMs - hooks[0].atMs)));
+        QVERIFY(remove(kRobotToken, id));
+    }
+
     // A receiver that never answers, with two subscriptions to it: at most concurrency-per-target
     // (2) POSTs in flight to the target together, the second subscription waits for a slot, each
     // POST ends with the timeout; past a subscription's queue (20) deliveries are dead-lettered

@@ -1,9 +1,11 @@
 // SPDX-License-Identifier: Apache-2.0
 // The webhook receiver of tst_webhooks: a small HTTP/1.1 server on 127.0.0.1 that records every
 // request (head and body) and answers by path: /ok 204, /fail 500, /bad 400, /flaky 503 on the
-// first attempt of each delivery then 204, /slow never answers, /cut closes after the head.
+// first attempt of each delivery then 204, /limited 429 with Retry-After: 30 on the first attempt
+// then 204, /slow never answers, /cut closes after the head.
 #pragma once
 
+#include <QElapsedTimer>
 #include <QHash>
 #include <QList>
 #include <QTcpServer>
@@ -15,6 +17,7 @@ struct ReceivedHook {
     QByteArray path;
     QHash<QByteArray, QByteArray> headers; // lower-case names
     QByteArray body;
+    qint64 atMs = 0; // when it arrived, on the receiver's clock
 };
 
 class WebhookReceiver : public QObject
@@ -23,6 +26,7 @@ class WebhookReceiver : public QObject
 public:
     WebhookReceiver()
     {
+        m_clock.start();
         connect(&m_server, &QTcpServer::newConnection, this, [this] {
             while (QTcpSocket *s = m_server.nextPendingConnection()) {
                 ++connections;
@@ -60,6 +64,7 @@ private:
         ReceivedHook h;
         const QList<QByteArray> lines = buf.left(end).split('\n');
         h.path = lines.first().split(' ').value(1);
+        h.atMs = m_clock.elapsed();
         for (qsizetype i = 1; i < lines.size(); ++i) {
             const qsizetype colon = lines[i].indexOf(':');
             if (colon > 0)
@@ -86,11 +91,16 @@ private:
             status = 400;
         else if (h.path == "/flaky" && h.headers.value("x-switchboard-attempt") == "1")
             status = 503;
-        s->write("HTTP/1.1 " + QByteArray::number(status) + " X\r\nContent-Length: 0\r\nConnection: close\r\n\r\n");
+        const bool limited = h.path == "/limited" && h.headers.value("x-switchboard-attempt") == "1";
+        if (limited)
+            status = 429;
+        s->write("HTTP/1.1 " + QByteArray::number(status) + " X\r\nContent-Length: 0\r\n"
+                 + (limited ? QByteArray("Retry-After: 30\r\n") : QByteArray()) + "Connection: close\r\n\r\n");
         s->disconnectFromHost();
     }
 
     QTcpServer m_server;
+    QElapsedTimer m_clock;
     QHash<QTcpSocket *, QByteArray> m_buffers;
 };
 
