@@ -9,6 +9,10 @@
 
 namespace sb {
 
+namespace {
+constexpr qsizetype kKeptQueueCapacity = 64; // entries an emptied queue may keep for the next burst
+}
+
 QString overflowPolicyName(OverflowPolicy policy)
 {
     switch (policy) {
@@ -243,9 +247,9 @@ void Subscriber::deadLetter(const Delivery &delivery, DeadLetterReason reason, c
     store->add(std::move(letter));
 }
 
-int Subscriber::takePending(std::deque<Delivery> &out, int max)
+int Subscriber::takePending(DeliveryQueue &out, int max)
 {
-    std::deque<Delivery> expired;
+    DeliveryQueue expired; // allocates only when something expired
     int taken = 0;
     {
         QMutexLocker lock(&m_link->m_mutex);
@@ -267,6 +271,9 @@ int Subscriber::takePending(std::deque<Delivery> &out, int max)
             q.pop_front();
             ++taken;
         }
+        // A burst's backlog does not stay allocated on a subscriber that is idle again.
+        if (q.empty() && q.capacity() > kKeptQueueCapacity)
+            q = DeliveryQueue();
     }
     for (const Delivery &d : expired)
         deadLetter(d, DeadLetterReason::Expired, QStringLiteral("TTL ran out while queued for the subscriber"),
@@ -296,7 +303,7 @@ void Subscriber::scheduleDrain()
 
 void Subscriber::flushPendingToDeadLetters(DeadLetterReason reason, const QString &detail)
 {
-    std::deque<Delivery> pending;
+    DeliveryQueue pending;
     {
         QMutexLocker lock(&m_link->m_mutex);
         pending.swap(m_link->m_queue);

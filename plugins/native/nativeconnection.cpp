@@ -251,6 +251,8 @@ void NativeConnection::drain()
         flush();
     }
     m_batch.clear();
+    if (pendingCount() == 0)
+        m_batch = DeliveryQueue(); // an idle connection keeps no batch memory
     countOut(quint64(delivered), bytes);
     flush();
     account();

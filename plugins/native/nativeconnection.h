@@ -4,9 +4,9 @@
 #include "protocol/nativeprotocol.h"
 
 #include <switchboard/connection.h>
+#include <switchboard/flatmap.h>
 #include <switchboard/outboundwriter.h>
 
-#include <QHash>
 #include <QIODevice>
 #include <QPointer>
 #include <QSslCertificate>
@@ -105,8 +105,8 @@ private:
     OutboundWriter m_writer;
     qint64 m_readBeforeConnect = 0;
     qint64 m_accounted = 0; // reported to the hub's memory budget
-    std::deque<Delivery> m_batch;
-    QHash<quint32, SubscriptionId> m_subscriptions; // client sid -> bus subscription
+    DeliveryQueue m_batch;
+    FlatMap<quint32, SubscriptionId> m_subscriptions; // client sid -> bus subscription
     qint64 m_lastActivity;
     qint64 m_connectedAtMono;
     bool m_handshakeDone = false;

@@ -231,16 +231,16 @@ void NativeConnection::handleUnsubscribe(quint32 seq, QByteArrayView body)
         return;
     }
     const quint32 sid = subscriptionId(json->value(QStringLiteral("sid"))).value_or(0);
-    auto it = m_subscriptions.find(sid);
-    if (it == m_subscriptions.end()) {
+    const SubscriptionId *id = m_subscriptions.find(sid);
+    if (!id) {
         countError();
         sendError(seq, sb::Error(ErrorCode::NotFound, QStringLiteral("no subscription with id %1").arg(sid),
                                  {{QStringLiteral("sid"), sid}}));
         return;
     }
-    const Status st = m_hub->bus()->unsubscribe(it.value(), this);
+    const Status st = m_hub->bus()->unsubscribe(*id, this);
     // Gone either way (a NOT_FOUND subscription ended with its channel): the sid is free again.
-    m_subscriptions.erase(it);
+    m_subscriptions.remove(sid);
     deliveries().forget(sid);
     if (!st && st.error().code != ErrorCode::NotFound) {
         sendError(seq, st.error());
@@ -251,10 +251,8 @@ void NativeConnection::handleUnsubscribe(quint32 seq, QByteArrayView body)
 
 void NativeConnection::subscriptionEnded(quint32 tag, const sb::Error &reason)
 {
-    auto it = m_subscriptions.find(tag);
-    if (it == m_subscriptions.end() || m_closing)
+    if (m_closing || !m_subscriptions.remove(tag))
         return;
-    m_subscriptions.erase(it);
     deliveries().forget(tag);
     sb::Error e = reason;
     e.details.insert(QStringLiteral("sid"), tag);

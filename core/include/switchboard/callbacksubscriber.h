@@ -29,7 +29,7 @@ private:
 
     MessageHandler m_handler;
     RetryPolicy m_retry;
-    std::deque<Delivery> m_batch;
+    DeliveryQueue m_batch;
     int m_retriesPending = 0;
 };
 

@@ -136,6 +136,8 @@ void StreamConnection::drain()
         flushNow();
     }
     m_batch.clear();
+    if (pendingCount() == 0)
+        m_batch = DeliveryQueue(); // an idle stream keeps no batch memory
     flushNow();
 }
 

@@ -10,7 +10,6 @@
 #include <QPointer>
 #include <QTimer>
 
-#include <deque>
 #include <functional>
 
 #include <QTcpSocket>
@@ -87,7 +86,7 @@ private:
     QPointer<QTcpSocket> m_socket;
     OutboundWriter m_writer;
     QTimer m_attachDeadline;
-    std::deque<Delivery> m_batch;
+    DeliveryQueue m_batch;
     QPointer<StreamFlusher> m_flusher;
     bool m_flushScheduled = false;
     bool m_finished = false;

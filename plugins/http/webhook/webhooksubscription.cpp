@@ -113,7 +113,7 @@ void WebhookSubscription::drain()
     while (int(m_outstanding.size()) < limit && pendingCount() > 0) {
         if (!m_shared->targets->tryAcquire(m_target, this))
             return;
-        std::deque<Delivery> taken;
+        DeliveryQueue taken;
         if (takePending(taken, 1) == 0) {
             m_shared->targets->release(m_target);
             return;

@@ -60,7 +60,7 @@ WsConnection::WsConnection(Hub *hub, const WsConfig &config, const Timeouts &tim
 
 Status WsConnection::subscribeAtUpgrade(const QString &pattern)
 {
-    if (m_tags.contains(pattern))
+    if (tagOf(pattern))
         return {};
     SubscriptionOptions o;
     o.pattern = pattern;
@@ -71,7 +71,6 @@ Status WsConnection::subscribeAtUpgrade(const QString &pattern)
         e.details.insert(QStringLiteral("topic"), pattern);
         return e;
     }
-    m_tags.insert(pattern, o.tag);
     m_subscriptions.insert(o.tag, named(pattern, r.value()));
     return {};
 }
@@ -258,7 +257,7 @@ void WsConnection::handleSubscribe(const QJsonObject &envelope)
         return refuse(Error(ErrorCode::BadMessage,
                             QStringLiteral("subscribe needs a \"messageId\" of 1 to %1 characters: it names the subscription").arg(kMaxName),
                             {{QStringLiteral("field"), QStringLiteral("messageId")}}));
-    if (m_tags.contains(name))
+    if (tagOf(name))
         return refuse(Error(ErrorCode::BadMessage, QStringLiteral("subscription \"%1\" exists already").arg(name),
                             {{QStringLiteral("subscription"), name}}));
     Result<MessageFilter> filter = MessageFilter::fromJson(envelope, hub()->bus()->limits().filters);
@@ -275,7 +274,6 @@ void WsConnection::handleSubscribe(const QJsonObject &envelope)
         respondError(name, r.error());
         return;
     }
-    m_tags.insert(name, o.tag);
     m_subscriptions.insert(o.tag, named(name, r.value()));
     respond(name, {{QStringLiteral("subscription"), name}});
 }
@@ -284,15 +282,14 @@ void WsConnection::handleUnsubscribe(const QJsonObject &envelope)
 {
     const QString answer = envelope.value(QStringLiteral("messageId")).toString();
     const QString name = envelope.value(QStringLiteral("subscription")).toString();
-    const quint32 tag = m_tags.value(name);
+    const quint32 tag = tagOf(name);
     if (!tag) {
         countError();
         respondError(answer, Error(ErrorCode::NotFound, QStringLiteral("no subscription \"%1\"").arg(name.left(kMaxName)),
                                    {{QStringLiteral("subscription"), name.left(kMaxName)}}));
         return;
     }
-    const SubscriptionId id = m_subscriptions.value(tag).id;
-    m_tags.remove(name);
+    const SubscriptionId id = m_subscriptions.find(tag)->id;
     m_subscriptions.remove(tag);
     hub()->bus()->unsubscribe(id, this);
     respond(answer, {{QStringLiteral("subscription"), name}, {QStringLiteral("ended"), true}});
@@ -386,6 +383,15 @@ WsConnection::Named WsConnection::named(const QString &name, SubscriptionId id)
     return {name, id, prefix};
 }
 
+quint32 WsConnection::tagOf(const QString &name) const
+{
+    for (const auto &[tag, subscription] : m_subscriptions) {
+        if (subscription.name == name)
+            return tag;
+    }
+    return 0;
+}
+
 // A delivery: the message's envelope with the name of the subscription it came by first. The
 // envelope is encoded once per message for every connection of this thread (a broadcast), and
 // written into the frame behind the subscription's prefix without another copy.
@@ -393,8 +399,8 @@ void WsConnection::appendDelivery(const Message &message, quint32 tag)
 {
     static thread_local EncodingCache envelopes(&JsonCodec::encode);
     const QByteArray &json = envelopes.of(message);
-    const auto it = m_subscriptions.constFind(tag);
-    const QByteArrayView prefix = it != m_subscriptions.cend() ? QByteArrayView(it->prefix) : QByteArrayView("{");
+    const Named *subscription = m_subscriptions.find(tag);
+    const QByteArrayView prefix = subscription ? QByteArrayView(subscription->prefix) : QByteArrayView("{");
     const QByteArrayView rest = QByteArrayView(json).sliced(1); // past the envelope's "{"
     const qsizetype before = writer().buffer().size();
     if (m_deflate) {
@@ -445,12 +451,11 @@ void WsConnection::overflowDisconnect()
 
 void WsConnection::subscriptionEnded(quint32 tag, const Error &reason)
 {
-    const auto it = m_subscriptions.find(tag);
-    if (it == m_subscriptions.end())
+    const Named *subscription = m_subscriptions.find(tag);
+    if (!subscription)
         return;
-    const QString name = it->name;
-    m_tags.remove(name);
-    m_subscriptions.erase(it);
+    const QString name = subscription->name;
+    m_subscriptions.remove(tag);
     Error e = reason;
     e.details.insert(QStringLiteral("subscription"), name);
     e.details.insert(QStringLiteral("ended"), true);

@@ -6,7 +6,8 @@
 #include "wsdeflate.h"
 #include "wsframereader.h"
 
-#include <QHash>
+#include <switchboard/flatmap.h>
+
 #include <QJsonObject>
 #include <QTimer>
 
@@ -67,14 +68,16 @@ private:
     Timeouts m_timeouts;
     WsFrameReader m_reader;
     std::unique_ptr<WsDeflate> m_deflate; // permessage-deflate agreed
-    QHash<QString, quint32> m_tags;                          // subscription name -> tag
     struct Named {
         QString name;          // the client's name for it (its subscribe messageId, or the ?topic= pattern)
         SubscriptionId id = 0; // the bus's
         QByteArray prefix;     // {"subscription":"<name>", : what each delivery starts with
     };
     static Named named(const QString &name, SubscriptionId id);
-    QHash<quint32, Named> m_subscriptions; // tag -> subscription
+    // The tag of the subscription called \a name, or 0. A scan: the table is bounded by
+    // limits.max-subscriptions-per-connection, and only subscribe and unsubscribe ask.
+    quint32 tagOf(const QString &name) const;
+    FlatMap<quint32, Named> m_subscriptions; // tag -> subscription; a delivery looks its tag up
     quint32 m_nextTag = 0;
     qint64 m_lastInputMs = 0;
     qint64 m_pingSentMs = 0;

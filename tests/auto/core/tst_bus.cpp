@@ -28,9 +28,9 @@ class StuckSubscriber : public Subscriber
 {
 public:
     using Subscriber::Subscriber;
-    std::deque<Delivery> take()
+    DeliveryQueue take()
     {
-        std::deque<Delivery> out;
+        DeliveryQueue out;
         takePending(out, 1 << 30);
         return out;
     }
@@ -50,7 +50,7 @@ public:
 protected:
     void drain() override
     {
-        std::deque<Delivery> out;
+        DeliveryQueue out;
         takePending(out, 1 << 30);
         received += int(out.size());
     }

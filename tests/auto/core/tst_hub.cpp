@@ -21,7 +21,7 @@ public:
 protected:
     void drain() override
     {
-        std::deque<Delivery> out;
+        DeliveryQueue out;
         received += takePending(out, 1 << 30);
         quint64 bytes = 0;
         for (const Delivery &d : out)

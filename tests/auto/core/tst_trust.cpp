@@ -29,7 +29,7 @@ public:
 protected:
     void drain() override
     {
-        std::deque<Delivery> out;
+        DeliveryQueue out;
         takePending(out, 1 << 30);
         for (const Delivery &d : out) {
             deliveries().remember(d.tag, d.message);

@@ -33,7 +33,7 @@ public:
 protected:
     void drain() override
     {
-        std::deque<Delivery> out;
+        DeliveryQueue out;
         takePending(out, 1 << 30);
     }
 };
