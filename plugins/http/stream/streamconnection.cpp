@@ -7,6 +7,7 @@
 #include <QSslSocket>
 #include <QTcpSocket>
 #include <QThread>
+#include <QTimerEvent>
 
 #include <fcntl.h>
 #include <unistd.h>
@@ -24,12 +25,28 @@ StreamConnection::StreamConnection(Hub *hub, const Limits &limits, const QString
     setQueueLimits(hub->bus()->limits().subscriberQueue);
     m_writer.setLimits({limits.highWaterBytes, limits.maxOutboundBytes});
     setWriteThrough(true);
-    m_attachDeadline.setSingleShot(true);
-    connect(&m_attachDeadline, &QTimer::timeout, this, [this] {
-        if (!m_socket) // the client left before its turn came, or its connection was closed
-            finish(ErrorCode::Timeout, false);
-    });
-    m_attachDeadline.start(int(qMin<qint64>(limits.attachTimeoutMs, 3600 * 1000)));
+    // A timer id, not a QTimer member: a QTimer is an object of its own on every stream, kept
+    // for the stream's life though it only runs until the socket arrives.
+    m_attachTimer = startTimer(int(qMin<qint64>(limits.attachTimeoutMs, 3600 * 1000)));
+}
+
+void StreamConnection::timerEvent(QTimerEvent *event)
+{
+    if (event->timerId() != m_attachTimer) {
+        Connection::timerEvent(event);
+        return;
+    }
+    stopAttachTimer();
+    if (!m_socket) // the client left before its turn came, or its connection was closed
+        finish(ErrorCode::Timeout, false);
+}
+
+void StreamConnection::stopAttachTimer()
+{
+    if (m_attachTimer) {
+        killTimer(m_attachTimer);
+        m_attachTimer = 0;
+    }
 }
 
 StreamConnection::~StreamConnection()
@@ -41,8 +58,9 @@ StreamConnection::~StreamConnection()
 // Qt keeps the 16 KiB read chunk of a buffered socket once it has read anything (QRingBuffer
 // holds on to chunks up to its block size for reuse): most of the memory of an idle stream. A
 // plain TCP stream continues on a duplicate of its descriptor opened unbuffered, as the native
-// plugin reads (the kernel's buffer is the only one); the HTTP layer's socket, with what it
-// buffered after the request, goes. TLS sockets keep their state and stay as they are.
+// plugin reads (the kernel's buffer is the only one). The same QTcpSocket takes the duplicate:
+// closing it frees what it buffered, and a second socket object would cost about 1 kB more per
+// stream. TLS sockets keep their state and stay as they are.
 QTcpSocket *StreamConnection::unbufferedCopy(QTcpSocket *socket, QByteArray *readAhead)
 {
     if (qobject_cast<QSslSocket *>(socket) || socket->openMode().testFlag(QIODevice::Unbuffered))
@@ -54,17 +72,14 @@ QTcpSocket *StreamConnection::unbufferedCopy(QTcpSocket *socket, QByteArray *rea
     const int copy = ::fcntl(int(fd), F_DUPFD_CLOEXEC, 0);
     if (copy < 0)
         return socket;
-    auto *direct = new QTcpSocket(this);
-    if (!direct->setSocketDescriptor(copy, QAbstractSocket::ConnectedState, QIODevice::ReadWrite | QIODevice::Unbuffered)) {
-        ::close(copy);
-        delete direct;
-        return socket;
-    }
     readAhead->append(socket->readAll());
-    socket->disconnect();
-    socket->abort(); // closes its descriptor only: the copy keeps the connection
-    socket->deleteLater();
-    return direct;
+    socket->disconnect(); // nobody hears the abort below
+    socket->abort();      // closes its descriptor and its buffers: the copy keeps the connection
+    if (!socket->setSocketDescriptor(copy, QAbstractSocket::ConnectedState, QIODevice::ReadWrite | QIODevice::Unbuffered)) {
+        ::close(copy);
+        return socket; // unconnected now: attach() finishes the stream
+    }
+    return socket;
 }
 
 qint64 StreamConnection::readInput(char *into, qint64 max)
@@ -87,7 +102,7 @@ void StreamConnection::attach(QTcpSocket *given, const QByteArray &readAheadGive
         given->deleteLater();
         return;
     }
-    m_attachDeadline.stop();
+    stopAttachTimer();
     QByteArray readAhead = readAheadGiven;
     QTcpSocket *socket = unbufferedCopy(given, &readAhead);
     socket->setParent(this);
@@ -176,7 +191,7 @@ void StreamConnection::finish(ErrorCode cause, bool reset)
     if (m_finished)
         return;
     m_finished = true;
-    m_attachDeadline.stop();
+    stopAttachTimer();
     flushPendingToDeadLetters(DeadLetterReason::SubscriberGone, QStringLiteral("the %1 connection ended").arg(protocol()));
     if (m_socket) {
         m_socket->disconnect(this);

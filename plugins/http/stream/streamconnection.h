@@ -60,6 +60,7 @@ protected:
     virtual bool open() const { return !m_finished; }
 
     void drain() override;
+    void timerEvent(QTimerEvent *event) override;
     bool deliverNow(const Message &message, quint32 tag) override;
     void scheduleFlush();
     void flushNow();
@@ -81,11 +82,12 @@ protected:
 
 private:
     QTcpSocket *unbufferedCopy(QTcpSocket *socket, QByteArray *readAhead);
+    void stopAttachTimer();
 
     Hub *m_hub;
     QPointer<QTcpSocket> m_socket;
     OutboundWriter m_writer;
-    QTimer m_attachDeadline;
+    int m_attachTimer = 0; // until the socket is attached
     DeliveryQueue m_batch;
     QPointer<StreamFlusher> m_flusher;
     bool m_flushScheduled = false;
