@@ -14,6 +14,8 @@
 #include <QTcpSocket>
 #include <QTimer>
 
+#include <cstring>
+
 #include <sys/ioctl.h>
 #include <sys/socket.h>
 
@@ -103,7 +105,18 @@ void NativeConnection::onReadyRead()
         budget -= qMin(avail, kReadChunk);
         const qint64 want = qMin(avail, kReadChunk);
         char *dst = m_reader.reserve(want);
-        const qint64 got = m_socket->read(dst, want);
+        qint64 got = 0;
+        // QAbstractSocket reads into its own ring buffer in every open mode (only connectToHost()
+        // makes a socket read unbuffered) and keeps the ring's 16 KiB block once it has read
+        // anything. Taking all it holds as a QByteArray hands the block over (it is freed below)
+        // instead of leaving 16 KiB on every idle connection.
+        if (const qint64 held = m_socket->bytesAvailable(); held > 0 && held <= want) {
+            const QByteArray chunk = m_socket->read(held);
+            std::memcpy(dst, chunk.constData(), size_t(chunk.size()));
+            got = chunk.size();
+        } else {
+            got = m_socket->read(dst, want);
+        }
         m_reader.commit(qMax<qint64>(0, got));
         if (got < 0 && direct) {
             onDisconnected();

@@ -102,10 +102,19 @@ bool HttpConnection::readChunk()
     const qint64 available = m_socket->bytesAvailable();
     if (available <= 0)
         return false;
-    m_in.resize(qsizetype(qMin(available, kReadChunk)));
     m_inPos = 0;
-    const qint64 got = m_socket->read(m_in.data(), m_in.size());
-    m_in.resize(qsizetype(qMax<qint64>(0, got)));
+    qint64 got = 0;
+    if (available <= kReadChunk) {
+        // All Qt holds, as a QByteArray: QIODevice::read(qint64) hands the socket's 16 KiB read
+        // block over when it is all there is, and processInput() lets go of it once parsed.
+        // Read into m_in instead, the socket would keep that block for the connection's life.
+        m_in = m_socket->read(available);
+        got = m_in.size();
+    } else {
+        m_in.resize(qsizetype(kReadChunk));
+        got = m_socket->read(m_in.data(), m_in.size());
+        m_in.resize(qsizetype(qMax<qint64>(0, got)));
+    }
     if (got <= 0)
         return false;
     HttpServerCounters::add(m_counters->bytesIn, quint64(got));
@@ -142,6 +151,10 @@ void HttpConnection::processInput()
         } else {
             sendContinueIfDue();
         }
+    }
+    if (!m_gone && m_inPos >= m_in.size()) { // all parsed: an idle keep-alive connection holds no input block
+        m_in = QByteArray();
+        m_inPos = 0;
     }
     const bool outboundFull = !m_gone && outboundBytes() >= m_limits.outboundHighWater();
     if (outboundFull && !wasPaused)

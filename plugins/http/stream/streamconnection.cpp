@@ -9,6 +9,8 @@
 #include <QThread>
 #include <QTimerEvent>
 
+#include <cstring>
+
 #include <fcntl.h>
 #include <unistd.h>
 
@@ -16,6 +18,7 @@ namespace sb::http {
 
 namespace {
 constexpr int kDrainBatch = 64;
+constexpr qsizetype kKeptWriteCapacity = 512; // bytes an idle stream's write buffer may keep
 }
 
 StreamConnection::StreamConnection(Hub *hub, const Limits &limits, const QString &id, const QString &protocol,
@@ -86,6 +89,16 @@ qint64 StreamConnection::readInput(char *into, qint64 max)
 {
     if (!m_socket)
         return -1;
+    // QAbstractSocket reads into its own ring buffer whatever the open mode (only connectToHost()
+    // makes a socket read unbuffered), and the ring keeps its 16 KiB block once it has read
+    // anything: on a hub of mostly idle clients that answer pings, most of their memory. Taking
+    // the whole buffer as a QByteArray hands that block over instead (QIODevice::read(qint64)
+    // moves a chunk that is all there is), and it is freed here once copied.
+    if (const qint64 available = m_socket->bytesAvailable(); available > 0 && available <= max) {
+        const QByteArray chunk = m_socket->read(available);
+        std::memcpy(into, chunk.constData(), size_t(chunk.size()));
+        return chunk.size();
+    }
     const qint64 got = m_socket->read(into, max);
     // Unbuffered, a peer that is gone shows as read() < 0, not as a signal.
     if (got < 0 && m_socket->openMode().testFlag(QIODevice::Unbuffered)) {
@@ -172,9 +185,12 @@ void StreamConnection::flushNow()
     m_flushScheduled = false;
     if (m_socket && !m_writer.isEmpty())
         m_writer.flush();
-    // All written: give the buffer back. A hub has thousands of streams and most are idle between
-    // messages; each kept its largest frame's capacity (about 2 kB a WebSocket client, heaptrack).
-    if (m_writer.isEmpty())
+    // All written. A buffer that grew past about one frame goes back: a hub has thousands of
+    // streams, most of them idle between messages. One frame's worth stays: a broadcast fills
+    // every stream's buffer before the one flush that writes them all, and buffers freed after
+    // it and taken again at the next message cost an allocation per delivery and leave the
+    // allocator with emptied pages it keeps as RSS until it purges them.
+    if (m_writer.isEmpty() && m_writer.buffer().capacity() > kKeptWriteCapacity)
         m_writer.buffer().clear();
 }
 
