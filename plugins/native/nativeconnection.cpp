@@ -85,8 +85,9 @@ void NativeConnection::onReadyRead()
     m_lastActivity = RateLimiter::monotonicMsecs();
     m_pingSent = false;
     m_readPosted = false;
-    // Plain TCP is unbuffered (UnbufferedTcpServer): read the kernel directly, a chunk at a time,
-    // until it has less than a chunk; a peer that is gone shows as read() < 0, not as a signal.
+    // Plain TCP is opened unbuffered (UnbufferedTcpServer: see there for what that does and does
+    // not do): read a chunk at a time until less than a chunk comes; a peer that is gone may show
+    // as read() < 0 rather than as a signal.
     const bool direct = m_socket->openMode().testFlag(QIODevice::Unbuffered);
     qint64 budget = kReadPerTurn;
     while (true) {

@@ -5,10 +5,13 @@
 
 namespace sb::native {
 
-// A QTcpServer whose connections are opened unbuffered: the hub reads publishes from the kernel
-// straight into each connection's frame reader instead of through Qt's read buffer (which frees
-// and reallocates a chunk for every read above 16 kB). Qt does not emit disconnected() for an
-// unbuffered socket that finds the peer gone while reading; NativeConnection checks read() < 0.
+// A QTcpServer whose connections are opened with QIODevice::Unbuffered. Measured in session 11:
+// that makes QIODevice::read() skip QIODevice's own buffering, but the QAbstractSocket still
+// reads into its ring buffer on every read notification (only connectToHost() turns its
+// socket-level buffering off; setSocketDescriptor() does not), and the ring keeps a 16 KiB block
+// once it has read anything. NativeConnection therefore takes all the ring holds as one
+// QByteArray, which hands the block over, and still checks read() < 0 for a peer that is gone.
+// The HTTP plugin's streams (plugins/http/stream/directsocket.h) read the descriptor directly.
 class UnbufferedTcpServer : public QTcpServer
 {
     Q_OBJECT

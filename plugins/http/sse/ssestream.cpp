@@ -138,7 +138,7 @@ void SseStream::close(const Error &reason)
     if (isFinished())
         return;
     const bool reset = reason.code == ErrorCode::Overflow;
-    if (socket() && !reset && socket()->state() == QAbstractSocket::ConnectedState) {
+    if (socket() && !reset && socketConnected()) {
         SseEvent::appendNamed(writer().buffer(), "sb.error", errorJson(reason));
         flushNow();
     }

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "streamconnection.h"
 
+#include "directsocket.h"
+
 #include <switchboard/bus.h>
 #include <switchboard/hub.h>
 
@@ -54,19 +56,19 @@ void StreamConnection::stopAttachTimer()
 
 StreamConnection::~StreamConnection()
 {
-    if (m_socket)
-        m_socket->abort();
+    if (auto *d = qobject_cast<DirectSocket *>(m_socket.data()))
+        d->abort();
+    else if (auto *s = qobject_cast<QAbstractSocket *>(m_socket.data()))
+        s->abort();
 }
 
-// Qt keeps the 16 KiB read chunk of a buffered socket once it has read anything (QRingBuffer
-// holds on to chunks up to its block size for reuse): most of the memory of an idle stream. A
-// plain TCP stream continues on a duplicate of its descriptor opened unbuffered, as the native
-// plugin reads (the kernel's buffer is the only one). The same QTcpSocket takes the duplicate:
-// closing it frees what it buffered, and a second socket object would cost about 1 kB more per
-// stream. TLS sockets keep their state and stay as they are.
-QTcpSocket *StreamConnection::unbufferedCopy(QTcpSocket *socket, QByteArray *readAhead)
+// A plain TCP stream continues on a DirectSocket made from a duplicate of the descriptor (see
+// directsocket.h: about 1.5 kB less per stream than the QTcpSocket, and no ring buffer); the
+// HTTP layer's socket, with what it buffered after the request, goes. TLS sockets keep their
+// state and stay as they are.
+QIODevice *StreamConnection::direct(QTcpSocket *socket, QByteArray *readAhead)
 {
-    if (qobject_cast<QSslSocket *>(socket) || socket->openMode().testFlag(QIODevice::Unbuffered))
+    if (qobject_cast<QSslSocket *>(socket))
         return socket;
     socket->flush(); // the 101 or 200 head, should Qt still hold any of it
     const qintptr fd = socket->socketDescriptor();
@@ -76,36 +78,42 @@ QTcpSocket *StreamConnection::unbufferedCopy(QTcpSocket *socket, QByteArray *rea
     if (copy < 0)
         return socket;
     readAhead->append(socket->readAll());
-    socket->disconnect(); // nobody hears the abort below
-    socket->abort();      // closes its descriptor and its buffers: the copy keeps the connection
-    if (!socket->setSocketDescriptor(copy, QAbstractSocket::ConnectedState, QIODevice::ReadWrite | QIODevice::Unbuffered)) {
-        ::close(copy);
-        return socket; // unconnected now: attach() finishes the stream
-    }
-    return socket;
+    socket->disconnect();
+    socket->abort(); // closes its descriptor only: the copy keeps the connection
+    socket->deleteLater();
+    return new DirectSocket(copy, this);
+}
+
+bool StreamConnection::socketConnected() const
+{
+    if (auto *d = qobject_cast<DirectSocket *>(m_socket.data()))
+        return d->isConnected();
+    if (auto *s = qobject_cast<QAbstractSocket *>(m_socket.data()))
+        return s->state() == QAbstractSocket::ConnectedState;
+    return false;
 }
 
 qint64 StreamConnection::readInput(char *into, qint64 max)
 {
     if (!m_socket)
         return -1;
-    // QAbstractSocket reads into its own ring buffer whatever the open mode (only connectToHost()
-    // makes a socket read unbuffered), and the ring keeps its 16 KiB block once it has read
-    // anything: on a hub of mostly idle clients that answer pings, most of their memory. Taking
-    // the whole buffer as a QByteArray hands that block over instead (QIODevice::read(qint64)
-    // moves a chunk that is all there is), and it is freed here once copied.
+    if (qobject_cast<DirectSocket *>(m_socket.data())) {
+        const qint64 got = m_socket->read(into, max);
+        if (got < 0) { // the peer is gone
+            finish(ErrorCode::NotConnected, false);
+            return -1;
+        }
+        return got;
+    }
+    // A TLS socket reads into its ring buffer and keeps the ring's 16 KiB block once it has read
+    // anything. Taking all it holds as a QByteArray hands the block over instead
+    // (QIODevice::read(qint64) moves a chunk that is all there is); it is freed here once copied.
     if (const qint64 available = m_socket->bytesAvailable(); available > 0 && available <= max) {
         const QByteArray chunk = m_socket->read(available);
         std::memcpy(into, chunk.constData(), size_t(chunk.size()));
         return chunk.size();
     }
-    const qint64 got = m_socket->read(into, max);
-    // Unbuffered, a peer that is gone shows as read() < 0, not as a signal.
-    if (got < 0 && m_socket->openMode().testFlag(QIODevice::Unbuffered)) {
-        finish(ErrorCode::NotConnected, false);
-        return -1;
-    }
-    return qMax<qint64>(got, 0);
+    return qMax<qint64>(m_socket->read(into, max), 0);
 }
 
 void StreamConnection::attach(QTcpSocket *given, const QByteArray &readAheadGiven)
@@ -117,13 +125,16 @@ void StreamConnection::attach(QTcpSocket *given, const QByteArray &readAheadGive
     }
     stopAttachTimer();
     QByteArray readAhead = readAheadGiven;
-    QTcpSocket *socket = unbufferedCopy(given, &readAhead);
+    QIODevice *socket = direct(given, &readAhead);
     socket->setParent(this);
     m_socket = socket;
     m_writer.setDevice(socket);
-    connect(socket, &QTcpSocket::readyRead, this, &StreamConnection::readable);
-    connect(socket, &QTcpSocket::disconnected, this, [this] { finish(ErrorCode::NotConnected, false); });
-    connect(socket, &QTcpSocket::bytesWritten, this, [this] {
+    connect(socket, &QIODevice::readyRead, this, &StreamConnection::readable);
+    if (auto *d = qobject_cast<DirectSocket *>(socket))
+        connect(d, &DirectSocket::disconnected, this, [this] { finish(ErrorCode::NotConnected, false); });
+    else
+        connect(given, &QAbstractSocket::disconnected, this, [this] { finish(ErrorCode::NotConnected, false); });
+    connect(socket, &QIODevice::bytesWritten, this, [this] {
         if (pendingCount() > 0 && m_writer.acceptsDeliveries())
             scheduleDrain();
     });
@@ -131,7 +142,7 @@ void StreamConnection::attach(QTcpSocket *given, const QByteArray &readAheadGive
     flushNow();
     if (m_finished)
         return;
-    if (socket->state() != QAbstractSocket::ConnectedState) {
+    if (!socketConnected()) {
         finish(ErrorCode::NotConnected, false);
         return;
     }
@@ -211,10 +222,15 @@ void StreamConnection::finish(ErrorCode cause, bool reset)
     flushPendingToDeadLetters(DeadLetterReason::SubscriberGone, QStringLiteral("the %1 connection ended").arg(protocol()));
     if (m_socket) {
         m_socket->disconnect(this);
-        if (reset)
-            OutboundWriter::reset(m_socket); // a peer that does not read: its unsent bytes are dropped
-        else
-            m_socket->disconnectFromHost();
+        auto *d = qobject_cast<DirectSocket *>(m_socket.data());
+        if (reset && d)
+            d->abort(); // a peer that does not read: its unsent bytes are dropped
+        else if (reset)
+            OutboundWriter::reset(m_socket);
+        else if (d)
+            d->close(); // after what is still waiting
+        else if (auto *s = qobject_cast<QAbstractSocket *>(m_socket.data()))
+            s->disconnectFromHost();
     }
     Q_EMIT closed(id());
     Q_EMIT finished(this, cause);

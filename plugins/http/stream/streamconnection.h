@@ -77,15 +77,17 @@ protected:
     bool isFinished() const { return m_finished; }
 
     Hub *hub() const { return m_hub; }
-    QTcpSocket *socket() const { return m_socket.data(); }
+    // A DirectSocket for plain TCP, the QSslSocket itself for TLS; null before attach().
+    QIODevice *socket() const { return m_socket.data(); }
+    bool socketConnected() const;
     OutboundWriter &writer() { return m_writer; }
 
 private:
-    QTcpSocket *unbufferedCopy(QTcpSocket *socket, QByteArray *readAhead);
+    QIODevice *direct(QTcpSocket *socket, QByteArray *readAhead);
     void stopAttachTimer();
 
     Hub *m_hub;
-    QPointer<QTcpSocket> m_socket;
+    QPointer<QIODevice> m_socket;
     OutboundWriter m_writer;
     int m_attachTimer = 0; // until the socket is attached
     DeliveryQueue m_batch;

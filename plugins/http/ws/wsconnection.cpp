@@ -77,7 +77,8 @@ Status WsConnection::subscribeAtUpgrade(const QString &pattern)
 
 void WsConnection::attached(const QByteArray &readAhead)
 {
-    socket()->setReadBufferSize(kReadChunk); // backpressure: Qt stops reading past it
+    if (auto *tls = qobject_cast<QAbstractSocket *>(socket()))
+        tls->setReadBufferSize(kReadChunk); // backpressure: Qt stops reading past it (a DirectSocket reads only when asked)
     m_lastInputMs = RateLimiter::monotonicMsecs();
     if (!readAhead.isEmpty())
         m_reader.append(readAhead);
@@ -477,7 +478,7 @@ void WsConnection::closeWith(quint16 code, const QString &reason, ErrorCode caus
 {
     if (isFinished())
         return;
-    if (socket() && !m_closing && socket()->state() == QAbstractSocket::ConnectedState) {
+    if (socket() && !m_closing && socketConnected()) {
         WsFrame::appendClose(writer().buffer(), code, reason.toUtf8());
         m_closing = true;
         flushNow();

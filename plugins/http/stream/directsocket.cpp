@@ -1,0 +1,189 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "directsocket.h"
+
+#include <QMetaObject>
+#include <QSocketNotifier>
+
+#include <cerrno>
+
+#include <sys/ioctl.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+namespace sb::http {
+
+namespace {
+bool wouldBlock(int error)
+{
+    return error == EAGAIN || error == EWOULDBLOCK || error == EINTR;
+}
+} // namespace
+
+DirectSocket::DirectSocket(int fd, QObject *parent) : QIODevice(parent), m_fd(fd)
+{
+    m_readNotifier = new QSocketNotifier(qintptr(fd), QSocketNotifier::Read, this);
+    connect(m_readNotifier, &QSocketNotifier::activated, this, &DirectSocket::readable);
+    QIODevice::open(QIODevice::ReadWrite | QIODevice::Unbuffered);
+}
+
+DirectSocket::~DirectSocket()
+{
+    closeDescriptor();
+}
+
+qint64 DirectSocket::bytesAvailable() const
+{
+    int n = 0;
+    if (m_fd < 0 || ::ioctl(m_fd, FIONREAD, &n) < 0)
+        return QIODevice::bytesAvailable();
+    return QIODevice::bytesAvailable() + n;
+}
+
+void DirectSocket::readable()
+{
+    // Once per arrival: the next read arms the notifier again.
+    m_readNotifier->setEnabled(false);
+    Q_EMIT readyRead();
+}
+
+qint64 DirectSocket::readData(char *data, qint64 maxSize)
+{
+    if (m_fd < 0 || m_failed)
+        return -1;
+    if (maxSize <= 0)
+        return 0;
+    const ssize_t n = ::recv(m_fd, data, size_t(maxSize), MSG_DONTWAIT);
+    if (n > 0) {
+        m_readNotifier->setEnabled(true);
+        return qint64(n);
+    }
+    if (n < 0 && wouldBlock(errno)) {
+        m_readNotifier->setEnabled(true);
+        return 0;
+    }
+    fail(); // 0: the peer closed its side; < 0: the connection failed
+    return -1;
+}
+
+qint64 DirectSocket::writeData(const char *data, qint64 size)
+{
+    if (m_fd < 0 || m_failed || m_closing)
+        return -1;
+    qint64 sent = 0;
+    if (m_pending.isEmpty()) {
+        while (sent < size) {
+            const ssize_t n = ::send(m_fd, data + sent, size_t(size - sent), MSG_NOSIGNAL | MSG_DONTWAIT);
+            if (n > 0) {
+                sent += n;
+            } else if (n < 0 && errno == EINTR) {
+                continue;
+            } else if (n < 0 && wouldBlock(errno)) {
+                break;
+            } else {
+                fail();
+                return -1;
+            }
+        }
+    }
+    if (sent < size) {
+        m_pending.append(data + sent, size - sent);
+        armWrite(true);
+    }
+    return size;
+}
+
+void DirectSocket::writable()
+{
+    qint64 sent = 0;
+    while (sent < m_pending.size()) {
+        const ssize_t n = ::send(m_fd, m_pending.constData() + sent, size_t(m_pending.size() - sent),
+                                 MSG_NOSIGNAL | MSG_DONTWAIT);
+        if (n > 0) {
+            sent += n;
+        } else if (n < 0 && errno == EINTR) {
+            continue;
+        } else if (n < 0 && wouldBlock(errno)) {
+            break;
+        } else {
+            fail();
+            return;
+        }
+    }
+    if (sent == m_pending.size())
+        m_pending = QByteArray(); // a drained backlog keeps no memory
+    else
+        m_pending.remove(0, sent);
+    if (m_pending.isEmpty()) {
+        armWrite(false);
+        if (m_closing) {
+            closeDescriptor();
+            return;
+        }
+    }
+    if (sent > 0)
+        Q_EMIT bytesWritten(sent);
+}
+
+void DirectSocket::armWrite(bool on)
+{
+    if (!m_writeNotifier) {
+        if (!on)
+            return;
+        m_writeNotifier = new QSocketNotifier(qintptr(m_fd), QSocketNotifier::Write, this);
+        connect(m_writeNotifier, &QSocketNotifier::activated, this, &DirectSocket::writable);
+    }
+    m_writeNotifier->setEnabled(on);
+}
+
+void DirectSocket::fail()
+{
+    if (m_failed)
+        return;
+    m_failed = true;
+    m_pending = QByteArray();
+    if (m_readNotifier)
+        m_readNotifier->setEnabled(false);
+    if (m_writeNotifier)
+        m_writeNotifier->setEnabled(false);
+    // From the event loop: a failed write may come from inside a delivery.
+    QMetaObject::invokeMethod(this, [this] { Q_EMIT disconnected(); }, Qt::QueuedConnection);
+}
+
+void DirectSocket::close()
+{
+    if (m_closing || m_fd < 0) {
+        QIODevice::close();
+        return;
+    }
+    m_closing = true;
+    m_readNotifier->setEnabled(false);
+    QIODevice::close();
+    if (m_pending.isEmpty() || m_failed)
+        closeDescriptor();
+}
+
+void DirectSocket::abort()
+{
+    if (m_fd >= 0) {
+        const linger noLinger{1, 0};
+        ::setsockopt(m_fd, SOL_SOCKET, SO_LINGER, &noLinger, sizeof noLinger);
+    }
+    m_pending = QByteArray();
+    m_closing = true;
+    QIODevice::close();
+    closeDescriptor();
+}
+
+void DirectSocket::closeDescriptor()
+{
+    if (m_fd < 0)
+        return;
+    delete m_readNotifier; // notifiers go before their descriptor
+    m_readNotifier = nullptr;
+    delete m_writeNotifier;
+    m_writeNotifier = nullptr;
+    ::close(m_fd);
+    m_fd = -1;
+}
+
+} // namespace sb::http
