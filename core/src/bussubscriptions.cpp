@@ -216,6 +216,7 @@ void Bus::recheckSubscriptions()
     }
     for (const auto &[id, reason] : ended)
         endSubscription(id, reason);
+    Q_EMIT accessRulesChanged();
 }
 
 void Bus::removeSubscriber(Subscriber *subscriber)

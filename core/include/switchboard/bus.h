@@ -201,6 +201,10 @@ Q_SIGNALS:
     void requestObserved(const QString &correlationId, const QString &destination, const QString &origin);
     void requestSettled(const QString &correlationId, sb::ErrorCode code);
     void channelsChanged();
+    // The ACL, the authorizer or require-auth changed, and live subscriptions were judged by the
+    // new rules (those no longer allowed ended). Holders of subscriptions that ended earlier, such
+    // as webhooks, may try them again.
+    void accessRulesChanged();
 
 private:
     struct Subscription;

@@ -55,6 +55,10 @@ void WebhookHub::start()
     if (m_started || !m_shared.config.enabled)
         return;
     m_started = true;
+    // A webhook the ACL or a channel's rules stopped is kept, inactive; when the rules change it
+    // is tried again, and delivers once they allow it.
+    connect(m_shared.hub->bus(), &Bus::accessRulesChanged, this, &WebhookHub::reactivate, Qt::UniqueConnection);
+    connect(m_shared.hub->bus(), &Bus::channelsChanged, this, &WebhookHub::reactivate, Qt::UniqueConnection);
     Result<QList<WebhookRecord>> loaded = m_store.load();
     if (!loaded) {
         m_storeError = loaded.error().message;
@@ -65,6 +69,16 @@ void WebhookHub::start()
         WebhookSubscription *s = launch(r);
         if (!s->isActive())
             qCWarning(lcWebhooks).noquote() << "webhook" << r.id << "of" << r.owner << "is inactive:" << s->lastError().message;
+    }
+}
+
+void WebhookHub::reactivate()
+{
+    for (const auto &[id, s] : m_subscriptions) {
+        if (s->isActive())
+            continue;
+        if (s->start())
+            qCInfo(lcWebhooks).noquote() << "webhook" << id << "of" << s->record().owner << "is active again";
     }
 }
 

@@ -51,6 +51,8 @@ private:
     WebhookSubscription *visible(const QString &id, const Principal &who);
     WebhookSubscription *launch(const WebhookRecord &record);
     void drop(const QString &id);
+    // Starts again every inactive subscription the rules now allow (Bus::accessRulesChanged, channelsChanged).
+    void reactivate();
     QList<WebhookRecord> records() const;
     QJsonObject describe(const WebhookSubscription *s) const;
 

@@ -11,11 +11,14 @@
 #include "streamfixture.h"
 #include "webhookreceiver.h"
 
+#include <QFile>
 #include <QFileInfo>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QMessageAuthenticationCode>
 #include <QTest>
+
+#include <csignal>
 
 using namespace sbtest;
 
@@ -348,6 +351,46 @@ private Q_SLOTS:
         QCOMPARE(publish("robots.kept", "{\"k\":1}"), 1);
         QTRY_COMPARE_WITH_TIMEOUT(m_receiver.byPath("/ok").size(), before + 1, 10000);
         QVERIFY(signatureValid(m_receiver.byPath("/ok").last(), secret));
+        QVERIFY(remove(kRobotToken, id));
+    }
+
+    // The ACL stops a webhook (SIGHUP with robots no longer allowed robots.>): it is kept,
+    // inactive, and nothing is delivered; once a reload allows it again it delivers, unasked.
+    void inactiveUntilTheAclAllowsAgain()
+    {
+        const QJsonObject sub = subscribe(kRobotToken, "robots.acl", m_receiver.url("/acl")).data().toObject();
+        const QString id = sub.value(QStringLiteral("id")).toString();
+        QVERIFY(!id.isEmpty());
+        QCOMPARE(status(id).value(QStringLiteral("state")).toString(), QStringLiteral("active"));
+
+        QFile config(m_daemon.configPath());
+        QVERIFY(config.open(QIODevice::ReadOnly));
+        const QByteArray allowing = config.readAll();
+        config.close();
+        const QByteArray robotsRule = "robots: [{allow: [subscribe, publish], topics: [\"robots.>\"]}]";
+        QVERIFY2(allowing.contains(robotsRule), allowing.constData());
+        QByteArray denying = allowing;
+        denying.replace(robotsRule, "robots: [{allow: [subscribe, publish], topics: [\"elsewhere.>\"]}]");
+        const auto reload = [&](const QByteArray &text) {
+            QFile f(m_daemon.configPath());
+            QVERIFY(f.open(QIODevice::WriteOnly | QIODevice::Truncate));
+            QCOMPARE(f.write(text), text.size());
+            f.close();
+            QCOMPARE(::kill(pid_t(m_daemon.pid()), SIGHUP), 0);
+        };
+
+        reload(denying);
+        QTRY_COMPARE_WITH_TIMEOUT(status(id).value(QStringLiteral("state")).toString(), QStringLiteral("inactive"), 10000);
+        QCOMPARE(publish("robots.acl", "{\"n\":1}"), 0); // nothing subscribed any more
+        QTest::qWait(300);
+        QCOMPARE(m_receiver.byPath("/acl").size(), 0);
+
+        reload(allowing);
+        QTRY_COMPARE_WITH_TIMEOUT(status(id).value(QStringLiteral("state")).toString(), QStringLiteral("active"), 10000);
+        QCOMPARE(publish("robots.acl", "{\"n\":2}"), 1);
+        QTRY_COMPARE_WITH_TIMEOUT(m_receiver.byPath("/acl").size(), 1, 10000);
+        QCOMPARE(QJsonDocument::fromJson(m_receiver.byPath("/acl").first().body).object().value(QStringLiteral("data"))
+                     .toObject().value(QStringLiteral("n")).toInt(), 2);
         QVERIFY(remove(kRobotToken, id));
     }
 
