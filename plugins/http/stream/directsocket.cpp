@@ -65,25 +65,31 @@ qint64 DirectSocket::readData(char *data, qint64 maxSize)
     return -1;
 }
 
+qint64 DirectSocket::sendNow(const char *data, qint64 size)
+{
+    qint64 sent = 0;
+    while (sent < size) {
+        const ssize_t n = ::send(m_fd, data + sent, size_t(size - sent), MSG_NOSIGNAL | MSG_DONTWAIT);
+        if (n > 0)
+            sent += n;
+        else if (n < 0 && errno == EINTR)
+            continue;
+        else if (n < 0 && wouldBlock(errno))
+            break;
+        else
+            return -1;
+    }
+    return sent;
+}
+
 qint64 DirectSocket::writeData(const char *data, qint64 size)
 {
     if (m_fd < 0 || m_failed || m_closing)
         return -1;
-    qint64 sent = 0;
-    if (m_pending.isEmpty()) {
-        while (sent < size) {
-            const ssize_t n = ::send(m_fd, data + sent, size_t(size - sent), MSG_NOSIGNAL | MSG_DONTWAIT);
-            if (n > 0) {
-                sent += n;
-            } else if (n < 0 && errno == EINTR) {
-                continue;
-            } else if (n < 0 && wouldBlock(errno)) {
-                break;
-            } else {
-                fail();
-                return -1;
-            }
-        }
+    const qint64 sent = bytesToWrite() == 0 ? sendNow(data, size) : 0; // behind a backlog: in order
+    if (sent < 0) {
+        fail();
+        return -1;
     }
     if (sent < size) {
         m_pending.append(data + sent, size - sent);
@@ -94,26 +100,20 @@ qint64 DirectSocket::writeData(const char *data, qint64 size)
 
 void DirectSocket::writable()
 {
-    qint64 sent = 0;
-    while (sent < m_pending.size()) {
-        const ssize_t n = ::send(m_fd, m_pending.constData() + sent, size_t(m_pending.size() - sent),
-                                 MSG_NOSIGNAL | MSG_DONTWAIT);
-        if (n > 0) {
-            sent += n;
-        } else if (n < 0 && errno == EINTR) {
-            continue;
-        } else if (n < 0 && wouldBlock(errno)) {
-            break;
-        } else {
-            fail();
-            return;
-        }
+    const qint64 sent = sendNow(m_pending.constData() + m_head, m_pending.size() - m_head);
+    if (sent < 0) {
+        fail();
+        return;
     }
-    if (sent == m_pending.size())
+    m_head += sent;
+    if (m_head == m_pending.size()) {
         m_pending = QByteArray(); // a drained backlog keeps no memory
-    else
-        m_pending.remove(0, sent);
-    if (m_pending.isEmpty()) {
+        m_head = 0;
+    } else if (m_head > m_pending.size() / 2) {
+        m_pending.remove(0, m_head); // now and then, not per write: a long backlog is not moved each time
+        m_head = 0;
+    }
+    if (bytesToWrite() == 0) {
         armWrite(false);
         if (m_closing) {
             closeDescriptor();
@@ -141,6 +141,7 @@ void DirectSocket::fail()
         return;
     m_failed = true;
     m_pending = QByteArray();
+    m_head = 0;
     if (m_readNotifier)
         m_readNotifier->setEnabled(false);
     if (m_writeNotifier)
@@ -158,7 +159,7 @@ void DirectSocket::close()
     m_closing = true;
     m_readNotifier->setEnabled(false);
     QIODevice::close();
-    if (m_pending.isEmpty() || m_failed)
+    if (bytesToWrite() == 0 || m_failed)
         closeDescriptor();
 }
 
@@ -169,6 +170,7 @@ void DirectSocket::abort()
         ::setsockopt(m_fd, SOL_SOCKET, SO_LINGER, &noLinger, sizeof noLinger);
     }
     m_pending = QByteArray();
+    m_head = 0;
     m_closing = true;
     QIODevice::close();
     closeDescriptor();

@@ -31,7 +31,7 @@ public:
 
     bool isSequential() const override { return true; }
     qint64 bytesAvailable() const override;
-    qint64 bytesToWrite() const override { return m_pending.size(); }
+    qint64 bytesToWrite() const override { return m_pending.size() - m_head; }
 
     bool isConnected() const { return m_fd >= 0 && !m_failed && !m_closing; }
     // Graceful: what is still waiting goes out first, then the descriptor is closed.
@@ -49,6 +49,8 @@ protected:
 private:
     void readable();
     void writable();
+    // What the kernel takes of \a size bytes now (0 when its buffer is full); -1: the connection failed.
+    qint64 sendNow(const char *data, qint64 size);
     void fail();
     void closeDescriptor();
     void armWrite(bool on);
@@ -56,7 +58,8 @@ private:
     int m_fd = -1;
     QSocketNotifier *m_readNotifier = nullptr;
     QSocketNotifier *m_writeNotifier = nullptr; // made the first time the kernel's buffer was full
-    QByteArray m_pending;                       // accepted, not yet taken by the kernel
+    QByteArray m_pending;                       // accepted, not yet taken by the kernel, from m_head on
+    qsizetype m_head = 0;
     bool m_closing = false;
     bool m_failed = false;
 };

@@ -307,7 +307,7 @@ private Q_SLOTS:
     void receiverThatNeverAnswers()
     {
         QStringList ids;
-        for (const QByteArray topic : {QByteArray("robots.slow"), QByteArray("robots.slow2")}) {
+        for (const QByteArray &topic : {QByteArray("robots.slow"), QByteArray("robots.slow2")}) {
             ids.append(subscribe(kRobotToken, topic, m_receiver.url("/slow")).data().toObject().value(QStringLiteral("id")).toString());
             QVERIFY(!ids.last().isEmpty());
         }
