@@ -642,6 +642,10 @@ function printTable(o, results, header) {
         row(`${tag}: ... of which in the kernel (stime)`, fmtNum(f(s, (r) => r.fixed.serverSysUsPerDelivery)),
             fmtNum(f(d, (r) => r.fixed.serverSysUsPerDelivery)), ratio(f(s, (r) => r.fixed.serverSysUsPerDelivery),
                 f(d, (r) => r.fixed.serverSysUsPerDelivery)), '');
+        // The user-space part (utime): what the server's own code costs, the kernel's sends aside.
+        const userOf = (r) => r.fixed.serverCpuUsPerDelivery - r.fixed.serverSysUsPerDelivery;
+        row(`${tag}: ... of which in user space (utime)`, fmtNum(f(s, userOf)), fmtNum(f(d, userOf)),
+            ratio(f(s, userOf), f(d, userOf)), '');
         row(`${tag}: server CPU % (of one core)`, fmtNum(f(s, (r) => r.fixed.serverCpuPct)),
             fmtNum(f(d, (r) => r.fixed.serverCpuPct)), '', '');
         row(`${tag}: client processes CPU %`, fmtNum(f(s, (r) => r.fixed.clientCpuPct)),
