@@ -56,9 +56,9 @@ void StreamConnection::stopAttachTimer()
 
 StreamConnection::~StreamConnection()
 {
-    if (auto *d = qobject_cast<DirectSocket *>(m_socket.data()))
-        d->abort();
-    else if (auto *s = qobject_cast<QAbstractSocket *>(m_socket.data()))
+    // A DirectSocket, a child, closes its descriptor as it goes (no reset: what the kernel holds
+    // still goes out, as with QAbstractSocket::abort()).
+    if (auto *s = qobject_cast<QAbstractSocket *>(m_socket.data()))
         s->abort();
 }
 
