@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #include <switchboard/outboundwriter.h>
 
+#include <switchboard/directsocket.h>
+
 #include <QLocalSocket>
 #include <QTcpSocket>
 
@@ -36,7 +38,9 @@ void OutboundWriter::flush()
 
 void OutboundWriter::reset(QIODevice *device)
 {
-    if (auto *tcp = qobject_cast<QAbstractSocket *>(device)) {
+    if (auto *direct = qobject_cast<DirectSocket *>(device)) {
+        direct->abort();
+    } else if (auto *tcp = qobject_cast<QAbstractSocket *>(device)) {
         if (const qintptr fd = tcp->socketDescriptor(); fd >= 0) {
             const linger noLinger{1, 0};
             ::setsockopt(int(fd), SOL_SOCKET, SO_LINGER, &noLinger, sizeof noLinger);

@@ -11,7 +11,8 @@ namespace sb::native {
 // socket-level buffering off; setSocketDescriptor() does not), and the ring keeps a 16 KiB block
 // once it has read anything. NativeConnection therefore takes all the ring holds as one
 // QByteArray, which hands the block over, and still checks read() < 0 for a peer that is gone.
-// The HTTP plugin's streams (plugins/http/stream/directsocket.h) read the descriptor directly.
+// The HTTP plugin's streams read the descriptor directly (core's directsocket.h); moving native
+// connections onto it is open (session 11's note: tst_memorybudgetattack's per-peer count).
 class UnbufferedTcpServer : public QTcpServer
 {
     Q_OBJECT

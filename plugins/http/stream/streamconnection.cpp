@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "streamconnection.h"
 
-#include "directsocket.h"
+#include <switchboard/directsocket.h>
 
 #include <switchboard/bus.h>
 #include <switchboard/hub.h>
@@ -63,7 +63,7 @@ StreamConnection::~StreamConnection()
 }
 
 // A plain TCP stream continues on a DirectSocket made from a duplicate of the descriptor (see
-// directsocket.h: about 1.5 kB less per stream than the QTcpSocket, and no ring buffer); the
+// core's directsocket.h: about 1.5 kB less per stream than the QTcpSocket, and no ring buffer); the
 // HTTP layer's socket, with what it buffered after the request, goes. TLS sockets keep their
 // state and stay as they are.
 QIODevice *StreamConnection::direct(QTcpSocket *socket, QByteArray *readAhead)

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
-// DirectSocket (plugins/http/stream): a stream's socket on its own descriptor. A real TCP pair on
+// DirectSocket (core): a server-side TCP socket on its own descriptor. A real TCP pair on
 // 127.0.0.1: a QTcpServer hands over the server side, the peer is a blocking POSIX socket the
 // test drives by hand (reads, stops reading, closes, resets).
-#include "directsocket.h"
+#include <switchboard/directsocket.h>
 
 #include <QElapsedTimer>
 #include <QSignalSpy>
@@ -18,7 +18,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-using sb::http::DirectSocket;
+using sb::DirectSocket;
 
 namespace {
 
@@ -93,6 +93,7 @@ private Q_SLOTS:
     void closeSendsTheBacklogFirst();
     void abortResets();
     void writeToAGonePeerFails();
+    void closeFromInsideReadyRead();
 };
 
 void tst_DirectSocket::readsWhatArrives()
@@ -192,7 +193,9 @@ void tst_DirectSocket::closeSendsTheBacklogFirst()
     const QByteArray block(4 * 1024 * 1024, 'y');
     QCOMPARE(p.socket->write(block), block.size());
     QVERIFY(p.socket->bytesToWrite() > 0);
+    QSignalSpy gone(p.socket, &DirectSocket::disconnected);
     p.socket->close(); // graceful: the backlog still goes out, then EOF
+    QCOMPARE(gone.count(), 0);
     QVERIFY(!p.socket->isOpen());
     QByteArray got;
     QElapsedTimer t;
@@ -211,6 +214,7 @@ void tst_DirectSocket::closeSendsTheBacklogFirst()
     }
     QCOMPARE(got.size(), block.size());
     QVERIFY(got == block);
+    QTRY_COMPARE(gone.count(), 1); // the close is announced once it is done
 }
 
 void tst_DirectSocket::abortResets()
@@ -258,6 +262,34 @@ void tst_DirectSocket::writeToAGonePeerFails()
     QTRY_COMPARE(gone.count(), 1); // from the event loop, not from inside write()
     QTest::qWait(50);
     QCOMPARE(gone.count(), 1); // once
+}
+
+// A reader that closes from its readyRead() handler (a protocol error): the read notifier that
+// called it is not deleted under it, disconnected() follows once, from the event loop, and the
+// peer sees the end.
+void tst_DirectSocket::closeFromInsideReadyRead()
+{
+    Pair p;
+    QVERIFY(makePair(&p));
+    QSignalSpy gone(p.socket, &DirectSocket::disconnected);
+    connect(p.socket, &QIODevice::readyRead, p.socket, [&p] {
+        char buf[16];
+        p.socket->read(buf, sizeof buf);
+        p.socket->close();
+        QCOMPARE(p.socket->read(buf, sizeof buf), -1); // closed: nothing more is read
+    });
+    QCOMPARE(::send(p.peer, "bad frame", 9, 0), 9);
+    QTRY_COMPARE(gone.count(), 1);
+    QVERIFY(!p.socket->isConnected());
+    QTest::qWait(50);
+    QCOMPARE(gone.count(), 1);
+    char buf[16];
+    QElapsedTimer t;
+    t.start();
+    ssize_t n = -1;
+    while (t.elapsed() < 5000 && (n = ::recv(p.peer, buf, sizeof buf, MSG_DONTWAIT)) < 0)
+        QTest::qWait(5);
+    QCOMPARE(n, ssize_t(0)); // EOF
 }
 
 QTEST_MAIN(tst_DirectSocket)

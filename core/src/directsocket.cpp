@@ -1,16 +1,17 @@
 // SPDX-License-Identifier: Apache-2.0
-#include "directsocket.h"
+#include <switchboard/directsocket.h>
 
 #include <QMetaObject>
 #include <QSocketNotifier>
 
 #include <cerrno>
 
+#include <netinet/in.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
-namespace sb::http {
+namespace sb {
 
 namespace {
 bool wouldBlock(int error)
@@ -29,6 +30,28 @@ DirectSocket::DirectSocket(int fd, QObject *parent) : QIODevice(parent), m_fd(fd
 DirectSocket::~DirectSocket()
 {
     closeDescriptor();
+}
+
+QHostAddress DirectSocket::peerAddress() const
+{
+    sockaddr_storage a{};
+    socklen_t len = sizeof a;
+    if (m_fd < 0 || ::getpeername(m_fd, reinterpret_cast<sockaddr *>(&a), &len) != 0)
+        return {};
+    return QHostAddress(reinterpret_cast<const sockaddr *>(&a));
+}
+
+quint16 DirectSocket::peerPort() const
+{
+    sockaddr_storage a{};
+    socklen_t len = sizeof a;
+    if (m_fd < 0 || ::getpeername(m_fd, reinterpret_cast<sockaddr *>(&a), &len) != 0)
+        return 0;
+    if (a.ss_family == AF_INET)
+        return ntohs(reinterpret_cast<const sockaddr_in *>(&a)->sin_port);
+    if (a.ss_family == AF_INET6)
+        return ntohs(reinterpret_cast<const sockaddr_in6 *>(&a)->sin6_port);
+    return 0;
 }
 
 qint64 DirectSocket::bytesAvailable() const
@@ -146,7 +169,16 @@ void DirectSocket::fail()
         m_readNotifier->setEnabled(false);
     if (m_writeNotifier)
         m_writeNotifier->setEnabled(false);
-    // From the event loop: a failed write may come from inside a delivery.
+    announceGone();
+}
+
+void DirectSocket::announceGone()
+{
+    if (m_announced)
+        return;
+    m_announced = true;
+    // From the event loop: a failed write may come from inside a delivery, a close from inside
+    // the owner's own handler.
     QMetaObject::invokeMethod(this, [this] { Q_EMIT disconnected(); }, Qt::QueuedConnection);
 }
 
@@ -180,12 +212,19 @@ void DirectSocket::closeDescriptor()
 {
     if (m_fd < 0)
         return;
-    delete m_readNotifier; // notifiers go before their descriptor
+    // The notifiers go before their descriptor: disabled now (out of the event dispatcher), deleted
+    // later, as this may run inside one's own activation (a reader that closes from readyRead()).
+    for (QSocketNotifier *n : {m_readNotifier, m_writeNotifier}) {
+        if (n) {
+            n->setEnabled(false);
+            n->deleteLater();
+        }
+    }
     m_readNotifier = nullptr;
-    delete m_writeNotifier;
     m_writeNotifier = nullptr;
     ::close(m_fd);
     m_fd = -1;
+    announceGone(); // a close() that finished, or abort(): as QAbstractSocket emits disconnected()
 }
 
-} // namespace sb::http
+} // namespace sb
