@@ -20,7 +20,7 @@ PACKAGES=(cmake ninja-build g++ ccache pkg-config qt6-base-dev qt6-base-dev-tool
           qt6-declarative-dev qml6-module-qtquick qml6-module-qtquick-controls qml6-module-qtquick-layouts
           qml6-module-qtquick-templates qml6-module-qtquick-window qml6-module-qtqml-workerscript
           qt6-tools-dev qt6-l10n-tools libgl-dev qtkeychain-qt6-dev qml6-module-qttest
-          gdb)
+          libsqlite3-dev gdb)
 # Only for ./dev.sh test: curl, chromium (headless: EventSource and CORS from a page on another
 # origin) and promtool (Debian's prometheus package; on a machine with systemd it also starts a
 # Prometheus server on :9090, so the run command does not install it).

@@ -9,9 +9,12 @@
 #include <switchboard/accesscontrol.h>
 #include <switchboard/endpoint.h>
 #include <switchboard/memorydeadletterstore.h>
+#include <switchboard/memoryjournal.h>
 #include <switchboard/tls.h>
 
 #include <QCoreApplication>
+
+#include <algorithm>
 
 namespace sb::daemon {
 
@@ -53,6 +56,13 @@ Status Daemon::setUpHub()
         return auth.error();
     applyLimits(m_config);
     applyAccess(auth.value());
+    if (needsJournal()) {
+        if (Status st = openJournal(); !st)
+            return st;
+    }
+    if (m_config.journal.topicPolicy.persistent)
+        bus->setPersistentTopics(m_config.journal.topicPatterns, m_config.journal.topicPolicy);
+    connect(bus, &Bus::channelsChanged, this, &Daemon::openJournalIfNeeded);
     int i = 0;
     for (const ChannelConfig &ch : std::as_const(m_config.channels)) {
         if (Status st = bus->createChannel(ch, Principal::hub()); !st)
@@ -60,6 +70,57 @@ Status Daemon::setUpHub()
         ++i;
     }
     return {};
+}
+
+bool Daemon::needsJournal() const
+{
+    if (!m_config.journal.enabled || m_journal)
+        return false;
+    if (m_config.journal.topicPolicy.persistent || !m_config.journal.path.isEmpty())
+        return true;
+    const QList<ChannelConfig> channels = m_hub.bus()->channels().isEmpty() ? m_config.channels : m_hub.bus()->channels();
+    return std::any_of(channels.cbegin(), channels.cend(), [](const ChannelConfig &c) { return c.persistence.persistent; });
+}
+
+Status Daemon::openJournal()
+{
+    const JournalConfig &jc = m_config.journal;
+    SqliteJournalOptions o;
+    o.directory = jc.resolvedPath();
+    o.budgetBytes = jc.diskBudget;
+    o.maxPendingBytes = jc.maxPendingBytes;
+    o.onCorrupt = jc.moveAsideCorrupt ? SqliteJournalOptions::OnCorrupt::MoveAside : SqliteJournalOptions::OnCorrupt::Refuse;
+    Result<std::unique_ptr<SqliteJournal>> j = SqliteJournal::open(o);
+    if (!j) {
+        JsonLog::event("error", QStringLiteral("journal refused"),
+                       {{QStringLiteral("path"), o.directory}, {QStringLiteral("code"), j.error().codeName()},
+                        {QStringLiteral("reason"), j.error().message}});
+        return j.error();
+    }
+    m_journal = std::move(j).value();
+    const SqliteJournalOpened &r = m_journal->opened();
+    QVariantMap fields{{QStringLiteral("path"), o.directory},
+                       {QStringLiteral("messages"), r.messages},
+                       {QStringLiteral("streams"), r.streams},
+                       {QStringLiteral("lastSeq"), r.lastSeq},
+                       {QStringLiteral("ms"), r.elapsedMs}};
+    if (!r.movedAside.isEmpty())
+        fields.insert(QStringLiteral("movedAside"), r.movedAside);
+    JsonLog::event(r.movedAside.isEmpty() ? "info" : "warning", QStringLiteral("journal opened"), fields);
+    m_hub.bus()->setJournal(m_journal.get());
+    return {};
+}
+
+void Daemon::openJournalIfNeeded()
+{
+    if (!needsJournal() || m_failedJournal)
+        return;
+    if (Status st = openJournal(); !st) {
+        // Nothing persistent is acknowledged without the journal: a failed one answers STORAGE_FAILED.
+        m_failedJournal = std::make_unique<MemoryJournal>();
+        m_failedJournal->fail(st.error().message);
+        m_hub.bus()->setJournal(m_failedJournal.get());
+    }
 }
 
 // The hub's bounds, at start and on every reload.

@@ -9,6 +9,8 @@
 #include <switchboard/hub.h>
 #include <switchboard/pluginhost.h>
 
+#include <sqlitejournal.h>
+
 #include <QElapsedTimer>
 #include <QObject>
 #include <QTimer>
@@ -63,8 +65,16 @@ private:
     void applyAccess(const AuthSetup &auth);
     void applyLimits(const DaemonConfig &config);
     void logStats();
+    // The journal on disk opens when something is persistent: at start, or with the first
+    // persistent channel made later (remote API, reload). At start a journal that cannot open
+    // stops the daemon; later, the channel's publishes get STORAGE_FAILED.
+    bool needsJournal() const;
+    Status openJournal();
+    void openJournalIfNeeded();
 
     DaemonConfig m_config;
+    std::unique_ptr<SqliteJournal> m_journal; // outlives the hub's bus, which points at it
+    std::unique_ptr<MemoryJournal> m_failedJournal;
     Hub m_hub;
     PluginHost m_plugins;
     AuthChain m_auth; // rebuilt from config on every reload; the hub and remote control point at it

@@ -61,6 +61,20 @@ struct RemoteConfig
 
 // switchboardd's configuration, read from YAML. Every error names the key and, when read from a
 // file, the line: "switchboardd.yaml:12: channels[1].type: ...".
+// journal: where persistent channels and topics are stored (SQLite), and its bounds.
+struct JournalConfig
+{
+    bool enabled = true;  // false: persistent channels are kept in memory only
+    QString path;         // a directory; empty: $STATE_DIRECTORY/journal, else <XDG data>/switchboard/journal
+    qint64 diskBudget = 1024LL * 1024 * 1024;
+    qint64 maxPendingBytes = 16 * 1024 * 1024;
+    bool moveAsideCorrupt = false; // on-corrupt: move-aside (default refuse)
+    QStringList topicPatterns;     // topics.patterns: default-space topics stored like a persistent channel's
+    PersistencePolicy topicPolicy; // topics.fsync, topics.retention
+
+    QString resolvedPath() const;
+};
+
 struct DaemonConfig
 {
     QString sourceName;                 // file name, or "(defaults)"
@@ -80,6 +94,7 @@ struct DaemonConfig
     qint64 maxBufferedBytes = 80 * 1024 * 1024;
     int shutdownDrainMs = 2000;
     RemoteConfig remote;
+    JournalConfig journal;
     QString logLevel = QStringLiteral("info");
     bool authRequired = false;
     QList<TokenEntry> tokens;

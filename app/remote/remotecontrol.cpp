@@ -16,6 +16,9 @@
 #include <QRemoteObjectHostBase>
 #include <QUuid>
 
+#include <memory>
+#include <optional>
+
 namespace sb::remote {
 
 using RemoteResult::failure;
@@ -259,10 +262,15 @@ QVariantMap RemoteControl::publish(const QVariantMap &message)
                              {{QStringLiteral("topic"), m.topic()}}));
     if (!m.hasId())
         m.setId(QUuid::createUuid().toString(QUuid::WithoutBraces)); // the caller learns it in the answer
-    Result<int> delivered = m_hub->bus()->publish(m, m_principal);
-    if (!delivered)
-        return failure(delivered.error());
-    return ok({{QStringLiteral("id"), m.id()}, {QStringLiteral("delivered"), delivered.value()}});
+    // A persistent channel's journal may answer later: then the answer says "pending" (the message
+    // is delivered once stored, and a failure to store is in the journal's health).
+    auto outcome = std::make_shared<std::optional<Result<int>>>();
+    m_hub->bus()->publish(m, m_principal, nullptr, this, [outcome](const Result<int> &r) { *outcome = r; });
+    if (!*outcome)
+        return ok({{QStringLiteral("id"), m.id()}, {QStringLiteral("delivered"), 0}, {QStringLiteral("pending"), true}});
+    if (!**outcome)
+        return failure((*outcome)->error());
+    return ok({{QStringLiteral("id"), m.id()}, {QStringLiteral("delivered"), (*outcome)->value()}});
 }
 
 QVariantMap RemoteControl::request(const QVariantMap &message, int timeoutMs)

@@ -2,6 +2,7 @@
 #include <switchboard/bus.h>
 #include <switchboard/connection.h>
 #include <switchboard/memorydeadletterstore.h>
+#include <switchboard/memoryjournal.h>
 #include <switchboard/topic.h>
 #include <switchboard/topictrie.h>
 
@@ -82,7 +83,7 @@ Status Bus::createChannel(const ChannelConfig &config, const Principal &who)
 {
     if (Status st = administer(who, config.name); !st)
         return st;
-    if (Status st = ChannelConfig::validateName(config.name); !st)
+    if (Status st = config.validate(); !st)
         return st;
     if (m_channels.count(config.name))
         return Error(ErrorCode::ChannelExists, QStringLiteral("channel \"%1\" already exists").arg(config.name),
@@ -91,6 +92,8 @@ Status Bus::createChannel(const ChannelConfig &config, const Principal &who)
     s->config = config;
     s->stats = &m_stats.entry(Stats::Channel, config.name);
     m_channels.emplace(config.name, std::move(s));
+    if (config.persistence.persistent)
+        journal()->setRetention(config.name, config.persistence.retention);
     Q_EMIT channelsChanged();
     return {};
 }
@@ -102,6 +105,8 @@ Status Bus::updateChannel(const ChannelConfig &config, const Principal &who)
     Space *s = config.name.isEmpty() ? nullptr : space(config.name);
     if (!s)
         return channelNotFound(config.name);
+    if (Status st = config.validate(); !st)
+        return st;
     if (s->config.type != config.type && !s->members.isEmpty())
         return Error(ErrorCode::InvalidConfig,
                      QStringLiteral("channel \"%1\" has %2 subscription(s); its type cannot change while in use")
@@ -110,6 +115,8 @@ Status Bus::updateChannel(const ChannelConfig &config, const Principal &who)
                      {{QStringLiteral("key"), QStringLiteral("type")}});
     s->config = config;
     s->invalidate();
+    if (config.persistence.persistent)
+        journal()->setRetention(config.name, config.persistence.retention);
     recheckSubscriptions(); // require-auth and protocols apply to live subscriptions too
     Q_EMIT channelsChanged();
     return {};
@@ -188,6 +195,14 @@ Result<int> Bus::publish(Message message, const Principal &who, Connection *via)
     return r;
 }
 
+void Bus::publish(Message message, const Principal &who, Connection *via, QObject *context, PublishDone done)
+{
+    Result<int> r = route(message, who, via, Action::Publish, &done, context);
+    reapGone();
+    if (done)
+        done(r);
+}
+
 // The checks every message and subscription pass, whatever the protocol: reserved topics, the
 // channel's require-auth and protocols, and the ACL.
 Status Bus::admit(const ChannelConfig &cfg, const QString &channel, const Principal &who, Action action,
@@ -260,7 +275,8 @@ Status Bus::takeRate(Connection *via)
                  {{QStringLiteral("retryAfterMs"), via->rateLimiter().retryAfterMs(now)}});
 }
 
-Result<int> Bus::route(Message &message, const Principal &who, Connection *via, Action action)
+Result<int> Bus::route(Message &message, const Principal &who, Connection *via, Action action, PublishDone *done,
+                       QObject *context)
 {
     const bool isRequest = action == Action::Request;
     StatsEntry &global = m_stats.global();
@@ -335,6 +351,12 @@ Result<int> Bus::route(Message &message, const Principal &who, Connection *via, 
     if (via)
         via->countIn(quint64(bytes));
 
+    if (!isRequest) {
+        if (const PersistencePolicy *p = persistenceFor(*sp, topic)) {
+            store(channelName, message, p->sync, done, context); // delivered once stored
+            return 0;
+        }
+    }
     if (cfg.type == ChannelType::Queue && !isRequest) {
         int n = deliverTo(*sp, message);
         if (n == 0) {

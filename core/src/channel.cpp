@@ -128,12 +128,44 @@ Result<ChannelConfig> ChannelConfig::fromVariantMap(const QVariantMap &map)
             if (it.value().typeId() != QMetaType::QVariantMap)
                 return bad(key, QStringLiteral("must be a map (a JSON Schema document, e.g. {type: object})"));
             c.schema = it.value().toMap();
+        } else if (key == QLatin1String("persistent")) {
+            const QString v = it.value().toString();
+            if (v != QLatin1String("true") && v != QLatin1String("false"))
+                return bad(key, QStringLiteral("must be true or false"));
+            c.persistence.persistent = v == QLatin1String("true");
+        } else if (key == QLatin1String("fsync")) {
+            Result<SyncPolicy> sync = SyncPolicy::parse(it.value(), key);
+            if (!sync)
+                return badValue(sync.error());
+            c.persistence.sync = sync.value();
+        } else if (key == QLatin1String("retention")) {
+            if (it.value().typeId() != QMetaType::QVariantMap)
+                return bad(key, QStringLiteral("must be a map {max-age, max-bytes, max-messages}"));
+            Result<RetentionPolicy> retention = RetentionPolicy::fromVariantMap(it.value().toMap(), key);
+            if (!retention)
+                return badValue(retention.error());
+            c.persistence.retention = retention.value();
         } else {
             return bad(key, QStringLiteral("unknown key (expected type, description, max-message-size, "
-                                           "max-queue-depth, ttl-ms, retry, require-auth, protocols, schema)"));
+                                           "max-queue-depth, ttl-ms, retry, require-auth, protocols, schema, persistent, fsync, retention)"));
         }
     }
+    if (Status st = c.validate(); !st)
+        return st.error();
     return c;
+}
+
+Status ChannelConfig::validate() const
+{
+    if (Status st = validateName(name); !st)
+        return st;
+    if (persistence.persistent && type != ChannelType::Topic && type != ChannelType::Broadcast)
+        return Error(ErrorCode::InvalidConfig,
+                     QStringLiteral("channel \"%1\": persistent: a persistent channel is a topic or broadcast channel, "
+                                    "not %2 (durable subscriptions with a queue group give a queue's at-least-once)")
+                         .arg(name, channelTypeName(type)),
+                     {{QStringLiteral("key"), QStringLiteral("persistent")}, {QStringLiteral("channel"), name}});
+    return {};
 }
 
 QVariantMap ChannelConfig::toVariantMap() const
@@ -147,14 +179,17 @@ QVariantMap ChannelConfig::toVariantMap() const
             {QStringLiteral("retry"), retry.toVariantMap()},
             {QStringLiteral("require-auth"), requireAuth},
             {QStringLiteral("protocols"), protocols},
-            {QStringLiteral("schema"), schema}};
+            {QStringLiteral("schema"), schema},
+            {QStringLiteral("persistent"), persistence.persistent},
+            {QStringLiteral("fsync"), persistence.sync.toString()},
+            {QStringLiteral("retention"), persistence.retention.toVariantMap()}};
 }
 
 bool ChannelConfig::operator==(const ChannelConfig &o) const
 {
     return name == o.name && type == o.type && description == o.description && maxMessageSize == o.maxMessageSize
         && maxQueueDepth == o.maxQueueDepth && ttlMs == o.ttlMs && retry == o.retry && requireAuth == o.requireAuth
-        && protocols == o.protocols && schema == o.schema;
+        && protocols == o.protocols && schema == o.schema && persistence == o.persistence;
 }
 
 } // namespace sb

@@ -10,7 +10,7 @@ struct CodeName {
     ErrorCode code;
     const char *name;
 };
-constexpr std::array<CodeName, 31> kNames{{
+constexpr std::array<CodeName, 33> kNames{{
     {ErrorCode::None, "OK"},
     {ErrorCode::BadFrame, "BAD_FRAME"},
     {ErrorCode::BadMessage, "BAD_MESSAGE"},
@@ -42,6 +42,8 @@ constexpr std::array<CodeName, 31> kNames{{
     {ErrorCode::ValidationFailed, "VALIDATION_FAILED"},
     {ErrorCode::MethodNotAllowed, "METHOD_NOT_ALLOWED"},
     {ErrorCode::Conflict, "CONFLICT"},
+    {ErrorCode::StorageFull, "STORAGE_FULL"},
+    {ErrorCode::StorageFailed, "STORAGE_FAILED"},
 }};
 } // namespace
 

@@ -3,6 +3,7 @@
 #include <switchboard/deadletterstore.h>
 #include <switchboard/endpoint.h>
 #include <switchboard/hub.h>
+#include <switchboard/journal.h>
 
 namespace sb {
 
@@ -82,7 +83,14 @@ QVariantMap Hub::health() const
         endpoints.append(e->health());
         healthy = healthy && e->state() == Endpoint::State::Running;
     }
+    QVariantMap journal;
+    if (const Journal *j = m_bus.journalInUse()) {
+        const JournalStatus st = j->status();
+        journal = st.toVariantMap();
+        healthy = healthy && !st.failed; // a journal that cannot write acknowledges nothing: red
+    }
     return {{QStringLiteral("healthy"), healthy},
+            {QStringLiteral("journal"), journal},
             {QStringLiteral("connections"), m_connections.size()},
             {QStringLiteral("subscriptions"), m_bus.subscriptionCount()},
             {QStringLiteral("deadLetters"), m_bus.deadLetters()->count()},

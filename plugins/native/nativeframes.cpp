@@ -168,11 +168,15 @@ void NativeConnection::handlePublish(QByteArrayView body)
         sendError(seq, msg.error());
         return;
     }
-    Result<int> r = m_hub->bus()->publish(std::move(msg).value(), this);
-    if (!r)
-        sendError(seq, r.error());
-    else if (seq != 0)
-        sendAck(seq, {{QStringLiteral("deliveries"), r.value()}});
+    // The ACK (or ERROR) on a persistent channel waits until the journal stored the message; the
+    // bus drops the callback if this connection is gone by then. [this, seq] fits std::function's
+    // local buffer: no allocation per publish.
+    m_hub->bus()->publish(std::move(msg).value(), principal(), this, this, [this, seq](const Result<int> &r) {
+        if (!r)
+            sendError(seq, r.error());
+        else if (seq != 0)
+            sendAck(seq, {{QStringLiteral("deliveries"), r.value()}});
+    });
 }
 
 void NativeConnection::handleSubscribe(quint32 seq, QByteArrayView body)

@@ -16,6 +16,7 @@ const QList<ConfigSection> &configSections()
         {"remote", parseRemoteSection},                 // remotesection.cpp; after auth (reads its tokens)
         // acl: kept raw in DaemonConfig::acl for sb::AccessControl::fromVariantMap (aclsection.cpp).
         {"acl", parseAclSection},
+        {"journal", parseJournalSection},               // journalsection.cpp
     };
     return sections;
 }

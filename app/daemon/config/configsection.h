@@ -39,5 +39,6 @@ Status parseLogSection(const QVariant &value, DaemonConfig &config);
 Status parseShutdownDrainSection(const QVariant &value, DaemonConfig &config);
 Status parseRemoteSection(const QVariant &value, DaemonConfig &config);
 Status parseAclSection(const QVariant &value, DaemonConfig &config);
+Status parseJournalSection(const QVariant &value, DaemonConfig &config);
 
 } // namespace sb::daemon

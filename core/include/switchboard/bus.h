@@ -9,6 +9,7 @@
 #include <switchboard/connection.h>
 #include <switchboard/deadletter.h>
 #include <switchboard/message.h>
+#include <switchboard/persistence.h>
 #include <switchboard/recipients.h>
 #include <switchboard/stats.h>
 #include <switchboard/subscriber.h>
@@ -27,6 +28,8 @@ namespace sb {
 
 class Connection;
 class DeadLetterStore;
+class Journal;
+class MemoryJournal;
 class MemoryDeadLetterStore;
 class RefusalLog;
 class RequestTracker;
@@ -133,6 +136,17 @@ public:
     QList<ChannelConfig> channels() const;
     std::optional<ChannelConfig> channel(const QString &name) const;
 
+    // The journal of persistent channels and topics (not owned; must outlive the bus). Without one
+    // the bus keeps them in a MemoryJournal of its own (journal() creates it).
+    void setJournal(Journal *journal);
+    Journal *journal();
+    // The journal in use, or nullptr while nothing persistent has needed one.
+    const Journal *journalInUse() const { return m_journal; }
+    // Topics of the default space that are stored like a persistent channel's messages (patterns in
+    // the hub's wildcard syntax), with their fsync and retention.
+    void setPersistentTopics(const QStringList &patterns, const PersistencePolicy &policy);
+    QStringList persistentTopics() const { return m_persistentTopics; }
+
     // Told of every event the bus accepted on a topic or broadcast route, stamped (id, time,
     // source), before its deliveries, in the bus thread: SSE's resume buffer (Last-Event-ID).
     // Costs nothing while none is added.
@@ -144,6 +158,14 @@ public:
     // broadcast routes).
     Result<int> publish(Message message, const Principal &who, Connection *via = nullptr);
     Result<int> publish(Message message, Connection *via) { return publish(std::move(message), via->principal(), via); }
+    // Publishes like publish() and calls \a done once, in the bus thread, with the outcome. Before
+    // this returns, unless the message goes to a persistent channel or topic: then when the journal
+    // has stored it under its fsync policy (the deliveries are made then, after the publish
+    // observers), or could not (STORAGE_FULL, STORAGE_FAILED: nothing is delivered). A protocol
+    // acknowledges its publisher from \a done. \a done is dropped if \a context is destroyed first.
+    // publish() without it stores such a message too and returns 0 deliveries.
+    using PublishDone = std::function<void(const Result<int> &deliveries)>;
+    void publish(Message message, const Principal &who, Connection *via, QObject *context, PublishDone done);
 
     Result<SubscriptionId> subscribe(Subscriber *subscriber, const SubscriptionOptions &options, const Principal &who,
                                      Connection *via = nullptr);
@@ -219,7 +241,15 @@ private:
     Status check(const ChannelConfig &cfg, const QString &channel, const Principal &who, Action action,
                  const QString &topic);
     Status takeRate(Connection *via);
-    Result<int> route(Message &message, const Principal &who, Connection *via, Action action);
+    // \a done, when given and the message is stored first, is moved into the journal's callback
+    // (and left empty); otherwise the caller calls it with the result.
+    Result<int> route(Message &message, const Principal &who, Connection *via, Action action,
+                      PublishDone *done = nullptr, QObject *context = nullptr);
+    const PersistencePolicy *persistenceFor(const Space &space, const QString &topic) const;
+    void store(const QString &channel, const Message &message, const SyncPolicy &sync, PublishDone *done,
+               QObject *context);
+    int deliverStored(const QString &channel, Message &message);
+    void applyRetention();
     int deliverTo(Space &space, Message &message, const Route *known = nullptr);
     // \a input, when given, is checked against the subscription's filter (a retry is not);
     // \a to, when given, against the subscription's connection (targeted sends).
@@ -259,6 +289,10 @@ private:
     bool m_keepSource = false;
     quint64 m_inProcessCounter = 0;
     std::vector<std::pair<quint64, PublishObserver>> m_publishObservers;
+    std::unique_ptr<MemoryJournal> m_memoryJournal;
+    Journal *m_journal = nullptr;
+    QStringList m_persistentTopics;
+    PersistencePolicy m_topicPersistence;
     quint64 m_nextPublishObserver = 0;
 };
 

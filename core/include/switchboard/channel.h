@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 
+#include <switchboard/persistence.h>
 #include <switchboard/result.h>
 #include <switchboard/retrypolicy.h>
 
@@ -32,10 +33,16 @@ struct SWITCHBOARD_EXPORT ChannelConfig
     // A JSON Schema document (inline, as a map) that JSON payloads published over HTTP must match;
     // empty: none. Core only carries it: the HTTP plugin compiles and applies it (issue #13).
     QVariantMap schema;
+    // persistent: true stores every message in the journal before it is delivered or acknowledged;
+    // fsync and retention say how (switchboard/persistence.h).
+    PersistencePolicy persistence;
 
     static Status validateName(const QString &name);
+    // The rules between keys: a persistent channel is a topic or broadcast channel.
+    Status validate() const;
     // Keys: name, type, description, max-message-size (size), max-queue-depth, ttl-ms (duration),
-    // retry{...}, require-auth, protocols [names], schema {JSON Schema}. Units as in
+    // retry{...}, require-auth, protocols [names], schema {JSON Schema}, persistent, fsync,
+    // retention {max-age, max-bytes, max-messages}. Units as in
     // switchboard/configvalue.h.
     static Result<ChannelConfig> fromVariantMap(const QVariantMap &map);
     QVariantMap toVariantMap() const;

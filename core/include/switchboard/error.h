@@ -41,9 +41,11 @@ enum class ErrorCode : quint16 {
     ValidationFailed,     // a well-formed body that fails the channel's JSON Schema (HTTP 422)
     MethodNotAllowed,     // a known resource asked with a method it does not have (HTTP 405)
     Conflict,             // the request conflicts with one before it (an Idempotency-Key in use) (HTTP 409)
+    StorageFull,          // the journal's disk budget is reached: persistent publishes are refused (HTTP 507)
+    StorageFailed,        // the journal could not write or fsync: nothing more is acknowledged (HTTP 503)
 };
 // The highest code; the binary codec refuses larger numbers. Move it when a code is added.
-constexpr ErrorCode LastErrorCode = ErrorCode::Conflict;
+constexpr ErrorCode LastErrorCode = ErrorCode::StorageFailed;
 
 SWITCHBOARD_EXPORT QString errorCodeName(ErrorCode code);
 SWITCHBOARD_EXPORT ErrorCode errorCodeFromName(const QString &name);

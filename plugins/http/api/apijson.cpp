@@ -47,7 +47,9 @@ int ApiJson::httpStatus(ErrorCode code)
     case ErrorCode::NoResponders:
     case ErrorCode::QueueFull:
     case ErrorCode::Overflow:
-    case ErrorCode::NotConnected: return 503;
+    case ErrorCode::NotConnected:
+    case ErrorCode::StorageFailed: return 503;
+    case ErrorCode::StorageFull: return 507;
     case ErrorCode::Timeout: return 504;
     case ErrorCode::PluginIncompatible:
     case ErrorCode::PluginLoadFailed:

@@ -119,9 +119,9 @@ Status prepare(Message &m, const QJsonObject &object, const ApiRequest &request,
     return {};
 }
 
-ApiReply accepted(const Message &m, int deliveries, const QByteArray &traceparent)
+ApiReply accepted(const QString &id, int deliveries, const QByteArray &traceparent)
 {
-    ApiReply r = ApiJson::accepted(m.id(), deliveries);
+    ApiReply r = ApiJson::accepted(id, deliveries);
     r.headers.append({"traceparent", traceparent});
     return r;
 }
@@ -149,12 +149,13 @@ void publishEvent(RestApi *api, const ApiRequest &request, const ApiResponder &r
     QByteArray trace;
     if (Status st = prepare(m, o, request, &trace); !st)
         return respond(ApiJson::error(st.error()));
-    const Result<int> n = api->hub()->bus()->publish(m, request.principal);
-    qCDebug(lcHttpApi) << "event" << m.id() << "topic" << m.topic() << "traceparent" << trace
-                       << (n ? QStringLiteral("ok") : n.error().codeName());
-    if (!n)
-        return respond(ApiJson::error(n.error()));
-    respond(accepted(m, n.value(), trace));
+    qCDebug(lcHttpApi) << "event" << m.id() << "topic" << m.topic() << "traceparent" << trace;
+    // 202 once the bus took it; on a persistent channel, once the journal stored it.
+    api->hub()->bus()->publish(m, request.principal, nullptr, api, [respond, id = m.id(), trace](const Result<int> &n) {
+        if (!n)
+            return respond(ApiJson::error(n.error()));
+        respond(accepted(id, n.value(), trace));
+    });
 }
 
 void sendMessage(RestApi *api, const ApiRequest &request, const ApiResponder &respond)
@@ -177,17 +178,17 @@ void sendMessage(RestApi *api, const ApiRequest &request, const ApiResponder &re
     QByteArray trace;
     if (Status st = prepare(m, o, request, &trace); !st)
         return respond(ApiJson::error(st.error()));
-    const Result<int> n = api->hub()->bus()->publish(m, request.principal);
     qCDebug(lcHttpApi) << "message" << m.id() << "to" << m.topic() << "traceparent" << trace;
-    if (!n)
-        return respond(ApiJson::error(n.error()));
-    // A point-to-point send that reached nobody was dead-lettered by the bus (NO_ROUTE): say so.
-    if (n.value() == 0)
-        return respond(ApiJson::error(Error(ErrorCode::NoRoute,
-                                            QStringLiteral("nobody is subscribed at \"%1\"").arg(destination.value()),
-                                            {{QStringLiteral("destination"), destination.value()},
-                                             {QStringLiteral("id"), m.id()}})));
-    respond(accepted(m, n.value(), trace));
+    auto done = [respond, id = m.id(), to = destination.value(), trace](const Result<int> &n) {
+        if (!n)
+            return respond(ApiJson::error(n.error()));
+        // A point-to-point send that reached nobody was dead-lettered by the bus (NO_ROUTE): say so.
+        if (n.value() == 0)
+            return respond(ApiJson::error(Error(ErrorCode::NoRoute, QStringLiteral("nobody is subscribed at \"%1\"").arg(to),
+                                                {{QStringLiteral("destination"), to}, {QStringLiteral("id"), id}})));
+        respond(accepted(id, n.value(), trace));
+    };
+    api->hub()->bus()->publish(m, request.principal, nullptr, api, done);
 }
 
 Result<int> requestTimeout(const RestApi *api, const ApiRequest &request)

@@ -298,13 +298,18 @@ void WsConnection::handleUnsubscribe(const QJsonObject &envelope)
 
 void WsConnection::handlePublish(Message message, const QString &answerId)
 {
-    Result<int> r = hub()->bus()->publish(message, this);
-    if (!r) {
-        respondError(answerId, r.error());
-        return;
-    }
-    if (!answerId.isEmpty()) // the client asked for an acknowledgement by naming its message
-        respond(answerId, {{QStringLiteral("id"), answerId}, {QStringLiteral("deliveries"), r.value()}});
+    // On a persistent channel the answer waits until the journal stored the message; the bus drops
+    // it if this connection is gone by then.
+    hub()->bus()->publish(std::move(message), principal(), this, this, [this, answerId](const Result<int> &r) {
+        if (!open())
+            return;
+        if (!r) {
+            respondError(answerId, r.error());
+            return;
+        }
+        if (!answerId.isEmpty()) // the client asked for an acknowledgement by naming its message
+            respond(answerId, {{QStringLiteral("id"), answerId}, {QStringLiteral("deliveries"), r.value()}});
+    });
 }
 
 void WsConnection::handleRequest(Message message, int timeoutMs)

@@ -21,6 +21,7 @@ private Q_SLOTS:
     void newLimitsDefaults();
     void aclKeptRaw();
     void channelProtocols();
+    void journal();
 };
 
 void tst_DaemonConfig::defaults()
@@ -142,7 +143,28 @@ void tst_DaemonConfig::errors_data()
     QTest::addRow("remote snapshot interval") << QByteArray("remote:\n  snapshot-interval-ms: 5\n")
                                              << "t.yaml:2: remote.snapshot-interval-ms: must be an integer from 50";
     QTest::addRow("remote nothing to listen on") << QByteArray("remote:\n  local: \"\"\n") << "t.yaml:2: remote: is enabled but neither";
-    QTest::addRow("unknown top key lists acl") << QByteArray("acls: {}\n") << "t.yaml:1: acls: unknown key (expected one of communication, channels, limits, retry, auth, log, shutdown-drain-ms, remote, acl)";
+    QTest::addRow("unknown top key lists acl") << QByteArray("acls: {}\n") << "t.yaml:1: acls: unknown key (expected one of communication, channels, limits, retry, auth, log, shutdown-drain-ms, remote, acl, journal)";
+    QTest::addRow("journal not map") << QByteArray("journal: on\n") << "t.yaml:1: journal: must be a map";
+    QTest::addRow("journal budget") << QByteArray("journal:\n  disk-budget: lots\n")
+                                    << "t.yaml:2: journal.disk-budget: \"lots\" is not a size";
+    QTest::addRow("journal budget small") << QByteArray("journal:\n  disk-budget: 10KiB\n")
+                                          << "t.yaml:2: journal.disk-budget: must be at least 1MiB";
+    QTest::addRow("journal pending over budget")
+        << QByteArray("journal:\n  disk-budget: 8MiB\n  max-pending-bytes: 16MiB\n")
+        << "t.yaml:3: journal.max-pending-bytes: must not exceed journal.disk-budget";
+    QTest::addRow("journal on-corrupt") << QByteArray("journal:\n  on-corrupt: ignore\n")
+                                        << "t.yaml:2: journal.on-corrupt: \"ignore\" is not refuse or move-aside";
+    QTest::addRow("journal unknown") << QByteArray("journal:\n  size: 1GiB\n")
+                                     << "t.yaml:2: journal.size: unknown key (expected enabled, path, disk-budget";
+    QTest::addRow("journal topic pattern") << QByteArray("journal:\n  topics:\n    patterns: [\"a..b\"]\n")
+                                           << "t.yaml:3: journal.topics.patterns: ";
+    QTest::addRow("journal topic fsync") << QByteArray("journal:\n  topics:\n    fsync: sometimes\n")
+                                         << "t.yaml:3: journal.topics.fsync: \"sometimes\" is not a sync policy";
+    QTest::addRow("channel persistent queue")
+        << QByteArray("channels:\n  - {name: jobs, type: queue, persistent: true}\n")
+        << "t.yaml:2: channels[0]: channel \"jobs\": persistent: a persistent channel is a topic or broadcast channel";
+    QTest::addRow("channel fsync") << QByteArray("channels:\n  - {name: o, persistent: true, fsync: batch}\n")
+                                   << "t.yaml:2: channels[0]: channel \"o\": fsync: \"batch\" is not a sync policy";
     QTest::addRow("acl not map") << QByteArray("acl: [a]\n") << "t.yaml:1: acl: must be a map";
     QTest::addRow("size garbage") << QByteArray("limits:\n  max-queue-bytes: lots\n")
                                   << "t.yaml:2: limits.max-queue-bytes: \"lots\" is not a size";
@@ -344,6 +366,48 @@ void tst_DaemonConfig::channelProtocols()
     QVERIFY2(c, qPrintable(c.errorString()));
     QCOMPARE(c->channels[0].protocols, (QStringList{QStringLiteral("native"), QStringLiteral("mqtt")}));
     QVERIFY(c->channels[1].protocols.isEmpty());
+}
+
+
+void tst_DaemonConfig::journal()
+{
+    Result<DaemonConfig> d = DaemonConfig::fromYaml("channels: []\n", QStringLiteral("t.yaml"));
+    QVERIFY(d);
+    QVERIFY(d->journal.enabled);
+    QCOMPARE(d->journal.diskBudget, 1024LL * 1024 * 1024);
+    QVERIFY(!d->journal.moveAsideCorrupt);
+    QVERIFY(!d->journal.topicPolicy.persistent);
+    qputenv("STATE_DIRECTORY", "/var/lib/switchboard");
+    QCOMPARE(d->journal.resolvedPath(), QStringLiteral("/var/lib/switchboard/journal"));
+    qunsetenv("STATE_DIRECTORY");
+    QVERIFY(d->journal.resolvedPath().endsWith(QLatin1String("/switchboard/journal")));
+
+    Result<DaemonConfig> c = DaemonConfig::fromYaml(
+        "journal:\n"
+        "  path: /tmp/sbj\n"
+        "  disk-budget: 2GiB\n"
+        "  max-pending-bytes: 8MiB\n"
+        "  on-corrupt: move-aside\n"
+        "  topics:\n"
+        "    patterns: [\"sensor.>\", \"door.*\"]\n"
+        "    fsync: {batch: 50ms}\n"
+        "    retention: {max-age: 7d, max-bytes: 256MiB}\n"
+        "channels:\n"
+        "  - {name: orders, type: topic, persistent: true, fsync: always, retention: {max-age: 7d, max-bytes: 256MiB}}\n",
+        QStringLiteral("t.yaml"));
+    QVERIFY2(c, qPrintable(c ? QString() : c.error().message));
+    QCOMPARE(c->journal.resolvedPath(), QStringLiteral("/tmp/sbj"));
+    QCOMPARE(c->journal.diskBudget, 2LL * 1024 * 1024 * 1024);
+    QCOMPARE(c->journal.maxPendingBytes, 8LL * 1024 * 1024);
+    QVERIFY(c->journal.moveAsideCorrupt);
+    QCOMPARE(c->journal.topicPatterns, (QStringList{QStringLiteral("sensor.>"), QStringLiteral("door.*")}));
+    QVERIFY(c->journal.topicPolicy.persistent);
+    QCOMPARE(c->journal.topicPolicy.sync.mode, SyncPolicy::Mode::Batch);
+    QCOMPARE(c->journal.topicPolicy.sync.batchMs, 50);
+    QCOMPARE(c->journal.topicPolicy.retention.maxAgeMs, 7LL * 24 * 3600 * 1000);
+    QCOMPARE(c->channels.size(), 1);
+    QVERIFY(c->channels[0].persistence.persistent);
+    QCOMPARE(c->channels[0].persistence.retention.maxBytes, 256LL * 1024 * 1024);
 }
 
 QTEST_GUILESS_MAIN(tst_DaemonConfig)

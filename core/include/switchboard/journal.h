@@ -1,0 +1,95 @@
+// SPDX-License-Identifier: Apache-2.0
+#pragma once
+
+#include <switchboard/message.h>
+#include <switchboard/persistence.h>
+#include <switchboard/result.h>
+
+#include <QObject>
+
+#include <functional>
+
+namespace sb {
+
+// One message as the journal keeps it: its sequence number (ascending in the journal, never
+// reused), the stream it belongs to (a channel's name; "" for the default topic space) and when
+// the hub stored it (wall clock, milliseconds since the epoch).
+struct SWITCHBOARD_EXPORT StoredMessage
+{
+    quint64 seq = 0;
+    QString stream;
+    qint64 storedAtMs = 0;
+    Message message;
+};
+
+// A read of stored messages, in ascending sequence: after \a afterSeq (exclusive), stored from
+// \a fromMs to \a toMs (inclusive; 0: open), whose topic matches \a topic (a pattern in the hub's
+// wildcard syntax; empty: any), at most \a limit of them.
+struct SWITCHBOARD_EXPORT JournalQuery
+{
+    QString stream;
+    QString topic;
+    quint64 afterSeq = 0;
+    qint64 fromMs = 0;
+    qint64 toMs = 0;
+    int limit = 100;
+
+    static constexpr int MaxLimit = 1000;
+    // INVALID_TOPIC for a bad pattern, BAD_MESSAGE for a limit outside 1..MaxLimit or from > to.
+    Status validate() const;
+};
+
+// What a journal says of itself, for health, the console, sbctl and /metrics.
+struct SWITCHBOARD_EXPORT JournalStatus
+{
+    QString kind;             // "memory", "sqlite"
+    bool failed = false;      // a write or fsync failed: nothing is acknowledged any more
+    QString error;            // why, for operators
+    bool lowSpace = false;    // under a tenth of the budget (or of the disk) left: a warning
+    qint64 bytes = 0;         // what the stored messages take
+    qint64 budgetBytes = 0;   // the budget (journal.disk-budget; memory: its byte bound)
+    qint64 messages = 0;
+    quint64 appended = 0;     // messages stored since start
+    quint64 refusedFull = 0;  // appends refused with STORAGE_FULL
+    quint64 failedAppends = 0; // appends answered STORAGE_FAILED
+    quint64 expired = 0;      // messages removed by retention
+    QVariantMap toVariantMap() const;
+};
+
+// The hub's store of persistent messages and of the positions of durable subscribers. The bus
+// calls it from its thread; an implementation may do its work on its own thread, and answers in
+// the thread it lives in (the bus thread).
+class SWITCHBOARD_EXPORT Journal : public QObject
+{
+    Q_OBJECT
+public:
+    using AppendDone = std::function<void(const Result<quint64> &seq)>;
+
+    explicit Journal(QObject *parent = nullptr) : QObject(parent) {}
+
+    // Stores \a message in \a stream. \a done runs exactly once, in the journal's thread, when the
+    // message is stored under \a sync (its sequence number), or with STORAGE_FULL (the budget is
+    // reached: nothing older is dropped to make room) or STORAGE_FAILED (a write or fsync failed;
+    // from then on every append fails until the journal is reopened). Appends complete in the
+    // order they were made.
+    virtual void append(const QString &stream, const Message &message, const SyncPolicy &sync, AppendDone done) = 0;
+    // What \a stream keeps (set when a channel is created or changed; unbounded until then).
+    virtual void setRetention(const QString &stream, const RetentionPolicy &retention) = 0;
+    // Stored messages, see JournalQuery. Bounded by JournalQuery::MaxLimit.
+    virtual Result<QList<StoredMessage>> read(const JournalQuery &query) const = 0;
+    // The highest sequence number stored in \a stream (0: none).
+    virtual quint64 lastSeq(const QString &stream) const = 0;
+
+    // Durable subscribers: the position each has acknowledged (sequence numbers up to it are done).
+    virtual Status savePosition(const QString &subscriber, quint64 seq) = 0;
+    virtual quint64 position(const QString &subscriber) const = 0;
+    virtual Status removePosition(const QString &subscriber) = 0;
+
+    virtual JournalStatus status() const = 0;
+
+Q_SIGNALS:
+    // failed or lowSpace changed (health turns red or yellow, and back).
+    void statusChanged();
+};
+
+} // namespace sb

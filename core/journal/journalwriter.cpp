@@ -1,0 +1,437 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "journalwriter.h"
+
+#include <QDateTime>
+#include <QFileInfo>
+
+#include <sqlite3.h>
+#include <sys/statvfs.h>
+
+#include <chrono>
+
+namespace sb::journal {
+
+namespace {
+
+qint64 monoMs()
+{
+    using namespace std::chrono;
+    return duration_cast<milliseconds>(steady_clock::now().time_since_epoch()).count();
+}
+
+Status stepDone(SqliteDb &db, SqliteStatement &st, const char *what)
+{
+    const int rc = st.step();
+    st.reset();
+    if (rc != SQLITE_DONE && rc != SQLITE_ROW)
+        return db.error(QString::fromLatin1(what));
+    return {};
+}
+
+} // namespace
+
+JournalWriter::JournalWriter(const QString &path, const QByteArray &vfs, Reporter reporter)
+    : m_path(path), m_vfs(vfs), m_reporter(std::move(reporter))
+{
+}
+
+JournalWriter::~JournalWriter()
+{
+    stop();
+}
+
+Status JournalWriter::start(quint64 firstSeq)
+{
+    if (Status st = m_db.open(m_path, false, m_vfs); !st)
+        return st;
+    if (Status st = m_db.exec("PRAGMA synchronous=FULL; PRAGMA journal_size_limit=67108864"); !st)
+        return st;
+    struct {
+        SqliteStatement *st;
+        const char *sql;
+    } const statements[] = {
+        {&m_insert, "INSERT INTO messages(seq, stream, topic, stored_at, size, body) VALUES(?1, ?2, ?3, ?4, ?5, ?6)"},
+        {&m_streamId, "SELECT id, count, bytes FROM streams WHERE name = ?1"},
+        {&m_newStream, "INSERT INTO streams(name) VALUES(?1)"},
+        {&m_updateStream, "UPDATE streams SET count = ?2, bytes = ?3 WHERE id = ?1"},
+        {&m_putPosition, "INSERT OR REPLACE INTO positions(name, seq) VALUES(?1, ?2)"},
+        {&m_dropPosition, "DELETE FROM positions WHERE name = ?1"},
+        {&m_nthSeq, "SELECT seq FROM messages WHERE stream = ?1 ORDER BY seq LIMIT 1 OFFSET ?2"},
+        {&m_sizes, "SELECT seq, size FROM messages WHERE stream = ?1 ORDER BY seq"},
+        {&m_countUpTo, "SELECT count(*), coalesce(sum(size), 0) FROM messages WHERE stream = ?1 AND seq <= ?2"},
+        {&m_deleteUpTo, "DELETE FROM messages WHERE stream = ?1 AND seq <= ?2"},
+        // The first message to keep by age: young, or stored under an implausible clock.
+        {&m_firstYoung, "SELECT seq FROM messages WHERE stream = ?1 AND (stored_at >= ?2 OR stored_at < ?3) "
+                        "ORDER BY seq LIMIT 1"},
+        {&m_shift, "UPDATE messages SET stored_at = stored_at + ?1 WHERE seq >= ?2 AND stored_at >= ?3"},
+        {&m_restamp, "UPDATE messages SET stored_at = ?1 WHERE seq >= ?2 AND stored_at < ?3"},
+    };
+    for (const auto &s : statements) {
+        if (Status st = s.st->prepare(m_db, s.sql); !st)
+            return st;
+    }
+    SqliteStatement all;
+    if (Status st = all.prepare(m_db, "SELECT id, name, count, bytes FROM streams"); !st)
+        return st;
+    int rc;
+    while ((rc = all.step()) == SQLITE_ROW) {
+        StreamState s;
+        s.id = all.int64(0);
+        s.count = all.int64(2);
+        s.bytes = all.int64(3);
+        m_streams.emplace(all.text(1), s);
+    }
+    if (rc != SQLITE_DONE)
+        return m_db.error(QStringLiteral("read the streams"));
+    publishTotals();
+    m_firstSeqOfRun = firstSeq;
+    m_lastCommitted = firstSeq - 1;
+    m_clockOffset = QDateTime::currentMSecsSinceEpoch() - monoMs();
+    checkDisk();
+    m_thread = std::thread([this] { run(); });
+    return {};
+}
+
+void JournalWriter::stop()
+{
+    if (!m_thread.joinable())
+        return;
+    {
+        std::lock_guard<std::mutex> lock(m_mutex);
+        m_stop = true;
+    }
+    m_wake.notify_one();
+    m_thread.join();
+}
+
+void JournalWriter::enqueue(WriteItem item)
+{
+    const bool now = item.mode != SyncPolicy::Mode::Batch;
+    {
+        std::lock_guard<std::mutex> lock(m_mutex);
+        m_queue.push_back(std::move(item));
+    }
+    if (now)
+        m_wake.notify_one();
+}
+
+void JournalWriter::setRetention(const QString &stream, const RetentionPolicy &retention)
+{
+    {
+        std::lock_guard<std::mutex> lock(m_mutex);
+        m_retentionChanges.insert(stream, retention);
+    }
+    m_wake.notify_one();
+}
+
+void JournalWriter::savePosition(const QString &name, quint64 seq)
+{
+    std::lock_guard<std::mutex> lock(m_mutex);
+    m_positions.insert(name, seq); // written with the next commit, at most a housekeeping tick later
+}
+
+void JournalWriter::run()
+{
+    qint64 nextHousekeeping = monoMs() + HousekeepingMs;
+    for (;;) {
+        std::vector<WriteItem> batch;
+        QHash<QString, RetentionPolicy> retention;
+        QHash<QString, quint64> positions;
+        bool stopping = false;
+        {
+            std::unique_lock<std::mutex> lock(m_mutex);
+            for (;;) {
+                const qint64 now = monoMs();
+                stopping = m_stop;
+                if (stopping || now >= nextHousekeeping || !m_retentionChanges.isEmpty())
+                    break;
+                qint64 due = nextHousekeeping;
+                bool urgent = false;
+                for (const WriteItem &i : m_queue) {
+                    if (i.mode != SyncPolicy::Mode::Batch) {
+                        urgent = true;
+                        break;
+                    }
+                    due = std::min(due, i.dueMono);
+                }
+                if (urgent || (!m_queue.empty() && due <= now))
+                    break;
+                m_wake.wait_for(lock, std::chrono::milliseconds(due - now));
+            }
+            batch.swap(m_queue);
+            retention.swap(m_retentionChanges);
+            positions.swap(m_positions);
+        }
+        for (auto it = retention.cbegin(); it != retention.cend(); ++it) {
+            StreamState *s = nullptr;
+            if (m_failure.code == ErrorCode::None && streamFor(it.key(), &s)) {
+                s->retention = it.value();
+                m_retrim.append(s); // a tighter bound applies at once
+            }
+        }
+        if (!batch.empty() || !positions.isEmpty() || !retention.isEmpty()) {
+            const quint64 last = batch.empty() ? 0 : batch.back().seq;
+            Status st = m_failure.code == ErrorCode::None ? commit(batch, positions) : Status(m_failure);
+            if (!st && m_failure.code == ErrorCode::None)
+                m_failure = st.error(); // from now on nothing is stored or acknowledged
+            if (last)
+                m_reporter({last, st ? Error() : st.error()});
+        }
+        if (m_failure.code == ErrorCode::None && monoMs() >= nextHousekeeping) {
+            nextHousekeeping = monoMs() + HousekeepingMs;
+            Status st = checkClock();
+            if (st)
+                st = expireByAge(QDateTime::currentMSecsSinceEpoch());
+            if (!st) {
+                m_failure = st.error();
+                m_reporter({0, m_failure});
+            }
+            checkDisk();
+        }
+        if (stopping) {
+            std::lock_guard<std::mutex> lock(m_mutex);
+            if (m_queue.empty() && m_positions.isEmpty())
+                break;
+        }
+    }
+    m_db.close();
+}
+
+void JournalWriter::setSync(bool full)
+{
+    if (full == m_fullSync)
+        return;
+    m_db.exec(full ? "PRAGMA synchronous=FULL" : "PRAGMA synchronous=NORMAL");
+    m_fullSync = full;
+}
+
+Status JournalWriter::streamFor(const QString &name, StreamState **out)
+{
+    auto it = m_streams.find(name);
+    if (it != m_streams.end()) {
+        *out = &it->second;
+        return {};
+    }
+    StreamState s;
+    m_streamId.bind(1, name);
+    if (m_streamId.step() == SQLITE_ROW) {
+        s.id = m_streamId.int64(0);
+        s.count = m_streamId.int64(1);
+        s.bytes = m_streamId.int64(2);
+        m_streamId.reset();
+    } else {
+        m_streamId.reset();
+        m_newStream.bind(1, name);
+        if (Status st = stepDone(m_db, m_newStream, "add a stream"); !st)
+            return st;
+        s.id = sqlite3_last_insert_rowid(m_db.handle());
+    }
+    *out = &m_streams.emplace(name, s).first->second;
+    return {};
+}
+
+Status JournalWriter::commit(std::vector<WriteItem> &batch, QHash<QString, quint64> &positions)
+{
+    bool needsSync = !positions.isEmpty();
+    for (const WriteItem &i : batch)
+        needsSync = needsSync || i.mode != SyncPolicy::Mode::Off;
+    setSync(needsSync);
+    if (Status st = m_db.exec("BEGIN IMMEDIATE"); !st)
+        return st;
+    auto fail = [this](const Error &e) {
+        m_db.exec("ROLLBACK"); // the journal has failed: its counts no longer matter
+        return Status(e);
+    };
+    QList<StreamState *> touched;
+    touched.swap(m_retrim);
+    for (const WriteItem &i : batch) {
+        StreamState *s = nullptr;
+        if (Status st = streamFor(i.stream, &s); !st)
+            return fail(st.error());
+        m_insert.bind(1, qint64(i.seq));
+        m_insert.bind(2, s->id);
+        m_insert.bind(3, i.topic);
+        m_insert.bind(4, i.storedAtMs);
+        m_insert.bind(5, i.size);
+        m_insert.bind(6, i.body);
+        if (Status st = stepDone(m_db, m_insert, "store a message"); !st)
+            return fail(st.error());
+        ++s->count;
+        s->bytes += i.size;
+        if (!touched.contains(s))
+            touched.append(s);
+    }
+    for (auto it = positions.cbegin(); it != positions.cend(); ++it) {
+        SqliteStatement &st = it.value() ? m_putPosition : m_dropPosition;
+        st.bind(1, it.key());
+        if (it.value())
+            st.bind(2, qint64(it.value()));
+        if (Status s = stepDone(m_db, st, "store a position"); !s)
+            return fail(s.error());
+    }
+    for (StreamState *s : touched) {
+        if (Status st = trim(*s); !st)
+            return fail(st.error());
+        m_updateStream.bind(1, s->id);
+        m_updateStream.bind(2, s->count);
+        m_updateStream.bind(3, s->bytes);
+        if (Status st = stepDone(m_db, m_updateStream, "count a stream"); !st)
+            return fail(st.error());
+    }
+    if (Status st = m_db.exec("COMMIT"); !st)
+        return fail(st.error());
+    if (!batch.empty())
+        m_lastCommitted = batch.back().seq;
+    publishTotals();
+    return {};
+}
+
+Status JournalWriter::deleteUpTo(StreamState &s, quint64 seq)
+{
+    m_countUpTo.bind(1, s.id);
+    m_countUpTo.bind(2, qint64(seq));
+    if (m_countUpTo.step() != SQLITE_ROW) {
+        m_countUpTo.reset();
+        return m_db.error(QStringLiteral("count expired messages"));
+    }
+    const qint64 n = m_countUpTo.int64(0), bytes = m_countUpTo.int64(1);
+    m_countUpTo.reset();
+    m_deleteUpTo.bind(1, s.id);
+    m_deleteUpTo.bind(2, qint64(seq));
+    if (Status st = stepDone(m_db, m_deleteUpTo, "remove expired messages"); !st)
+        return st;
+    s.count -= n;
+    s.bytes -= bytes;
+    m_expired += quint64(n);
+    return {};
+}
+
+// Count and bytes, inside the commit's transaction.
+Status JournalWriter::trim(StreamState &s)
+{
+    const RetentionPolicy &r = s.retention;
+    if (r.maxMessages > 0 && s.count > r.maxMessages) {
+        m_nthSeq.bind(1, s.id);
+        m_nthSeq.bind(2, s.count - r.maxMessages - 1);
+        const bool found = m_nthSeq.step() == SQLITE_ROW;
+        const quint64 cut = found ? quint64(m_nthSeq.int64(0)) : 0;
+        m_nthSeq.reset();
+        if (found) {
+            if (Status st = deleteUpTo(s, cut); !st)
+                return st;
+        }
+    }
+    if (r.maxBytes > 0 && s.bytes > r.maxBytes) {
+        const qint64 excess = s.bytes - r.maxBytes;
+        qint64 freed = 0;
+        quint64 cut = 0;
+        m_sizes.bind(1, s.id);
+        while (freed < excess && m_sizes.step() == SQLITE_ROW) {
+            cut = quint64(m_sizes.int64(0));
+            freed += m_sizes.int64(1);
+        }
+        m_sizes.reset();
+        if (cut) {
+            if (Status st = deleteUpTo(s, cut); !st)
+                return st;
+        }
+    }
+    return {};
+}
+
+Status JournalWriter::expireByAge(qint64 nowWall)
+{
+    if (nowWall < MinPlausibleMs)
+        return {}; // the clock is not set: no age can be trusted
+    bool any = false;
+    for (const auto &[name, s] : m_streams)
+        any = any || (s.retention.maxAgeMs > 0 && s.count > 0);
+    if (!any)
+        return {};
+    if (Status st = m_db.exec("BEGIN IMMEDIATE"); !st)
+        return st;
+    for (auto &[name, s] : m_streams) {
+        if (s.retention.maxAgeMs <= 0 || s.count == 0)
+            continue;
+        m_firstYoung.bind(1, s.id);
+        m_firstYoung.bind(2, nowWall - s.retention.maxAgeMs);
+        m_firstYoung.bind(3, MinPlausibleMs);
+        const int rc = m_firstYoung.step();
+        const qint64 keep = rc == SQLITE_ROW ? m_firstYoung.int64(0) : 0;
+        m_firstYoung.reset();
+        if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+            m_db.exec("ROLLBACK");
+            return m_db.error(QStringLiteral("find expired messages"));
+        }
+        const quint64 cut = rc == SQLITE_ROW ? quint64(keep - 1) : quint64(std::numeric_limits<qint64>::max());
+        if (cut == 0)
+            continue;
+        const qint64 before = s.count;
+        if (Status st = deleteUpTo(s, cut); !st) {
+            m_db.exec("ROLLBACK");
+            return st;
+        }
+        if (s.count != before) {
+            m_updateStream.bind(1, s.id);
+            m_updateStream.bind(2, s.count);
+            m_updateStream.bind(3, s.bytes);
+            if (Status st = stepDone(m_db, m_updateStream, "count a stream"); !st) {
+                m_db.exec("ROLLBACK");
+                return st;
+            }
+        }
+    }
+    if (Status st = m_db.exec("COMMIT"); !st) {
+        m_db.exec("ROLLBACK");
+        return st;
+    }
+    publishTotals();
+    return {};
+}
+
+// A wall clock that stepped (NTP at boot, an operator) moves the stored times of this run's
+// messages with it, so their ages stay what they were; messages stored before the clock was set
+// at all age from the moment it is.
+Status JournalWriter::checkClock()
+{
+    const qint64 wall = QDateTime::currentMSecsSinceEpoch();
+    const qint64 offset = wall - monoMs();
+    const qint64 delta = offset - m_clockOffset;
+    if (std::abs(delta) < 2000)
+        return {};
+    const qint64 before = wall - delta;
+    m_clockOffset = offset;
+    if (m_lastCommitted < m_firstSeqOfRun)
+        return {}; // nothing stored in this run yet
+    SqliteStatement &st = before < MinPlausibleMs && wall >= MinPlausibleMs ? m_restamp : m_shift;
+    if (&st == &m_restamp) {
+        st.bind(1, wall);
+        st.bind(2, qint64(m_firstSeqOfRun));
+        st.bind(3, MinPlausibleMs);
+    } else {
+        st.bind(1, delta);
+        st.bind(2, qint64(m_firstSeqOfRun));
+        st.bind(3, before < MinPlausibleMs ? qint64(0) : MinPlausibleMs);
+    }
+    return stepDone(m_db, st, "move stored times with the clock");
+}
+
+void JournalWriter::checkDisk()
+{
+    struct statvfs vfs;
+    if (::statvfs(QFileInfo(m_path).absolutePath().toLocal8Bit().constData(), &vfs) == 0)
+        m_freeDisk = qint64(vfs.f_bavail) * qint64(vfs.f_frsize);
+}
+
+void JournalWriter::publishTotals()
+{
+    qint64 count = 0, bytes = 0;
+    for (const auto &[name, s] : m_streams) {
+        count += s.count;
+        bytes += s.bytes;
+    }
+    m_storedMessages = count;
+    m_storedBytes = bytes;
+}
+
+} // namespace sb::journal

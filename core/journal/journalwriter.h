@@ -1,0 +1,119 @@
+// SPDX-License-Identifier: Apache-2.0
+#pragma once
+
+#include "sqlitedb.h"
+
+#include <switchboard/persistence.h>
+
+#include <QHash>
+
+#include <atomic>
+#include <map>
+#include <condition_variable>
+#include <functional>
+#include <mutex>
+#include <thread>
+#include <vector>
+
+namespace sb::journal {
+
+// One message on its way to the database.
+struct WriteItem
+{
+    quint64 seq = 0;
+    QString stream;
+    QString topic;
+    qint64 storedAtMs = 0;
+    qint64 size = 0;
+    QByteArray body; // the message in the binary codec
+    SyncPolicy::Mode mode = SyncPolicy::Mode::Always;
+    qint64 dueMono = 0; // Batch: the monotonic time by which it is committed
+};
+
+// What the writer tells its owner after a commit (in the writer's thread): every item up to
+// committedUpTo is stored, or, with an error, is not and nothing after it will be.
+struct WriteReport
+{
+    quint64 committedUpTo = 0;
+    Error error;
+};
+
+// The journal's writer thread: it owns the database connection that writes, commits what is
+// queued in batches (group commit: one fsync for everything that arrived while the last commit
+// ran), enforces retention and watches the clock and the disk. The bus thread only enqueues.
+class JournalWriter
+{
+public:
+    using Reporter = std::function<void(const WriteReport &)>;
+    static constexpr qint64 HousekeepingMs = 1000;
+    // Wall-clock times before this (2025-01-01) are taken for a board that has not set its clock
+    // yet: age-based retention never removes what was stored under such a time by itself.
+    static constexpr qint64 MinPlausibleMs = 1735689600000LL;
+
+    JournalWriter(const QString &path, const QByteArray &vfs, Reporter reporter);
+    ~JournalWriter();
+
+    // Opens the writing connection, reads the streams' totals and starts the thread; \a firstSeq is
+    // the first sequence number this run will write.
+    Status start(quint64 firstSeq);
+    // Commits what is queued, then ends the thread.
+    void stop();
+
+    void enqueue(WriteItem item);
+    void setRetention(const QString &stream, const RetentionPolicy &retention);
+    void savePosition(const QString &name, quint64 seq); // seq 0: remove
+
+    qint64 storedBytes() const { return m_storedBytes.load(); }
+    qint64 storedMessages() const { return m_storedMessages.load(); }
+    quint64 expired() const { return m_expired.load(); }
+    qint64 freeDiskBytes() const { return m_freeDisk.load(); }
+
+private:
+    struct StreamState {
+        qint64 id = 0;
+        qint64 count = 0;
+        qint64 bytes = 0;
+        RetentionPolicy retention;
+    };
+    void run();
+    Status commit(std::vector<WriteItem> &batch, QHash<QString, quint64> &positions);
+    Status streamFor(const QString &name, StreamState **out);
+    Status trim(StreamState &stream);
+    Status deleteUpTo(StreamState &stream, quint64 seq);
+    Status expireByAge(qint64 nowWall);
+    Status checkClock();
+    void checkDisk();
+    void setSync(bool full);
+    void publishTotals();
+
+    QString m_path;
+    QByteArray m_vfs;
+    Reporter m_reporter;
+    SqliteDb m_db;
+    SqliteStatement m_insert, m_streamId, m_newStream, m_updateStream, m_putPosition, m_dropPosition, m_nthSeq,
+        m_sizes, m_countUpTo, m_deleteUpTo, m_firstYoung, m_shift, m_restamp;
+
+    std::thread m_thread;
+    std::mutex m_mutex;
+    std::condition_variable m_wake;
+    std::vector<WriteItem> m_queue;
+    QHash<QString, RetentionPolicy> m_retentionChanges;
+    QHash<QString, quint64> m_positions;
+    bool m_stop = false;
+
+    // Writer thread only.
+    std::map<QString, StreamState> m_streams; // node-based: pointers to its values stay valid
+    QList<StreamState *> m_retrim;        // streams whose retention changed, trimmed on the next commit
+    Error m_failure;
+    bool m_fullSync = true;
+    quint64 m_firstSeqOfRun = 0;
+    quint64 m_lastCommitted = 0;
+    qint64 m_clockOffset = 0; // wall - monotonic at the last check
+
+    std::atomic<qint64> m_storedBytes{0};
+    std::atomic<qint64> m_storedMessages{0};
+    std::atomic<quint64> m_expired{0};
+    std::atomic<qint64> m_freeDisk{-1};
+};
+
+} // namespace sb::journal

@@ -1,0 +1,103 @@
+// SPDX-License-Identifier: Apache-2.0
+#pragma once
+
+#include <switchboard/journal.h>
+
+#include <QHash>
+
+#include <deque>
+#include <memory>
+
+class QLockFile;
+class QTimer;
+
+namespace sb {
+
+namespace journal {
+class JournalWriter;
+class SqliteDb;
+class SqliteStatement;
+struct WriteReport;
+} // namespace journal
+
+struct SqliteJournalOptions
+{
+    enum class OnCorrupt : quint8 { Refuse, MoveAside };
+
+    QString directory;                         // journal.path: holds journal.db (+ -wal, -shm)
+    qint64 budgetBytes = 1024LL * 1024 * 1024; // journal.disk-budget
+    qint64 maxPendingBytes = 16 * 1024 * 1024; // journal.max-pending-bytes: written, not yet committed
+    OnCorrupt onCorrupt = OnCorrupt::Refuse;   // journal.on-corrupt
+    QByteArray vfs;                            // a registered SQLite VFS (tests); empty: the default
+};
+
+// What opening the journal found, for the start-up log line.
+struct SqliteJournalOpened
+{
+    qint64 messages = 0;
+    int streams = 0;
+    quint64 lastSeq = 0;
+    qint64 elapsedMs = 0;
+    QString movedAside; // the corrupt database's new name, when on-corrupt: move-aside moved one
+};
+
+// The journal on disk: SQLite in WAL mode, written by its own thread (JournalWriter) in batches
+// with group commit, read here (the bus thread) through a second connection. The bus never waits
+// on a write or an fsync: append() answers through its callback once the batch is committed
+// under the message's sync policy.
+class SqliteJournal : public Journal
+{
+    Q_OBJECT
+public:
+    static QString databaseFile(const QString &directory);
+    // Opens (or creates) the journal. A database that cannot be read (corrupt, not a database, a
+    // torn header) is STORAGE_FAILED naming it, or, with OnCorrupt::MoveAside, is renamed to
+    // "journal.db.corrupt-<time>" and a new one started. A schema newer than this build is refused.
+    static Result<std::unique_ptr<SqliteJournal>> open(const SqliteJournalOptions &options);
+    ~SqliteJournal() override;
+
+    const SqliteJournalOpened &opened() const { return m_opened; }
+    // A full check of the database (PRAGMA integrity_check): the problems found, none when sound.
+    Result<QStringList> check();
+
+    void append(const QString &stream, const Message &message, const SyncPolicy &sync, AppendDone done) override;
+    void setRetention(const QString &stream, const RetentionPolicy &retention) override;
+    Result<QList<StoredMessage>> read(const JournalQuery &query) const override;
+    quint64 lastSeq(const QString &stream) const override;
+    Status savePosition(const QString &subscriber, quint64 seq) override;
+    quint64 position(const QString &subscriber) const override;
+    Status removePosition(const QString &subscriber) override;
+    JournalStatus status() const override;
+
+private:
+    explicit SqliteJournal(const SqliteJournalOptions &options);
+    Status openDatabase(SqliteJournalOpened *opened);
+    Status load(SqliteJournalOpened *opened);
+    void onReport(const journal::WriteReport &report);
+    void markFailed(const Error &error);
+    void watch();
+
+    struct Pending {
+        quint64 seq = 0;
+        QString stream;
+        qint64 size = 0;
+        AppendDone done;
+    };
+
+    SqliteJournalOptions m_options;
+    SqliteJournalOpened m_opened;
+    std::unique_ptr<journal::SqliteDb> m_db; // the reading connection, bus thread
+    std::unique_ptr<journal::SqliteStatement> m_read;
+    std::unique_ptr<journal::JournalWriter> m_writer;
+    std::deque<Pending> m_pending;
+    qint64 m_pendingBytes = 0;
+    quint64 m_nextSeq = 1;
+    QHash<QString, quint64> m_lastSeq;
+    QHash<QString, quint64> m_positions;
+    mutable QHash<QString, qint64> m_streamIds;
+    JournalStatus m_status;
+    QTimer *m_watch = nullptr;
+    std::unique_ptr<QLockFile> m_lock; // released after the destructor closed the database
+};
+
+} // namespace sb

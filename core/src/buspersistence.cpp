@@ -1,0 +1,102 @@
+// SPDX-License-Identifier: Apache-2.0
+// The bus's persistent channels and topics: messages are stored in the journal first, and
+// delivered (and acknowledged to their publisher) once stored.
+#include <switchboard/bus.h>
+#include <switchboard/memoryjournal.h>
+#include <switchboard/topic.h>
+
+#include "bus_p.h"
+
+#include <QPointer>
+
+namespace sb {
+
+void Bus::setJournal(Journal *journal)
+{
+    m_journal = journal;
+    if (!m_journal && m_memoryJournal)
+        m_journal = m_memoryJournal.get();
+    if (m_journal)
+        applyRetention();
+}
+
+Journal *Bus::journal()
+{
+    if (!m_journal) {
+        m_memoryJournal = std::make_unique<MemoryJournal>();
+        m_journal = m_memoryJournal.get();
+        applyRetention();
+    }
+    return m_journal;
+}
+
+void Bus::applyRetention()
+{
+    for (const auto &[name, sp] : m_channels) {
+        if (sp->config.persistence.persistent)
+            m_journal->setRetention(name, sp->config.persistence.retention);
+    }
+    if (!m_persistentTopics.isEmpty())
+        m_journal->setRetention(QString(), m_topicPersistence.retention);
+}
+
+void Bus::setPersistentTopics(const QStringList &patterns, const PersistencePolicy &policy)
+{
+    m_persistentTopics = patterns;
+    m_topicPersistence = policy;
+    m_topicPersistence.persistent = !patterns.isEmpty();
+    if (!patterns.isEmpty())
+        journal()->setRetention(QString(), policy.retention);
+}
+
+const PersistencePolicy *Bus::persistenceFor(const Space &sp, const QString &topic) const
+{
+    if (!sp.isDefault)
+        return sp.config.persistence.persistent ? &sp.config.persistence : nullptr;
+    for (const QString &pattern : m_persistentTopics) {
+        if (Topic::matches(pattern, topic))
+            return &m_topicPersistence;
+    }
+    return nullptr;
+}
+
+void Bus::store(const QString &channel, const Message &message, const SyncPolicy &sync, PublishDone *done,
+                QObject *context)
+{
+    PublishDone callback;
+    if (done) {
+        callback = std::move(*done);
+        *done = nullptr;
+    }
+    journal()->append(channel, message, sync,
+                      [bus = QPointer<Bus>(this), channel, msg = Message(message), callback = std::move(callback),
+                       ctx = QPointer<QObject>(context), hasContext = context != nullptr](const Result<quint64> &seq) mutable {
+                          if (!bus)
+                              return;
+                          Result<int> r = 0;
+                          if (seq) {
+                              r = bus->deliverStored(channel, msg);
+                          } else {
+                              ++bus->m_stats.global().total.errors;
+                              r = seq.error();
+                          }
+                          if (callback && (!hasContext || ctx))
+                              callback(r);
+                      });
+}
+
+int Bus::deliverStored(const QString &channel, Message &message)
+{
+    Space *sp = space(channel);
+    if (!sp)
+        return 0; // the channel was deleted while its message was stored: nobody to deliver to
+    if (!m_publishObservers.empty()) {
+        for (const auto &observer : m_publishObservers)
+            observer.second(message);
+    }
+    const int n = deliverTo(*sp, message);
+    reapGone();
+    return n;
+}
+
+} // namespace sb

@@ -1,0 +1,427 @@
+// SPDX-License-Identifier: Apache-2.0
+// The SQLite journal: storing and reading back, modes, retention, the budget, positions, a torn
+// tail, a corrupt file, a newer schema, an fsync that fails, and one hub per journal.
+#include "faultyvfs.h"
+
+#include <sqlitejournal.h>
+
+#include <QDir>
+#include <QFile>
+#include <QSignalSpy>
+#include <QTemporaryDir>
+#include <QTest>
+
+#include <sqlite3.h>
+
+using namespace sb;
+
+namespace {
+
+Message ev(const QString &topic, const QByteArray &payload = "p")
+{
+    Message m(MessageType::Event, topic, payload);
+    m.setId(QStringLiteral("id-") + QString::fromLatin1(payload));
+    return m;
+}
+
+// Appends and collects what done() says, in the order it says it.
+struct Appender
+{
+    QList<Result<quint64>> results;
+    void put(Journal &j, const QString &stream, const Message &m, const SyncPolicy &sync = {})
+    {
+        j.append(stream, m, sync, [this](const Result<quint64> &r) { results.append(r); });
+    }
+    bool waitFor(int n, int ms = 10000)
+    {
+        (void)QTest::qWaitFor([&] { return results.size() >= n; }, ms);
+        return results.size() == n;
+    }
+};
+
+SqliteJournalOptions options(const QString &dir)
+{
+    SqliteJournalOptions o;
+    o.directory = dir;
+    o.budgetBytes = 64 * 1024 * 1024;
+    return o;
+}
+
+std::unique_ptr<SqliteJournal> openOk(const SqliteJournalOptions &o)
+{
+    Result<std::unique_ptr<SqliteJournal>> j = SqliteJournal::open(o);
+    if (!j)
+        qWarning("open: %s", qPrintable(j.error().message));
+    return j ? std::move(j).value() : nullptr;
+}
+
+JournalQuery all(const QString &stream)
+{
+    JournalQuery q;
+    q.stream = stream;
+    q.limit = JournalQuery::MaxLimit;
+    return q;
+}
+
+QList<quint64> seqs(const Result<QList<StoredMessage>> &list)
+{
+    QList<quint64> out;
+    for (const StoredMessage &m : list.value())
+        out.append(m.seq);
+    return out;
+}
+
+} // namespace
+
+class tst_SqliteJournal : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void initTestCase() { faultyvfs::install(); }
+    void storesAndReadsBackAcrossReopen();
+    void syncModesAndOrder();
+    void readByTopicAndTime();
+    void retentionByCountAndBytes();
+    void retentionByAge();
+    void budgetRefusesNeverDrops();
+    void positionsSurviveReopen();
+    void tornTailKeepsCommittedBatches();
+    void corruptFileRefusedOrMovedAside();
+    void newerSchemaRefused();
+    void failedFsyncStopsAcknowledging();
+    void oneHubPerJournal();
+    void integrityCheck();
+};
+
+void tst_SqliteJournal::storesAndReadsBackAcrossReopen()
+{
+    QTemporaryDir dir;
+    Appender a;
+    {
+        auto j = openOk(options(dir.path()));
+        QVERIFY(j);
+        QCOMPARE(j->opened().messages, 0);
+        a.put(*j, QStringLiteral("orders"), ev(QStringLiteral("order.1"), "1"));
+        a.put(*j, QString(), ev(QStringLiteral("sensor.1"), "2"));
+        a.put(*j, QStringLiteral("orders"), ev(QStringLiteral("order.2"), "3"));
+        QVERIFY(a.waitFor(3));
+        QCOMPARE(a.results[0].value(), 1u);
+        QCOMPARE(a.results[2].value(), 3u);
+        QCOMPARE(j->lastSeq(QStringLiteral("orders")), 3u);
+        const Result<QList<StoredMessage>> read = j->read(all(QStringLiteral("orders")));
+        QCOMPARE(seqs(read), (QList<quint64>{1, 3}));
+        QCOMPARE(read.value()[1].message.id(), QStringLiteral("id-3"));
+        QCOMPARE(read.value()[1].message.topic(), QStringLiteral("order.2"));
+        QCOMPARE(read.value()[1].message.payload(), QByteArray("3"));
+        QCOMPARE(j->status().kind, QStringLiteral("sqlite"));
+        QCOMPARE(j->status().appended, 3u);
+        QTRY_COMPARE(j->status().messages, 3);
+    }
+    // A new process: everything is there, and sequence numbers go on.
+    auto j = openOk(options(dir.path()));
+    QVERIFY(j);
+    QCOMPARE(j->opened().messages, 3);
+    QCOMPARE(j->opened().streams, 2);
+    QCOMPARE(j->opened().lastSeq, 3u);
+    QCOMPARE(j->lastSeq(QStringLiteral("orders")), 3u);
+    QCOMPARE(j->lastSeq(QString()), 2u);
+    QCOMPARE(seqs(j->read(all(QString()))), (QList<quint64>{2}));
+    a.put(*j, QStringLiteral("orders"), ev(QStringLiteral("order.3"), "4"));
+    QVERIFY(a.waitFor(4));
+    QCOMPARE(a.results[3].value(), 4u);
+}
+
+void tst_SqliteJournal::syncModesAndOrder()
+{
+    QTemporaryDir dir;
+    auto j = openOk(options(dir.path()));
+    QVERIFY(j);
+    SyncPolicy off, batch;
+    off.mode = SyncPolicy::Mode::Off;
+    batch.mode = SyncPolicy::Mode::Batch;
+    batch.batchMs = 20;
+    Appender a;
+    for (int i = 0; i < 300; ++i) {
+        const SyncPolicy &p = i % 3 == 0 ? off : i % 3 == 1 ? batch : SyncPolicy{};
+        a.put(*j, QStringLiteral("s"), ev(QStringLiteral("t"), QByteArray::number(i)), p);
+    }
+    QVERIFY(a.waitFor(300));
+    // Done in the order appended, each with its own sequence number.
+    for (int i = 0; i < 300; ++i)
+        QCOMPARE(a.results[i].value(), quint64(i + 1));
+    QCOMPARE(j->read(all(QStringLiteral("s"))).value().size(), 300);
+    // A batch-only append waits for its window, then is committed without anything else.
+    Appender b;
+    b.put(*j, QStringLiteral("s"), ev(QStringLiteral("t"), "late"), batch);
+    QVERIFY(b.waitFor(1, 2000));
+    QCOMPARE(b.results[0].value(), 301u);
+}
+
+void tst_SqliteJournal::readByTopicAndTime()
+{
+    QTemporaryDir dir;
+    auto j = openOk(options(dir.path()));
+    QVERIFY(j);
+    Appender a;
+    int n = 0;
+    for (const char *t : {"sensor.1.temp", "sensor.2.temp", "sensor.1.humidity", "door.open"})
+        a.put(*j, QString(), ev(QString::fromLatin1(t), QByteArray::number(++n)));
+    QVERIFY(a.waitFor(4));
+    JournalQuery q = all(QString());
+    q.topic = QStringLiteral("sensor.*.temp");
+    QCOMPARE(seqs(j->read(q)), (QList<quint64>{1, 2}));
+    q.topic = QStringLiteral("sensor.>");
+    QCOMPARE(seqs(j->read(q)), (QList<quint64>{1, 2, 3}));
+    q.afterSeq = 1;
+    q.limit = 1;
+    QCOMPARE(seqs(j->read(q)), (QList<quint64>{2}));
+    const qint64 stored = j->read(all(QString())).value().first().storedAtMs;
+    q = all(QString());
+    q.fromMs = stored;
+    q.toMs = stored + 60000;
+    QCOMPARE(j->read(q).value().size(), 4);
+    q.fromMs = stored + 60000;
+    q.toMs = 0;
+    QCOMPARE(j->read(q).value().size(), 0);
+    q = all(QStringLiteral("no-such-stream"));
+    QCOMPARE(j->read(q).value().size(), 0);
+    q.limit = 0;
+    QCOMPARE(j->read(q).error().code, ErrorCode::BadMessage);
+}
+
+void tst_SqliteJournal::retentionByCountAndBytes()
+{
+    QTemporaryDir dir;
+    auto j = openOk(options(dir.path()));
+    QVERIFY(j);
+    RetentionPolicy count;
+    count.maxMessages = 10;
+    j->setRetention(QStringLiteral("counted"), count);
+    RetentionPolicy bytes;
+    bytes.maxBytes = 4000;
+    j->setRetention(QStringLiteral("sized"), bytes);
+    Appender a;
+    for (int i = 0; i < 25; ++i) {
+        a.put(*j, QStringLiteral("counted"), ev(QStringLiteral("t"), QByteArray::number(i)));
+        a.put(*j, QStringLiteral("sized"), ev(QStringLiteral("t"), QByteArray(200, 'x') + QByteArray::number(i)));
+    }
+    QVERIFY(a.waitFor(50));
+    const QList<StoredMessage> counted = j->read(all(QStringLiteral("counted"))).value();
+    QCOMPARE(counted.size(), 10);
+    QCOMPARE(counted.first().message.payload(), QByteArray("15")); // the oldest went
+    const QList<StoredMessage> sized = j->read(all(QStringLiteral("sized"))).value();
+    // 4000 bytes hold a few hundred-byte messages: the newest, and at least one went.
+    QVERIFY2(sized.size() >= 5 && sized.size() < 25, qPrintable(QString::number(sized.size())));
+    QVERIFY(sized.last().message.payload().endsWith("24"));
+    QTRY_VERIFY(j->status().expired >= 15);
+    // A tighter bound applies at once, without new messages.
+    count.maxMessages = 2;
+    j->setRetention(QStringLiteral("counted"), count);
+    QTRY_COMPARE(j->read(all(QStringLiteral("counted"))).value().size(), 2);
+    // The totals survive a restart without a scan.
+    const qint64 messages = j->status().messages;
+    j.reset();
+    j = openOk(options(dir.path()));
+    QCOMPARE(j->opened().messages, messages);
+}
+
+void tst_SqliteJournal::retentionByAge()
+{
+    QTemporaryDir dir;
+    auto j = openOk(options(dir.path()));
+    QVERIFY(j);
+    RetentionPolicy r;
+    r.maxAgeMs = 500;
+    j->setRetention(QStringLiteral("s"), r);
+    Appender a;
+    a.put(*j, QStringLiteral("s"), ev(QStringLiteral("t"), "old"));
+    a.put(*j, QStringLiteral("other"), ev(QStringLiteral("t"), "kept"));
+    QVERIFY(a.waitFor(2));
+    QCOMPARE(j->read(all(QStringLiteral("s"))).value().size(), 1);
+    // The writer's housekeeping (every second) removes it once it is older than 500 ms.
+    QTRY_COMPARE_WITH_TIMEOUT(j->read(all(QStringLiteral("s"))).value().size(), 0, 5000);
+    QCOMPARE(j->read(all(QStringLiteral("other"))).value().size(), 1);
+    QTRY_COMPARE(j->status().expired, 1u);
+}
+
+void tst_SqliteJournal::budgetRefusesNeverDrops()
+{
+    QTemporaryDir dir;
+    SqliteJournalOptions o = options(dir.path());
+    o.budgetBytes = 20 * 1024;
+    o.maxPendingBytes = 20 * 1024;
+    auto j = openOk(o);
+    QVERIFY(j);
+    Appender a;
+    int stored = 0;
+    for (int i = 0; i < 40; ++i) {
+        a.put(*j, QStringLiteral("s"), ev(QStringLiteral("t"), QByteArray(900, 'x') + QByteArray::number(i)));
+        QTRY_COMPARE(a.results.size(), i + 1);
+        if (a.results.last())
+            ++stored;
+        else
+            QCOMPARE(a.results.last().error().code, ErrorCode::StorageFull);
+    }
+    QVERIFY(stored > 5 && stored < 40);
+    QCOMPARE(j->status().refusedFull, quint64(40 - stored));
+    // Refused means refused: everything acknowledged is there.
+    QCOMPARE(j->read(all(QStringLiteral("s"))).value().size(), stored);
+    QCOMPARE(j->status().expired, 0u);
+}
+
+void tst_SqliteJournal::positionsSurviveReopen()
+{
+    QTemporaryDir dir;
+    {
+        auto j = openOk(options(dir.path()));
+        Appender a;
+        a.put(*j, QStringLiteral("s"), ev(QStringLiteral("t"), "1"));
+        a.put(*j, QStringLiteral("s"), ev(QStringLiteral("t"), "2"));
+        QVERIFY(a.waitFor(2));
+        QVERIFY(j->savePosition(QStringLiteral("worker"), 2));
+        QVERIFY(j->savePosition(QStringLiteral("gone"), 1));
+        QVERIFY(j->removePosition(QStringLiteral("gone")));
+        QCOMPARE(j->savePosition(QStringLiteral("worker"), 9).error().code, ErrorCode::BadMessage);
+        QCOMPARE(j->position(QStringLiteral("worker")), 2u);
+    } // closing commits what is queued
+    auto j = openOk(options(dir.path()));
+    QCOMPARE(j->position(QStringLiteral("worker")), 2u);
+    QCOMPARE(j->position(QStringLiteral("gone")), 0u);
+}
+
+// A crash in the middle of a commit leaves the WAL with a torn last frame: opening keeps every
+// batch committed before it and drops the torn one.
+void tst_SqliteJournal::tornTailKeepsCommittedBatches()
+{
+    QTemporaryDir dir, crash;
+    auto j = openOk(options(dir.path()));
+    QVERIFY(j);
+    Appender a;
+    for (int i = 1; i <= 5; ++i) {
+        a.put(*j, QStringLiteral("s"), ev(QStringLiteral("t"), QByteArray(3000, 'a' + i)));
+        QVERIFY(a.waitFor(i)); // one commit each
+    }
+    // The files as a power cut would leave them (the writer still holds them open).
+    const QString db = SqliteJournal::databaseFile(dir.path());
+    QVERIFY(QFile::exists(db + QStringLiteral("-wal")));
+    QVERIFY(QFile::copy(db, SqliteJournal::databaseFile(crash.path())));
+    QVERIFY(QFile::copy(db + QStringLiteral("-wal"), SqliteJournal::databaseFile(crash.path()) + QStringLiteral("-wal")));
+    QFile wal(SqliteJournal::databaseFile(crash.path()) + QStringLiteral("-wal"));
+    QVERIFY(wal.open(QIODevice::ReadWrite));
+    QVERIFY(wal.resize(wal.size() - 1000)); // the last commit's frame is cut short
+    wal.close();
+    auto recovered = openOk(options(crash.path()));
+    QVERIFY(recovered);
+    QCOMPARE(recovered->opened().lastSeq, 4u);
+    QCOMPARE(seqs(recovered->read(all(QStringLiteral("s")))), (QList<quint64>{1, 2, 3, 4}));
+    QCOMPARE(recovered->opened().messages, 4);
+    // And it goes on from there.
+    Appender b;
+    b.put(*recovered, QStringLiteral("s"), ev(QStringLiteral("t"), "next"));
+    QVERIFY(b.waitFor(1));
+    QCOMPARE(b.results[0].value(), 5u);
+    QVERIFY(recovered->check().value().isEmpty());
+}
+
+void tst_SqliteJournal::corruptFileRefusedOrMovedAside()
+{
+    QTemporaryDir dir;
+    QFile f(SqliteJournal::databaseFile(dir.path()));
+    QVERIFY(f.open(QIODevice::WriteOnly));
+    f.write(QByteArray(8192, 'Z')); // not a database
+    f.close();
+    Result<std::unique_ptr<SqliteJournal>> refused = SqliteJournal::open(options(dir.path()));
+    QVERIFY(!refused);
+    QCOMPARE(refused.error().code, ErrorCode::StorageFailed);
+    QVERIFY2(refused.error().message.contains(QLatin1String("journal.on-corrupt: move-aside")),
+             qPrintable(refused.error().message));
+    QVERIFY(f.exists()); // refusing touches nothing
+
+    SqliteJournalOptions o = options(dir.path());
+    o.onCorrupt = SqliteJournalOptions::OnCorrupt::MoveAside;
+    auto j = openOk(o);
+    QVERIFY(j);
+    QVERIFY(!j->opened().movedAside.isEmpty());
+    QVERIFY(QFile::exists(j->opened().movedAside));
+    QCOMPARE(QFileInfo(j->opened().movedAside).size(), 8192);
+    Appender a;
+    a.put(*j, QStringLiteral("s"), ev(QStringLiteral("t")));
+    QVERIFY(a.waitFor(1));
+    QVERIFY(a.results[0]);
+}
+
+void tst_SqliteJournal::newerSchemaRefused()
+{
+    QTemporaryDir dir;
+    {
+        auto j = openOk(options(dir.path()));
+        QVERIFY(j);
+    }
+    sqlite3 *db = nullptr;
+    QCOMPARE(sqlite3_open(SqliteJournal::databaseFile(dir.path()).toUtf8().constData(), &db), SQLITE_OK);
+    QCOMPARE(sqlite3_exec(db, "PRAGMA user_version = 99", nullptr, nullptr, nullptr), SQLITE_OK);
+    sqlite3_close(db);
+    Result<std::unique_ptr<SqliteJournal>> j = SqliteJournal::open(options(dir.path()));
+    QVERIFY(!j);
+    QCOMPARE(j.error().code, ErrorCode::StorageFailed);
+    QVERIFY2(j.error().message.contains(QLatin1String("version 99")), qPrintable(j.error().message));
+}
+
+void tst_SqliteJournal::failedFsyncStopsAcknowledging()
+{
+    QTemporaryDir dir;
+    SqliteJournalOptions o = options(dir.path());
+    o.vfs = faultyvfs::Name;
+    auto j = openOk(o);
+    QVERIFY(j);
+    QSignalSpy changed(j.get(), &Journal::statusChanged);
+    Appender a;
+    a.put(*j, QStringLiteral("s"), ev(QStringLiteral("t"), "ok"));
+    QVERIFY(a.waitFor(1));
+    QVERIFY(a.results[0]);
+    QVERIFY(faultyvfs::syncs > 0); // fsync: always asks for it
+    faultyvfs::failSync = true;
+    a.put(*j, QStringLiteral("s"), ev(QStringLiteral("t"), "lost"));
+    QVERIFY(a.waitFor(2));
+    faultyvfs::failSync = false;
+    QCOMPARE(a.results[1].error().code, ErrorCode::StorageFailed);
+    QVERIFY(j->status().failed);
+    QVERIFY(!j->status().error.isEmpty());
+    QCOMPARE(changed.size(), 1);
+    // From now on nothing is acknowledged, even with a disk that works again.
+    a.put(*j, QStringLiteral("s"), ev(QStringLiteral("t"), "after"));
+    QVERIFY(a.waitFor(3));
+    QCOMPARE(a.results[2].error().code, ErrorCode::StorageFailed);
+    QCOMPARE(j->status().failedAppends, 2u);
+    // What was acknowledged is still readable.
+    QCOMPARE(seqs(j->read(all(QStringLiteral("s")))), (QList<quint64>{1}));
+}
+
+void tst_SqliteJournal::oneHubPerJournal()
+{
+    QTemporaryDir dir;
+    auto first = openOk(options(dir.path()));
+    QVERIFY(first);
+    Result<std::unique_ptr<SqliteJournal>> second = SqliteJournal::open(options(dir.path()));
+    QVERIFY(!second);
+    QCOMPARE(second.error().code, ErrorCode::StorageFailed);
+    QVERIFY2(second.error().message.contains(QLatin1String("in use")), qPrintable(second.error().message));
+    first.reset();
+    QVERIFY(openOk(options(dir.path())));
+}
+
+void tst_SqliteJournal::integrityCheck()
+{
+    QTemporaryDir dir;
+    auto j = openOk(options(dir.path()));
+    Appender a;
+    for (int i = 0; i < 20; ++i)
+        a.put(*j, QStringLiteral("s"), ev(QStringLiteral("t"), QByteArray::number(i)));
+    QVERIFY(a.waitFor(20));
+    const Result<QStringList> problems = j->check();
+    QVERIFY(problems);
+    QVERIFY2(problems.value().isEmpty(), qPrintable(problems.value().join(QLatin1Char('\n'))));
+}
+
+QTEST_GUILESS_MAIN(tst_SqliteJournal)
+#include "tst_sqlitejournal.moc"
