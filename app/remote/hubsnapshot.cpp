@@ -170,7 +170,10 @@ QVariantMap stats(const Hub &hub)
     map.insert(QStringLiteral("channels"), bus->channels().size());
     map.insert(QStringLiteral("topics"), const_cast<Hub &>(hub).bus()->stats()->entryCount(Stats::Topic));
     map.insert(QStringLiteral("pendingRequests"), bus->pendingRequests());
-    map.insert(QStringLiteral("healthy"), hub.health().value(QStringLiteral("healthy")));
+    const QVariantMap health = hub.health();
+    map.insert(QStringLiteral("healthy"), health.value(QStringLiteral("healthy")));
+    // The journal's state (empty while the hub uses none): kind, failed and why, bytes, budget.
+    map.insert(QStringLiteral("journal"), health.value(QStringLiteral("journal")));
     // Trust and bounds: what the hub refused, and what connections buffer against the budget.
     const BusRefusals &r = bus->refusals();
     map.insert(QStringLiteral("refusals"), r.toVariantMap());

@@ -39,6 +39,18 @@ int Sbctl::status()
               << ")\n"
               << "buffers:      " << cell(stats.value(QStringLiteral("bufferedBytes"))) << " of "
               << cell(stats.value(QStringLiteral("bufferLimit"))) << " bytes (limits.max-buffered-bytes)\n";
+        const QVariantMap journal = stats.value(QStringLiteral("journal")).toMap();
+        if (!journal.isEmpty()) {
+            m_out << "journal:      " << journal.value(QStringLiteral("kind")).toString() << ", "
+                  << cell(journal.value(QStringLiteral("messages"))) << " messages, "
+                  << cell(journal.value(QStringLiteral("bytes"))) << " of " << cell(journal.value(QStringLiteral("budgetBytes")))
+                  << " bytes";
+            if (journal.value(QStringLiteral("failed")).toBool())
+                m_out << ", FAILED: " << journal.value(QStringLiteral("error")).toString();
+            else if (journal.value(QStringLiteral("lowSpace")).toBool())
+                m_out << ", low on space";
+            m_out << "\n";
+        }
         for (const QVariant &p : api->plugins()) {
             const QVariantMap pm = p.toMap();
             m_out << "plugin:       " << pm.value(QStringLiteral("id")).toString() << " "

@@ -10,6 +10,7 @@ RestApi::RestApi(Hub *hub, const RestApiOptions &options, QObject *parent)
     addEventRoutes(m_router, this, v1);
     addChannelRoutes(m_router, this, v1);
     addAdminRoutes(m_router, this, v1);
+    addStoredRoutes(m_router, this, v1);
 }
 
 void RestApi::handle(const ApiRequest &request, ApiResponder respond) const

@@ -7,6 +7,7 @@
 #include <switchboard/connection.h>
 #include <switchboard/deadletterstore.h>
 #include <switchboard/hub.h>
+#include <switchboard/journal.h>
 
 #include <QLocale>
 
@@ -178,6 +179,28 @@ void writeMemory(QByteArray &out, const MemoryBudget &memory)
            QByteArray::number(memory.limit()));
     single(out, "switchboard_buffer_overflows_total", "counter", "Connections told to overflow by the memory budget.",
            QByteArray::number(memory.overflows()));
+}
+
+// Only while the hub uses a journal (a persistent channel or topic, or journal.path set).
+void writeJournal(QByteArray &out, const Journal *journal)
+{
+    if (!journal)
+        return;
+    const JournalStatus st = journal->status();
+    single(out, "switchboard_journal_failed", "gauge", "1 when the journal could not write or fsync (nothing is acknowledged).",
+           st.failed ? "1" : "0");
+    single(out, "switchboard_journal_low_space", "gauge", "1 when under a tenth of the budget or of the disk is left.",
+           st.lowSpace ? "1" : "0");
+    single(out, "switchboard_journal_messages", "gauge", "Messages stored.", QByteArray::number(st.messages));
+    single(out, "switchboard_journal_bytes", "gauge", "What the stored messages count against the budget.",
+           QByteArray::number(st.bytes));
+    single(out, "switchboard_journal_budget_bytes", "gauge", "journal.disk-budget.", QByteArray::number(st.budgetBytes));
+    single(out, "switchboard_journal_appended_total", "counter", "Messages stored since start.", QByteArray::number(st.appended));
+    single(out, "switchboard_journal_refused_total", "counter", "Appends refused: budget reached (STORAGE_FULL) or writer behind.",
+           QByteArray::number(st.refusedFull));
+    single(out, "switchboard_journal_failed_appends_total", "counter", "Appends answered STORAGE_FAILED.",
+           QByteArray::number(st.failedAppends));
+    single(out, "switchboard_journal_expired_total", "counter", "Messages removed by retention.", QByteArray::number(st.expired));
 }
 
 // A number's text, or empty when \a value is not a number (or a bool, as 0/1).
@@ -372,6 +395,7 @@ QByteArray PrometheusExporter::render(const Hub &hub, const HttpMetrics *http,
     writeMessages(out, hub, stats);
     writeBus(out, bus, stats);
     writeMemory(out, memory);
+    writeJournal(out, bus.journalInUse());
     writeAuth(out, hub.authenticator());
     writeListeners(out, listeners);
     if (http) {

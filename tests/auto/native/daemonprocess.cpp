@@ -43,7 +43,7 @@ bool DaemonProcess::start(const Options &options)
     yaml += options.nativeExtra;
     if (!options.httpSection.isEmpty())
         yaml += QStringLiteral("  http:\n") + options.httpSection;
-    yaml += QStringLiteral("channels:\n  - {name: platform-events, type: broadcast}\n");
+    yaml += QStringLiteral("channels:\n  - {name: platform-events, type: broadcast}\n") + options.channelsExtra;
     yaml += options.topLevelExtra;
     const QString configPath = m_dir.filePath(QStringLiteral("switchboardd.yaml"));
     QFile f(configPath);

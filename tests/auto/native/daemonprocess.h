@@ -17,6 +17,7 @@ public:
         QString topLevelExtra;      // YAML appended at the top level
         QString localPath;          // empty: <tempdir>/sb.sock
         QString httpSection;        // YAML lines inside communication.http (4-space indented); empty: no http
+        QString channelsExtra;      // YAML list items inside channels (2-space indented "  - {...}")
     };
 
     DaemonProcess();
