@@ -7,6 +7,7 @@
 #include <switchboard/topictrie.h>
 
 #include <deque>
+#include <map>
 #include <unordered_map>
 
 namespace sb {
@@ -25,6 +26,30 @@ struct Bus::Subscription
     QStringList withheld; // deny patterns inside the subscribed pattern: their topics are not delivered
     MessageFilter filter; // event types and predicate (SubscriptionOptions::filter)
     bool owned = false;   // an in-process CallbackSubscriber the bus created
+    Durable *durable = nullptr; // a member of this durable subscription: fed from the journal, not routed
+};
+
+// A durable subscription: what it read from the journal, what waits for an ack, its members.
+struct Bus::Durable
+{
+    struct InFlight {
+        SubscriptionId member = 0;
+        int attempt = 1;
+        qint64 deadline = 0; // monotonic ms
+        Message message;
+    };
+    QString name;
+    QString channel;
+    QString pattern;
+    quint64 cursor = 0;     // the journal is read after this sequence number
+    quint64 saved = 0;      // the position last given to the journal
+    bool caughtUp = false;  // the last read found nothing more: new messages come from the publish path
+    std::map<quint64, InFlight> inFlight;
+    QVector<Subscription *> members;
+    quint64 nextMember = 0;
+    quint64 delivered = 0, redelivered = 0, acknowledged = 0, deadLettered = 0;
+    // Every stored message up to it is done: acknowledged, dead-lettered, or not for this subscription.
+    quint64 position() const { return inFlight.empty() ? cursor : inFlight.begin()->first - 1; }
 };
 
 // The subscriptions a topic resolves to, cached per topic until the space's subscriptions change.

@@ -75,7 +75,9 @@ void Bus::store(const QString &channel, const Message &message, const SyncPolicy
                               return;
                           Result<int> r = 0;
                           if (seq) {
-                              r = bus->deliverStored(channel, msg);
+                              // Every delivery of a stored message says where it is in the journal.
+                              msg.setHeader(Bus::seqHeader(), QString::number(seq.value()));
+                              r = bus->deliverStored(channel, msg, seq.value());
                           } else {
                               ++bus->m_stats.global().total.errors;
                               r = seq.error();
@@ -85,7 +87,7 @@ void Bus::store(const QString &channel, const Message &message, const SyncPolicy
                       });
 }
 
-int Bus::deliverStored(const QString &channel, Message &message)
+int Bus::deliverStored(const QString &channel, Message &message, quint64 seq)
 {
     Space *sp = space(channel);
     if (!sp)
@@ -95,6 +97,8 @@ int Bus::deliverStored(const QString &channel, Message &message)
             observer.second(message);
     }
     const int n = deliverTo(*sp, message);
+    if (!m_durables.empty())
+        storedForDurables(channel, message, seq);
     reapGone();
     return n;
 }

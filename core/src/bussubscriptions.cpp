@@ -82,6 +82,17 @@ Result<SubscriptionId> Bus::subscribe(Subscriber *subscriber, const Subscription
     Subscription *raw = sub.get();
     const SubscriptionId id = sub->id;
     m_subscriptions.emplace(sub->id, std::move(sub));
+    if (!options.durable.isEmpty()) {
+        // Fed from the journal (busdurables.cpp), so not in the space's routes.
+        if (Status st = joinDurable(raw, options); !st) {
+            m_subscriptions.erase(id);
+            return st.error();
+        }
+        if (via)
+            via->setSubscriptionCount(via->subscriptionCount() + 1);
+        pump(*raw->durable);
+        return id;
+    }
 
     sp->members.append(raw);
     if (cfg.type == ChannelType::Topic)
@@ -142,12 +153,16 @@ void Bus::removeSubscription(SubscriptionId id)
         return;
     Subscription *sub = it->second.get();
     Space *sp = sub->space;
-    sp->members.removeOne(sub);
-    if (sp->config.type == ChannelType::Topic)
-        sp->trie.remove(sub->pattern, sub->id);
-    else if (sp->config.type == ChannelType::PointToPoint)
-        sp->addresses.remove(sub->pattern);
-    sp->invalidate();
+    if (sub->durable) {
+        leaveDurable(sub);
+    } else {
+        sp->members.removeOne(sub);
+        if (sp->config.type == ChannelType::Topic)
+            sp->trie.remove(sub->pattern, sub->id);
+        else if (sp->config.type == ChannelType::PointToPoint)
+            sp->addresses.remove(sub->pattern);
+        sp->invalidate();
+    }
     if (sub->origin)
         sub->origin->setSubscriptionCount(qMax(0, sub->origin->subscriptionCount() - 1));
     if (sub->owned && sub->link->isAlive())

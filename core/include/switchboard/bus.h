@@ -41,6 +41,21 @@ struct SubscriptionOptions
     QString queueGroup{}; // competing consumers among subscriptions of the same group
     quint32 tag = 0;    // handed back with every delivery (a client's subscription id)
     MessageFilter filter{}; // event types and a predicate; messages it refuses are counted, not delivered
+    // A durable subscription (persistent channels and topics only): its name, unique in the hub.
+    // It reads the journal from its acknowledged position, so what its subscribers did not
+    // acknowledge is delivered again, after a restart too. Subscriptions with the same name share
+    // it, each message going to one of them.
+    QString durable{};
+    bool fromStart = false; // a new durable starts at the oldest stored message, not the next one
+};
+
+// Bounds of durable subscriptions (limits.durable-*).
+struct SWITCHBOARD_EXPORT DurableLimits
+{
+    int maxDurables = 1000;      // limits.max-durables: durable names the hub keeps
+    int maxAckPending = 256;     // limits.durable-max-ack-pending: deliveries waiting for their ack, per durable
+    int ackTimeoutMs = 30000;    // limits.durable-ack-timeout: then the delivery is made again
+    int maxDeliver = 5;          // limits.durable-max-deliver: deliveries before it is dead-lettered
 };
 
 struct SWITCHBOARD_EXPORT BusLimits
@@ -64,6 +79,7 @@ struct SWITCHBOARD_EXPORT BusLimits
     // with RATE_LIMITED. 0: no cap. Every error answer costs the hub a parse and a write, so a peer
     // that floods them must not hold the bus thread (it starved well-behaved clients for seconds).
     double connectionErrorsPerSecond = 100;
+    DurableLimits durables;
 };
 
 // What the bus refused, by cause, for health, the console and /metrics.
@@ -199,6 +215,19 @@ public:
     Status reply(Message response, Connection *via) { return reply(std::move(response), via->principal(), via); }
     int pendingRequests() const;
 
+    // A durable subscription's subscriber acknowledges the delivery of stored message \a seq (its
+    // "x-sb-seq" header). NOT_FOUND unless that delivery is one \a id holds; the subscription must
+    // be \a via's (or, in-process, \a who's).
+    Status acknowledge(SubscriptionId id, quint64 seq, const Principal &who, Connection *via = nullptr);
+    // Durable subscriptions: name, channel, pattern, position, subscribers, deliveries waiting for
+    // an ack, redeliveries, dead-lettered (health, the console, sbctl).
+    QVariantList durables() const;
+    // Forgets a durable subscription and its position ("administer" on its channel); its
+    // subscribers, if any, are ended.
+    Status deleteDurable(const QString &name, const Principal &who);
+    // The header that carries a stored message's sequence number in its deliveries.
+    static QString seqHeader();
+
     // A connection failed the delivery of message \a messageId on its subscription \a subscription
     // (the protocol's \a tag for it): the hub retries its own copy with the subscription's policy,
     // or dead-letters it. Refused (NOT_FOUND) unless the connection holds that delivery.
@@ -232,6 +261,7 @@ private:
     struct Subscription;
     struct Space;
     struct Route;
+    struct Durable;
 
     Space *space(const QString &channel) const;
     // The checks every message and subscription pass, whatever the protocol (counted, and logged
@@ -248,8 +278,16 @@ private:
     const PersistencePolicy *persistenceFor(const Space &space, const QString &topic) const;
     void store(const QString &channel, const Message &message, const SyncPolicy &sync, PublishDone *done,
                QObject *context);
-    int deliverStored(const QString &channel, Message &message);
+    int deliverStored(const QString &channel, Message &message, quint64 seq);
     void applyRetention();
+    // Durable subscriptions (busdurables.cpp).
+    Status joinDurable(Subscription *sub, const SubscriptionOptions &options);
+    void leaveDurable(Subscription *sub);
+    void pump(Durable &durable);
+    bool deliverDurable(Durable &durable, quint64 seq, const Message &message, int attempt);
+    void storedForDurables(const QString &channel, const Message &message, quint64 seq);
+    void savePosition(Durable &durable);
+    void durableTick();
     int deliverTo(Space &space, Message &message, const Route *known = nullptr);
     // \a input, when given, is checked against the subscription's filter (a retry is not);
     // \a to, when given, against the subscription's connection (targeted sends).
@@ -293,6 +331,8 @@ private:
     Journal *m_journal = nullptr;
     QStringList m_persistentTopics;
     PersistencePolicy m_topicPersistence;
+    std::map<QString, std::unique_ptr<Durable>> m_durables;
+    QTimer *m_durableTimer = nullptr;
     quint64 m_nextPublishObserver = 0;
 };
 
