@@ -84,6 +84,7 @@ private:
     void handleRequest(QByteArrayView body);
     void handleReply(QByteArrayView body);
     void handleNack(QByteArrayView body);
+    void handleAckDelivery(QByteArrayView body);
     void sendError(quint32 seq, const sb::Error &error, bool fatal = false);
     void sendAck(quint32 seq, const QJsonObject &extra = {});
     void controlQueued(qsizetype before);
@@ -110,6 +111,7 @@ private:
     qint64 m_lastActivity;
     qint64 m_connectedAtMono;
     bool m_handshakeDone = false;
+    int m_protocol = 1; // negotiated at CONNECT
     bool m_pingSent = false;
     bool m_flushScheduled = false;
     bool m_readPosted = false;

@@ -52,6 +52,7 @@ void NativeConnection::handleFrame(const Frame &frame)
     case FrameType::Request: return handleRequest(frame.body);
     case FrameType::Reply: return handleReply(frame.body);
     case FrameType::Nack: return handleNack(frame.body);
+    case FrameType::AckDelivery: return handleAckDelivery(frame.body);
     case FrameType::Ping: {
         const qsizetype before = m_writer.buffer().size();
         appendControl(m_writer.buffer(), FrameType::Pong, seq);
@@ -84,13 +85,15 @@ void NativeConnection::handleConnect(quint32 seq, QByteArrayView body)
         close(json.error());
         return;
     }
-    const int protocol = json->value(QStringLiteral("protocol")).toInt(ProtocolVersion);
-    if (protocol != ProtocolVersion) {
-        close(sb::Error(ErrorCode::BadFrame, QStringLiteral("client speaks native protocol %1; this hub speaks %2")
+    const int protocol = json->value(QStringLiteral("protocol")).toInt(MinProtocolVersion);
+    if (protocol < MinProtocolVersion || protocol > ProtocolVersion) {
+        close(sb::Error(ErrorCode::BadFrame, QStringLiteral("client speaks native protocol %1; this hub speaks %2 to %3")
                                                  .arg(protocol)
+                                                 .arg(MinProtocolVersion)
                                                  .arg(ProtocolVersion)));
         return;
     }
+    m_protocol = protocol;
     const QString user = json->value(QStringLiteral("user")).toString();
     const QByteArray token = json->value(QStringLiteral("token")).toString().toUtf8();
     // Without credentials a client is "anonymous", whatever user name it gives: only the hub's
@@ -147,13 +150,16 @@ void NativeConnection::handleConnect(quint32 seq, QByteArrayView body)
     m_handshakeDone = true;
     QJsonObject hello{{QStringLiteral("connectionId"), id()},
                       {QStringLiteral("server"), QStringLiteral("switchboard")},
-                      {QStringLiteral("protocol"), ProtocolVersion},
+                      {QStringLiteral("protocol"), m_protocol},
                       {QStringLiteral("maxFrameSize"), double(m_settings.maxFrameSize)},
                       {QStringLiteral("idleTimeoutMs"), m_settings.idleTimeoutMs},
                       {QStringLiteral("identity"), identity.name},
                       // What this hub takes beyond protocol 1's first form: "filters" (SUBSCRIBE's
                       // "filter" and "event_types"). A hub without it would ignore them.
-                      {QStringLiteral("features"), QJsonArray{QStringLiteral("filters"), QStringLiteral("metadata")}}};
+                      // Protocol 2 adds "durable" (SUBSCRIBE's "durable", ACK_DELIVERY).
+                      {QStringLiteral("features"), m_protocol >= 2 ? QJsonArray{QStringLiteral("filters"), QStringLiteral("metadata"),
+                                                                                QStringLiteral("durable")}
+                                                                   : QJsonArray{QStringLiteral("filters"), QStringLiteral("metadata")}}};
     const qsizetype before = m_writer.buffer().size();
     appendControl(m_writer.buffer(), FrameType::Connected, seq, hello);
     controlQueued(before);
@@ -215,6 +221,16 @@ void NativeConnection::handleSubscribe(quint32 seq, QByteArrayView body)
         return;
     }
     options.filter = std::move(filter.value());
+    if (json->contains(QStringLiteral("durable"))) {
+        if (m_protocol < 2) {
+            countError();
+            sendError(seq, sb::Error(ErrorCode::BadMessage, QStringLiteral("durable subscriptions need native protocol 2"),
+                                     {{QStringLiteral("sid"), sid}}));
+            return;
+        }
+        options.durable = json->value(QStringLiteral("durable")).toString();
+        options.fromStart = json->value(QStringLiteral("from_start")).toBool(false);
+    }
     Result<SubscriptionId> r = m_hub->bus()->subscribe(this, options, this);
     if (!r) {
         sb::Error e = r.error();
@@ -329,6 +345,34 @@ void NativeConnection::handleNack(QByteArrayView body)
                                    QStringLiteral("rejected by client %1").arg(id()));
     if (!st)
         sendError(0, st.error());
+}
+
+// ACK_DELIVERY: u32 sid + u64 seq. An ack that comes late (the delivery was made again to another
+// subscriber, or dead-lettered) is answered NOT_FOUND but not counted as an error: it is normal.
+void NativeConnection::handleAckDelivery(QByteArrayView body)
+{
+    if (body.size() != 12) {
+        countError();
+        sendError(0, sb::Error(ErrorCode::BadFrame, QStringLiteral("ACK_DELIVERY is a u32 sid and a u64 seq (12 bytes)")));
+        return;
+    }
+    const quint32 sid = readU32(body);
+    const quint64 seq = readU64(body, 4);
+    const SubscriptionId *id = m_subscriptions.find(sid);
+    if (!id) {
+        countError();
+        sendError(0, sb::Error(ErrorCode::NotFound, QStringLiteral("no subscription with id %1").arg(sid),
+                               {{QStringLiteral("sid"), sid}}));
+        return;
+    }
+    const Status st = m_hub->bus()->acknowledge(*id, seq, principal(), this);
+    if (!st) {
+        if (st.error().code != ErrorCode::NotFound)
+            countError();
+        sb::Error e = st.error();
+        e.details.insert(QStringLiteral("sid"), sid);
+        sendError(0, e);
+    }
 }
 
 } // namespace sb::native

@@ -68,6 +68,11 @@ void readBody(const Frame &frame)
             (void)BinaryCodec::decodeMessage(body.sliced(8));
         }
         break;
+    case FrameType::AckDelivery:
+        // NativeConnection takes exactly 12 bytes: the sid and a u64 seq.
+        if (body.size() == 12)
+            (void)readU64(body, 4);
+        break;
     case FrameType::Ping:
     case FrameType::Pong:
         break;

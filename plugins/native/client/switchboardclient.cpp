@@ -330,11 +330,14 @@ void SwitchboardClient::handleFrame(quint8 type, QByteArrayView body)
         if (it == m_subs.cend())
             return; // unsubscribed while the message was in flight
         const MessageHandler handler = it->handler; // the handler may unsubscribe
+        const bool autoAck = it->options.autoAck && !it->options.durable.isEmpty();
         // A reference of our own while handlers run: a nested event loop delivering the next
         // message then sees the scratch shared and decodes into a fresh one.
         const Message msg = m_scratch;
         if (handler)
             handler(msg);
+        if (autoAck && m_subs.contains(seq))
+            acknowledge(seq, msg);
         // Building the signal's arguments costs per message; skip it when nobody listens. After a
         // disconnect the answer is looked up again here, outside Qt's connection locks.
         if (m_receivedRecheck.exchange(false, std::memory_order_relaxed))
@@ -515,6 +518,11 @@ void SwitchboardClient::sendSubscribe(quint32 sid, const Sub &sub)
         o.insert(QStringLiteral("filter"), sub.options.filter);
     if (!sub.options.eventTypes.isEmpty())
         o.insert(QStringLiteral("event_types"), QJsonArray::fromStringList(sub.options.eventTypes));
+    if (!sub.options.durable.isEmpty()) {
+        o.insert(QStringLiteral("durable"), sub.options.durable);
+        if (sub.options.fromStart)
+            o.insert(QStringLiteral("from_start"), true);
+    }
     appendControl(m_out, FrameType::Subscribe, seq, o);
     m_subscribeSeqs.insert(seq, sid);
     scheduleFlush();
@@ -528,6 +536,16 @@ void SwitchboardClient::unsubscribe(quint32 sid)
         appendControl(m_out, FrameType::Unsubscribe, nextSeq(), {{QStringLiteral("sid"), double(sid)}});
         scheduleFlush();
     }
+}
+
+void SwitchboardClient::acknowledge(quint32 sid, const Message &message)
+{
+    bool ok = false;
+    const quint64 seq = message.header(QStringLiteral("x-sb-seq")).toULongLong(&ok); // Bus::seqHeader()
+    if (m_state != State::Connected || !ok)
+        return; // what is not acknowledged comes again
+    appendAckDelivery(m_out, sid, seq);
+    scheduleFlush();
 }
 
 void SwitchboardClient::nack(quint32 sid, const Message &message)

@@ -64,6 +64,12 @@ public:
         QString queueGroup{};
         QString filter{};         // a filter expression (docs/CONTRACTS.md, "Subscription filters")
         QStringList eventTypes{}; // only these event types (the envelope's action)
+        // A durable subscription (a persistent channel or topic; native protocol 2): the hub keeps
+        // its position, and delivers again what was not acknowledged. Subscriptions with the same
+        // name share the messages.
+        QString durable{};
+        bool fromStart = false; // a new durable starts at the oldest stored message
+        bool autoAck = true;    // acknowledge each delivery once the handler returned; false: acknowledge()
     };
     using MessageHandler = std::function<void(const Message &)>;
     using ReplyHandler = std::function<void(const Result<Message> &)>;
@@ -94,6 +100,9 @@ public:
     quint32 subscribe(const SubscribeOptions &options, MessageHandler handler);
     quint32 subscribe(const QString &pattern, MessageHandler handler);
     void unsubscribe(quint32 sid);
+    // A durable subscription's delivery is done (its "x-sb-seq" header says which); with autoAck
+    // the client does this itself after the handler.
+    void acknowledge(quint32 sid, const Message &message);
     // Tell the hub this subscriber failed \a message; the hub retries with backoff, then dead-letters.
     void nack(quint32 sid, const Message &message);
 

@@ -17,13 +17,13 @@ QString frameTypeName(quint8 type)
 {
     static const char *const names[] = {"?",       "CONNECT", "CONNECTED", "PUBLISH", "SUBSCRIBE",
                                         "UNSUBSCRIBE", "DELIVER", "REQUEST", "REPLY", "ACK",
-                                        "ERROR",   "PING",    "PONG",      "NACK"};
+                                        "ERROR",   "PING",    "PONG",      "NACK",    "ACK_DELIVERY"};
     return isKnownFrameType(type) ? QString::fromLatin1(names[type]) : QStringLiteral("type %1").arg(type);
 }
 
 bool isKnownFrameType(quint8 type)
 {
-    return type >= quint8(FrameType::Connect) && type <= quint8(FrameType::Nack);
+    return type >= quint8(FrameType::Connect) && type <= quint8(FrameType::AckDelivery);
 }
 
 FrameReader::FrameReader(qint64 maxFrameSize) : m_maxFrameSize(maxFrameSize) {}
@@ -184,6 +184,15 @@ void appendError(QByteArray &out, quint32 seq, const sb::Error &error, bool fata
     appendControl(out, FrameType::Error, seq, o);
 }
 
+void appendAckDelivery(QByteArray &out, quint32 sid, quint64 seq)
+{
+    BinaryCodec::appendFrameHeader(out, quint8(FrameType::AckDelivery), 0, 12);
+    for (int shift = 24; shift >= 0; shift -= 8)
+        out.append(char((sid >> shift) & 0xff));
+    for (int shift = 56; shift >= 0; shift -= 8)
+        out.append(char((seq >> shift) & 0xff));
+}
+
 void writeNow(QIODevice *device, QByteArray &out)
 {
     OutboundWriter::writeNow(device, out);
@@ -195,6 +204,11 @@ quint32 readU32(QByteArrayView body, qsizetype at)
         return 0;
     const auto *p = reinterpret_cast<const uchar *>(body.data() + at);
     return quint32(p[0]) << 24 | quint32(p[1]) << 16 | quint32(p[2]) << 8 | quint32(p[3]);
+}
+
+quint64 readU64(QByteArrayView body, qsizetype at)
+{
+    return quint64(readU32(body, at)) << 32 | readU32(body, at + 4);
 }
 
 sb::Result<QJsonObject> controlJson(QByteArrayView body)

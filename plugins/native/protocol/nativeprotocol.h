@@ -29,8 +29,12 @@ enum class FrameType : quint8 {
     Ping = 11,       // either way, seq
     Pong = 12,       // answer to Ping, same seq
     Nack = 13,       // C->S sid + message: the subscriber failed it; the hub retries per policy
+    AckDelivery = 14, // C->S sid + u64 seq (protocol 2): a durable subscription's delivery is done
 };
-constexpr int ProtocolVersion = 1;
+// Protocol 2 adds durable subscriptions: SUBSCRIBE's "durable" and "from_start", ACK_DELIVERY.
+// The hub serves clients of every version from MinProtocolVersion.
+constexpr int ProtocolVersion = 2;
+constexpr int MinProtocolVersion = 1;
 constexpr int DefaultPort = 7400;
 
 QString frameTypeName(quint8 type);
@@ -83,6 +87,7 @@ void appendMessageFrame(QByteArray &out, FrameType type, quint32 seqOrSid, const
 // frame's size.
 qsizetype appendMessageFrameOnce(QByteArray &out, FrameType type, quint32 seqOrSid, const Message &message);
 void appendError(QByteArray &out, quint32 seq, const sb::Error &error, bool fatal);
+void appendAckDelivery(QByteArray &out, quint32 sid, quint64 seq);
 
 // Hands \a out to \a device and pushes it to the kernel now (QIODevice::write only buffers until
 // the next event-loop turn). Plain TCP and local sockets with an empty Qt write buffer get the bytes
@@ -92,6 +97,7 @@ void writeNow(QIODevice *device, QByteArray &out);
 
 // Readers of a frame body.
 quint32 readU32(QByteArrayView body, qsizetype at = 0);
+quint64 readU64(QByteArrayView body, qsizetype at = 0);
 sb::Result<QJsonObject> controlJson(QByteArrayView body);
 sb::Error errorFromJson(const QJsonObject &json, bool *fatal = nullptr);
 

@@ -7,8 +7,11 @@
 #include "daemonprocess.h"
 
 #include <switchboardclient.h>
+#include "protocol/nativeprotocol.h"
 
 #include <QJsonArray>
+#include <QSet>
+#include <QTcpSocket>
 #include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QTest>
@@ -30,6 +33,8 @@ private Q_SLOTS:
     void budgetRefusesOverHttpAndNative();
     void readParameters();
     void oneHubPerJournal();
+    void durableSubscriberAcrossSigkill();
+    void protocolOneClientsAreServed();
 
 private:
     bool startDaemon(const QString &journalExtra = {});
@@ -205,6 +210,93 @@ void tst_JournalDaemon::oneHubPerJournal()
     QVERIFY(!second.start(o));
     QTRY_VERIFY(!second.isRunning());
     QVERIFY2(second.stderrText().contains(QLatin1String("in use by another process")), qPrintable(second.stderrText()));
+}
+
+void tst_JournalDaemon::durableSubscriberAcrossSigkill()
+{
+    QVERIFY(startDaemon());
+    QList<QByteArray> got;
+    SwitchboardClient::SubscribeOptions so;
+    so.channel = QStringLiteral("orders");
+    so.pattern = QStringLiteral(">");
+    so.durable = QStringLiteral("audit");
+    so.fromStart = true;
+    so.autoAck = false;
+    QList<Message> received;
+    {
+        SwitchboardClient sub;
+        QVERIFY(connectNative(sub));
+        QSignalSpy subscribed(&sub, &SwitchboardClient::subscribed);
+        const quint32 sid = sub.subscribe(so, [&received](const Message &m) { received.append(m); });
+        QVERIFY(subscribed.wait(5000));
+        SwitchboardClient pub;
+        QVERIFY(connectNative(pub));
+        for (int i = 1; i <= 10; ++i)
+            QVERIFY(publishNative(pub, QStringLiteral("orders"), QStringLiteral("order.%1").arg(i), QByteArray::number(i)));
+        QTRY_COMPARE(received.size(), 10);
+        QCOMPARE(received[0].header(QStringLiteral("x-sb-seq")), QStringLiteral("1"));
+        for (int i = 0; i < 4; ++i)
+            sub.acknowledge(sid, received[i]);
+        // Positions are written with the journal's next commit; a publish makes one.
+        QVERIFY(publishNative(pub, QStringLiteral("orders"), QStringLiteral("order.11"), "11"));
+        QTRY_COMPARE(received.size(), 11);
+        QTest::qWait(200); // the position rides with that commit or the writer's next tick
+    }
+    ::kill(pid_t(m_daemon->pid()), SIGKILL);
+    m_daemon->stop(5000);
+    QVERIFY(startDaemon());
+    QList<QByteArray> again;
+    SwitchboardClient sub;
+    QVERIFY(connectNative(sub));
+    so.autoAck = true;
+    QSignalSpy subscribed(&sub, &SwitchboardClient::subscribed);
+    sub.subscribe(so, [&again](const Message &m) { again.append(m.payload()); });
+    QVERIFY(subscribed.wait(5000));
+    // What was not acknowledged comes again; what was may come again only if the position was
+    // not on disk yet (at least once), never anything else.
+    QTRY_VERIFY(again.size() >= 7);
+    QTest::qWait(300);
+    for (int i = 5; i <= 11; ++i)
+        QVERIFY2(again.contains(QByteArray::number(i)), qPrintable(QString::number(i)));
+    QVERIFY(again.size() <= 11);
+    QCOMPARE(QSet<QByteArray>(again.cbegin(), again.cend()).size(), again.size()); // once each
+}
+
+// A client of native protocol 1 (before durable subscriptions) is served; asking for a durable
+// subscription is refused with a reason.
+void tst_JournalDaemon::protocolOneClientsAreServed()
+{
+    QVERIFY(startDaemon());
+    QTcpSocket s;
+    s.connectToHost(QHostAddress::LocalHost, m_daemon->port());
+    QVERIFY(s.waitForConnected(5000));
+    QByteArray out;
+    native::appendControl(out, native::FrameType::Connect, 1, {{QStringLiteral("protocol"), 1}});
+    native::appendControl(out, native::FrameType::Subscribe, 2,
+                          {{QStringLiteral("sid"), 1}, {QStringLiteral("pattern"), QStringLiteral(">")},
+                           {QStringLiteral("channel"), QStringLiteral("orders")}, {QStringLiteral("durable"), QStringLiteral("x")}});
+    s.write(out);
+    native::FrameReader reader(1 << 20);
+    QList<QJsonObject> answers;
+    QList<quint8> types;
+    QTRY_VERIFY_WITH_TIMEOUT(
+        [&] {
+            reader.append(s.readAll());
+            native::Frame f;
+            sb::Error e;
+            while (reader.next(f, &e) == native::FrameReader::Result::Frame) {
+                types.append(f.type);
+                answers.append(native::controlJson(f.body).value());
+            }
+            return answers.size() >= 2;
+        }(),
+        5000);
+    QCOMPARE(types[0], quint8(native::FrameType::Connected));
+    QCOMPARE(answers[0].value(QStringLiteral("protocol")).toInt(), 1);
+    QVERIFY(!answers[0].value(QStringLiteral("features")).toArray().contains(QStringLiteral("durable")));
+    QCOMPARE(types[1], quint8(native::FrameType::Error));
+    QCOMPARE(answers[1].value(QStringLiteral("code")).toString(), QStringLiteral("BAD_MESSAGE"));
+    QVERIFY(answers[1].value(QStringLiteral("message")).toString().contains(QLatin1String("protocol 2")));
 }
 
 QTEST_GUILESS_MAIN(tst_JournalDaemon)
