@@ -56,6 +56,13 @@ const LimitKey kLimitKeys[] = {
      [](DaemonConfig &c, qint64 n) { c.limits.metadata.maxEntries = int(n); }},
     {"max-connection-metadata-bytes", Unit::Size, 1024 * 1024,
      [](DaemonConfig &c, qint64 n) { c.limits.metadata.maxBytes = int(n); }},
+    // Durable subscriptions (persistent channels and topics).
+    {"max-durables", Unit::Count, kIntMax, [](DaemonConfig &c, qint64 n) { c.limits.durables.maxDurables = int(n); }},
+    {"durable-max-ack-pending", Unit::Count, 65536,
+     [](DaemonConfig &c, qint64 n) { c.limits.durables.maxAckPending = int(n); }},
+    {"durable-ack-timeout-ms", Unit::Duration, kIntMax,
+     [](DaemonConfig &c, qint64 n) { c.limits.durables.ackTimeoutMs = int(n); }},
+    {"durable-max-deliver", Unit::Count, 1000, [](DaemonConfig &c, qint64 n) { c.limits.durables.maxDeliver = int(n); }},
 };
 
 QString expectedKeys()
