@@ -90,7 +90,16 @@ Result<SubscriptionId> Bus::subscribe(Subscriber *subscriber, const Subscription
         }
         if (via)
             via->setSubscriptionCount(via->subscriptionCount() + 1);
-        pump(*raw->durable);
+        // The first deliveries on the next turn: the protocol registers the subscription (its name,
+        // its sid) when this returns, and formats deliveries with it.
+        QMetaObject::invokeMethod(
+            this,
+            [this, name = options.durable] {
+                auto d = m_durables.find(name);
+                if (d != m_durables.end())
+                    pump(*d->second);
+            },
+            Qt::QueuedConnection);
         return id;
     }
 

@@ -186,11 +186,15 @@ void WsConnection::handleText(const QByteArray &text)
         handleUnsubscribe(envelope);
         return;
     }
+    if (type == QLatin1String("ack")) {
+        handleAck(envelope);
+        return;
+    }
     const QString id = envelope.value(QStringLiteral("messageId")).toString();
     if (type != QLatin1String("event") && type != QLatin1String("request") && type != QLatin1String("response")) {
         countError();
         respondError(id, Error(ErrorCode::BadMessage,
-                               QStringLiteral("\"type\" must be subscribe, unsubscribe, event, request or response"),
+                               QStringLiteral("\"type\" must be subscribe, unsubscribe, ack, event, request or response"),
                                {{QStringLiteral("field"), QStringLiteral("type")}}));
         return;
     }
@@ -269,6 +273,8 @@ void WsConnection::handleSubscribe(const QJsonObject &envelope)
     o.channel = envelope.value(QStringLiteral("channel")).toString();
     o.queueGroup = envelope.value(QStringLiteral("queue")).toString();
     o.filter = std::move(filter.value());
+    o.durable = envelope.value(QStringLiteral("durable")).toString();
+    o.fromStart = envelope.value(QStringLiteral("from_start")).toBool(false);
     o.tag = ++m_nextTag;
     Result<SubscriptionId> r = hub()->bus()->subscribe(this, o, this);
     if (!r) {
@@ -277,6 +283,36 @@ void WsConnection::handleSubscribe(const QJsonObject &envelope)
     }
     m_subscriptions.insert(o.tag, named(name, r.value()));
     respond(name, {{QStringLiteral("subscription"), name}});
+}
+
+// {type: ack, subscription, seq}: a durable subscription's delivery is done. A late ack (the
+// delivery went to another member) is answered NOT_FOUND, not counted as an error.
+void WsConnection::handleAck(const QJsonObject &envelope)
+{
+    const QString answer = envelope.value(QStringLiteral("messageId")).toString();
+    const QString name = envelope.value(QStringLiteral("subscription")).toString();
+    const QJsonValue seqValue = envelope.value(QStringLiteral("seq"));
+    bool ok = false;
+    const quint64 seq = seqValue.isString() ? seqValue.toString().toULongLong(&ok)
+                                            : (seqValue.isDouble() && seqValue.toDouble() >= 1 ? (ok = true, quint64(seqValue.toDouble())) : 0);
+    const quint32 tag = tagOf(name);
+    if (!tag || !ok) {
+        countError();
+        respondError(answer, !tag ? Error(ErrorCode::NotFound, QStringLiteral("no subscription \"%1\"").arg(name.left(kMaxName)),
+                                          {{QStringLiteral("subscription"), name.left(kMaxName)}})
+                                  : Error(ErrorCode::BadMessage, QStringLiteral("an ack needs \"seq\": the delivery's x-sb-seq header"),
+                                          {{QStringLiteral("field"), QStringLiteral("seq")}}));
+        return;
+    }
+    const Status st = hub()->bus()->acknowledge(m_subscriptions.find(tag)->id, seq, principal(), this);
+    if (!st) {
+        if (st.error().code != ErrorCode::NotFound)
+            countError();
+        respondError(answer, st.error());
+        return;
+    }
+    if (!answer.isEmpty())
+        respond(answer, {{QStringLiteral("subscription"), name}, {QStringLiteral("seq"), QString::number(seq)}});
 }
 
 void WsConnection::handleUnsubscribe(const QJsonObject &envelope)

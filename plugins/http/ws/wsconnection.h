@@ -54,6 +54,7 @@ private:
     void handleBinary(const QByteArray &bytes);
     void handleSubscribe(const QJsonObject &envelope);
     void handleUnsubscribe(const QJsonObject &envelope);
+    void handleAck(const QJsonObject &envelope);
     void handlePublish(Message message, const QString &answerId);
     void handleRequest(Message message, int timeoutMs);
     void handleReply(Message message);

@@ -10,6 +10,7 @@
 #include "protocol/nativeprotocol.h"
 
 #include <QJsonArray>
+#include <QProcess>
 #include <QSet>
 #include <QTcpSocket>
 #include <QSignalSpy>
@@ -35,6 +36,7 @@ private Q_SLOTS:
     void oneHubPerJournal();
     void durableSubscriberAcrossSigkill();
     void protocolOneClientsAreServed();
+    void durableOverWebSocket();
 
 private:
     bool startDaemon(const QString &journalExtra = {});
@@ -297,6 +299,20 @@ void tst_JournalDaemon::protocolOneClientsAreServed()
     QCOMPARE(types[1], quint8(native::FrameType::Error));
     QCOMPARE(answers[1].value(QStringLiteral("code")).toString(), QStringLiteral("BAD_MESSAGE"));
     QVERIFY(answers[1].value(QStringLiteral("message")).toString().contains(QLatin1String("protocol 2")));
+}
+
+// python3-websockets: subscribe durable, ack envelopes, reconnect and get again what was not acked.
+void tst_JournalDaemon::durableOverWebSocket()
+{
+    QVERIFY(startDaemon());
+    QProcess py;
+    py.setProcessChannelMode(QProcess::MergedChannels);
+    py.start(QStringLiteral("/usr/bin/python3"),
+             {QStringLiteral(SB_WS_DURABLE), QStringLiteral("ws://%1/api/v1/ws").arg(m_daemon->httpAddress())});
+    QVERIFY(py.waitForFinished(30000));
+    const QByteArray out = py.readAll();
+    QVERIFY2(py.exitCode() == 0 && out.contains("OK"), out.constData());
+    QCOMPARE(stored(QStringLiteral("orders")).size(), 4);
 }
 
 QTEST_GUILESS_MAIN(tst_JournalDaemon)
