@@ -17,8 +17,14 @@ QByteArray messageEvent(const Message &message)
     const QByteArray json = JsonCodec::encode(message);
     QByteArray out;
     out.reserve(json.size() + 64);
+    // A stored message's id is its place in the journal ("j<seq>"): a client resumes from the
+    // journal with it. Others keep the message's id (the resume buffer).
     out += "id: ";
-    out += fieldValue(message.id());
+    const QString seq = message.header(QStringLiteral("x-sb-seq")); // Bus::seqHeader()
+    if (seq.isEmpty())
+        out += fieldValue(message.id());
+    else
+        out += 'j' + seq.toLatin1();
     out += "\nevent: ";
     const QByteArray event = fieldValue(message.action());
     out += event.isEmpty() ? QByteArrayView("message") : QByteArrayView(event);

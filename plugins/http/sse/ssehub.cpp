@@ -10,6 +10,7 @@
 
 #include <switchboard/auth.h>
 #include <switchboard/bus.h>
+#include <switchboard/journal.h>
 #include <switchboard/hub.h>
 #include <switchboard/outboundwriter.h>
 #include <switchboard/topic.h>
@@ -90,7 +91,8 @@ Result<SseHub::Start> SseHub::open(const HttpRequest &request, const Principal &
     if (!m_observer && m_ring.enabled()) {
         // Recording starts with the first stream: a hub nobody streams from pays nothing.
         m_observer = m_hub->bus()->addPublishObserver([this](const Message &m) {
-            if (!m.topic().startsWith(QLatin1String("$sb."))) // advisories have visibility rules of their own
+            // Advisories have visibility rules of their own; stored messages resume from the journal.
+            if (!m.topic().startsWith(QLatin1String("$sb.")) && m.header(Bus::seqHeader()).isNull())
                 m_ring.record(m);
         });
     }
@@ -142,6 +144,14 @@ QByteArray SseHub::preamble(SseStream *stream, const HttpRequest &request, const
         lastId = request.queryValue(QStringLiteral("lastEventId")); // EventSource polyfills without headers
     if (lastId.isEmpty())
         return out;
+    if (lastId.startsWith(QLatin1Char('j'))) {
+        bool ok = false;
+        const quint64 seq = lastId.mid(1).toULongLong(&ok);
+        if (ok && m_hub->bus()->journalInUse()) {
+            replayStored(out, stream, seq, patterns, channel, filter);
+            return out;
+        }
+    }
     const std::optional<quint64> from = m_ring.sequenceOf(lastId);
     if (!from) {
         ++m_gaps;
@@ -165,6 +175,59 @@ QByteArray SseHub::preamble(SseStream *stream, const HttpRequest &request, const
         SseEvent::appendMessage(out, m);
     });
     return out;
+}
+
+// Last-Event-ID "j<seq>": what the journal stored after it, up to what was delivered live before
+// this stream subscribed (journal->lastSeq), so the live deliveries follow without a gap or a
+// repeat. At most JournalQuery::MaxLimit events; past that an sb.gap says where to read the rest.
+void SseHub::replayStored(QByteArray &out, SseStream *stream, quint64 afterSeq, const QStringList &patterns,
+                          const QString &channel, const MessageFilter &filter)
+{
+    const Journal *journal = m_hub->bus()->journalInUse();
+    const quint64 upTo = journal->lastSeq(channel);
+    JournalQuery q;
+    q.stream = channel;
+    q.afterSeq = afterSeq;
+    q.limit = JournalQuery::MaxLimit;
+    const Result<QList<StoredMessage>> stored = journal->read(q);
+    if (!stored) {
+        ++m_gaps;
+        SseEvent::appendNamed(out, "sb.gap",
+                              QJsonDocument(QJsonObject{{QStringLiteral("lastEventId"), QStringLiteral("j%1").arg(afterSeq)},
+                                                        {QStringLiteral("reason"), stored.error().message}})
+                                  .toJson(QJsonDocument::Compact));
+        return;
+    }
+    ++m_resumed;
+    const Principal &who = stream->principal();
+    const Authorizer *acl = &m_hub->bus()->accessControl();
+    quint64 last = afterSeq;
+    for (const StoredMessage &s : stored.value()) {
+        if (s.seq > upTo)
+            break; // on its way to the live deliveries
+        last = s.seq;
+        const QString topic = s.message.topic();
+        const bool wanted = std::any_of(patterns.begin(), patterns.end(), [&](const QString &p) { return Topic::matches(p, topic); });
+        if (!wanted || !filter.matches(FilterInput(s.message)) || !acl->authorize(who, Action::Subscribe, channel, topic))
+            continue;
+        Message m = s.message;
+        m.setHeader(Bus::seqHeader(), QString::number(s.seq));
+        SseEvent::appendMessage(out, m);
+    }
+    if (stored.value().size() == q.limit && last < upTo) {
+        ++m_gaps;
+        const QString where = channel.isEmpty() ? QStringLiteral("/api/v1/messages") : QStringLiteral("/api/v1/channels/%1/messages").arg(channel);
+        SseEvent::appendNamed(
+            out, "sb.gap",
+            QJsonDocument(QJsonObject{{QStringLiteral("lastEventId"), QStringLiteral("j%1").arg(last)},
+                                      {QStringLiteral("reason"),
+                                       QStringLiteral("more than %1 stored events since the last one; read the rest with "
+                                                      "GET %2?after-seq=%3")
+                                           .arg(JournalQuery::MaxLimit)
+                                           .arg(where)
+                                           .arg(last)}})
+                .toJson(QJsonDocument::Compact));
+    }
 }
 
 void SseHub::attach(const QString &streamId, QTcpSocket *socket, const QByteArray &readAhead)

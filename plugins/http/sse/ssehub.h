@@ -52,6 +52,8 @@ public:
 private:
     QByteArray preamble(SseStream *stream, const HttpRequest &request, const QStringList &patterns,
                                 const QString &channel, const MessageFilter &filter);
+    void replayStored(QByteArray &out, SseStream *stream, quint64 afterSeq, const QStringList &patterns,
+                      const QString &channel, const MessageFilter &filter);
     void attach(const QString &streamId, QTcpSocket *socket, const QByteArray &readAhead);
     void onFinished(SseStream *stream, ErrorCode reason);
     Error refuse(Error error);

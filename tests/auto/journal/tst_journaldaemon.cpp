@@ -37,6 +37,7 @@ private Q_SLOTS:
     void durableSubscriberAcrossSigkill();
     void protocolOneClientsAreServed();
     void durableOverWebSocket();
+    void sseResumesFromTheJournal();
 
 private:
     bool startDaemon(const QString &journalExtra = {});
@@ -313,6 +314,34 @@ void tst_JournalDaemon::durableOverWebSocket()
     const QByteArray out = py.readAll();
     QVERIFY2(py.exitCode() == 0 && out.contains("OK"), out.constData());
     QCOMPARE(stored(QStringLiteral("orders")).size(), 4);
+}
+
+// Events of a persistent channel have the id "j<seq>"; Last-Event-ID with it replays from the
+// journal what came after, then live events follow: none twice, none skipped (curl -N).
+void tst_JournalDaemon::sseResumesFromTheJournal()
+{
+    QVERIFY(startDaemon());
+    SwitchboardClient pub;
+    QVERIFY(connectNative(pub));
+    for (int i = 1; i <= 3; ++i)
+        QVERIFY(publishNative(pub, QStringLiteral("orders"), QStringLiteral("order.%1").arg(i), QByteArray::number(i)));
+    QProcess curlN;
+    curlN.start(QStringLiteral("curl"), {QStringLiteral("-sN"), QStringLiteral("--max-time"), QStringLiteral("3"),
+                                         QStringLiteral("-H"), QStringLiteral("Last-Event-ID: j1"),
+                                         url(QStringLiteral("/api/v1/stream?channel=orders&topic=order.>"))});
+    QVERIFY(curlN.waitForStarted());
+    QByteArray out;
+    QTRY_VERIFY_WITH_TIMEOUT((out += curlN.readAllStandardOutput()).contains("id: j3"), 5000);
+    QVERIFY(publishNative(pub, QStringLiteral("orders"), QStringLiteral("order.4"), "4"));
+    QVERIFY(curlN.waitForFinished(10000));
+    out += curlN.readAllStandardOutput();
+    QStringList ids;
+    for (const QByteArray &line : out.split('\n')) {
+        if (line.startsWith("id: "))
+            ids.append(QString::fromLatin1(line.mid(4)));
+    }
+    QCOMPARE(ids, (QStringList{QStringLiteral("j2"), QStringLiteral("j3"), QStringLiteral("j4")}));
+    QVERIFY(!out.contains("sb.gap"));
 }
 
 QTEST_GUILESS_MAIN(tst_JournalDaemon)
