@@ -7,6 +7,7 @@
 #   ./dev.sh test [--asan]           build and run ctest (preset "default", or "asan": ASan + UBSan)
 #   ./dev.sh bench [sb-bench args]   build and run bench/sb-bench (switchboardd vs nats-server and redis-server)
 #   ./dev.sh bench-http [args]       build and run bench/http-bench (REST publish: switchboardd vs nginx, wrk)
+#   ./dev.sh bench-journal [args]    build and run bench/journal-bench (durable publish: journal vs JetStream, SQLite)
 #   ./dev.sh bench-ws [args]         build, npm-install bench/ws-broadcast and run it (WebSocket broadcast:
 #                                    switchboardd vs a Node server on npm ws; SSE fan-out); --help lists args
 #   ./dev.sh fuzz [seconds] [name...] build the libFuzzer targets (clang-14, preset "fuzz") and run each
@@ -78,6 +79,11 @@ bench-http)
     build default
     exec build/default/bin/http-bench "$@"
     ;;
+bench-journal)
+    # bench/journal-bench: durable publishes against nats-server JetStream and bare SQLite.
+    build default
+    exec build/default/bin/journal-bench "$@"
+    ;;
 bench-ws)
     # bench/ws-broadcast: Node and npm (Debian's nodejs and npm when none is installed), npm's
     # `ws` at the version package-lock.json pins.
@@ -143,7 +149,7 @@ test)
     ctest --preset "$preset"
     ;;
 *)
-    echo "usage: ./dev.sh run [-- args] | ./dev.sh test [--asan] | ./dev.sh bench [args] | ./dev.sh bench-http [args] | ./dev.sh bench-ws [args] | ./dev.sh fuzz [seconds] [name...]" >&2
+    echo "usage: ./dev.sh run [-- args] | ./dev.sh test [--asan] | ./dev.sh bench [args] | ./dev.sh bench-http [args] | ./dev.sh bench-journal [args] | ./dev.sh bench-ws [args] | ./dev.sh fuzz [seconds] [name...]" >&2
     exit 64
     ;;
 esac

@@ -1,0 +1,340 @@
+// SPDX-License-Identifier: Apache-2.0
+// journal-bench (issue #15): durable, acknowledged publishes of 128 B to switchboardd's journal
+// against nats-server JetStream with file storage, and against bare SQLite single-row commits,
+// in the same run; and switchboardd's start-up after SIGKILL with 1,000,000 messages stored.
+// Not a test: ctest does not run it. ./dev.sh bench-journal [--repeat N].
+#include "../sb-bench/benchhost.h"
+#include "../sb-bench/serverprocess.h"
+
+#include <switchboardclient.h>
+
+#include <QCommandLineParser>
+#include <QCoreApplication>
+#include <QDir>
+#include <QElapsedTimer>
+#include <QProcess>
+#include <QSysInfo>
+#include <QTemporaryDir>
+#include <QTcpSocket>
+#include <QThread>
+
+#include <nats/nats.h>
+#include <sqlite3.h>
+
+#include <algorithm>
+#include <csignal>
+#include <cstdio>
+
+using namespace sb;
+using bench::ServerProcess;
+
+namespace {
+
+const QByteArray kPayload(128, 'x');
+
+double median(std::vector<double> v)
+{
+    if (v.empty())
+        return 0;
+    std::sort(v.begin(), v.end());
+    return v.size() % 2 ? v[v.size() / 2] : (v[v.size() / 2 - 1] + v[v.size() / 2]) / 2;
+}
+
+QString cell(const std::vector<double> &v)
+{
+    if (v.empty())
+        return QStringLiteral("-");
+    const auto [mn, mx] = std::minmax_element(v.begin(), v.end());
+    const auto h = [](double x) { return x >= 1e6 ? QStringLiteral("%1M").arg(x / 1e6, 0, 'f', 2)
+                                        : x >= 1e4 ? QStringLiteral("%1k").arg(x / 1e3, 0, 'f', 1)
+                                                   : QString::number(qRound64(x)); };
+    return v.size() == 1 ? h(v[0]) : QStringLiteral("%1 [%2-%3]").arg(h(median(v)), h(*mn), h(*mx));
+}
+
+// --- switchboardd --------------------------------------------------------------------------------
+
+bool connectClient(SwitchboardClient &c, quint16 port)
+{
+    SwitchboardClient::Options o = c.options();
+    o.autoReconnect = false;
+    c.setOptions(o);
+    c.connectToHub(QStringLiteral("tcp://127.0.0.1:%1").arg(port));
+    QElapsedTimer t;
+    t.start();
+    while (!c.isConnected() && t.elapsed() < 10000)
+        QCoreApplication::processEvents(QEventLoop::WaitForMoreEvents, 50);
+    return c.isConnected();
+}
+
+// Acknowledged publishes to \a channel: \a window in flight at most (1: one at a time). msg/s.
+double sbPublish(SwitchboardClient &c, const QString &channel, int count, int window)
+{
+    int sent = 0, acked = 0, failed = 0;
+    QElapsedTimer t;
+    t.start();
+    while (acked + failed < count) {
+        while (sent < count && sent - acked - failed < window) {
+            Message m(MessageType::Event, QStringLiteral("bench.durable"), kPayload);
+            m.setChannel(channel);
+            c.publish(m, [&](const Status &st) { st ? ++acked : ++failed; });
+            ++sent;
+        }
+        c.flush();
+        QCoreApplication::processEvents(QEventLoop::WaitForMoreEvents, 100);
+    }
+    const double rate = acked * 1000.0 / std::max<qint64>(1, t.elapsed());
+    if (failed)
+        fprintf(stderr, "journal-bench: %d publishes to %s refused\n", failed, qPrintable(channel));
+    return rate;
+}
+
+QString writeConfig(const QTemporaryDir &dir, quint16 port)
+{
+    const QString path = dir.filePath(QStringLiteral("switchboardd.yaml"));
+    QFile f(path);
+    f.open(QIODevice::WriteOnly);
+    f.write(QStringLiteral("communication:\n  protocols: [native]\n  native:\n    tcp: \"127.0.0.1:%1\"\n    local: \"\"\n"
+                           "    queue: {max-messages: 10000000, max-bytes: 4GiB}\n"
+                           "channels:\n"
+                           "  - {name: bench-off, persistent: true, fsync: off}\n"
+                           "  - {name: bench-always, persistent: true, fsync: always}\n"
+                           "journal:\n  path: \"%2\"\n  disk-budget: 8GiB\n  max-pending-bytes: 64MiB\n"
+                           "log: {level: warning}\n")
+                .arg(port)
+                .arg(dir.filePath(QStringLiteral("journal")))
+                .toUtf8());
+    return path;
+}
+
+// From exec to the first CONNECTED on the native port, in ms.
+qint64 timeToServe(const QString &daemon, const QString &config, quint16 port, QProcess &p)
+{
+    QElapsedTimer t;
+    t.start();
+    p.setProgram(daemon);
+    p.setArguments({QStringLiteral("--config"), config});
+    p.setProcessChannelMode(QProcess::ForwardedErrorChannel);
+    p.start();
+    p.waitForStarted(10000);
+    while (t.elapsed() < 60000) {
+        SwitchboardClient c;
+        QTcpSocket probe;
+        probe.connectToHost(QHostAddress::LocalHost, port);
+        if (probe.waitForConnected(20)) {
+            probe.abort();
+            if (connectClient(c, port))
+                return t.elapsed();
+        }
+        QThread::msleep(2);
+    }
+    return -1;
+}
+
+// --- nats-server JetStream -----------------------------------------------------------------------
+
+void natsCheck(natsStatus s, const char *what)
+{
+    if (s != NATS_OK)
+        qFatal("journal-bench: %s: %s", what, natsStatus_GetText(s));
+}
+
+double jsPublish(jsCtx *js, int count, bool async)
+{
+    QElapsedTimer t;
+    t.start();
+    for (int i = 0; i < count; ++i) {
+        if (async) {
+            natsCheck(js_PublishAsync(js, "bench.durable", kPayload.constData(), int(kPayload.size()), nullptr), "js_PublishAsync");
+        } else {
+            jsPubAck *ack = nullptr;
+            jsErrCode err = jsErrCode(0);
+            natsCheck(js_Publish(&ack, js, "bench.durable", kPayload.constData(), int(kPayload.size()), nullptr, &err), "js_Publish");
+            jsPubAck_Destroy(ack);
+        }
+    }
+    if (async) {
+        jsPubOptions o;
+        jsPubOptions_Init(&o);
+        o.MaxWait = 120000;
+        natsCheck(js_PublishAsyncComplete(js, &o), "js_PublishAsyncComplete");
+    }
+    return count * 1000.0 / std::max<qint64>(1, t.elapsed());
+}
+
+// --- bare SQLite -----------------------------------------------------------------------------------
+
+double sqliteCommits(const QString &file, int count)
+{
+    sqlite3 *db = nullptr;
+    sqlite3_open(file.toUtf8().constData(), &db);
+    sqlite3_exec(db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; "
+                     "CREATE TABLE t(id INTEGER PRIMARY KEY, body BLOB NOT NULL)", nullptr, nullptr, nullptr);
+    sqlite3_stmt *st = nullptr;
+    sqlite3_prepare_v2(db, "INSERT INTO t(body) VALUES(?1)", -1, &st, nullptr);
+    QElapsedTimer t;
+    t.start();
+    for (int i = 0; i < count; ++i) {
+        sqlite3_bind_blob(st, 1, kPayload.constData(), int(kPayload.size()), SQLITE_STATIC);
+        if (sqlite3_step(st) != SQLITE_DONE)
+            qFatal("journal-bench: sqlite: %s", sqlite3_errmsg(db));
+        sqlite3_reset(st);
+    }
+    const double rate = count * 1000.0 / std::max<qint64>(1, t.elapsed());
+    sqlite3_finalize(st);
+    sqlite3_close(db);
+    return rate;
+}
+
+struct Results
+{
+    std::vector<double> sbOffAsync, sbOffOne, sbAlwaysAsync, sbAlwaysOne, jsAsync, jsOne, sqlite, startMs, stored;
+};
+
+} // namespace
+
+int main(int argc, char **argv)
+{
+    QCoreApplication app(argc, argv);
+    QCommandLineParser p;
+    p.setApplicationDescription(QStringLiteral("Durable publishes: switchboardd's journal against JetStream and SQLite."));
+    p.addHelpOption();
+    auto opt = [&](const char *name, const char *help, const char *def) {
+        QCommandLineOption o(QString::fromLatin1(name), QString::fromLatin1(help), QStringLiteral("n"), QString::fromLatin1(def));
+        p.addOption(o);
+        return o;
+    };
+    const auto repeatO = opt("repeat", "Runs; the table shows median [min-max].", "1");
+    const auto asyncO = opt("async-count", "Publishes in the async-window rows.", "50000");
+    const auto oneO = opt("one-count", "Publishes in the one-at-a-time rows.", "3000");
+    const auto startO = opt("startup-messages", "Messages stored before the SIGKILL of the start-up row.", "1000000");
+    QCommandLineOption daemonO(QStringLiteral("switchboardd"), QStringLiteral("Path of switchboardd."), QStringLiteral("path"),
+                               QDir(QCoreApplication::applicationDirPath()).filePath(QStringLiteral("switchboardd")));
+    p.addOption(daemonO);
+    p.process(app);
+    const int repeat = std::max(1, p.value(repeatO).toInt());
+    const int asyncCount = p.value(asyncO).toInt(), oneCount = p.value(oneO).toInt();
+    const int startupMessages = p.value(startO).toInt();
+    Results r;
+    for (int run = 0; run < repeat; ++run) {
+        fprintf(stderr, "journal-bench: run %d of %d\n", run + 1, repeat);
+        // switchboardd
+        {
+            QTemporaryDir dir;
+            const quint16 port = ServerProcess::freePort();
+            ServerProcess sb(QStringLiteral("switchboardd"), p.value(daemonO), {QStringLiteral("--config"), writeConfig(dir, port)}, port);
+            QString error;
+            if (!sb.start(&error))
+                qFatal("journal-bench: %s", qPrintable(error));
+            SwitchboardClient c;
+            if (!connectClient(c, port))
+                qFatal("journal-bench: cannot connect to switchboardd");
+            r.sbOffAsync.push_back(sbPublish(c, QStringLiteral("bench-off"), asyncCount, 1000));
+            r.sbOffOne.push_back(sbPublish(c, QStringLiteral("bench-off"), oneCount, 1));
+            r.sbAlwaysAsync.push_back(sbPublish(c, QStringLiteral("bench-always"), asyncCount, 1000));
+            r.sbAlwaysOne.push_back(sbPublish(c, QStringLiteral("bench-always"), oneCount, 1));
+        }
+        // nats-server JetStream, file storage
+        {
+            QTemporaryDir dir;
+            const quint16 port = ServerProcess::freePort();
+            ServerProcess nats(QStringLiteral("nats-server"), QStringLiteral("nats-server"),
+                               {QStringLiteral("-a"), QStringLiteral("127.0.0.1"), QStringLiteral("-p"), QString::number(port),
+                                QStringLiteral("-js"), QStringLiteral("-sd"), dir.path(), QStringLiteral("-l"),
+                                dir.filePath(QStringLiteral("nats.log"))},
+                               port);
+            QString error;
+            if (!nats.start(&error))
+                qFatal("journal-bench: %s", qPrintable(error));
+            natsConnection *nc = nullptr;
+            const QByteArray url = "nats://127.0.0.1:" + QByteArray::number(port);
+            natsCheck(natsConnection_ConnectTo(&nc, url.constData()), "connect");
+            jsOptions jo;
+            jsOptions_Init(&jo);
+            jo.PublishAsync.MaxPending = 1000;
+            jo.PublishAsync.StallWait = 60000;
+            jsCtx *js = nullptr;
+            natsCheck(natsConnection_JetStream(&js, nc, &jo), "JetStream");
+            jsStreamConfig sc;
+            jsStreamConfig_Init(&sc);
+            sc.Name = "BENCH";
+            const char *subjects[] = {"bench.>"};
+            sc.Subjects = subjects;
+            sc.SubjectsLen = 1;
+            sc.Storage = js_FileStorage;
+            jsStreamInfo *si = nullptr;
+            natsCheck(js_AddStream(&si, js, &sc, nullptr, nullptr), "js_AddStream");
+            jsStreamInfo_Destroy(si);
+            r.jsAsync.push_back(jsPublish(js, asyncCount, true));
+            r.jsOne.push_back(jsPublish(js, oneCount, false));
+            jsCtx_Destroy(js);
+            natsConnection_Destroy(nc);
+        }
+        // bare SQLite: one row per commit, WAL, synchronous=FULL
+        {
+            QTemporaryDir dir;
+            r.sqlite.push_back(sqliteCommits(dir.filePath(QStringLiteral("bare.db")), oneCount));
+        }
+        // start-up after SIGKILL with startupMessages stored
+        if (startupMessages > 0) {
+            QTemporaryDir dir;
+            const quint16 port = ServerProcess::freePort();
+            const QString config = writeConfig(dir, port);
+            QProcess daemon;
+            if (timeToServe(p.value(daemonO), config, port, daemon) < 0)
+                qFatal("journal-bench: switchboardd did not start");
+            {
+                SwitchboardClient c;
+                connectClient(c, port);
+                sbPublish(c, QStringLiteral("bench-off"), startupMessages, 1000);
+            }
+            ::kill(pid_t(daemon.processId()), SIGKILL);
+            daemon.waitForFinished(10000);
+            QProcess again;
+            r.startMs.push_back(double(timeToServe(p.value(daemonO), config, port, again)));
+            again.terminate();
+            again.waitForFinished(10000);
+        }
+    }
+    auto ratio = [](const std::vector<double> &a, const std::vector<double> &b) {
+        return b.empty() || median(b) == 0 ? QStringLiteral("-") : QString::number(median(a) / median(b), 'f', 2);
+    };
+    auto verdict = [](double ratio, double bar, bool atLeast) {
+        return (atLeast ? ratio >= bar : ratio <= bar) ? QStringLiteral("PASS") : QStringLiteral("FAIL");
+    };
+    printf("journal-bench: %d run(s); %d cores, %s; %s; payload 128 B; %d (async) / %d (one at a time) publishes\n",
+           repeat, QThread::idealThreadCount(), qPrintable(bench::host::cpuModel()), qPrintable(QSysInfo::prettyProductName()),
+           asyncCount, oneCount);
+    printf("%-58s | %-22s | %-22s | %-22s | %-5s | %s\n", "metric", "switchboard", "nats JetStream (file)", "bare SQLite",
+           "ratio", "bar");
+    struct Line {
+        const char *name;
+        const std::vector<double> &sb, &js, &sq;
+        bool vsSqlite;
+        double bar;
+    };
+    const Line lines[] = {
+        {"durable publish, fsync off, async window 1000, msg/s", r.sbOffAsync, r.jsAsync, {}, false, 1.0},
+        {"durable publish, fsync off, one at a time, msg/s", r.sbOffOne, r.jsOne, {}, false, 1.0},
+        {"durable publish, fsync always, async window 1000, msg/s", r.sbAlwaysAsync, r.jsAsync, {}, false, 1.0},
+        {"durable publish, fsync always, one at a time, msg/s", r.sbAlwaysOne, {}, r.sqlite, true, 0.8},
+    };
+    bool all = true;
+    for (const Line &l : lines) {
+        const std::vector<double> &peer = l.vsSqlite ? l.sq : l.js;
+        const QString rt = ratio(l.sb, peer);
+        const QString v = verdict(median(l.sb) / std::max(1e-9, median(peer)), l.bar, true);
+        all = all && v == QLatin1String("PASS");
+        printf("%-58s | %-22s | %-22s | %-22s | %-5s | >= %.1f %s\n", l.name, qPrintable(cell(l.sb)),
+               qPrintable(l.vsSqlite ? QStringLiteral("-") : cell(l.js)), qPrintable(l.vsSqlite ? cell(l.sq) : QStringLiteral("-")),
+               qPrintable(rt), l.bar, qPrintable(v));
+    }
+    if (!r.startMs.empty()) {
+        const QString v = verdict(median(r.startMs), 1000, false);
+        all = all && v == QLatin1String("PASS");
+        printf("%-58s | %-22s | %-22s | %-22s | %-5s | <= 1000 %s\n",
+               qPrintable(QStringLiteral("start-up after SIGKILL, %1 stored, ms").arg(startupMessages)), qPrintable(cell(r.startMs)),
+               "-", "-", "", qPrintable(v));
+    }
+    printf("bar: %s\n", all ? "all rows pass" : "NOT MET");
+    return 0;
+}
