@@ -98,6 +98,8 @@ Status Daemon::openJournal()
         return j.error();
     }
     m_journal = std::move(j).value();
+    // Dead letters live in the journal too: those of the last run come back.
+    const Result<int> letters = m_journal->attachDeadLetters(m_hub.bus()->memoryDeadLetters());
     const SqliteJournalOpened &r = m_journal->opened();
     QVariantMap fields{{QStringLiteral("path"), o.directory},
                        {QStringLiteral("messages"), r.messages},
@@ -106,6 +108,9 @@ Status Daemon::openJournal()
                        {QStringLiteral("ms"), r.elapsedMs}};
     if (!r.movedAside.isEmpty())
         fields.insert(QStringLiteral("movedAside"), r.movedAside);
+    fields.insert(QStringLiteral("deadLetters"), letters ? letters.value() : 0);
+    if (!letters)
+        fields.insert(QStringLiteral("deadLettersError"), letters.error().message);
     JsonLog::event(r.movedAside.isEmpty() ? "info" : "warning", QStringLiteral("journal opened"), fields);
     m_hub.bus()->setJournal(m_journal.get());
     return {};

@@ -17,8 +17,15 @@ CREATE INDEX messages_by_stream ON messages(stream, seq);
 CREATE TABLE positions(name TEXT PRIMARY KEY, seq INTEGER NOT NULL) WITHOUT ROWID;
 )sql";
 
+// Version 1 -> 2: dead letters.
+const char *const kV2 = R"sql(
+CREATE TABLE dead_letters(id INTEGER PRIMARY KEY, reason INTEGER NOT NULL, attempts INTEGER NOT NULL,
+                          dead_at INTEGER NOT NULL, destination TEXT NOT NULL, detail TEXT NOT NULL,
+                          message BLOB NOT NULL);
+)sql";
+
 // Migration N takes a database at version N to N + 1. A later schema adds its step here.
-const char *const kMigrations[] = {kV1};
+const char *const kMigrations[] = {kV1, kV2};
 static_assert(sizeof(kMigrations) / sizeof(kMigrations[0]) == Schema::Version, "one migration per version");
 
 } // namespace

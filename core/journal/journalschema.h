@@ -13,8 +13,10 @@ namespace sb::journal {
 //                                        seq: the journal's sequence number (rowid); body: the
 //                                        message in the binary codec; size: what it counts
 //   positions(name, seq)                 durable subscribers' acknowledged positions
+//   dead_letters(id, reason, attempts, dead_at, destination, detail, message)   (version 2)
+//                                        the hub's dead letters, so they survive restarts
 namespace Schema {
-constexpr int Version = 1;
+constexpr int Version = 2;
 // Brings \a db to Version inside one transaction: creates a new database, migrates an older one,
 // refuses a newer one (written by a later switchboardd) with STORAGE_FAILED.
 Status migrate(SqliteDb &db);

@@ -65,6 +65,9 @@ Status JournalWriter::start(quint64 firstSeq)
                         "ORDER BY seq LIMIT 1"},
         {&m_shift, "UPDATE messages SET stored_at = stored_at + ?1 WHERE seq >= ?2 AND stored_at >= ?3"},
         {&m_restamp, "UPDATE messages SET stored_at = ?1 WHERE seq >= ?2 AND stored_at < ?3"},
+        {&m_putLetter, "INSERT OR REPLACE INTO dead_letters(id, reason, attempts, dead_at, destination, detail, message) "
+                       "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7)"},
+        {&m_dropLetter, "DELETE FROM dead_letters WHERE id = ?1"},
     };
     for (const auto &s : statements) {
         if (Status st = s.st->prepare(m_db, s.sql); !st)
@@ -130,6 +133,14 @@ void JournalWriter::savePosition(const QString &name, quint64 seq)
     m_positions.insert(name, seq); // written with the next commit, at most a housekeeping tick later
 }
 
+void JournalWriter::changeLetters(LetterOp op)
+{
+    std::lock_guard<std::mutex> lock(m_mutex);
+    if (op.kind == LetterOp::Kind::RemoveAll)
+        m_letters.clear(); // what was not written yet need not be
+    m_letters.push_back(std::move(op));
+}
+
 void JournalWriter::run()
 {
     qint64 nextHousekeeping = monoMs() + HousekeepingMs;
@@ -137,6 +148,7 @@ void JournalWriter::run()
         std::vector<WriteItem> batch;
         QHash<QString, RetentionPolicy> retention;
         QHash<QString, quint64> positions;
+        std::vector<LetterOp> letters;
         bool stopping = false;
         {
             std::unique_lock<std::mutex> lock(m_mutex);
@@ -161,6 +173,7 @@ void JournalWriter::run()
             batch.swap(m_queue);
             retention.swap(m_retentionChanges);
             positions.swap(m_positions);
+            letters.swap(m_letters);
         }
         for (auto it = retention.cbegin(); it != retention.cend(); ++it) {
             StreamState *s = nullptr;
@@ -169,9 +182,9 @@ void JournalWriter::run()
                 m_retrim.append(s); // a tighter bound applies at once
             }
         }
-        if (!batch.empty() || !positions.isEmpty() || !retention.isEmpty()) {
+        if (!batch.empty() || !positions.isEmpty() || !retention.isEmpty() || !letters.empty()) {
             const quint64 last = batch.empty() ? 0 : batch.back().seq;
-            Status st = m_failure.code == ErrorCode::None ? commit(batch, positions) : Status(m_failure);
+            Status st = m_failure.code == ErrorCode::None ? commit(batch, positions, letters) : Status(m_failure);
             if (!st && m_failure.code == ErrorCode::None)
                 m_failure = st.error(); // from now on nothing is stored or acknowledged
             if (last)
@@ -190,7 +203,7 @@ void JournalWriter::run()
         }
         if (stopping) {
             std::lock_guard<std::mutex> lock(m_mutex);
-            if (m_queue.empty() && m_positions.isEmpty())
+            if (m_queue.empty() && m_positions.isEmpty() && m_letters.empty())
                 break;
         }
     }
@@ -230,9 +243,10 @@ Status JournalWriter::streamFor(const QString &name, StreamState **out)
     return {};
 }
 
-Status JournalWriter::commit(std::vector<WriteItem> &batch, QHash<QString, quint64> &positions)
+Status JournalWriter::commit(std::vector<WriteItem> &batch, QHash<QString, quint64> &positions,
+                             std::vector<LetterOp> &letters)
 {
-    bool needsSync = !positions.isEmpty();
+    bool needsSync = !positions.isEmpty() || !letters.empty();
     for (const WriteItem &i : batch)
         needsSync = needsSync || i.mode != SyncPolicy::Mode::Off;
     setSync(needsSync);
@@ -269,6 +283,8 @@ Status JournalWriter::commit(std::vector<WriteItem> &batch, QHash<QString, quint
         if (Status s = stepDone(m_db, st, "store a position"); !s)
             return fail(s.error());
     }
+    if (Status st = writeLetters(letters); !st)
+        return fail(st.error());
     for (StreamState *s : touched) {
         if (Status st = trim(*s); !st)
             return fail(st.error());
@@ -283,6 +299,30 @@ Status JournalWriter::commit(std::vector<WriteItem> &batch, QHash<QString, quint
     if (!batch.empty())
         m_lastCommitted = batch.back().seq;
     publishTotals();
+    return {};
+}
+
+Status JournalWriter::writeLetters(std::vector<LetterOp> &letters)
+{
+    for (const LetterOp &op : letters) {
+        if (op.kind == LetterOp::Kind::RemoveAll) {
+            if (Status st = m_db.exec("DELETE FROM dead_letters"); !st)
+                return st;
+            continue;
+        }
+        SqliteStatement &st = op.kind == LetterOp::Kind::Put ? m_putLetter : m_dropLetter;
+        st.bind(1, qint64(op.id));
+        if (op.kind == LetterOp::Kind::Put) {
+            st.bind(2, qint64(op.reason));
+            st.bind(3, qint64(op.attempts));
+            st.bind(4, op.deadAt);
+            st.bind(5, op.destination);
+            st.bind(6, op.detail);
+            st.bind(7, op.message);
+        }
+        if (Status s = stepDone(m_db, st, "store a dead letter"); !s)
+            return s;
+    }
     return {};
 }
 

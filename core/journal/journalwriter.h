@@ -30,6 +30,20 @@ struct WriteItem
     qint64 dueMono = 0; // Batch: the monotonic time by which it is committed
 };
 
+// A change to the dead letters kept on disk (MemoryDeadLetterStore::Sink, any thread).
+struct LetterOp
+{
+    enum class Kind : quint8 { Put, Remove, RemoveAll };
+    Kind kind = Kind::Put;
+    quint64 id = 0;
+    int reason = 0;
+    int attempts = 0;
+    qint64 deadAt = 0;
+    QString destination;
+    QString detail;
+    QByteArray message; // the binary codec
+};
+
 // What the writer tells its owner after a commit (in the writer's thread): every item up to
 // committedUpTo is stored, or, with an error, is not and nothing after it will be.
 struct WriteReport
@@ -62,6 +76,7 @@ public:
     void enqueue(WriteItem item);
     void setRetention(const QString &stream, const RetentionPolicy &retention);
     void savePosition(const QString &name, quint64 seq); // seq 0: remove
+    void changeLetters(LetterOp op); // written with the next commit, at most a housekeeping tick later
 
     qint64 storedBytes() const { return m_storedBytes.load(); }
     qint64 storedMessages() const { return m_storedMessages.load(); }
@@ -76,7 +91,8 @@ private:
         RetentionPolicy retention;
     };
     void run();
-    Status commit(std::vector<WriteItem> &batch, QHash<QString, quint64> &positions);
+    Status commit(std::vector<WriteItem> &batch, QHash<QString, quint64> &positions, std::vector<LetterOp> &letters);
+    Status writeLetters(std::vector<LetterOp> &letters);
     Status streamFor(const QString &name, StreamState **out);
     Status trim(StreamState &stream);
     Status deleteUpTo(StreamState &stream, quint64 seq);
@@ -91,7 +107,7 @@ private:
     Reporter m_reporter;
     SqliteDb m_db;
     SqliteStatement m_insert, m_streamId, m_newStream, m_updateStream, m_putPosition, m_dropPosition, m_nthSeq,
-        m_sizes, m_countUpTo, m_deleteUpTo, m_firstYoung, m_shift, m_restamp;
+        m_sizes, m_countUpTo, m_deleteUpTo, m_firstYoung, m_shift, m_restamp, m_putLetter, m_dropLetter;
 
     std::thread m_thread;
     std::mutex m_mutex;
@@ -99,6 +115,7 @@ private:
     std::vector<WriteItem> m_queue;
     QHash<QString, RetentionPolicy> m_retentionChanges;
     QHash<QString, quint64> m_positions;
+    std::vector<LetterOp> m_letters;
     bool m_stop = false;
 
     // Writer thread only.

@@ -51,6 +51,41 @@ Error corruptAdvice(const QString &file, const Error &e)
                  {{QStringLiteral("file"), file}});
 }
 
+// The dead-letter store's changes, handed to the writer (any thread, with the store's mutex held).
+class LetterSink : public MemoryDeadLetterStore::Sink
+{
+public:
+    explicit LetterSink(JournalWriter *writer) : m_writer(writer) {}
+    void kept(const DeadLetter &letter) override
+    {
+        journal::LetterOp op;
+        op.id = letter.id;
+        op.reason = int(letter.reason);
+        op.attempts = letter.attempts;
+        op.deadAt = letter.deadAt;
+        op.destination = letter.destination;
+        op.detail = letter.detail;
+        BinaryCodec::appendMessage(op.message, letter.message);
+        m_writer->changeLetters(std::move(op));
+    }
+    void removed(quint64 id) override
+    {
+        journal::LetterOp op;
+        op.kind = journal::LetterOp::Kind::Remove;
+        op.id = id;
+        m_writer->changeLetters(std::move(op));
+    }
+    void removedAll() override
+    {
+        journal::LetterOp op;
+        op.kind = journal::LetterOp::Kind::RemoveAll;
+        m_writer->changeLetters(std::move(op));
+    }
+
+private:
+    JournalWriter *m_writer;
+};
+
 bool isCorrupt(const Error &e)
 {
     return SqliteDb::isCorruption(e.details.value(QStringLiteral("sqlite")).toInt())
@@ -397,6 +432,53 @@ JournalStatus SqliteJournal::status() const
     s.lowSpace = s.bytes + m_pendingBytes > m_options.budgetBytes - m_options.budgetBytes / 10
         || (free >= 0 && free < margin);
     return s;
+}
+
+Result<int> SqliteJournal::attachDeadLetters(MemoryDeadLetterStore *store)
+{
+    int restored = 0;
+    QList<quint64> loaded;
+    if (store->count() == 0) {
+        SqliteStatement st;
+        if (Status s = st.prepare(*m_db, "SELECT id, reason, attempts, dead_at, destination, detail, message "
+                                         "FROM dead_letters ORDER BY id");
+            !s)
+            return s.error();
+        int rc;
+        while ((rc = st.step()) == SQLITE_ROW) {
+            DeadLetter l;
+            l.id = quint64(st.int64(0));
+            l.reason = DeadLetterReason(qBound(0, int(st.int64(1)), int(DeadLetterReason::SubscriberGone)));
+            l.attempts = int(st.int64(2));
+            l.deadAt = st.int64(3);
+            l.destination = st.text(4);
+            l.detail = st.text(5);
+            Result<Message> m = BinaryCodec::decodeMessage(st.blob(6));
+            if (!m)
+                continue; // a letter that does not decode is left out, not fatal
+            l.message = std::move(m).value();
+            loaded.append(l.id);
+            store->restore(std::move(l));
+            ++restored;
+        }
+        if (rc != SQLITE_DONE)
+            return m_db->error(QStringLiteral("read the dead letters"));
+    }
+    m_letterSink = std::make_unique<LetterSink>(m_writer.get());
+    // Letters past the store's bounds (lowered since the last run) leave the disk too.
+    for (quint64 id : std::as_const(loaded)) {
+        if (!store->get(id)) {
+            m_letterSink->removed(id);
+            --restored;
+        }
+    }
+    // Letters the store held before (a journal opened while the hub runs) are written too.
+    if (restored == 0) {
+        for (const DeadLetter &l : store->list())
+            m_letterSink->kept(l);
+    }
+    store->setSink(m_letterSink.get());
+    return restored;
 }
 
 Result<QStringList> SqliteJournal::check()

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <switchboard/journal.h>
+#include <switchboard/memorydeadletterstore.h>
 
 #include <QHash>
 
@@ -57,6 +58,11 @@ public:
     ~SqliteJournal() override;
 
     const SqliteJournalOpened &opened() const { return m_opened; }
+    // Keeps \a store's dead letters in the journal: the ones stored by an earlier run are put back
+    // into it (when it is empty, as at start-up), and from now on every letter kept or removed is
+    // written with the journal's next commit (within a second). The store must be detached
+    // (setSink(nullptr)) or gone before the journal is destroyed. Returns how many were put back.
+    Result<int> attachDeadLetters(MemoryDeadLetterStore *store);
     // A full check of the database (PRAGMA integrity_check): the problems found, none when sound.
     Result<QStringList> check();
 
@@ -97,6 +103,7 @@ private:
     mutable QHash<QString, qint64> m_streamIds;
     JournalStatus m_status;
     QTimer *m_watch = nullptr;
+    std::unique_ptr<MemoryDeadLetterStore::Sink> m_letterSink;
     std::unique_ptr<QLockFile> m_lock; // released after the destructor closed the database
 };
 

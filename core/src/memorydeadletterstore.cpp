@@ -74,6 +74,8 @@ void MemoryDeadLetterStore::evictOver()
     while (!m_letters.empty()
            && (int(m_letters.size()) > m_capacity || (m_bytes > m_maxBytes && m_letters.size() > 1))) {
         m_bytes -= letterBytes(m_letters.front());
+        if (m_sink)
+            m_sink->removed(m_letters.front().id);
         m_letters.pop_front();
         ++m_evicted;
     }
@@ -104,10 +106,29 @@ quint64 MemoryDeadLetterStore::add(DeadLetter letter)
         }
         m_letters.push_back(letter);
         m_bytes += size;
+        if (m_sink)
+            m_sink->kept(letter);
         evictOver();
     }
     notifyAdded(letter);
     return letter.id;
+}
+
+void MemoryDeadLetterStore::setSink(Sink *sink)
+{
+    QMutexLocker lock(&m_mutex);
+    m_sink = sink;
+}
+
+void MemoryDeadLetterStore::restore(DeadLetter letter)
+{
+    QMutexLocker lock(&m_mutex);
+    if (!m_letters.empty() && letter.id <= m_letters.back().id)
+        return; // restored in id order; a repeat is ignored
+    m_nextId = std::max(m_nextId, letter.id + 1);
+    m_bytes += letterBytes(letter);
+    m_letters.push_back(std::move(letter));
+    evictOver();
 }
 
 namespace {
@@ -151,6 +172,8 @@ std::optional<DeadLetter> MemoryDeadLetterStore::take(quint64 id)
     DeadLetter letter = std::move(*it);
     m_letters.erase(it);
     m_bytes -= letterBytes(letter);
+    if (m_sink)
+        m_sink->removed(letter.id);
     return letter;
 }
 
@@ -161,6 +184,8 @@ int MemoryDeadLetterStore::purge(const QList<quint64> &ids)
         const int n = int(m_letters.size());
         m_letters.clear();
         m_bytes = 0;
+        if (m_sink)
+            m_sink->removedAll();
         return n;
     }
     int removed = 0;
@@ -168,6 +193,8 @@ int MemoryDeadLetterStore::purge(const QList<quint64> &ids)
         auto it = findById(m_letters, id);
         if (it != m_letters.end()) {
             m_bytes -= letterBytes(*it);
+            if (m_sink)
+                m_sink->removed(it->id);
             m_letters.erase(it);
             ++removed;
         }

@@ -39,6 +39,22 @@ public:
     // Letters kept without their payload because they alone exceeded maxBytes().
     quint64 payloadsDropped() const;
 
+    // A copy of the letters elsewhere (the journal keeps them on disk): told of every letter kept
+    // and removed (taken, purged, evicted), with the store's mutex held, in the calling thread.
+    class Sink
+    {
+    public:
+        virtual ~Sink() = default;
+        virtual void kept(const DeadLetter &letter) = 0;
+        virtual void removed(quint64 id) = 0;
+        virtual void removedAll() = 0;
+    };
+    // Not owned; nullptr to stop. Letters already in the store are not told again.
+    void setSink(Sink *sink);
+    // Adds \a letter with its own id and time, as loaded from disk (not told to the sink, not
+    // announced); ids given later follow the highest. The bounds apply.
+    void restore(DeadLetter letter);
+
 private:
     void evictOver(); // with m_mutex held
 
@@ -50,6 +66,7 @@ private:
     qint64 m_maxBytes = DefaultMaxBytes;
     qint64 m_bytes = 0;
     quint64 m_payloadsDropped = 0;
+    Sink *m_sink = nullptr;
 };
 
 } // namespace sb

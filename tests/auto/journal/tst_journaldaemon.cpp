@@ -38,6 +38,7 @@ private Q_SLOTS:
     void protocolOneClientsAreServed();
     void durableOverWebSocket();
     void sseResumesFromTheJournal();
+    void deadLettersSurviveSigkill();
 
 private:
     bool startDaemon(const QString &journalExtra = {});
@@ -71,7 +72,8 @@ bool tst_JournalDaemon::startDaemon(const QString &journalExtra)
     DaemonProcess::Options o;
     o.httpSection = QStringLiteral("    listeners: [{address: \"127.0.0.1:0\"}]\n");
     o.channelsExtra = QStringLiteral("  - {name: orders, type: topic, persistent: true, fsync: always}\n"
-                                     "  - {name: plain, type: topic}\n");
+                                     "  - {name: plain, type: topic}\n"
+                                     "  - {name: tiny, type: topic, max-message-size: 16}\n");
     o.topLevelExtra = QStringLiteral("journal:\n  path: \"%1\"\n").arg(m_journal.path()) + journalExtra;
     if (!m_daemon->start(o)) {
         qWarning("%s\n%s", qPrintable(m_daemon->errorString()), qPrintable(m_daemon->stderrText()));
@@ -342,6 +344,25 @@ void tst_JournalDaemon::sseResumesFromTheJournal()
     }
     QCOMPARE(ids, (QStringList{QStringLiteral("j2"), QStringLiteral("j3"), QStringLiteral("j4")}));
     QVERIFY(!out.contains("sb.gap"));
+}
+
+// Dead letters live in the journal: a TOO_LARGE letter is there after SIGKILL and a restart.
+void tst_JournalDaemon::deadLettersSurviveSigkill()
+{
+    QVERIFY(startDaemon());
+    SwitchboardClient pub;
+    QVERIFY(connectNative(pub));
+    const Status tooLarge = publishNative(pub, QStringLiteral("tiny"), QStringLiteral("t"), QByteArray(100, 'x'));
+    QCOMPARE(tooLarge.error().code, ErrorCode::TooLarge);
+    // The letter is written with the journal's next commit: this acknowledged publish makes one.
+    QVERIFY(publishNative(pub, QStringLiteral("orders"), QStringLiteral("order.1"), "1"));
+    ::kill(pid_t(m_daemon->pid()), SIGKILL);
+    m_daemon->stop(5000);
+    QVERIFY(startDaemon());
+    const QJsonObject opened = m_daemon->waitForLog(QStringLiteral("journal opened"));
+    QCOMPARE(opened.value(QStringLiteral("deadLetters")).toInt(), 1);
+    const auto metrics = curl(url(QStringLiteral("/metrics")));
+    QVERIFY2(metrics.body.contains("\nswitchboard_dead_letters 1\n"), metrics.body.constData());
 }
 
 QTEST_GUILESS_MAIN(tst_JournalDaemon)

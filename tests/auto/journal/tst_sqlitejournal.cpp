@@ -5,6 +5,8 @@
 
 #include <sqlitejournal.h>
 
+#include <switchboard/binarycodec.h>
+
 #include <QDir>
 #include <QFile>
 #include <QSignalSpy>
@@ -91,6 +93,8 @@ private Q_SLOTS:
     void failedFsyncStopsAcknowledging();
     void oneHubPerJournal();
     void integrityCheck();
+    void deadLettersSurviveReopen();
+    void migratesVersionOne();
 };
 
 void tst_SqliteJournal::storesAndReadsBackAcrossReopen()
@@ -421,6 +425,92 @@ void tst_SqliteJournal::integrityCheck()
     const Result<QStringList> problems = j->check();
     QVERIFY(problems);
     QVERIFY2(problems.value().isEmpty(), qPrintable(problems.value().join(QLatin1Char('\n'))));
+}
+
+void tst_SqliteJournal::deadLettersSurviveReopen()
+{
+    QTemporaryDir dir;
+    auto letter = [](const QString &topic, DeadLetterReason reason) {
+        DeadLetter l;
+        l.reason = reason;
+        l.message = ev(topic, topic.toUtf8());
+        l.attempts = 3;
+        l.destination = QStringLiteral("orders");
+        l.detail = QStringLiteral("test");
+        return l;
+    };
+    {
+        auto j = openOk(options(dir.path()));
+        MemoryDeadLetterStore store;
+        QCOMPARE(j->attachDeadLetters(&store).value(), 0);
+        store.add(letter(QStringLiteral("a"), DeadLetterReason::NoRoute));
+        const quint64 b = store.add(letter(QStringLiteral("b"), DeadLetterReason::HandlerFailed));
+        store.add(letter(QStringLiteral("c"), DeadLetterReason::Expired));
+        QVERIFY(store.take(b)); // a requeue takes it: gone from the disk too
+        store.setSink(nullptr);
+    } // closing writes what is queued
+    MemoryDeadLetterStore store;
+    {
+        auto j = openOk(options(dir.path()));
+        QCOMPARE(j->attachDeadLetters(&store).value(), 2);
+        const QList<DeadLetter> back = store.list();
+        QCOMPARE(back.size(), 2);
+        QCOMPARE(back[0].id, 1u);
+        QCOMPARE(back[0].reason, DeadLetterReason::NoRoute);
+        QCOMPARE(back[0].message.payload(), QByteArray("a"));
+        QCOMPARE(back[0].attempts, 3);
+        QCOMPARE(back[0].destination, QStringLiteral("orders"));
+        QCOMPARE(back[1].id, 3u);
+        QCOMPARE(back[1].reason, DeadLetterReason::Expired);
+        QVERIFY(back[1].deadAt > 0);
+        QCOMPARE(store.add(letter(QStringLiteral("d"), DeadLetterReason::Overflow)), 4u); // ids go on
+        QCOMPARE(store.purge(), 3);
+        store.setSink(nullptr);
+    }
+    MemoryDeadLetterStore empty;
+    auto j = openOk(options(dir.path()));
+    QCOMPARE(j->attachDeadLetters(&empty).value(), 0); // the purge was durable
+    empty.setSink(nullptr);
+}
+
+// A journal written by the first schema (no dead letters) is migrated in place.
+void tst_SqliteJournal::migratesVersionOne()
+{
+    QTemporaryDir dir;
+    sqlite3 *db = nullptr;
+    QCOMPARE(sqlite3_open(SqliteJournal::databaseFile(dir.path()).toUtf8().constData(), &db), SQLITE_OK);
+    const QByteArray body = BinaryCodec::encodeMessage(ev(QStringLiteral("old.topic"), "old"));
+    const char *v1 = "PRAGMA journal_mode=WAL;"
+                     "CREATE TABLE streams(id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE,"
+                     " count INTEGER NOT NULL DEFAULT 0, bytes INTEGER NOT NULL DEFAULT 0);"
+                     "CREATE TABLE messages(seq INTEGER PRIMARY KEY, stream INTEGER NOT NULL, topic TEXT NOT NULL,"
+                     " stored_at INTEGER NOT NULL, size INTEGER NOT NULL, body BLOB NOT NULL);"
+                     "CREATE INDEX messages_by_stream ON messages(stream, seq);"
+                     "CREATE TABLE positions(name TEXT PRIMARY KEY, seq INTEGER NOT NULL) WITHOUT ROWID;"
+                     "INSERT INTO streams(id, name, count, bytes) VALUES(1, 'orders', 1, 100);"
+                     "PRAGMA user_version = 1;";
+    QCOMPARE(sqlite3_exec(db, v1, nullptr, nullptr, nullptr), SQLITE_OK);
+    sqlite3_stmt *st = nullptr;
+    sqlite3_prepare_v2(db, "INSERT INTO messages VALUES(7, 1, 'old.topic', 1767225600000, 100, ?1)", -1, &st, nullptr);
+    sqlite3_bind_blob(st, 1, body.constData(), int(body.size()), SQLITE_STATIC);
+    QCOMPARE(sqlite3_step(st), SQLITE_DONE);
+    sqlite3_finalize(st);
+    sqlite3_close(db);
+
+    auto j = openOk(options(dir.path()));
+    QVERIFY(j);
+    QCOMPARE(j->opened().lastSeq, 7u);
+    QCOMPARE(j->read(all(QStringLiteral("orders"))).value().first().message.payload(), QByteArray("old"));
+    MemoryDeadLetterStore store;
+    QCOMPARE(j->attachDeadLetters(&store).value(), 0); // the new table is there
+    store.setSink(nullptr);
+    j.reset();
+    QCOMPARE(sqlite3_open(SqliteJournal::databaseFile(dir.path()).toUtf8().constData(), &db), SQLITE_OK);
+    sqlite3_prepare_v2(db, "PRAGMA user_version", -1, &st, nullptr);
+    QCOMPARE(sqlite3_step(st), SQLITE_ROW);
+    QCOMPARE(sqlite3_column_int(st, 0), 2);
+    sqlite3_finalize(st);
+    sqlite3_close(db);
 }
 
 QTEST_GUILESS_MAIN(tst_SqliteJournal)
