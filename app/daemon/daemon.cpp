@@ -280,6 +280,12 @@ Status Daemon::startRemote()
     m_remoteControl->setPluginHost(&m_plugins);
     m_remoteControl->setReloadHandler([this] { return reload(); });
     m_remoteControl->setApiKeys([this] { return m_apiKeys.get(); });
+    m_remoteControl->setJournalCheck([this]() -> Result<QStringList> {
+        if (!m_journal)
+            return Error(ErrorCode::NotFound,
+                         QStringLiteral("this hub keeps no journal on disk (no persistent channel or journal.path)"));
+        return m_journal->check();
+    });
     m_remoteServer = std::make_unique<remote::RemoteServer>(m_remoteControl.get(), &m_auth, opts);
     connect(m_remoteServer.get(), &remote::RemoteServer::replicaRefused, this, [](const QString &peer, const Error &e) {
         JsonLog::event("warning", QStringLiteral("remote-control replica refused"),

@@ -190,9 +190,14 @@ QVariantMap RemoteControl::list(const QString &collection, const QString &filter
     } else if (collection == QLatin1String("deadletters")) {
         rows = HubSnapshot::deadLetters(*m_hub, -1);
         keyRole = QStringLiteral("id");
+    } else if (collection == QLatin1String("durables")) {
+        for (const QVariant &d : m_hub->bus()->durables())
+            rows.append(d.toMap());
+        keyRole = QStringLiteral("name");
     } else {
-        return failure(Error(ErrorCode::NotFound,
-                             QStringLiteral("no collection \"%1\" (expected channels, topics, connections, deadletters)").arg(collection)));
+        return failure(Error(ErrorCode::NotFound, QStringLiteral("no collection \"%1\" (expected channels, topics, "
+                                                                 "connections, deadletters, durables)")
+                                                      .arg(collection)));
     }
     for (const QVariantMap &row : std::as_const(rows)) {
         if (filter.isEmpty() || row.value(keyRole).toString().contains(filter, Qt::CaseInsensitive))
@@ -537,6 +542,14 @@ QVariantMap RemoteControl::dispatch(const QString &method, const QVariantMap &ar
         const QString pattern = arg("pattern").toString();
         const int maxPerSecond = int(number("maxPerSecond", 100));
         run = [=] { return watch(args.value(QStringLiteral("channel")).toString(), pattern, maxPerSecond); };
+    } else if (method == QLatin1String("storedMessages")) {
+        const QVariantMap query = args.value(QStringLiteral("query")).toMap();
+        run = [=] { return storedMessages(args.value(QStringLiteral("channel")).toString(), query); };
+    } else if (method == QLatin1String("deleteDurable")) {
+        const QString name = arg("name").toString();
+        run = [=] { return deleteDurable(name); };
+    } else if (method == QLatin1String("checkJournal")) {
+        run = [=] { return checkJournal(); };
     } else if (method == QLatin1String("renewWatch") || method == QLatin1String("unwatch")) {
         const QString watchId = arg("watchId").toString();
         run = [=] { return method == QLatin1String("unwatch") ? unwatch(watchId) : renewWatch(watchId); };

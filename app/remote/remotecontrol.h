@@ -64,6 +64,9 @@ public:
     // since a reload may replace it.
     using ApiKeysSource = std::function<ApiKeyStore *()>;
     void setApiKeys(ApiKeysSource source) { m_apiKeys = std::move(source); }
+    // A full check of the journal on disk (unset: the hub has none, checkJournal says so).
+    using JournalCheck = std::function<Result<QStringList>()>;
+    void setJournalCheck(JournalCheck check) { m_journalCheck = std::move(check); }
 
     // Remotes this object as "Switchboard" and the models as "Channels", "Topics", "Connections",
     // "DeadLetters", "Requests" (request/reply pairs seen by the hub, newest first) and "TopicTree"
@@ -104,6 +107,10 @@ public:
     QVariantMap watch(const QString &channel, const QString &pattern, int maxPerSecond) override;
     QVariantMap renewWatch(const QString &watchId) override;
     QVariantMap unwatch(const QString &watchId) override;
+    // remotecontroljournal.cpp
+    QVariantMap storedMessages(const QString &channel, const QVariantMap &query) override;
+    QVariantMap deleteDurable(const QString &name) override;
+    QVariantMap checkJournal() override;
     void call(const QString &callId, const QString &method, const QVariantMap &args) override;
     // The answer call() emits: the slot named \a method run with \a args.
     QVariantMap dispatch(const QString &method, const QVariantMap &args);
@@ -144,6 +151,7 @@ private:
     const PluginHost *m_pluginHost = nullptr;
     ReloadHandler m_reload;
     ApiKeysSource m_apiKeys;
+    JournalCheck m_journalCheck;
     SnapshotListModel m_channels;
     TopicsModel m_topics;
     TopicTreeModel m_topicTree;

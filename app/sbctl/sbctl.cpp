@@ -20,12 +20,7 @@
 
 namespace sb::sbctl {
 
-namespace {
-
-// Removes "--name value" (or "--name=value") from args; returns the value, or def when absent.
-// *present tells whether the option was given; a missing value is reported through *error.
-QString takeOption(QStringList &args, const QString &name, const QString &def = {}, bool *present = nullptr,
-                   QString *error = nullptr)
+QString takeOption(QStringList &args, const QString &name, const QString &def, bool *present, QString *error)
 {
     for (qsizetype i = 0; i < args.size(); ++i) {
         const QString &a = args.at(i);
@@ -59,6 +54,8 @@ bool takeFlag(QStringList &args, const QString &name)
 {
     return args.removeAll(name) > 0;
 }
+
+namespace {
 
 ExitCode exitCodeFor(const Error &e)
 {
@@ -124,6 +121,9 @@ QString Sbctl::usage()
         "  watch PATTERN [--channel NAME] [--count N] [--max-rate N]  (until Ctrl-C or N messages)\n"
         "  reload                                   re-read the hub's configuration file\n"
         "  keys create NAME [--role ROLE]... | keys list | keys revoke ID   API keys (auth.api-keys)\n"
+        "  messages [CHANNEL] [--topic PATTERN] [--after-seq N] [--limit N]   stored messages (no CHANNEL: default space)\n"
+        "  durables list | durables delete NAME     durable subscriptions: position, subscribers, waiting for ack\n"
+        "  journal check                            a full check of the journal's database\n"
         "\n"
         "ADDRESS: local:<name or path> or tls://host:port (default: $SWITCHBOARD_HUB, else local:switchboard-control).\n"
         "The token comes from --token-file or $SWITCHBOARD_TOKEN; a local socket needs none unless the hub says so.\n"
@@ -220,7 +220,8 @@ int Sbctl::run(const QStringList &arguments)
 
     static const QStringList commands{QStringLiteral("status"),  QStringLiteral("channels"),    QStringLiteral("topics"),
                                       QStringLiteral("publish"), QStringLiteral("deadletters"), QStringLiteral("connections"),
-                                      QStringLiteral("watch"),   QStringLiteral("reload"),      QStringLiteral("keys")};
+                                      QStringLiteral("watch"),   QStringLiteral("reload"),      QStringLiteral("keys"),
+                                      QStringLiteral("messages"), QStringLiteral("durables"),  QStringLiteral("journal")};
     const QString command = args.takeFirst();
     if (!commands.contains(command))
         return usageError(QStringLiteral("unknown command \"%1\"").arg(command));
@@ -279,6 +280,12 @@ int Sbctl::run(const QStringList &arguments)
         return watch(args);
     if (command == QLatin1String("keys"))
         return keys(args);
+    if (command == QLatin1String("messages"))
+        return messages(args);
+    if (command == QLatin1String("durables"))
+        return durables(args);
+    if (command == QLatin1String("journal"))
+        return journal(args);
     // reload
     return printResult(remote::RemoteClient::await(client.api()->reloadConfig(), m_timeoutMs), [this](const QVariantMap &a) {
         m_out << "reloaded " << a.value(QStringLiteral("config")).toString() << ": created "

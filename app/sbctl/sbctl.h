@@ -27,6 +27,11 @@ enum ExitCode {
 
 // One table or status cell: numbers with one decimal, maps and lists as compact JSON, yes/no.
 QString cell(const QVariant &v);
+// Removes "--name value" (or "--name=value") from args; returns the value, or def when absent.
+// *present tells whether the option was given; a missing value is reported through *error.
+QString takeOption(QStringList &args, const QString &name, const QString &def = {}, bool *present = nullptr,
+                   QString *error = nullptr);
+bool takeFlag(QStringList &args, const QString &name);
 
 // The sbctl command line: a replica of a hub's remote-control API, one command per run.
 //   sbctl [--hub ADDRESS] [--token-file FILE] [--ca FILE] [--json] [--timeout MS] COMMAND ...
@@ -52,6 +57,9 @@ private:
     int connections(QStringList args);
     int watch(QStringList args);
     int keys(QStringList args); // sbctlkeys.cpp
+    int messages(QStringList args); // sbctljournal.cpp
+    int durables(QStringList args);
+    int journal(QStringList args);
     void printTable(const QVariantList &rows, const QStringList &columns);
 
     QTextStream &m_out;

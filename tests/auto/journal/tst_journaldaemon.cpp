@@ -10,6 +10,7 @@
 #include "protocol/nativeprotocol.h"
 
 #include <QJsonArray>
+#include <QJsonDocument>
 #include <QProcess>
 #include <QSet>
 #include <QTcpSocket>
@@ -39,8 +40,10 @@ private Q_SLOTS:
     void durableOverWebSocket();
     void sseResumesFromTheJournal();
     void deadLettersSurviveSigkill();
+    void sbctlMessagesDurablesCheck();
 
 private:
+    QByteArray sbctl(const QStringList &args, int *exitCode = nullptr);
     bool startDaemon(const QString &journalExtra = {});
     QString url(const QString &path) const { return QStringLiteral("http://") + m_daemon->httpAddress() + path; }
     bool connectNative(SwitchboardClient &client);
@@ -363,6 +366,58 @@ void tst_JournalDaemon::deadLettersSurviveSigkill()
     QCOMPARE(opened.value(QStringLiteral("deadLetters")).toInt(), 1);
     const auto metrics = curl(url(QStringLiteral("/metrics")));
     QVERIFY2(metrics.body.contains("\nswitchboard_dead_letters 1\n"), metrics.body.constData());
+}
+
+QByteArray tst_JournalDaemon::sbctl(const QStringList &args, int *exitCode)
+{
+    QProcess p;
+    p.setProcessChannelMode(QProcess::MergedChannels);
+    p.start(QStringLiteral(SB_SBCTL_PATH),
+            QStringList{QStringLiteral("--hub"), QStringLiteral("local:") + m_journal.filePath(QStringLiteral("control.sock"))} + args);
+    p.waitForFinished(30000);
+    if (exitCode)
+        *exitCode = p.exitCode();
+    return p.readAll();
+}
+
+// The operator's view: sbctl messages, durables list / delete, journal check, status.
+void tst_JournalDaemon::sbctlMessagesDurablesCheck()
+{
+    QVERIFY(startDaemon(QStringLiteral("remote: {local: \"%1\"}\n").arg(m_journal.filePath(QStringLiteral("control.sock")))));
+    SwitchboardClient c;
+    QVERIFY(connectNative(c));
+    SwitchboardClient::SubscribeOptions so;
+    so.channel = QStringLiteral("orders");
+    so.pattern = QStringLiteral("order.>");
+    so.durable = QStringLiteral("ops-view");
+    so.autoAck = false;
+    QSignalSpy subscribed(&c, &SwitchboardClient::subscribed);
+    int got = 0;
+    c.subscribe(so, [&got](const Message &) { ++got; });
+    QVERIFY(subscribed.wait(5000));
+    for (int i = 1; i <= 3; ++i)
+        QVERIFY(publishNative(c, QStringLiteral("orders"), QStringLiteral("order.%1").arg(i), QByteArray::number(i)));
+    QTRY_COMPARE(got, 3);
+    int code = -1;
+    const QByteArray messages = sbctl({QStringLiteral("messages"), QStringLiteral("orders"), QStringLiteral("--limit"), QStringLiteral("2")}, &code);
+    QCOMPARE(code, 0);
+    QVERIFY2(messages.contains("order.1") && messages.contains("order.2") && !messages.contains("order.3"), messages.constData());
+    QVERIFY2(messages.contains("--after-seq 2"), messages.constData());
+    const QByteArray json = sbctl({QStringLiteral("--json"), QStringLiteral("durables"), QStringLiteral("list")}, &code);
+    QCOMPARE(code, 0);
+    const QJsonObject answer = QJsonDocument::fromJson(json).object();
+    const QJsonArray rows = answer.value(QStringLiteral("rows")).toArray();
+    QCOMPARE(rows.size(), 1);
+    QCOMPARE(rows[0].toObject().value(QStringLiteral("name")).toString(), QStringLiteral("ops-view"));
+    QCOMPARE(rows[0].toObject().value(QStringLiteral("waitingForAck")).toInt(), 3);
+    QCOMPARE(rows[0].toObject().value(QStringLiteral("subscribers")).toInt(), 1);
+    QVERIFY(sbctl({QStringLiteral("journal"), QStringLiteral("check")}, &code).contains("journal: ok"));
+    QCOMPARE(code, 0);
+    QVERIFY(sbctl({QStringLiteral("status")}).contains("journal:      sqlite, "));
+    QVERIFY(sbctl({QStringLiteral("durables"), QStringLiteral("delete"), QStringLiteral("ops-view")}, &code).contains("deleted"));
+    QCOMPARE(code, 0);
+    sbctl({QStringLiteral("durables"), QStringLiteral("delete"), QStringLiteral("ops-view")}, &code);
+    QCOMPARE(code, 1); // NOT_FOUND
 }
 
 QTEST_GUILESS_MAIN(tst_JournalDaemon)

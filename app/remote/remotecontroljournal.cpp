@@ -1,0 +1,69 @@
+// SPDX-License-Identifier: Apache-2.0
+// RemoteControl: the journal (sbctl messages, durables, journal check; the console).
+#include "remotecontrol.h"
+#include "remoteresult.h"
+
+#include <switchboard/bus.h>
+#include <switchboard/hub.h>
+#include <switchboard/journal.h>
+#include <switchboard/jsoncodec.h>
+
+namespace sb::remote {
+
+using RemoteResult::failure;
+using RemoteResult::ok;
+
+QVariantMap RemoteControl::storedMessages(const QString &channel, const QVariantMap &query)
+{
+    JournalQuery q;
+    q.stream = channel;
+    q.topic = query.value(QStringLiteral("topic")).toString();
+    q.afterSeq = query.value(QStringLiteral("afterSeq")).toULongLong();
+    q.fromMs = query.value(QStringLiteral("from")).toLongLong();
+    q.toMs = query.value(QStringLiteral("to")).toLongLong();
+    q.limit = query.value(QStringLiteral("limit"), 100).toInt();
+    if (Status st = q.validate(); !st)
+        return failure(st.error());
+    Bus *bus = m_hub->bus();
+    if (!channel.isEmpty() && !bus->channel(channel))
+        return failure(Error(ErrorCode::ChannelNotFound, QStringLiteral("channel \"%1\" does not exist").arg(channel),
+                             {{QStringLiteral("channel"), channel}}));
+    if (Status st = bus->mayAct(m_principal, Action::Subscribe, channel, q.topic.isEmpty() ? QStringLiteral(">") : q.topic); !st)
+        return failure(st.error());
+    QVariantList rows;
+    QVariantMap answer;
+    if (const Journal *journal = bus->journalInUse()) {
+        const Result<QList<StoredMessage>> stored = journal->read(q);
+        if (!stored)
+            return failure(stored.error());
+        for (const StoredMessage &m : stored.value())
+            rows.append(QVariantMap{{QStringLiteral("seq"), QString::number(m.seq)},
+                                    {QStringLiteral("storedAt"), m.storedAtMs},
+                                    {QStringLiteral("message"), JsonCodec::toJsonObject(m.message).toVariantMap()}});
+        if (stored.value().size() == q.limit)
+            answer.insert(QStringLiteral("nextAfterSeq"), QString::number(stored.value().last().seq));
+    }
+    answer.insert(QStringLiteral("rows"), rows);
+    return ok(answer);
+}
+
+QVariantMap RemoteControl::deleteDurable(const QString &name)
+{
+    if (Status st = m_hub->bus()->deleteDurable(name, m_principal); !st)
+        return failure(st.error());
+    refresh();
+    return ok({{QStringLiteral("name"), name}});
+}
+
+QVariantMap RemoteControl::checkJournal()
+{
+    if (!m_journalCheck)
+        return failure(Error(ErrorCode::NotFound,
+                             QStringLiteral("this hub keeps no journal on disk (no persistent channel or journal.path)")));
+    const Result<QStringList> problems = m_journalCheck();
+    if (!problems)
+        return failure(problems.error());
+    return ok({{QStringLiteral("problems"), problems.value()}});
+}
+
+} // namespace sb::remote
