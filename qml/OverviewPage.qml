@@ -23,6 +23,25 @@ Page {
             StatTile { label: qsTr("Dead letters"); value: Hub.stats.deadLetters || 0; valueColor: (Hub.stats.deadLetters || 0) > 0 ? Theme.bad : Theme.text }
             StatTile { label: qsTr("Refused"); value: Hub.stats.refused || 0; valueColor: (Hub.stats.refused || 0) > 0 ? Theme.bad : Theme.text }
             StatTile { label: qsTr("Failed logins"); value: Hub.stats.authFailed || 0; valueColor: (Hub.stats.authFailed || 0) > 0 ? Theme.bad : Theme.text }
+            // The journal and durable subscriptions, while the hub uses a journal: red when it
+            // failed (nothing is acknowledged), the bad colour too when it is low on space.
+            StatTile {
+                objectName: "journalTile"
+                readonly property var journal: Hub.stats.journal || ({})
+                visible: !!journal.kind
+                label: qsTr("Journal")
+                value: journal.failed ? qsTr("failed: %1").arg(journal.error || "")
+                                      : qsTr("%1 messages, %2 of %3 MB").arg(journal.messages || 0)
+                                            .arg(Number((journal.bytes || 0) / 1048576).toLocaleString(Qt.locale(), "f", 1))
+                                            .arg(Number((journal.budgetBytes || 0) / 1048576).toLocaleString(Qt.locale(), "f", 0))
+                valueColor: journal.failed || journal.lowSpace ? Theme.bad : Theme.text
+            }
+            StatTile {
+                objectName: "durablesTile"
+                visible: !!(Hub.stats.journal && Hub.stats.journal.kind)
+                label: qsTr("Durable subscriptions")
+                value: qsTr("%1 (%2 waiting for an ack)").arg(Hub.stats.durables || 0).arg(Hub.stats.durableWaiting || 0)
+            }
             StatTile {
                 label: qsTr("Buffers")
                 value: qsTr("%1 of %2 MB").arg(Number((Hub.stats.bufferedBytes || 0) / 1048576).toLocaleString(Qt.locale(), "f", 1))

@@ -387,6 +387,26 @@
         <source>%1: not running</source>
         <translation>%1: läuft nicht</translation>
     </message>
+    <message>
+        <source>Journal</source>
+        <translation>Journal</translation>
+    </message>
+    <message>
+        <source>failed: %1</source>
+        <translation>ausgefallen: %1</translation>
+    </message>
+    <message>
+        <source>%1 messages, %2 of %3 MB</source>
+        <translation>%1 Nachrichten, %2 von %3 MB</translation>
+    </message>
+    <message>
+        <source>Durable subscriptions</source>
+        <translation>Dauerhafte Abonnements</translation>
+    </message>
+    <message>
+        <source>%1 (%2 waiting for an ack)</source>
+        <translation>%1 (%2 warten auf Bestätigung)</translation>
+    </message>
 </context>
 <context>
     <name>PayloadFormatter</name>

@@ -387,6 +387,26 @@
         <source>%1: not running</source>
         <translation>%1: not running</translation>
     </message>
+    <message>
+        <source>Journal</source>
+        <translation>Journal</translation>
+    </message>
+    <message>
+        <source>failed: %1</source>
+        <translation>failed: %1</translation>
+    </message>
+    <message>
+        <source>%1 messages, %2 of %3 MB</source>
+        <translation>%1 messages, %2 of %3 MB</translation>
+    </message>
+    <message>
+        <source>Durable subscriptions</source>
+        <translation>Durable subscriptions</translation>
+    </message>
+    <message>
+        <source>%1 (%2 waiting for an ack)</source>
+        <translation>%1 (%2 waiting for an ack)</translation>
+    </message>
 </context>
 <context>
     <name>PayloadFormatter</name>

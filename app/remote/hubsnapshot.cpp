@@ -174,6 +174,14 @@ QVariantMap stats(const Hub &hub)
     map.insert(QStringLiteral("healthy"), health.value(QStringLiteral("healthy")));
     // The journal's state (empty while the hub uses none): kind, failed and why, bytes, budget.
     map.insert(QStringLiteral("journal"), health.value(QStringLiteral("journal")));
+    // Durable subscriptions: how many, and their deliveries waiting for an ack (bounded by
+    // limits.max-durables and limits.durable-max-ack-pending).
+    const QVariantList durables = bus->durables();
+    qint64 waiting = 0;
+    for (const QVariant &d : durables)
+        waiting += d.toMap().value(QStringLiteral("waitingForAck")).toLongLong();
+    map.insert(QStringLiteral("durables"), durables.size());
+    map.insert(QStringLiteral("durableWaiting"), double(waiting));
     // Trust and bounds: what the hub refused, and what connections buffer against the budget.
     const BusRefusals &r = bus->refusals();
     map.insert(QStringLiteral("refusals"), r.toVariantMap());

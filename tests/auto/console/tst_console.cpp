@@ -127,7 +127,16 @@ void tst_Console::initTestCase()
         QStringLiteral("publish"));
     QTRY_COMPARE_WITH_TIMEOUT(m_hub.topics()->count(), 5, 5000); // and the hub's own dead-letter advisory
     QTRY_COMPARE_WITH_TIMEOUT(m_hub.deadLetters()->rowCount(), 1, 5000);
-    QTRY_COMPARE_WITH_TIMEOUT(m_hub.channels()->rowCount(), 2, 5000);
+    // A persistent channel: the embedded hub keeps it in its memory journal, and the Overview
+    // shows the journal and the durable subscriptions.
+    QCOMPARE(act([this] { m_hub.createChannel({{QStringLiteral("name"), QStringLiteral("ledger")},
+                                               {QStringLiteral("type"), QStringLiteral("topic")},
+                                               {QStringLiteral("persistent"), QStringLiteral("true")}}); },
+                 QStringLiteral("createChannel")).value(QStringLiteral("ok")).toBool(), true);
+    QVERIFY(act([this] { m_hub.publish({{QStringLiteral("channel"), QStringLiteral("ledger")}, {QStringLiteral("topic"), QStringLiteral("entry.1")},
+                                        {QStringLiteral("payload"), QStringLiteral("kept")}}); },
+                QStringLiteral("publish")).value(QStringLiteral("ok")).toBool());
+    QTRY_COMPARE_WITH_TIMEOUT(m_hub.channels()->rowCount(), 3, 5000);
 }
 
 void tst_Console::cleanupTestCase()
@@ -328,6 +337,14 @@ void tst_Console::pages()
         QTRY_VERIFY2(rows().filter(QRegularExpression(QStringLiteral("^http: .* on 127\\.0\\.0\\.1:[0-9]+$"))).size() == 1,
                      qPrintable(rows().join(u'|')));
         QVERIFY2(rows().filter(QRegularExpression(QStringLiteral("^native: "))).size() == 1, qPrintable(rows().join(u'|')));
+        QObject *journal = window->findChild<QObject *>(QStringLiteral("journalTile"));
+        QVERIFY(journal);
+        QTRY_VERIFY(journal->property("visible").toBool());
+        QTRY_VERIFY2(journal->property("value").toString().startsWith(QLatin1String("1 messages")),
+                     qPrintable(journal->property("value").toString()));
+        QObject *durables = window->findChild<QObject *>(QStringLiteral("durablesTile"));
+        QVERIFY(durables && durables->property("visible").toBool());
+        QCOMPARE(durables->property("value").toString(), QStringLiteral("0 (0 waiting for an ack)"));
     }
     const QImage image = window->grabWindow();
     QVERIFY(!image.isNull());
