@@ -15,6 +15,7 @@
 #include <QSignalSpy>
 #include <QQuickItem>
 #include <QRegularExpression>
+#include <QTemporaryDir>
 #include <QTest>
 #include <QtQml/qqmlextensionplugin.h>
 
@@ -57,6 +58,7 @@ private:
     ConsoleController m_hub;
     SwitchboardClient m_device;
     QString m_artifacts;
+    QTemporaryDir m_data; // the embedded hub's journal goes under $XDG_DATA_HOME: not the user's
 };
 
 QVariantMap tst_Console::act(const std::function<void()> &action, const QString &name)
@@ -79,6 +81,7 @@ void tst_Console::initTestCase()
     QDir().mkpath(m_artifacts);
     QQuickWindow::setGraphicsApi(QSGRendererInterface::Software);
     qputenv("SWITCHBOARD_PLUGIN_PATH", SB_PLUGIN_DIR); // the embedded hub loads the native plugin from the build tree
+    qputenv("XDG_DATA_HOME", QFile::encodeName(m_data.path()));
     console::registerConsoleTypes(&m_hub);
     m_hub.connectEmbedded();
     QTRY_COMPARE_WITH_TIMEOUT(m_hub.state(), QStringLiteral("ready"), 10000);
