@@ -30,8 +30,13 @@ Status stepDone(SqliteDb &db, SqliteStatement &st, const char *what)
 
 } // namespace
 
-JournalWriter::JournalWriter(const QString &path, const QByteArray &vfs, Reporter reporter)
-    : m_path(path), m_vfs(vfs), m_reporter(std::move(reporter))
+JournalClocks JournalClocks::system()
+{
+    return {[] { return QDateTime::currentMSecsSinceEpoch(); }, [] { return monoMs(); }};
+}
+
+JournalWriter::JournalWriter(const QString &path, const QByteArray &vfs, Reporter reporter, JournalClocks clocks)
+    : m_path(path), m_vfs(vfs), m_reporter(std::move(reporter)), m_clocks(std::move(clocks))
 {
 }
 
@@ -89,7 +94,7 @@ Status JournalWriter::start(quint64 firstSeq)
     publishTotals();
     m_firstSeqOfRun = firstSeq;
     m_lastCommitted = firstSeq - 1;
-    m_clockOffset = QDateTime::currentMSecsSinceEpoch() - monoMs();
+    m_clockOffset = m_clocks.wall() - m_clocks.monotonic();
     checkDisk();
     m_thread = std::thread([this] { run(); });
     return {};
@@ -194,7 +199,7 @@ void JournalWriter::run()
             nextHousekeeping = monoMs() + HousekeepingMs;
             Status st = checkClock();
             if (st)
-                st = expireByAge(QDateTime::currentMSecsSinceEpoch());
+                st = expireByAge(m_clocks.wall());
             if (!st) {
                 m_failure = st.error();
                 m_reporter({0, m_failure});
@@ -434,8 +439,8 @@ Status JournalWriter::expireByAge(qint64 nowWall)
 // at all age from the moment it is.
 Status JournalWriter::checkClock()
 {
-    const qint64 wall = QDateTime::currentMSecsSinceEpoch();
-    const qint64 offset = wall - monoMs();
+    const qint64 wall = m_clocks.wall();
+    const qint64 offset = wall - m_clocks.monotonic();
     const qint64 delta = offset - m_clockOffset;
     if (std::abs(delta) < 2000)
         return {};

@@ -44,6 +44,15 @@ struct LetterOp
     QByteArray message; // the binary codec
 };
 
+// The clocks the journal reads (ages, stored times, clock steps); tests replace them. Waiting is
+// always on the real monotonic clock.
+struct JournalClocks
+{
+    std::function<qint64()> wall;       // ms since the epoch; default the system's
+    std::function<qint64()> monotonic;  // ms; default steady_clock
+    static JournalClocks system();
+};
+
 // What the writer tells its owner after a commit (in the writer's thread): every item up to
 // committedUpTo is stored, or, with an error, is not and nothing after it will be.
 struct WriteReport
@@ -64,7 +73,7 @@ public:
     // yet: age-based retention never removes what was stored under such a time by itself.
     static constexpr qint64 MinPlausibleMs = 1735689600000LL;
 
-    JournalWriter(const QString &path, const QByteArray &vfs, Reporter reporter);
+    JournalWriter(const QString &path, const QByteArray &vfs, Reporter reporter, JournalClocks clocks = JournalClocks::system());
     ~JournalWriter();
 
     // Opens the writing connection, reads the streams' totals and starts the thread; \a firstSeq is
@@ -105,6 +114,7 @@ private:
     QString m_path;
     QByteArray m_vfs;
     Reporter m_reporter;
+    JournalClocks m_clocks;
     SqliteDb m_db;
     SqliteStatement m_insert, m_streamId, m_newStream, m_updateStream, m_putPosition, m_dropPosition, m_nthSeq,
         m_sizes, m_countUpTo, m_deleteUpTo, m_firstYoung, m_shift, m_restamp, m_putLetter, m_dropLetter;

@@ -197,9 +197,15 @@ Status SqliteJournal::openDatabase(SqliteJournalOpened *opened)
         return st;
     if (Status st = load(opened); !st)
         return st;
-    m_writer = std::make_unique<JournalWriter>(file, m_options.vfs, [this](const WriteReport &r) {
-        QMetaObject::invokeMethod(this, [this, r] { onReport(r); }, Qt::QueuedConnection);
-    });
+    journal::JournalClocks clocks = journal::JournalClocks::system();
+    if (m_options.wallClock)
+        clocks.wall = m_options.wallClock;
+    if (m_options.monotonicClock)
+        clocks.monotonic = m_options.monotonicClock;
+    m_writer = std::make_unique<JournalWriter>(
+        file, m_options.vfs,
+        [this](const WriteReport &r) { QMetaObject::invokeMethod(this, [this, r] { onReport(r); }, Qt::QueuedConnection); },
+        clocks);
     if (Status st = m_writer->start(m_nextSeq); !st) {
         m_writer.reset();
         return st;
@@ -292,7 +298,7 @@ void SqliteJournal::append(const QString &stream, const Message &message, const 
     }
     item.seq = m_nextSeq++;
     item.stream = stream;
-    item.storedAtMs = QDateTime::currentMSecsSinceEpoch();
+    item.storedAtMs = m_options.wallClock ? m_options.wallClock() : QDateTime::currentMSecsSinceEpoch();
     item.mode = sync.mode;
     m_pending.push_back({item.seq, stream, item.size, std::move(done)});
     m_pendingBytes += item.size;

@@ -7,6 +7,7 @@
 #include <QHash>
 
 #include <deque>
+#include <functional>
 #include <memory>
 
 class QLockFile;
@@ -30,6 +31,10 @@ struct SqliteJournalOptions
     qint64 maxPendingBytes = 16 * 1024 * 1024; // journal.max-pending-bytes: written, not yet committed
     OnCorrupt onCorrupt = OnCorrupt::Refuse;   // journal.on-corrupt
     QByteArray vfs;                            // a registered SQLite VFS (tests); empty: the default
+    // The wall and monotonic clocks the journal reads (tests: a board whose clock steps); empty:
+    // the system's.
+    std::function<qint64()> wallClock;
+    std::function<qint64()> monotonicClock;
 };
 
 // What opening the journal found, for the start-up log line.

@@ -3,11 +3,17 @@
 
 #include <atomic>
 
-// A SQLite VFS for tests: the default one, except that fsync fails (SQLITE_IOERR_FSYNC) while
-// failSync is set, as a disk that reports EIO does.
+// A SQLite VFS for tests: the default one, with two faults a disk can have.
+//  - failSync: fsync fails (SQLITE_IOERR_FSYNC), as a disk that reports EIO does.
+//  - holdUnsynced + powerCut(): writes stay in memory until their file is fsynced, as they do in
+//    the page cache; powerCut() loses what was not fsynced and makes every later write, fsync
+//    and delete a no-op, as if the machine had stopped. reset() ends it.
 namespace faultyvfs {
 inline constexpr const char *Name = "sbtest-faulty";
 extern std::atomic<bool> failSync;
+extern std::atomic<bool> holdUnsynced;
 extern std::atomic<int> syncs; // fsyncs asked for (journal and WAL files)
 void install();
+void powerCut();
+void reset();
 } // namespace faultyvfs

@@ -4,6 +4,7 @@
 #include "faultyvfs.h"
 
 #include <sqlitejournal.h>
+#include <journalwriter.h>
 
 #include <switchboard/binarycodec.h>
 
@@ -95,6 +96,8 @@ private Q_SLOTS:
     void integrityCheck();
     void deadLettersSurviveReopen();
     void migratesVersionOne();
+    void powerCutKeepsWhatWasSynced();
+    void clockStepsDeleteNothing();
 };
 
 void tst_SqliteJournal::storesAndReadsBackAcrossReopen()
@@ -511,6 +514,95 @@ void tst_SqliteJournal::migratesVersionOne()
     QCOMPARE(sqlite3_column_int(st, 0), 2);
     sqlite3_finalize(st);
     sqlite3_close(db);
+}
+
+// A power cut: the VFS holds every write until its file is fsynced, then loses what was not. What
+// was acknowledged under fsync: always is all there; what fsync: off acknowledged is not (it was
+// only with the operating system).
+void tst_SqliteJournal::powerCutKeepsWhatWasSynced()
+{
+    QTemporaryDir dir;
+    faultyvfs::holdUnsynced = true;
+    SqliteJournalOptions o = options(dir.path());
+    o.vfs = faultyvfs::Name;
+    SyncPolicy off;
+    off.mode = SyncPolicy::Mode::Off;
+    Appender a;
+    {
+        auto j = openOk(o);
+        QVERIFY(j);
+        for (int i = 0; i < 20; ++i)
+            a.put(*j, QStringLiteral("synced"), ev(QStringLiteral("t"), "s" + QByteArray::number(i)));
+        QVERIFY(a.waitFor(20));
+        for (int i = 0; i < 20; ++i)
+            a.put(*j, QStringLiteral("unsynced"), ev(QStringLiteral("t"), "u" + QByteArray::number(i)), off);
+        QVERIFY(a.waitFor(40));
+        for (const auto &r : std::as_const(a.results))
+            QVERIFY(r);
+        faultyvfs::powerCut();
+    } // closing writes nothing any more: the machine has stopped
+    faultyvfs::reset();
+    QFile::remove(SqliteJournal::databaseFile(dir.path()) + QStringLiteral("-shm")); // memory, gone with the power
+    auto j = openOk(options(dir.path()));
+    QVERIFY(j);
+    const QList<StoredMessage> synced = j->read(all(QStringLiteral("synced"))).value();
+    QCOMPARE(synced.size(), 20);
+    QCOMPARE(synced.last().message.payload(), QByteArray("s19"));
+    QCOMPARE(j->read(all(QStringLiteral("unsynced"))).value().size(), 0);
+    QVERIFY(j->check().value().isEmpty());
+}
+
+// A board without a real-time clock boots in 1970, then NTP sets the time: age-based retention
+// must not take that step for 56 years of age. The journal reads the test's clocks; the writer's
+// housekeeping runs every second of real time.
+void tst_SqliteJournal::clockStepsDeleteNothing()
+{
+    QTemporaryDir dir;
+    std::atomic<qint64> wall{86400000}; // 1970-01-02
+    std::atomic<qint64> mono{1000000};
+    SqliteJournalOptions o = options(dir.path());
+    o.wallClock = [&wall] { return wall.load(); };
+    o.monotonicClock = [&mono] { return mono.load(); };
+    auto j = openOk(o);
+    QVERIFY(j);
+    RetentionPolicy r;
+    r.maxAgeMs = 3600000; // an hour
+    j->setRetention(QStringLiteral("s"), r);
+    Appender a;
+    for (int i = 0; i < 3; ++i)
+        a.put(*j, QStringLiteral("s"), ev(QStringLiteral("t"), QByteArray::number(i)));
+    QVERIFY(a.waitFor(3));
+    const auto passes = [] { QTest::qWait(int(2.5 * journal::JournalWriter::HousekeepingMs)); };
+    // 1) Two hours pass while the clock still reads 1970: no age can be trusted, nothing goes.
+    wall += 7200000;
+    mono += 7200000;
+    passes();
+    QCOMPARE(j->status().messages, 3);
+    // 2) NTP steps the clock to 2026: the messages age from now, not from 1970.
+    const qint64 set = 1780000000000LL;
+    wall = set;
+    passes();
+    QCOMPARE(j->status().messages, 3);
+    QVERIFY(j->read(all(QStringLiteral("s"))).value().first().storedAtMs >= set);
+    // 3) Real time passes: after max-age they go.
+    wall += 1800000;
+    mono += 1800000;
+    passes();
+    QCOMPARE(j->status().messages, 3);
+    wall += 1900000;
+    mono += 1900000;
+    QTRY_COMPARE_WITH_TIMEOUT(j->status().messages, 0, 5000);
+    // 4) A step of a valid clock (an operator, a second NTP sync) moves this run's stored times
+    //    with it: five hours ahead deletes nothing.
+    a.put(*j, QStringLiteral("s"), ev(QStringLiteral("t"), "after"));
+    QVERIFY(a.waitFor(4));
+    wall += 5 * 3600000;
+    passes();
+    QCOMPARE(j->status().messages, 1);
+    // ... and an hour and a bit of real time later it goes as it should.
+    wall += 3700000;
+    mono += 3700000;
+    QTRY_COMPARE_WITH_TIMEOUT(j->status().messages, 0, 5000);
 }
 
 QTEST_GUILESS_MAIN(tst_SqliteJournal)
