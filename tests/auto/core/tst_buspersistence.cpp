@@ -91,6 +91,15 @@ ChannelConfig persistentChannel(const QString &name, ChannelType type = ChannelT
     return c;
 }
 
+// Subscribes \a r to \a pattern on \a channel.
+bool listen(Bus &bus, QObject *context, Recorder &r, const QString &channel, const QString &pattern = QStringLiteral(">"))
+{
+    SubscriptionOptions o;
+    o.pattern = pattern;
+    o.channel = channel;
+    return bool(bus.subscribe(o, Principal::inProcess(QStringLiteral("test")), context, r.handler()));
+}
+
 Message ev(const QString &topic, const QString &channel = {}, const QByteArray &payload = "p")
 {
     Message m(MessageType::Event, topic, payload);
@@ -125,10 +134,7 @@ void tst_BusPersistence::deliveredAndAcknowledgedOnceStored()
     bus.setJournal(&journal);
     QVERIFY(bus.createChannel(persistentChannel(QStringLiteral("orders")), testPrincipal()));
     Recorder r;
-    SubscriptionOptions o;
-    o.pattern = QStringLiteral("order.>");
-    o.channel = QStringLiteral("orders");
-    QVERIFY(bus.subscribe(o, testPrincipal(), this, r.handler()));
+    QVERIFY(listen(bus, this, r, QStringLiteral("orders"), QStringLiteral("order.>")));
 
     Outcome out;
     bus.publish(ev(QStringLiteral("order.1"), QStringLiteral("orders")), testPrincipal(), nullptr, this, out.done());
@@ -156,9 +162,7 @@ void tst_BusPersistence::storedInPublishOrder()
     bus.setJournal(&journal);
     QVERIFY(bus.createChannel(persistentChannel(QStringLiteral("orders"), ChannelType::Broadcast), testPrincipal()));
     Recorder r;
-    SubscriptionOptions o;
-    o.channel = QStringLiteral("orders");
-    QVERIFY(bus.subscribe(o, testPrincipal(), this, r.handler()));
+    QVERIFY(listen(bus, this, r, QStringLiteral("orders"), QString()));
     QList<int> acked;
     for (int i = 0; i < 5; ++i)
         bus.publish(ev(QStringLiteral("t"), QStringLiteral("orders"), QByteArray::number(i)), testPrincipal(), nullptr,
@@ -181,10 +185,7 @@ void tst_BusPersistence::failedStoreDeliversNothing()
     bus.setJournal(&journal);
     QVERIFY(bus.createChannel(persistentChannel(QStringLiteral("orders")), testPrincipal()));
     Recorder r;
-    SubscriptionOptions o;
-    o.pattern = QStringLiteral(">");
-    o.channel = QStringLiteral("orders");
-    QVERIFY(bus.subscribe(o, testPrincipal(), this, r.handler()));
+    QVERIFY(listen(bus, this, r, QStringLiteral("orders"), QStringLiteral(">")));
     Outcome out;
     bus.publish(ev(QStringLiteral("a"), QStringLiteral("orders")), testPrincipal(), nullptr, this, out.done());
     const quint64 errorsBefore = bus.stats()->global().total.errors;
@@ -231,10 +232,7 @@ void tst_BusPersistence::doneDroppedWithItsContext()
     bus.setJournal(&journal);
     QVERIFY(bus.createChannel(persistentChannel(QStringLiteral("orders")), testPrincipal()));
     Recorder r;
-    SubscriptionOptions o;
-    o.pattern = QStringLiteral(">");
-    o.channel = QStringLiteral("orders");
-    QVERIFY(bus.subscribe(o, testPrincipal(), this, r.handler()));
+    QVERIFY(listen(bus, this, r, QStringLiteral("orders"), QStringLiteral(">")));
     Outcome out;
     auto *context = new QObject;
     bus.publish(ev(QStringLiteral("a"), QStringLiteral("orders")), testPrincipal(), nullptr, context, out.done());
@@ -293,10 +291,7 @@ void tst_BusPersistence::budgetReachedRefusesPublishes()
     bus.setJournal(&journal);
     QVERIFY(bus.createChannel(persistentChannel(QStringLiteral("orders")), testPrincipal()));
     Recorder r;
-    SubscriptionOptions o;
-    o.pattern = QStringLiteral(">");
-    o.channel = QStringLiteral("orders");
-    QVERIFY(bus.subscribe(o, testPrincipal(), this, r.handler()));
+    QVERIFY(listen(bus, this, r, QStringLiteral("orders"), QStringLiteral(">")));
     Outcome out;
     bus.publish(ev(QStringLiteral("a"), QStringLiteral("orders")), testPrincipal(), nullptr, this, out.done());
     QVERIFY(out.last);

@@ -35,6 +35,9 @@ private:
     // Every stored message of "orders" after \a afterSeq: payload -> how many times stored.
     bool readStored(quint64 afterSeq, QHash<QByteArray, int> *out, quint64 *last);
     void subscribeDurable(SwitchboardClient &client);
+    bool connectClient(SwitchboardClient &client);
+    // Whether the durable subscriber got every one of \a acked, waiting up to 15 s.
+    bool caughtUp(const QSet<QByteArray> &acked);
 
     QTemporaryDir m_journal;
     std::unique_ptr<DaemonProcess> m_daemon;
@@ -87,6 +90,22 @@ void tst_JournalCrash::subscribeDurable(SwitchboardClient &client)
     client.subscribe(so, [this](const Message &m) { m_durableGot[m.payload()] += 1; });
 }
 
+bool tst_JournalCrash::connectClient(SwitchboardClient &client)
+{
+    SwitchboardClient::Options o = client.options();
+    o.autoReconnect = false;
+    client.setOptions(o);
+    QSignalSpy up(&client, &SwitchboardClient::connected);
+    return client.connectToHub(m_daemon->url(QStringLiteral("tcp"))) && up.wait(5000);
+}
+
+bool tst_JournalCrash::caughtUp(const QSet<QByteArray> &acked)
+{
+    return QTest::qWaitFor(
+        [&] { return std::all_of(acked.cbegin(), acked.cend(), [this](const QByteArray &p) { return m_durableGot.contains(p); }); },
+        15000);
+}
+
 void tst_JournalCrash::twentyKills()
 {
     QSet<QByteArray> acked;
@@ -103,23 +122,13 @@ void tst_JournalCrash::twentyKills()
                                                               .arg(round)
                                                               .arg(QString::fromUtf8(p))
                                                               .arg(storedAll.value(p))));
-        SwitchboardClient durable;
-        SwitchboardClient::Options co = durable.options();
-        co.autoReconnect = false;
-        durable.setOptions(co);
-        QSignalSpy up(&durable, &SwitchboardClient::connected);
-        QVERIFY(durable.connectToHub(m_daemon->url(QStringLiteral("tcp"))));
-        QVERIFY(up.wait(5000));
-        subscribeDurable(durable);
         // The durable subscriber catches up with everything acknowledged so far.
-        QTRY_VERIFY_WITH_TIMEOUT(std::all_of(acked.cbegin(), acked.cend(), [this](const QByteArray &p) { return m_durableGot.contains(p); }),
-                                 15000);
-
+        SwitchboardClient durable;
+        QVERIFY(connectClient(durable));
+        subscribeDurable(durable);
+        QVERIFY(caughtUp(acked));
         SwitchboardClient pub;
-        pub.setOptions(co);
-        QSignalSpy pubUp(&pub, &SwitchboardClient::connected);
-        QVERIFY(pub.connectToHub(m_daemon->url(QStringLiteral("tcp"))));
-        QVERIFY(pubUp.wait(5000));
+        QVERIFY(connectClient(pub));
         int n = 0;
         QTimer load;
         load.setInterval(1);
@@ -159,15 +168,9 @@ void tst_JournalCrash::twentyKills()
     for (const QByteArray &p : std::as_const(acked))
         QVERIFY2(storedAll.value(p) == 1, qPrintable(QString::fromUtf8(p)));
     SwitchboardClient durable;
-    SwitchboardClient::Options co = durable.options();
-    co.autoReconnect = false;
-    durable.setOptions(co);
-    QSignalSpy up(&durable, &SwitchboardClient::connected);
-    QVERIFY(durable.connectToHub(m_daemon->url(QStringLiteral("tcp"))));
-    QVERIFY(up.wait(5000));
+    QVERIFY(connectClient(durable));
     subscribeDurable(durable);
-    QTRY_VERIFY_WITH_TIMEOUT(std::all_of(acked.cbegin(), acked.cend(), [this](const QByteArray &p) { return m_durableGot.contains(p); }),
-                             15000);
+    QVERIFY(caughtUp(acked));
     for (auto it = m_durableGot.cbegin(); it != m_durableGot.cend(); ++it) {
         QVERIFY2(storedAll.contains(it.key()), qPrintable(QString::fromUtf8(it.key()))); // nothing made up
         duplicates += it.value() - 1;
