@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 // GET /api/v1/channels/{name}/messages and GET /api/v1/messages (the default space): what the
 // journal stored, in ascending sequence. Reading needs the right to subscribe to the topic
-// pattern asked for (">" when none is given) on that channel.
+// pattern asked for (">" when none is given) on that channel. GET /api/v1/durables and
+// DELETE /api/v1/durables/{name}: durable subscriptions.
 #include "apijson.h"
 #include "restapi.h"
 
@@ -97,10 +98,39 @@ void listStored(RestApi *api, const ApiRequest &request, const QString &channel,
     respond(ApiJson::data(out, 200, meta));
 }
 
+// Durable subscriptions: listing them and deleting one need "administer" (on the hub; on the
+// durable's channel to delete).
+void listDurables(RestApi *api, const ApiRequest &request, const ApiResponder &respond)
+{
+    Bus *bus = api->hub()->bus();
+    if (Status st = bus->administer(request.principal, QString()); !st)
+        return respond(ApiJson::error(st.error()));
+    QJsonArray out;
+    for (const QVariant &d : bus->durables())
+        out.append(QJsonObject::fromVariantMap(d.toMap()));
+    respond(ApiJson::data(out, 200, QJsonObject{{QStringLiteral("total"), out.size()}}));
+}
+
+void deleteDurable(RestApi *api, const ApiRequest &request, const QString &name, const ApiResponder &respond)
+{
+    if (Status st = api->hub()->bus()->deleteDurable(name, request.principal); !st)
+        return respond(ApiJson::error(st.error()));
+    ApiReply r;
+    r.status = 204;
+    r.contentType.clear();
+    respond(r);
+}
+
 } // namespace
 
 void addStoredRoutes(ApiRouter &router, RestApi *api, const QString &prefix)
 {
+    router.add("GET", prefix + QStringLiteral("/durables"),
+               QStringLiteral("Durable subscriptions: position, subscribers, deliveries waiting for an ack"),
+               [api](const ApiRequest &rq, const QStringList &, ApiResponder r) { listDurables(api, rq, r); }, true);
+    router.add("DELETE", prefix + QStringLiteral("/durables/{name}"), QStringLiteral("Forget a durable subscription -> 204"),
+               [api](const ApiRequest &rq, const QStringList &p, ApiResponder r) { deleteDurable(api, rq, p.value(0), r); },
+               true);
     router.add("GET", prefix + QStringLiteral("/channels/{name}/messages"),
                QStringLiteral("Stored messages of a persistent channel (?topic=, ?from=, ?to=, ?after-seq=, ?limit=)"),
                [api](const ApiRequest &rq, const QStringList &p, ApiResponder r) { listStored(api, rq, p.value(0), r); });

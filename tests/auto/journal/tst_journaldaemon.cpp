@@ -9,6 +9,7 @@
 #include <switchboardclient.h>
 #include "protocol/nativeprotocol.h"
 
+#include <QCryptographicHash>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QProcess>
@@ -383,7 +384,10 @@ QByteArray tst_JournalDaemon::sbctl(const QStringList &args, int *exitCode)
 // The operator's view: sbctl messages, durables list / delete, journal check, status.
 void tst_JournalDaemon::sbctlMessagesDurablesCheck()
 {
-    QVERIFY(startDaemon(QStringLiteral("remote: {local: \"%1\"}\n").arg(m_journal.filePath(QStringLiteral("control.sock")))));
+    const QByteArray opsToken = "ops-token-journal-0123456789";
+    QVERIFY(startDaemon(QStringLiteral("remote: {local: \"%1\"}\nauth:\n  tokens:\n    - {name: ops, token-sha256: \"%2\", roles: [admin]}\n")
+                            .arg(m_journal.filePath(QStringLiteral("control.sock")),
+                                 QString::fromLatin1(QCryptographicHash::hash(opsToken, QCryptographicHash::Sha256).toHex()))));
     SwitchboardClient c;
     QVERIFY(connectNative(c));
     SwitchboardClient::SubscribeOptions so;
@@ -414,6 +418,14 @@ void tst_JournalDaemon::sbctlMessagesDurablesCheck()
     QVERIFY(sbctl({QStringLiteral("journal"), QStringLiteral("check")}, &code).contains("journal: ok"));
     QCOMPARE(code, 0);
     QVERIFY(sbctl({QStringLiteral("status")}).contains("journal:      sqlite, "));
+    // The REST API: administrators only.
+    QCOMPARE(curl(url(QStringLiteral("/api/v1/durables"))).code(), QStringLiteral("FORBIDDEN"));
+    const QStringList bearer{QStringLiteral("-H"), QStringLiteral("Authorization: Bearer ") + QString::fromLatin1(opsToken)};
+    const auto listed = curl(url(QStringLiteral("/api/v1/durables")), bearer);
+    QCOMPARE(listed.status, 200);
+    QCOMPARE(listed.data().toArray().first().toObject().value(QStringLiteral("name")).toString(), QStringLiteral("ops-view"));
+    QCOMPARE(curl(url(QStringLiteral("/api/v1/durables/nope")), bearer + QStringList{QStringLiteral("-X"), QStringLiteral("DELETE")}).status,
+             404);
     QVERIFY(sbctl({QStringLiteral("durables"), QStringLiteral("delete"), QStringLiteral("ops-view")}, &code).contains("deleted"));
     QCOMPARE(code, 0);
     sbctl({QStringLiteral("durables"), QStringLiteral("delete"), QStringLiteral("ops-view")}, &code);
