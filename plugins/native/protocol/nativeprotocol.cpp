@@ -63,6 +63,8 @@ void FrameReader::commit(qint64 n)
 
 void FrameReader::append(QByteArrayView data)
 {
+    if (data.isEmpty())
+        return; // an empty view's data() may be null, which memcpy must not get
     char *p = reserve(data.size());
     memcpy(p, data.data(), size_t(data.size()));
     m_reserved = 0;
