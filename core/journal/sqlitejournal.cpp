@@ -313,6 +313,21 @@ void SqliteJournal::onReport(const WriteReport &report)
 {
     if (report.error.code != ErrorCode::None)
         markFailed(report.error);
+    // The streams' last sequence numbers: one hash update per run of one stream, not per message.
+    if (report.error.code == ErrorCode::None) {
+        const QString *stream = nullptr;
+        quint64 last = 0;
+        for (const Pending &p : m_pending) {
+            if (p.seq > report.committedUpTo)
+                break;
+            if (stream && *stream != p.stream)
+                m_lastSeq.insert(*stream, last);
+            stream = &p.stream;
+            last = p.seq;
+        }
+        if (stream)
+            m_lastSeq.insert(*stream, last);
+    }
     while (!m_pending.empty() && m_pending.front().seq <= report.committedUpTo) {
         Pending p = std::move(m_pending.front());
         m_pending.pop_front();
@@ -323,7 +338,6 @@ void SqliteJournal::onReport(const WriteReport &report)
                                                        .arg(report.error.message)));
         } else {
             ++m_status.appended;
-            m_lastSeq.insert(p.stream, p.seq);
             p.done(p.seq);
         }
     }

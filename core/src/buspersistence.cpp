@@ -75,8 +75,11 @@ void Bus::store(const QString &channel, const Message &message, const SyncPolicy
                               return;
                           Result<int> r = 0;
                           if (seq) {
-                              // Every delivery of a stored message says where it is in the journal.
-                              msg.setHeader(Bus::seqHeader(), QString::number(seq.value()));
+                              // Every delivery of a stored message says where it is in the journal
+                              // (nobody to deliver to: no header to write).
+                              const Space *sp = bus->space(channel);
+                              if (sp && (!sp->members.isEmpty() || !bus->m_publishObservers.empty() || !bus->m_durables.empty()))
+                                  msg.setHeader(Bus::seqHeader(), QString::number(seq.value()));
                               r = bus->deliverStored(channel, msg, seq.value());
                           } else {
                               ++bus->m_stats.global().total.errors;

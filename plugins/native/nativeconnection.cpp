@@ -211,6 +211,13 @@ void NativeConnection::sendAck(quint32 seq, const QJsonObject &extra)
     controlQueued(before);
 }
 
+void NativeConnection::sendPublishAck(quint32 seq, int deliveries)
+{
+    const qsizetype before = m_writer.buffer().size();
+    appendPublishAck(m_writer.buffer(), seq, deliveries);
+    controlQueued(before);
+}
+
 // Control answers cannot be dropped without desynchronising the client: a peer that lets them
 // pile up past the outbound limit (it does not read) is closed with OVERFLOW.
 void NativeConnection::controlQueued(qsizetype before)

@@ -87,6 +87,7 @@ private:
     void handleAckDelivery(QByteArrayView body);
     void sendError(quint32 seq, const sb::Error &error, bool fatal = false);
     void sendAck(quint32 seq, const QJsonObject &extra = {});
+    void sendPublishAck(quint32 seq, int deliveries);
     void controlQueued(qsizetype before);
     void account();
     void scheduleFlush();

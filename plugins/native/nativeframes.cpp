@@ -181,7 +181,7 @@ void NativeConnection::handlePublish(QByteArrayView body)
         if (!r)
             sendError(seq, r.error());
         else if (seq != 0)
-            sendAck(seq, {{QStringLiteral("deliveries"), r.value()}});
+            sendPublishAck(seq, r.value());
     });
 }
 

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "nativeprotocol.h"
 
+#include <cstdio>
+
 #include <switchboard/outboundwriter.h>
 
 #include <QAbstractSocket>
@@ -131,6 +133,17 @@ void appendControl(QByteArray &out, FrameType type, quint32 seq, const QJsonObje
     const char s[4] = {char(seq >> 24), char((seq >> 16) & 0xff), char((seq >> 8) & 0xff), char(seq & 0xff)};
     out.append(s, 4);
     out.append(body);
+}
+
+void appendPublishAck(QByteArray &out, quint32 seq, int deliveries)
+{
+    // {"deliveries":N} without building a JSON document: one per acknowledged publish.
+    char body[48];
+    const int n = std::snprintf(body, sizeof body, "{\"deliveries\":%d}", deliveries);
+    BinaryCodec::appendFrameHeader(out, quint8(FrameType::Ack), 0, quint32(4 + n));
+    const char s[4] = {char(seq >> 24), char((seq >> 16) & 0xff), char((seq >> 8) & 0xff), char(seq & 0xff)};
+    out.append(s, 4);
+    out.append(body, n);
 }
 
 void appendMessageFrame(QByteArray &out, FrameType type, quint32 seqOrSid, const Message &message,

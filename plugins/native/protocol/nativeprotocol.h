@@ -88,6 +88,8 @@ void appendMessageFrame(QByteArray &out, FrameType type, quint32 seqOrSid, const
 qsizetype appendMessageFrameOnce(QByteArray &out, FrameType type, quint32 seqOrSid, const Message &message);
 void appendError(QByteArray &out, quint32 seq, const sb::Error &error, bool fatal);
 void appendAckDelivery(QByteArray &out, quint32 sid, quint64 seq);
+// ACK of a publish: {"deliveries": N}, written directly.
+void appendPublishAck(QByteArray &out, quint32 seq, int deliveries);
 
 // Hands \a out to \a device and pushes it to the kernel now (QIODevice::write only buffers until
 // the next event-loop turn). Plain TCP and local sockets with an empty Qt write buffer get the bytes
