@@ -12,6 +12,8 @@
 #include <QCoreApplication>
 #include <QDir>
 #include <QElapsedTimer>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QProcess>
 #include <QSysInfo>
 #include <QTemporaryDir>
@@ -99,7 +101,7 @@ QString writeConfig(const QTemporaryDir &dir, quint16 port)
                            "  - {name: bench-off, persistent: true, fsync: off}\n"
                            "  - {name: bench-always, persistent: true, fsync: always}\n"
                            "journal:\n  path: \"%2\"\n  disk-budget: 8GiB\n  max-pending-bytes: 64MiB\n"
-                           "log: {level: warning}\n")
+                           "log: {level: info}\n")
                 .arg(port)
                 .arg(dir.filePath(QStringLiteral("journal")))
                 .toUtf8());
@@ -113,7 +115,7 @@ qint64 timeToServe(const QString &daemon, const QString &config, quint16 port, Q
     t.start();
     p.setProgram(daemon);
     p.setArguments({QStringLiteral("--config"), config});
-    p.setProcessChannelMode(QProcess::ForwardedErrorChannel);
+    p.setProcessChannelMode(QProcess::SeparateChannels); // stderr: the JSON log, read by storedAtStart()
     p.start();
     p.waitForStarted(10000);
     while (t.elapsed() < 60000) {
@@ -185,9 +187,20 @@ double sqliteCommits(const QString &file, int count)
     return rate;
 }
 
+// What switchboardd's "journal opened" log line said it found, -1 when there was none.
+qint64 storedAtStart(QProcess &p)
+{
+    for (const QByteArray &line : p.readAllStandardError().split('\n')) {
+        const QJsonObject o = QJsonDocument::fromJson(line).object();
+        if (o.value(QStringLiteral("msg")).toString() == QLatin1String("journal opened"))
+            return qint64(o.value(QStringLiteral("messages")).toDouble());
+    }
+    return -1;
+}
+
 struct Results
 {
-    std::vector<double> sbOffAsync, sbOffOne, sbAlwaysAsync, sbAlwaysOne, jsAsync, jsOne, sqlite, startMs, stored;
+    std::vector<double> sbOffAsync, sbOffOne, sbAlwaysAsync, sbAlwaysOne, jsAsync, jsOne, sqlite, startMs, found;
 };
 
 } // namespace
@@ -297,6 +310,7 @@ int main(int argc, char **argv)
             r.startMs.push_back(double(timeToServe(p.value(daemonO), config, port, again)));
             again.terminate();
             again.waitForFinished(10000);
+            r.found.push_back(double(storedAtStart(again)));
         }
     }
     auto ratio = [](const std::vector<double> &a, const std::vector<double> &b) {
@@ -336,7 +350,8 @@ int main(int argc, char **argv)
         const QString v = verdict(median(r.startMs), 1000, false);
         all = all && v == QLatin1String("PASS");
         printf("%-58s | %-22s | %-22s | %-22s | %-5s | <= 1000 %s\n",
-               qPrintable(QStringLiteral("start-up after SIGKILL, %1 stored, ms").arg(startupMessages)), qPrintable(cell(r.startMs)),
+               qPrintable(QStringLiteral("start-up after SIGKILL, %1 stored (found %2), ms").arg(startupMessages).arg(qint64(median(r.found)))),
+               qPrintable(cell(r.startMs)),
                "-", "-", "", qPrintable(v));
     }
     printf("bar: %s\n", all ? "all rows pass" : "NOT MET");
