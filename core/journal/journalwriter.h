@@ -69,6 +69,8 @@ class JournalWriter
 public:
     using Reporter = std::function<void(const WriteReport &)>;
     static constexpr qint64 HousekeepingMs = 1000;
+    // Turns (sched_yield) the writer looks for an urgent item before it sleeps on its condition.
+    static constexpr int SpinChecks = 200;
     // Wall-clock times before this (2025-01-01) are taken for a board that has not set its clock
     // yet: age-based retention never removes what was stored under such a time by itself.
     static constexpr qint64 MinPlausibleMs = 1735689600000LL;
@@ -137,6 +139,7 @@ private:
     quint64 m_lastCommitted = 0;
     qint64 m_clockOffset = 0; // wall - monotonic at the last check
 
+    std::atomic<int> m_urgent{0}; // items that do not wait for a batch window, queued since the last take
     std::atomic<qint64> m_storedBytes{0};
     std::atomic<qint64> m_storedMessages{0};
     std::atomic<quint64> m_expired{0};
