@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // Config values with units: sb::config::parseSize, parseDurationMs and parseRate (every config
-// section and plugin reads its sizes, durations and rates through them).
+// section and plugin reads its sizes, durations and rates through them), and a channel's fsync
+// policy (SyncPolicy::parse), whose text form parses back to itself.
 //
 // Input: byte 0 picks how the value arrives (YAML gives strings, JSON numbers): 0 text, 1 a
 // double from 8 raw bytes (NaN, infinities, huge values), 2 a qlonglong from 8 raw bytes, 3 a
@@ -10,6 +11,7 @@
 #include "fuzzsupport.h"
 
 #include <switchboard/configvalue.h>
+#include <switchboard/persistence.h>
 
 #include <cmath>
 #include <cstring>
@@ -60,6 +62,12 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         SB_FUZZ_CHECK(std::isfinite(rate.value().perSecond) && rate.value().perSecond >= 0);
     } else {
         SB_FUZZ_CHECK(rate.error().code == ErrorCode::InvalidConfig);
+    }
+    if (Result<SyncPolicy> sync = SyncPolicy::parse(value, key)) {
+        Result<SyncPolicy> back = SyncPolicy::parse(sync.value().toString(), key);
+        SB_FUZZ_CHECK(back && back.value() == sync.value());
+    } else {
+        SB_FUZZ_CHECK(sync.error().code == ErrorCode::InvalidConfig);
     }
     return 0;
 }
