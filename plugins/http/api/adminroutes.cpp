@@ -86,10 +86,7 @@ void closeConnection(RestApi *api, const ApiRequest &request, const QString &id,
         id, Error(ErrorCode::Forbidden, QStringLiteral("closed by an operator (%1)").arg(request.principal.stamp())));
     if (!st)
         return respond(ApiJson::error(st.error()));
-    ApiReply r;
-    r.status = 204;
-    r.contentType.clear();
-    respond(r);
+    respond(ApiJson::noContent());
 }
 
 // Dead letters are keyed by their numeric id; zero-padded so that text order is id order.
@@ -154,10 +151,7 @@ void deleteDeadLetters(RestApi *api, const ApiRequest &request, const QString &i
     if (store.value()->purge({id.value()}) == 0)
         return respond(ApiJson::error(Error(ErrorCode::NotFound, QStringLiteral("no dead letter %1").arg(idText),
                                             {{QStringLiteral("id"), idText}})));
-    ApiReply r;
-    r.status = 204;
-    r.contentType.clear();
-    respond(r);
+    respond(ApiJson::noContent());
 }
 
 } // namespace

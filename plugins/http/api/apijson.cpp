@@ -125,6 +125,14 @@ ApiReply ApiJson::data(const QJsonValue &data, int status, const QJsonObject &me
     return r;
 }
 
+ApiReply ApiJson::noContent()
+{
+    ApiReply r;
+    r.status = 204;
+    r.contentType.clear();
+    return r;
+}
+
 ApiReply ApiJson::accepted(const QString &id, int deliveries)
 {
     ApiReply r;

@@ -27,6 +27,8 @@ ApiReply data(const QJsonValue &data, int status = 200, const QJsonObject &meta 
 // 202 {"data": {"id", "deliveries"}, "meta": {...}}, written straight into bytes: the answer to
 // every publish, the REST API's hot path.
 ApiReply accepted(const QString &id, int deliveries);
+// 204 No Content: a deletion that succeeded.
+ApiReply noContent();
 // {"error": {...}} with the code's status; RATE_LIMITED gets Retry-After (whole seconds, at
 // least 1) from details.retryAfterMs, METHOD_NOT_ALLOWED an Allow header from details.allow.
 ApiReply error(const Error &error);

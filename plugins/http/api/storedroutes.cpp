@@ -115,10 +115,7 @@ void deleteDurable(RestApi *api, const ApiRequest &request, const QString &name,
 {
     if (Status st = api->hub()->bus()->deleteDurable(name, request.principal); !st)
         return respond(ApiJson::error(st.error()));
-    ApiReply r;
-    r.status = 204;
-    r.contentType.clear();
-    respond(r);
+    respond(ApiJson::noContent());
 }
 
 } // namespace

@@ -38,10 +38,7 @@ void addWebhookRoutes(ApiRouter &router, WebhookHub *webhooks, const QString &pr
                [webhooks](const ApiRequest &rq, P p, ApiResponder respond) {
                    if (Status st = webhooks->remove(p.value(0), rq.principal); !st)
                        return respond(ApiJson::error(st.error()));
-                   ApiReply r;
-                   r.status = 204;
-                   r.contentType.clear();
-                   respond(r);
+                   respond(ApiJson::noContent());
                });
 }
 
