@@ -6,6 +6,8 @@
 
 #include <QJsonDocument>
 #include <QSignalSpy>
+#include "recorder.h"
+
 #include <QTest>
 #include <QThread>
 
@@ -72,17 +74,7 @@ public:
     }
 };
 
-struct Recorder
-{
-    QList<Message> messages;
-    MessageHandler handler()
-    {
-        return [this](const Message &m) {
-            messages.append(m);
-            return Status();
-        };
-    }
-};
+using sbtest::Recorder;
 
 ChannelConfig channel(const QString &name, ChannelType type)
 {

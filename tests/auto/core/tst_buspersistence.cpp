@@ -5,6 +5,8 @@
 #include <switchboard/memoryjournal.h>
 #include <switchboard/principal.h>
 
+#include "recorder.h"
+
 #include <QTest>
 
 using namespace sb;
@@ -56,17 +58,7 @@ public:
     QMap<QString, RetentionPolicy> retentions;
 };
 
-struct Recorder
-{
-    QList<Message> messages;
-    MessageHandler handler()
-    {
-        return [this](const Message &m) {
-            messages.append(m);
-            return Status();
-        };
-    }
-};
+using sbtest::Recorder;
 
 // What a publish's done() said.
 struct Outcome

@@ -6,6 +6,8 @@
 #include <switchboard/memoryjournal.h>
 #include <switchboard/principal.h>
 
+#include "recorder.h"
+
 #include <QTest>
 
 using namespace sb;
@@ -24,23 +26,9 @@ Message ev(const QString &topic, const QByteArray &payload)
     return m;
 }
 
-struct Recorder
+// The shared recorder, and the sequence number of each delivery.
+struct Recorder : sbtest::Recorder
 {
-    QList<Message> messages;
-    MessageHandler handler()
-    {
-        return [this](const Message &m) {
-            messages.append(m);
-            return Status();
-        };
-    }
-    QList<QByteArray> payloads() const
-    {
-        QList<QByteArray> out;
-        for (const Message &m : messages)
-            out.append(m.payload());
-        return out;
-    }
     quint64 seq(int i) const { return messages[i].header(Bus::seqHeader()).toULongLong(); }
 };
 
