@@ -89,6 +89,7 @@ Status Daemon::openJournal()
     o.directory = jc.resolvedPath();
     o.budgetBytes = jc.diskBudget;
     o.maxPendingBytes = jc.maxPendingBytes;
+    o.spinWaitUs = jc.spinWaitUs;
     o.onCorrupt = jc.moveAsideCorrupt ? SqliteJournalOptions::OnCorrupt::MoveAside : SqliteJournalOptions::OnCorrupt::Refuse;
     Result<std::unique_ptr<SqliteJournal>> j = SqliteJournal::open(o);
     if (!j) {
@@ -105,6 +106,7 @@ Status Daemon::openJournal()
                        {QStringLiteral("messages"), r.messages},
                        {QStringLiteral("streams"), r.streams},
                        {QStringLiteral("lastSeq"), r.lastSeq},
+                       {QStringLiteral("recounted"), r.recounted},
                        {QStringLiteral("ms"), r.elapsedMs}};
     if (!r.movedAside.isEmpty())
         fields.insert(QStringLiteral("movedAside"), r.movedAside);

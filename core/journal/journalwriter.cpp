@@ -36,7 +36,7 @@ JournalClocks JournalClocks::system()
 }
 
 JournalWriter::JournalWriter(const QString &path, const QByteArray &vfs, Reporter reporter, JournalClocks clocks)
-    : m_path(path), m_vfs(vfs), m_reporter(std::move(reporter)), m_clocks(std::move(clocks))
+    : m_path(path), m_vfs(vfs), m_reporter(std::move(reporter)), m_clocks(std::move(clocks)), m_checkpointer(path, vfs)
 {
 }
 
@@ -49,16 +49,21 @@ Status JournalWriter::start(quint64 firstSeq)
 {
     if (Status st = m_db.open(m_path, false, m_vfs); !st)
         return st;
-    if (Status st = m_db.exec("PRAGMA synchronous=FULL; PRAGMA journal_size_limit=67108864"); !st)
+    if (Status st = m_db.exec("PRAGMA synchronous=FULL; PRAGMA journal_size_limit=67108864; PRAGMA busy_timeout=5000"); !st)
+        return st;
+    // Checkpoints are the checkpointer's (this replaces SQLite's automatic one, which would run
+    // them inside a commit of this thread).
+    sqlite3_wal_hook(m_db.handle(), &JournalWriter::onLogWritten, this);
+    if (Status st = m_checkpointer.start(); !st)
         return st;
     struct {
         SqliteStatement *st;
         const char *sql;
     } const statements[] = {
         {&m_insert, "INSERT INTO messages(seq, stream, topic, stored_at, size, body) VALUES(?1, ?2, ?3, ?4, ?5, ?6)"},
-        {&m_streamId, "SELECT id, count, bytes FROM streams WHERE name = ?1"},
+        {&m_streamId, "SELECT id, count, bytes, counted_to FROM streams WHERE name = ?1"},
         {&m_newStream, "INSERT INTO streams(name) VALUES(?1)"},
-        {&m_updateStream, "UPDATE streams SET count = ?2, bytes = ?3 WHERE id = ?1"},
+        {&m_updateStream, "UPDATE streams SET count = ?2, bytes = ?3, counted_to = ?4 WHERE id = ?1"},
         {&m_putPosition, "INSERT OR REPLACE INTO positions(name, seq) VALUES(?1, ?2)"},
         {&m_dropPosition, "DELETE FROM positions WHERE name = ?1"},
         {&m_nthSeq, "SELECT seq FROM messages WHERE stream = ?1 ORDER BY seq LIMIT 1 OFFSET ?2"},
@@ -79,7 +84,7 @@ Status JournalWriter::start(quint64 firstSeq)
             return st;
     }
     SqliteStatement all;
-    if (Status st = all.prepare(m_db, "SELECT id, name, count, bytes FROM streams"); !st)
+    if (Status st = all.prepare(m_db, "SELECT id, name, count, bytes, counted_to FROM streams"); !st)
         return st;
     int rc;
     while ((rc = all.step()) == SQLITE_ROW) {
@@ -87,6 +92,7 @@ Status JournalWriter::start(quint64 firstSeq)
         s.id = all.int64(0);
         s.count = all.int64(2);
         s.bytes = all.int64(3);
+        s.lastSeq = quint64(all.int64(4));
         m_streams.emplace(all.text(1), s);
     }
     if (rc != SQLITE_DONE)
@@ -102,6 +108,7 @@ Status JournalWriter::start(quint64 firstSeq)
 
 void JournalWriter::stop()
 {
+    m_checkpointer.stop(); // first: the writer's connection, closed last, checkpoints the rest
     if (!m_thread.joinable())
         return;
     {
@@ -203,11 +210,19 @@ void JournalWriter::run()
             if (last)
                 m_reporter({last, st ? Error() : st.error()});
         }
+        if (m_failure.code == ErrorCode::None) {
+            if (Status st = checkpointIfDue(); !st) {
+                m_failure = st.error();
+                m_reporter({0, m_failure});
+            }
+        }
         if (m_failure.code == ErrorCode::None && monoMs() >= nextHousekeeping) {
             nextHousekeeping = monoMs() + HousekeepingMs;
             Status st = checkClock();
             if (st)
                 st = expireByAge(m_clocks.wall());
+            if (st)
+                st = flushTotals();
             if (!st) {
                 m_failure = st.error();
                 m_reporter({0, m_failure});
@@ -220,7 +235,68 @@ void JournalWriter::run()
                 break;
         }
     }
+    if (m_failure.code == ErrorCode::None)
+        flushTotals(); // a clean stop leaves nothing to recount
     m_db.close();
+}
+
+Status JournalWriter::writeTotals(StreamState &s)
+{
+    m_updateStream.bind(1, s.id);
+    m_updateStream.bind(2, s.count);
+    m_updateStream.bind(3, s.bytes);
+    m_updateStream.bind(4, qint64(s.lastSeq));
+    if (Status st = stepDone(m_db, m_updateStream, "count a stream"); !st)
+        return st;
+    s.dirty = false;
+    s.removed = false;
+    return {};
+}
+
+Status JournalWriter::flushTotals()
+{
+    bool any = false;
+    for (const auto &[name, s] : m_streams)
+        any = any || s.dirty;
+    if (!any)
+        return {};
+    if (Status st = m_db.exec("BEGIN IMMEDIATE"); !st)
+        return st;
+    for (auto &[name, s] : m_streams) {
+        if (!s.dirty)
+            continue;
+        if (Status st = writeTotals(s); !st) {
+            m_db.exec("ROLLBACK");
+            return st;
+        }
+    }
+    return m_db.exec("COMMIT");
+}
+
+int JournalWriter::onLogWritten(void *self, sqlite3 *, const char *, int frames)
+{
+    static_cast<JournalWriter *>(self)->m_logFrames = frames;
+    return SQLITE_OK;
+}
+
+Status JournalWriter::checkpointIfDue()
+{
+    if (m_logFrames < m_requestedAt)
+        m_requestedAt = 0; // the log started over
+    if (m_logFrames - m_requestedAt >= CheckpointFrames) {
+        m_requestedAt = m_logFrames;
+        m_checkpointer.request();
+    }
+    if (m_logFrames < LogHardFrames)
+        return {};
+    // The checkpointer never found a moment between commits to catch up: wait for the readers
+    // and copy the rest here, so the next commit starts the log over.
+    int logFrames = 0, copied = 0;
+    const int rc = sqlite3_wal_checkpoint_v2(m_db.handle(), nullptr, SQLITE_CHECKPOINT_RESTART, &logFrames, &copied);
+    if (rc != SQLITE_OK && rc != SQLITE_BUSY)
+        return m_db.error(QStringLiteral("checkpoint the write-ahead log"));
+    m_logFrames = rc == SQLITE_OK ? 0 : logFrames;
+    return {};
 }
 
 void JournalWriter::setSync(bool full)
@@ -244,6 +320,7 @@ Status JournalWriter::streamFor(const QString &name, StreamState **out)
         s.id = m_streamId.int64(0);
         s.count = m_streamId.int64(1);
         s.bytes = m_streamId.int64(2);
+        s.lastSeq = quint64(m_streamId.int64(3));
         m_streamId.reset();
     } else {
         m_streamId.reset();
@@ -285,6 +362,7 @@ Status JournalWriter::commit(std::vector<WriteItem> &batch, QHash<QString, quint
             return fail(st.error());
         ++s->count;
         s->bytes += i.size;
+        s->lastSeq = i.seq;
         if (!touched.contains(s))
             touched.append(s);
     }
@@ -298,14 +376,16 @@ Status JournalWriter::commit(std::vector<WriteItem> &batch, QHash<QString, quint
     }
     if (Status st = writeLetters(letters); !st)
         return fail(st.error());
+    // A batch that only adds leaves the totals to the next housekeeping tick (start-up counts
+    // what came after them); one that removes writes them, so they never count a removed message.
     for (StreamState *s : touched) {
         if (Status st = trim(*s); !st)
             return fail(st.error());
-        m_updateStream.bind(1, s->id);
-        m_updateStream.bind(2, s->count);
-        m_updateStream.bind(3, s->bytes);
-        if (Status st = stepDone(m_db, m_updateStream, "count a stream"); !st)
-            return fail(st.error());
+        s->dirty = true;
+        if (s->removed) {
+            if (Status st = writeTotals(*s); !st)
+                return fail(st.error());
+        }
     }
     if (Status st = m_db.exec("COMMIT"); !st)
         return fail(st.error());
@@ -355,6 +435,7 @@ Status JournalWriter::deleteUpTo(StreamState &s, quint64 seq)
         return st;
     s.count -= n;
     s.bytes -= bytes;
+    s.removed = s.removed || n > 0;
     m_expired += quint64(n);
     return {};
 }
@@ -425,10 +506,7 @@ Status JournalWriter::expireByAge(qint64 nowWall)
             return st;
         }
         if (s.count != before) {
-            m_updateStream.bind(1, s.id);
-            m_updateStream.bind(2, s.count);
-            m_updateStream.bind(3, s.bytes);
-            if (Status st = stepDone(m_db, m_updateStream, "count a stream"); !st) {
+            if (Status st = writeTotals(s); !st) {
                 m_db.exec("ROLLBACK");
                 return st;
             }

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 
+#include "journalcheckpointer.h"
 #include "sqlitedb.h"
 
 #include <switchboard/persistence.h>
@@ -71,6 +72,11 @@ public:
     static constexpr qint64 HousekeepingMs = 1000;
     // Turns (sched_yield) the writer looks for an urgent item before it sleeps on its condition.
     static constexpr int SpinChecks = 200;
+    // Frames (pages) added to the write-ahead log after which the checkpointer is asked to copy
+    // it into the database; past LogHardFrames (64 MiB of 4 KiB pages, journal_size_limit) the
+    // writer checkpoints itself, so a log that never catches up still has a bound.
+    static constexpr int CheckpointFrames = 1000;
+    static constexpr int LogHardFrames = 16384;
     // Wall-clock times before this (2025-01-01) are taken for a board that has not set its clock
     // yet: age-based retention never removes what was stored under such a time by itself.
     static constexpr qint64 MinPlausibleMs = 1735689600000LL;
@@ -93,12 +99,16 @@ public:
     qint64 storedMessages() const { return m_storedMessages.load(); }
     quint64 expired() const { return m_expired.load(); }
     qint64 freeDiskBytes() const { return m_freeDisk.load(); }
+    quint64 checkpoints() const { return m_checkpointer.checkpoints(); }
 
 private:
     struct StreamState {
         qint64 id = 0;
         qint64 count = 0;
         qint64 bytes = 0;
+        quint64 lastSeq = 0;  // the newest message stored (what written totals count up to)
+        bool dirty = false;   // totals not written since messages were added
+        bool removed = false; // messages removed in this transaction: totals written with it
         RetentionPolicy retention;
     };
     void run();
@@ -112,12 +122,17 @@ private:
     void checkDisk();
     void setSync(bool full);
     void publishTotals();
+    Status checkpointIfDue();
+    Status writeTotals(StreamState &stream);
+    Status flushTotals();
+    static int onLogWritten(void *self, struct sqlite3 *, const char *, int frames);
 
     QString m_path;
     QByteArray m_vfs;
     Reporter m_reporter;
     JournalClocks m_clocks;
     SqliteDb m_db;
+    JournalCheckpointer m_checkpointer;
     SqliteStatement m_insert, m_streamId, m_newStream, m_updateStream, m_putPosition, m_dropPosition, m_nthSeq,
         m_sizes, m_countUpTo, m_deleteUpTo, m_firstYoung, m_shift, m_restamp, m_putLetter, m_dropLetter;
 
@@ -138,6 +153,8 @@ private:
     quint64 m_firstSeqOfRun = 0;
     quint64 m_lastCommitted = 0;
     qint64 m_clockOffset = 0; // wall - monotonic at the last check
+    int m_logFrames = 0;       // the write-ahead log's length after the last commit
+    int m_requestedAt = 0;     // ... when the checkpointer was last asked
 
     std::atomic<int> m_urgent{0}; // items that do not wait for a batch window, queued since the last take
     std::atomic<qint64> m_storedBytes{0};

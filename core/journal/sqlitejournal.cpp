@@ -8,6 +8,7 @@
 #include <switchboard/binarycodec.h>
 #include <switchboard/topic.h>
 
+#include <QAbstractEventDispatcher>
 #include <QDateTime>
 #include <QDir>
 #include <QElapsedTimer>
@@ -19,6 +20,7 @@
 
 #include <chrono>
 #include <limits>
+#include <thread>
 
 namespace sb {
 
@@ -186,6 +188,8 @@ Status SqliteJournal::openDatabase(SqliteJournalOpened *opened)
         return st;
     if (Status st = Schema::migrate(*m_db); !st)
         return st;
+    if (Status st = Schema::settleTotals(*m_db, &opened->recounted); !st)
+        return st;
     if (sqlite3_create_function_v2(m_db->handle(), "sb_match", 2, SQLITE_UTF8 | SQLITE_DETERMINISTIC, nullptr, &sqlMatch,
                                    nullptr, nullptr, nullptr)
         != SQLITE_OK)
@@ -204,12 +208,24 @@ Status SqliteJournal::openDatabase(SqliteJournalOpened *opened)
         clocks.monotonic = m_options.monotonicClock;
     m_writer = std::make_unique<JournalWriter>(
         file, m_options.vfs,
-        [this](const WriteReport &r) { QMetaObject::invokeMethod(this, [this, r] { onReport(r); }, Qt::QueuedConnection); },
+        [this](const WriteReport &r) {
+            if (r.error.code != ErrorCode::None) {
+                QMetaObject::invokeMethod(this, [this, r] { onReport(r); }, Qt::QueuedConnection);
+                return;
+            }
+            // Sequentially consistent with awaitCommit(): either it sees this store, or this sees
+            // that it stopped looking and posts.
+            m_committedUpTo.store(r.committedUpTo);
+            if (!m_awaiting.load() && !m_takePosted.exchange(true, std::memory_order_acq_rel))
+                QMetaObject::invokeMethod(this, &SqliteJournal::takeCommitted, Qt::QueuedConnection);
+        },
         clocks);
     if (Status st = m_writer->start(m_nextSeq); !st) {
         m_writer.reset();
         return st;
     }
+    if (QAbstractEventDispatcher *d = QAbstractEventDispatcher::instance(thread()); d && m_options.spinWaitUs > 0)
+        connect(d, &QAbstractEventDispatcher::aboutToBlock, this, &SqliteJournal::awaitCommit);
     m_watch = new QTimer(this);
     m_watch->setInterval(JournalWriter::HousekeepingMs);
     connect(m_watch, &QTimer::timeout, this, &SqliteJournal::watch);
@@ -300,7 +316,9 @@ void SqliteJournal::append(const QString &stream, const Message &message, const 
     item.stream = stream;
     item.storedAtMs = m_options.wallClock ? m_options.wallClock() : QDateTime::currentMSecsSinceEpoch();
     item.mode = sync.mode;
-    m_pending.push_back({item.seq, stream, item.size, std::move(done)});
+    const bool urgent = sync.mode != SyncPolicy::Mode::Batch;
+    m_pending.push_back({item.seq, stream, item.size, urgent, std::move(done)});
+    m_urgentPending += urgent ? 1 : 0;
     m_pendingBytes += item.size;
     if (sync.mode == SyncPolicy::Mode::Batch) {
         using namespace std::chrono;
@@ -309,37 +327,75 @@ void SqliteJournal::append(const QString &stream, const Message &message, const 
     m_writer->enqueue(std::move(item));
 }
 
+// An error from the writer: what it committed before is acknowledged, what it reports (and
+// everything after) is not.
 void SqliteJournal::onReport(const WriteReport &report)
 {
-    if (report.error.code != ErrorCode::None)
-        markFailed(report.error);
-    // The streams' last sequence numbers: one hash update per run of one stream, not per message.
-    if (report.error.code == ErrorCode::None) {
-        const QString *stream = nullptr;
-        quint64 last = 0;
-        for (const Pending &p : m_pending) {
-            if (p.seq > report.committedUpTo)
-                break;
-            if (stream && *stream != p.stream)
-                m_lastSeq.insert(*stream, last);
-            stream = &p.stream;
-            last = p.seq;
-        }
-        if (stream)
-            m_lastSeq.insert(*stream, last);
-    }
+    complete(m_committedUpTo.load(std::memory_order_acquire));
+    markFailed(report.error);
     while (!m_pending.empty() && m_pending.front().seq <= report.committedUpTo) {
         Pending p = std::move(m_pending.front());
         m_pending.pop_front();
         m_pendingBytes -= p.size;
-        if (report.error.code != ErrorCode::None) {
-            ++m_status.failedAppends;
-            p.done(Error(ErrorCode::StorageFailed, QStringLiteral("the journal could not store the message: %1")
-                                                       .arg(report.error.message)));
-        } else {
-            ++m_status.appended;
-            p.done(p.seq);
-        }
+        m_urgentPending -= p.urgent ? 1 : 0;
+        ++m_status.failedAppends;
+        p.done(Error(ErrorCode::StorageFailed, QStringLiteral("the journal could not store the message: %1")
+                                                   .arg(report.error.message)));
+    }
+}
+
+void SqliteJournal::takeCommitted()
+{
+    m_takePosted.store(false, std::memory_order_release);
+    complete(m_committedUpTo.load(std::memory_order_acquire));
+}
+
+// The bus thread is about to sleep while a publisher waits for a commit: waking it again costs
+// more than the commit itself (more still on a VM), so it looks for the commit a little while.
+void SqliteJournal::awaitCommit()
+{
+    if (m_urgentPending == 0 || m_status.failed)
+        return;
+    const quint64 want = m_pending.front().seq;
+    using namespace std::chrono;
+    const auto until = steady_clock::now() + microseconds(m_options.spinWaitUs);
+    m_awaiting.store(true);
+    quint64 committed = 0;
+    do {
+        committed = m_committedUpTo.load();
+        if (committed >= want)
+            break;
+        std::this_thread::yield();
+    } while (steady_clock::now() < until);
+    m_awaiting.store(false);
+    committed = m_committedUpTo.load(); // a commit reported while it looked was not posted
+    if (committed >= want)
+        complete(committed);
+}
+
+// Every append up to \a upTo is stored: its callback is answered.
+void SqliteJournal::complete(quint64 upTo)
+{
+    // The streams' last sequence numbers: one hash update per run of one stream, not per message.
+    const QString *stream = nullptr;
+    quint64 last = 0;
+    for (const Pending &p : m_pending) {
+        if (p.seq > upTo)
+            break;
+        if (stream && *stream != p.stream)
+            m_lastSeq.insert(*stream, last);
+        stream = &p.stream;
+        last = p.seq;
+    }
+    if (stream)
+        m_lastSeq.insert(*stream, last);
+    while (!m_pending.empty() && m_pending.front().seq <= upTo) {
+        Pending p = std::move(m_pending.front());
+        m_pending.pop_front();
+        m_pendingBytes -= p.size;
+        m_urgentPending -= p.urgent ? 1 : 0;
+        ++m_status.appended;
+        p.done(p.seq);
     }
 }
 

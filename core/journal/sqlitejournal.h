@@ -6,6 +6,7 @@
 
 #include <QHash>
 
+#include <atomic>
 #include <deque>
 #include <functional>
 #include <memory>
@@ -30,6 +31,9 @@ struct SqliteJournalOptions
     qint64 budgetBytes = 1024LL * 1024 * 1024; // journal.disk-budget
     qint64 maxPendingBytes = 16 * 1024 * 1024; // journal.max-pending-bytes: written, not yet committed
     OnCorrupt onCorrupt = OnCorrupt::Refuse;   // journal.on-corrupt
+    // journal.spin-wait: how long the bus thread, with nothing else to do, looks for the commit of
+    // a message whose publisher waits, before its event loop sleeps (0: it sleeps at once).
+    qint64 spinWaitUs = 200;
     QByteArray vfs;                            // a registered SQLite VFS (tests); empty: the default
     // The wall and monotonic clocks the journal reads (tests: a board whose clock steps); empty:
     // the system's.
@@ -43,6 +47,7 @@ struct SqliteJournalOpened
     qint64 messages = 0;
     int streams = 0;
     quint64 lastSeq = 0;
+    qint64 recounted = 0; // messages stored after the streams' totals were last written (a crash)
     qint64 elapsedMs = 0;
     QString movedAside; // the corrupt database's new name, when on-corrupt: move-aside moved one
 };
@@ -85,6 +90,9 @@ private:
     Status openDatabase(SqliteJournalOpened *opened);
     Status load(SqliteJournalOpened *opened);
     void onReport(const journal::WriteReport &report);
+    void takeCommitted();
+    void complete(quint64 upTo);
+    void awaitCommit();
     void markFailed(const Error &error);
     void watch();
 
@@ -92,6 +100,7 @@ private:
         quint64 seq = 0;
         QString stream;
         qint64 size = 0;
+        bool urgent = false; // not in a batch window: its publisher may be waiting for it
         AppendDone done;
     };
 
@@ -102,6 +111,12 @@ private:
     std::unique_ptr<journal::JournalWriter> m_writer;
     std::deque<Pending> m_pending;
     qint64 m_pendingBytes = 0;
+    int m_urgentPending = 0;
+    // Written by the writer thread: every append up to it is committed; a posted takeCommitted()
+    // (at most one at a time) or awaitCommit() hands it to the bus thread.
+    std::atomic<quint64> m_committedUpTo{0};
+    std::atomic<bool> m_takePosted{false};
+    std::atomic<bool> m_awaiting{false}; // the bus thread is in awaitCommit()
     quint64 m_nextSeq = 1;
     QHash<QString, quint64> m_lastSeq;
     QHash<QString, quint64> m_positions;

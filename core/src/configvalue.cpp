@@ -31,6 +31,8 @@ constexpr Unit kDurationUnits[] = {
     {"ms", 1}, {"s", 1000}, {"m", 60 * 1000}, {"h", 60 * 60 * 1000}, {"d", 24 * 60 * 60 * 1000},
 };
 
+constexpr Unit kFineDurationUnits[] = {{"us", 1}, {"ms", 1000}, {"s", 1000 * 1000}};
+
 constexpr Unit kRatePeriods[] = {{"second", 1}, {"minute", 60}, {"hour", 60 * 60}};
 
 Error invalid(const QString &key, const QString &why)
@@ -173,6 +175,17 @@ Result<qint64> parseDurationMs(const QVariant &value, const QString &key, qint64
                       QStringLiteral("a duration (use a whole number with a unit: ms, s, m, h, d, e.g. 500ms, 5s, "
                                      "2m; a plain number counts %1)")
                           .arg(plain));
+}
+
+/*!
+    Parses a duration into microseconds for the config key \a key: a whole number followed by
+    \c us, \c ms or \c s, or a plain integer (microseconds).
+*/
+Result<qint64> parseDurationUs(const QVariant &value, const QString &key)
+{
+    return parseWhole(value, key, kFineDurationUnits, 1,
+                      QStringLiteral("a duration (use a whole number with a unit: us, ms, s, e.g. 200us; a plain "
+                                     "number counts microseconds)"));
 }
 
 /*!

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-// Config values with units: sb::config::parseSize, parseDurationMs and parseRate (every config
+// Config values with units: sb::config::parseSize, parseDurationMs, parseDurationUs and parseRate (every config
 // section and plugin reads its sizes, durations and rates through them), and a channel's fsync
 // policy (SyncPolicy::parse), whose text form parses back to itself.
 //
@@ -57,6 +57,13 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             Result<qint64> back = config::parseDurationMs(QString(QString::number(ms.value()) + QStringLiteral("ms")), key);
             SB_FUZZ_CHECK(back && back.value() == ms.value());
         }
+    }
+    if (Result<qint64> us = config::parseDurationUs(value, key)) {
+        SB_FUZZ_CHECK(us.value() >= 0);
+        Result<qint64> back = config::parseDurationUs(QString(QString::number(us.value()) + QStringLiteral("us")), key);
+        SB_FUZZ_CHECK(back && back.value() == us.value());
+    } else {
+        SB_FUZZ_CHECK(us.error().code == ErrorCode::InvalidConfig);
     }
     if (Result<config::Rate> rate = config::parseRate(value, key)) {
         SB_FUZZ_CHECK(std::isfinite(rate.value().perSecond) && rate.value().perSecond >= 0);

@@ -49,6 +49,8 @@ Status parseTopics(const QVariant &value, DaemonConfig &c)
     return {};
 }
 
+constexpr qint64 MaxSpinWaitUs = 10000;
+
 Status parseJournalKey(const QString &name, const QVariant &value, DaemonConfig &c)
 {
     JournalConfig &j = c.journal;
@@ -74,11 +76,19 @@ Status parseJournalKey(const QString &name, const QVariant &value, DaemonConfig 
         if (v != QLatin1String("refuse") && v != QLatin1String("move-aside"))
             return configError(c, key, QStringLiteral("\"%1\" is not refuse or move-aside").arg(v));
         j.moveAsideCorrupt = v == QLatin1String("move-aside");
+    } else if (name == QLatin1String("spin-wait")) {
+        const Result<qint64> us = config::parseDurationUs(value, key);
+        if (!us)
+            return locatedError(c, us.error());
+        if (us.value() > MaxSpinWaitUs)
+            return configError(c, key, QStringLiteral("must be at most 10ms (0 turns it off)"));
+        j.spinWaitUs = us.value();
     } else if (name == QLatin1String("topics")) {
         return parseTopics(value, c);
     } else {
         return configError(c, key,
-                           QStringLiteral("unknown key (expected enabled, path, disk-budget, max-pending-bytes, on-corrupt, topics)"));
+                           QStringLiteral("unknown key (expected enabled, path, disk-budget, max-pending-bytes, on-corrupt, "
+                                          "spin-wait, topics)"));
     }
     return {};
 }

@@ -26,6 +26,10 @@ SWITCHBOARD_EXPORT Result<qint64> parseSize(const QVariant &value, const QString
 // named *-ms, so their plain integers keep meaning milliseconds). Never negative.
 SWITCHBOARD_EXPORT Result<qint64> parseDurationMs(const QVariant &value, const QString &key, qint64 plainUnitMs = 1);
 
+// Microseconds, for the few keys finer than a millisecond: "200us", "2ms", "1s", or a plain integer
+// (microseconds). Never negative.
+SWITCHBOARD_EXPORT Result<qint64> parseDurationUs(const QVariant &value, const QString &key);
+
 // Messages per second from "N/second", "N/minute", "N/hour" or a plain number (per second).
 // N may have a fraction ("0.5/second"); never negative.
 SWITCHBOARD_EXPORT Result<Rate> parseRate(const QVariant &value, const QString &key);

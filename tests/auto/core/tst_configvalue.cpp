@@ -13,6 +13,8 @@ private Q_SLOTS:
     void size();
     void duration_data();
     void duration();
+    void fineDuration_data();
+    void fineDuration();
     void rate_data();
     void rate();
 };
@@ -120,6 +122,39 @@ void tst_ConfigValue::duration()
     QFETCH(qint64, expected);
     QFETCH(QString, errorMentions);
     const Result<qint64> r = config::parseDurationMs(value, kKey, plainUnitMs);
+    if (expected == kNoValue) {
+        QVERIFY(!r);
+        QCOMPARE(r.error().code, ErrorCode::InvalidConfig);
+        QVERIFY2(r.error().message.startsWith(kKey + QStringLiteral(": ")), qPrintable(r.error().message));
+        QVERIFY2(r.error().message.contains(errorMentions), qPrintable(r.error().message));
+    } else {
+        QVERIFY2(r, qPrintable(r.errorString()));
+        QCOMPARE(r.value(), expected);
+    }
+}
+
+void tst_ConfigValue::fineDuration_data()
+{
+    QTest::addColumn<QVariant>("value");
+    QTest::addColumn<qint64>("expected"); // microseconds; kNoValue: an error
+    QTest::addColumn<QString>("errorMentions");
+    QTest::addRow("us") << QVariant(QStringLiteral("200us")) << qint64(200) << QString();
+    QTest::addRow("ms") << QVariant(QStringLiteral("2ms")) << qint64(2000) << QString();
+    QTest::addRow("s") << QVariant(QStringLiteral("1s")) << qint64(1000000) << QString();
+    QTest::addRow("plain") << QVariant(qint64(150)) << qint64(150) << QString();
+    QTest::addRow("zero") << QVariant(QStringLiteral("0")) << qint64(0) << QString();
+    QTest::addRow("minutes are not fine") << QVariant(QStringLiteral("1m")) << kNoValue << "us, ms, s";
+    QTest::addRow("negative") << QVariant(QStringLiteral("-1us")) << kNoValue << "negative";
+    QTest::addRow("fraction") << QVariant(QStringLiteral("0.5ms")) << kNoValue << "is not a duration";
+    QTest::addRow("overflow") << QVariant(QStringLiteral("9999999999999999s")) << kNoValue << "too large";
+}
+
+void tst_ConfigValue::fineDuration()
+{
+    QFETCH(QVariant, value);
+    QFETCH(qint64, expected);
+    QFETCH(QString, errorMentions);
+    const Result<qint64> r = config::parseDurationUs(value, kKey);
     if (expected == kNoValue) {
         QVERIFY(!r);
         QCOMPARE(r.error().code, ErrorCode::InvalidConfig);

@@ -154,6 +154,10 @@ void tst_DaemonConfig::errors_data()
         << "t.yaml:3: journal.max-pending-bytes: must not exceed journal.disk-budget";
     QTest::addRow("journal on-corrupt") << QByteArray("journal:\n  on-corrupt: ignore\n")
                                         << "t.yaml:2: journal.on-corrupt: \"ignore\" is not refuse or move-aside";
+    QTest::addRow("journal spin-wait unit") << QByteArray("journal:\n  spin-wait: 1m\n")
+                                            << "t.yaml:2: journal.spin-wait: \"1m\" is not a duration";
+    QTest::addRow("journal spin-wait long") << QByteArray("journal:\n  spin-wait: 20ms\n")
+                                            << "t.yaml:2: journal.spin-wait: must be at most 10ms (0 turns it off)";
     QTest::addRow("journal unknown") << QByteArray("journal:\n  size: 1GiB\n")
                                      << "t.yaml:2: journal.size: unknown key (expected enabled, path, disk-budget";
     QTest::addRow("journal topic pattern") << QByteArray("journal:\n  topics:\n    patterns: [\"a..b\"]\n")
@@ -376,6 +380,7 @@ void tst_DaemonConfig::journal()
     QVERIFY(d->journal.enabled);
     QCOMPARE(d->journal.diskBudget, 1024LL * 1024 * 1024);
     QVERIFY(!d->journal.moveAsideCorrupt);
+    QCOMPARE(d->journal.spinWaitUs, qint64(200));
     QVERIFY(!d->journal.topicPolicy.persistent);
     qputenv("STATE_DIRECTORY", "/var/lib/switchboard");
     QCOMPARE(d->journal.resolvedPath(), QStringLiteral("/var/lib/switchboard/journal"));
@@ -388,6 +393,7 @@ void tst_DaemonConfig::journal()
         "  disk-budget: 2GiB\n"
         "  max-pending-bytes: 8MiB\n"
         "  on-corrupt: move-aside\n"
+        "  spin-wait: 0\n"
         "  topics:\n"
         "    patterns: [\"sensor.>\", \"door.*\"]\n"
         "    fsync: {batch: 50ms}\n"
@@ -400,6 +406,7 @@ void tst_DaemonConfig::journal()
     QCOMPARE(c->journal.diskBudget, 2LL * 1024 * 1024 * 1024);
     QCOMPARE(c->journal.maxPendingBytes, 8LL * 1024 * 1024);
     QVERIFY(c->journal.moveAsideCorrupt);
+    QCOMPARE(c->journal.spinWaitUs, qint64(0));
     QCOMPARE(c->journal.topicPatterns, (QStringList{QStringLiteral("sensor.>"), QStringLiteral("door.*")}));
     QVERIFY(c->journal.topicPolicy.persistent);
     QCOMPARE(c->journal.topicPolicy.sync.mode, SyncPolicy::Mode::Batch);
