@@ -62,6 +62,7 @@ void JournalCheckpointer::run()
         const int rc = sqlite3_wal_checkpoint_v2(m_db.handle(), nullptr, SQLITE_CHECKPOINT_PASSIVE, &logFrames, &copied);
         if (rc == SQLITE_OK || rc == SQLITE_BUSY) {
             ++m_checkpoints;
+            m_passDone = true;
             continue;
         }
         // The log keeps what the database could not take: nothing is lost, and the writer

@@ -26,6 +26,11 @@ public:
     void stop(); // finishes a checkpoint under way; the connection is closed when it returns
     void request(); // any thread: a checkpoint is wanted (one runs at a time; requests coalesce)
 
+    // True once after each pass: the writer then copies the little that was committed during it,
+    // so the log can start over (SQLite restarts it only when a checkpoint caught up completely,
+    // which a pass of several milliseconds never does while commits keep coming).
+    bool takePassDone() { return m_passDone.exchange(false); }
+
     quint64 checkpoints() const { return m_checkpoints.load(); }
     quint64 failures() const { return m_failures.load(); }
 
@@ -40,6 +45,7 @@ private:
     std::condition_variable m_wake;
     bool m_wanted = false;
     bool m_stop = false;
+    std::atomic<bool> m_passDone{false};
     std::atomic<quint64> m_checkpoints{0};
     std::atomic<quint64> m_failures{0};
 };

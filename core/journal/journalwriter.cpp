@@ -283,15 +283,23 @@ Status JournalWriter::checkpointIfDue()
 {
     if (m_logFrames < m_requestedAt)
         m_requestedAt = 0; // the log started over
+    int logFrames = 0, copied = 0;
+    if (m_checkpointer.takePassDone() && m_logFrames >= CheckpointFrames) {
+        // The bulk is in the database: copy what was committed during the pass (a few pages), and
+        // the next commit starts the log over, so it is rewritten in place instead of growing.
+        const int rc = sqlite3_wal_checkpoint_v2(m_db.handle(), nullptr, SQLITE_CHECKPOINT_PASSIVE, &logFrames, &copied);
+        if (rc != SQLITE_OK && rc != SQLITE_BUSY)
+            return m_db.error(QStringLiteral("checkpoint the write-ahead log"));
+        m_requestedAt = 0;
+        return {};
+    }
     if (m_logFrames - m_requestedAt >= CheckpointFrames) {
         m_requestedAt = m_logFrames;
         m_checkpointer.request();
     }
     if (m_logFrames < LogHardFrames)
         return {};
-    // The checkpointer never found a moment between commits to catch up: wait for the readers
-    // and copy the rest here, so the next commit starts the log over.
-    int logFrames = 0, copied = 0;
+    // The checkpointer never caught up: wait for the readers and copy the rest here.
     const int rc = sqlite3_wal_checkpoint_v2(m_db.handle(), nullptr, SQLITE_CHECKPOINT_RESTART, &logFrames, &copied);
     if (rc != SQLITE_OK && rc != SQLITE_BUSY)
         return m_db.error(QStringLiteral("checkpoint the write-ahead log"));
