@@ -60,6 +60,8 @@ Status JournalWriter::start(quint64 firstSeq)
         SqliteStatement *st;
         const char *sql;
     } const statements[] = {
+        {&m_begin, "BEGIN IMMEDIATE"},
+        {&m_commit, "COMMIT"},
         {&m_insert, "INSERT INTO messages(seq, stream, topic, stored_at, size, body) VALUES(?1, ?2, ?3, ?4, ?5, ?6)"},
         {&m_streamId, "SELECT id, count, bytes, counted_to FROM streams WHERE name = ?1"},
         {&m_newStream, "INSERT INTO streams(name) VALUES(?1)"},
@@ -260,7 +262,7 @@ Status JournalWriter::flushTotals()
         any = any || s.dirty;
     if (!any)
         return {};
-    if (Status st = m_db.exec("BEGIN IMMEDIATE"); !st)
+    if (Status st = stepDone(m_db, m_begin, "begin a transaction"); !st)
         return st;
     for (auto &[name, s] : m_streams) {
         if (!s.dirty)
@@ -270,7 +272,7 @@ Status JournalWriter::flushTotals()
             return st;
         }
     }
-    return m_db.exec("COMMIT");
+    return stepDone(m_db, m_commit, "commit");
 }
 
 int JournalWriter::onLogWritten(void *self, sqlite3 *, const char *, int frames)
@@ -348,7 +350,7 @@ Status JournalWriter::commit(std::vector<WriteItem> &batch, QHash<QString, quint
     for (const WriteItem &i : batch)
         needsSync = needsSync || i.mode != SyncPolicy::Mode::Off;
     setSync(needsSync);
-    if (Status st = m_db.exec("BEGIN IMMEDIATE"); !st)
+    if (Status st = stepDone(m_db, m_begin, "begin a transaction"); !st)
         return st;
     auto fail = [this](const Error &e) {
         m_db.exec("ROLLBACK"); // the journal has failed: its counts no longer matter
@@ -395,7 +397,7 @@ Status JournalWriter::commit(std::vector<WriteItem> &batch, QHash<QString, quint
                 return fail(st.error());
         }
     }
-    if (Status st = m_db.exec("COMMIT"); !st)
+    if (Status st = stepDone(m_db, m_commit, "commit"); !st)
         return fail(st.error());
     if (!batch.empty())
         m_lastCommitted = batch.back().seq;
@@ -490,7 +492,7 @@ Status JournalWriter::expireByAge(qint64 nowWall)
         any = any || (s.retention.maxAgeMs > 0 && s.count > 0);
     if (!any)
         return {};
-    if (Status st = m_db.exec("BEGIN IMMEDIATE"); !st)
+    if (Status st = stepDone(m_db, m_begin, "begin a transaction"); !st)
         return st;
     for (auto &[name, s] : m_streams) {
         if (s.retention.maxAgeMs <= 0 || s.count == 0)
@@ -520,7 +522,7 @@ Status JournalWriter::expireByAge(qint64 nowWall)
             }
         }
     }
-    if (Status st = m_db.exec("COMMIT"); !st) {
+    if (Status st = stepDone(m_db, m_commit, "commit"); !st) {
         m_db.exec("ROLLBACK");
         return st;
     }

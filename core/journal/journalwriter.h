@@ -133,6 +133,7 @@ private:
     JournalClocks m_clocks;
     SqliteDb m_db;
     JournalCheckpointer m_checkpointer;
+    SqliteStatement m_begin, m_commit; // prepared once: the hot path parses no SQL
     SqliteStatement m_insert, m_streamId, m_newStream, m_updateStream, m_putPosition, m_dropPosition, m_nthSeq,
         m_sizes, m_countUpTo, m_deleteUpTo, m_firstYoung, m_shift, m_restamp, m_putLetter, m_dropLetter;
 

@@ -9,6 +9,7 @@
 #include <switchboard/topic.h>
 
 #include <QAbstractEventDispatcher>
+#include <QCoreApplication>
 #include <QDateTime>
 #include <QDir>
 #include <QElapsedTimer>
@@ -170,6 +171,14 @@ Result<std::unique_ptr<SqliteJournal>> SqliteJournal::open(const SqliteJournalOp
 Status SqliteJournal::openDatabase(SqliteJournalOpened *opened)
 {
     const QString file = databaseFile(m_options.directory);
+    // Stored messages are the publishers' data: readable by the hub's user only. SQLite gives its
+    // -wal and -shm files the database's mode.
+    if (!QFile::exists(file)) {
+        QFile create(file);
+        if (!create.open(QIODevice::WriteOnly) || !create.setPermissions(QFile::ReadOwner | QFile::WriteOwner))
+            return Error(ErrorCode::StorageFailed, QStringLiteral("cannot create the journal %1: %2").arg(file, create.errorString()),
+                         {{QStringLiteral("key"), QStringLiteral("journal.path")}});
+    }
     if (Status st = m_db->open(file, true, m_options.vfs); !st)
         return st;
     // WAL: readers (this connection) never wait for the writer; a torn tail of the log is
@@ -369,8 +378,11 @@ void SqliteJournal::awaitCommit()
     } while (steady_clock::now() < until);
     m_awaiting.store(false);
     committed = m_committedUpTo.load(); // a commit reported while it looked was not posted
-    if (committed >= want)
+    if (committed >= want) {
         complete(committed);
+        // What the answers queued (a connection's flush) goes out now, not a loop turn later.
+        QCoreApplication::sendPostedEvents();
+    }
 }
 
 // Every append up to \a upTo is stored: its callback is answered.

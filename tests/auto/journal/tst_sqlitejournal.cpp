@@ -688,6 +688,11 @@ void tst_SqliteJournal::checkpointsKeepTheLogShort()
     QVERIFY2(QFileInfo(SqliteJournal::databaseFile(dir.path())).size() > 256 * 1024,
              "nothing was copied into the database");
     QCOMPARE(j->status().messages, Count);
+    // The files hold the publishers' data: the hub's user only.
+    for (const QString &f : {SqliteJournal::databaseFile(dir.path()), wal}) {
+        const QFile::Permissions p = QFileInfo(f).permissions();
+        QVERIFY2(!(p & (QFile::ReadGroup | QFile::ReadOther | QFile::WriteGroup | QFile::WriteOther)), qPrintable(f));
+    }
 }
 
 #include "tst_sqlitejournal.moc"
