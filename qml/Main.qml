@@ -51,7 +51,7 @@ ApplicationWindow {
             Layout.fillWidth: true
             Repeater {
                 model: [qsTr("Overview"), qsTr("Topics"), qsTr("Connections"), qsTr("Channels"), qsTr("Dead letters"),
-                        qsTr("Publish"), qsTr("Requests")]
+                        qsTr("Publish"), qsTr("Requests"), qsTr("Durables")]
                 TabButton { text: modelData + "  (Ctrl+" + (index + 1) + ")"; Accessible.name: modelData }
             }
         }
@@ -66,11 +66,12 @@ ApplicationWindow {
             DeadLettersPage {}
             PublishPage {}
             RequestsPage {}
+            DurablesPage {}
         }
     }
 
     Repeater {
-        model: 7
+        model: 8
         Item {
             Shortcut { sequence: "Ctrl+" + (index + 1); onActivated: tabs.currentIndex = index }
         }

@@ -251,6 +251,84 @@
     </message>
 </context>
 <context>
+    <name>DurablesPage</name>
+    <message>
+        <source>Durables</source>
+        <translation>Dauerhafte Abos</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>Name</translation>
+    </message>
+    <message>
+        <source>Channel</source>
+        <translation>Kanal</translation>
+    </message>
+    <message>
+        <source>Pattern</source>
+        <translation>Muster</translation>
+    </message>
+    <message>
+        <source>Position</source>
+        <translation>Position</translation>
+    </message>
+    <message>
+        <source>Backlog</source>
+        <translation>Rückstand</translation>
+    </message>
+    <message>
+        <source>Waiting for ack</source>
+        <translation>Warten auf Bestätigung</translation>
+    </message>
+    <message>
+        <source>Subscribers</source>
+        <translation>Abonnenten</translation>
+    </message>
+    <message>
+        <source>Delivered</source>
+        <translation>Zugestellt</translation>
+    </message>
+    <message>
+        <source>Redelivered</source>
+        <translation>Erneut zugestellt</translation>
+    </message>
+    <message>
+        <source>Dead-lettered</source>
+        <translation>Unzustellbar</translation>
+    </message>
+    <message>
+        <source>Expired</source>
+        <translation>Abgelaufen</translation>
+    </message>
+    <message>
+        <source>unknown</source>
+        <translation>unbekannt</translation>
+    </message>
+    <message>
+        <source>%1 or more</source>
+        <translation>%1 oder mehr</translation>
+    </message>
+    <message>
+        <source>(all)</source>
+        <translation>(alle)</translation>
+    </message>
+    <message>
+        <source>Delete</source>
+        <translation>Löschen</translation>
+    </message>
+    <message>
+        <source>Delete durable subscription %1</source>
+        <translation>Dauerhaftes Abo %1 löschen</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n durable subscription(s), %1 deliveries waiting for an ack</source>
+        <translation>
+            <numerusform>%n dauerhaftes Abo, %1 Zustellungen warten auf Bestätigung</numerusform>
+            <numerusform>%n dauerhafte Abos, %1 Zustellungen warten auf Bestätigung</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
     <name>Main</name>
     <message>
         <source>Switchboard console</source>
@@ -315,6 +393,10 @@
     <message>
         <source>Requests</source>
         <translation>Anfragen</translation>
+    </message>
+    <message>
+        <source>Durables</source>
+        <translation>Dauerhafte Abos</translation>
     </message>
 </context>
 <context>

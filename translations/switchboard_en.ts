@@ -251,6 +251,84 @@
     </message>
 </context>
 <context>
+    <name>DurablesPage</name>
+    <message>
+        <source>Durables</source>
+        <translation>Durables</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>Name</translation>
+    </message>
+    <message>
+        <source>Channel</source>
+        <translation>Channel</translation>
+    </message>
+    <message>
+        <source>Pattern</source>
+        <translation>Pattern</translation>
+    </message>
+    <message>
+        <source>Position</source>
+        <translation>Position</translation>
+    </message>
+    <message>
+        <source>Backlog</source>
+        <translation>Backlog</translation>
+    </message>
+    <message>
+        <source>Waiting for ack</source>
+        <translation>Waiting for ack</translation>
+    </message>
+    <message>
+        <source>Subscribers</source>
+        <translation>Subscribers</translation>
+    </message>
+    <message>
+        <source>Delivered</source>
+        <translation>Delivered</translation>
+    </message>
+    <message>
+        <source>Redelivered</source>
+        <translation>Redelivered</translation>
+    </message>
+    <message>
+        <source>Dead-lettered</source>
+        <translation>Dead-lettered</translation>
+    </message>
+    <message>
+        <source>Expired</source>
+        <translation>Expired</translation>
+    </message>
+    <message>
+        <source>unknown</source>
+        <translation>unknown</translation>
+    </message>
+    <message>
+        <source>%1 or more</source>
+        <translation>%1 or more</translation>
+    </message>
+    <message>
+        <source>(all)</source>
+        <translation>(all)</translation>
+    </message>
+    <message>
+        <source>Delete</source>
+        <translation>Delete</translation>
+    </message>
+    <message>
+        <source>Delete durable subscription %1</source>
+        <translation>Delete durable subscription %1</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n durable subscription(s), %1 deliveries waiting for an ack</source>
+        <translation>
+            <numerusform>%n durable subscription, %1 deliveries waiting for an ack</numerusform>
+            <numerusform>%n durable subscriptions, %1 deliveries waiting for an ack</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
     <name>Main</name>
     <message>
         <source>Switchboard console</source>
@@ -315,6 +393,10 @@
     <message>
         <source>Requests</source>
         <translation>Requests</translation>
+    </message>
+    <message>
+        <source>Durables</source>
+        <translation>Durables</translation>
     </message>
 </context>
 <context>

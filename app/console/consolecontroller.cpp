@@ -22,6 +22,8 @@ ConsoleController::ConsoleController(QObject *parent)
     m_channels.sort(0);
     m_connections.setDynamicSortFilter(true);
     m_deadLetters.setDynamicSortFilter(true);
+    m_durables.setDynamicSortFilter(true);
+    m_durables.sort(0);
 }
 
 ConsoleController::~ConsoleController()
@@ -102,6 +104,7 @@ void ConsoleController::disconnectFromHub()
     m_connections.setSourceModel(nullptr);
     m_deadLetters.setSourceModel(nullptr);
     m_requests.setSourceModel(nullptr);
+    m_durables.setSourceModel(nullptr);
     m_client.reset();
     m_embedded.reset();
     m_stats.clear();
@@ -121,6 +124,7 @@ void ConsoleController::onReady()
     m_connections.setSourceModel(m_client->model(QStringLiteral("Connections")));
     m_deadLetters.setSourceModel(m_client->model(QStringLiteral("DeadLetters")));
     m_requests.setSourceModel(m_client->model(QStringLiteral("Requests")));
+    m_durables.setSourceModel(m_client->model(QStringLiteral("Durables")));
     connect(api, &SwitchboardReplica::statsChanged, this, &ConsoleController::onStats);
     connect(api, &SwitchboardReplica::pluginsChanged, this, &ConsoleController::statsChanged);
     // The answer to a request this console sent: the Publish page shows it.
@@ -260,6 +264,11 @@ void ConsoleController::purgeDeadLetters(const QStringList &ids)
 void ConsoleController::closeConnection(const QString &id, const QString &reason)
 {
     SB_CONSOLE_CALL("closeConnection", closeConnection(id, reason), {});
+}
+
+void ConsoleController::deleteDurable(const QString &name)
+{
+    SB_CONSOLE_CALL("deleteDurable", deleteDurable(name), {});
 }
 
 #undef SB_CONSOLE_CALL

@@ -47,6 +47,7 @@ class ConsoleController : public QObject
     Q_PROPERTY(QAbstractItemModel *connections READ connections CONSTANT)
     Q_PROPERTY(QAbstractItemModel *deadLetters READ deadLetters CONSTANT)
     Q_PROPERTY(QAbstractItemModel *requests READ requests CONSTANT)
+    Q_PROPERTY(QAbstractItemModel *durables READ durables CONSTANT)
     // The topic the Topics page shows: its counters, rates and last message, read from the hub at
     // every snapshot (one row, whatever the number of topics).
     Q_PROPERTY(QString selectedTopic READ selectedTopic WRITE setSelectedTopic NOTIFY selectedTopicChanged)
@@ -73,6 +74,7 @@ public:
     QAbstractItemModel *connections() { return &m_connections; }
     QAbstractItemModel *deadLetters() { return &m_deadLetters; }
     QAbstractItemModel *requests() { return &m_requests; }
+    QAbstractItemModel *durables() { return &m_durables; }
     remote::RemoteClient *client() const { return m_client.get(); }
     QString selectedTopic() const { return m_selectedTopic; }
     void setSelectedTopic(const QString &topic);
@@ -92,6 +94,8 @@ public:
     Q_INVOKABLE void requeueDeadLetter(const QString &id, const QVariantMap &edits);
     Q_INVOKABLE void purgeDeadLetters(const QStringList &ids);
     Q_INVOKABLE void closeConnection(const QString &id, const QString &reason);
+    // Forgets a durable subscription and its position (its subscribers are ended).
+    Q_INVOKABLE void deleteDurable(const QString &name);
     // Sorts the Connections view by a role ("id", "peer", "inRate", ...).
     Q_INVOKABLE void sortConnections(const QString &role, bool ascending);
     // The value of \a role in \a row of one of the views, for QML delegates and tests.
@@ -125,6 +129,7 @@ private:
     QSortFilterProxyModel m_connections;
     QSortFilterProxyModel m_deadLetters;
     QSortFilterProxyModel m_requests;
+    QSortFilterProxyModel m_durables;
     QString m_selectedTopic;
     QVariantMap m_selectedTopicRow;
 };

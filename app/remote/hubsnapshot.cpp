@@ -50,6 +50,12 @@ QList<QByteArray> deadLetterRoles()
             "payloadSize", "message"};
 }
 
+QList<QByteArray> durableRoles()
+{
+    return {"name", "channel", "pattern", "position", "subscribers", "waitingForAck", "backlog", "backlogCapped",
+            "delivered", "redelivered", "acknowledged", "deadLettered", "expired"};
+}
+
 void addCounters(QVariantMap &row, const StatsEntry &e)
 {
     row.insert(QStringLiteral("in"), e.total.in);
@@ -124,6 +130,14 @@ QList<QVariantMap> connections(const Hub &hub)
         addCounters(row, c->stats());
         rows.append(row);
     }
+    return rows;
+}
+
+QList<QVariantMap> durables(const Hub &hub)
+{
+    QList<QVariantMap> rows;
+    for (const QVariant &d : hub.bus()->durables(true))
+        rows.append(d.toMap());
     return rows;
 }
 

@@ -21,12 +21,16 @@ QList<QByteArray> channelRoles();
 QList<QByteArray> topicRoles();
 QList<QByteArray> connectionRoles();
 QList<QByteArray> deadLetterRoles();
+QList<QByteArray> durableRoles();
 
 QList<QVariantMap> channels(const Hub &hub);
 QVariantMap topicRow(const QString &topic, const StatsEntry &entry);
 QList<QVariantMap> connections(const Hub &hub);
 // The newest \a limit dead letters, newest first, without payloads.
 QList<QVariantMap> deadLetters(const Hub &hub, int limit);
+
+// The durable subscriptions with their backlogs (counted up to Bus::BacklogCountCap each).
+QList<QVariantMap> durables(const Hub &hub);
 
 QVariantMap stats(const Hub &hub);
 QVariantList plugins(const Hub &hub, const PluginHost *host);

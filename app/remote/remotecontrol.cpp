@@ -39,6 +39,7 @@ RemoteControl::RemoteControl(Hub *hub, const Options &options, QObject *parent)
     , m_connections("id", HubSnapshot::connectionRoles())
     , m_deadLetters("id", HubSnapshot::deadLetterRoles())
     , m_requests("correlationId", {"correlationId", "topic", "origin", "state", "startedAt", "latencyMs"})
+    , m_durables("name", HubSnapshot::durableRoles())
 {
     m_principal.name = QStringLiteral("remote-control");
     m_principal.authenticated = true;
@@ -53,6 +54,7 @@ RemoteControl::RemoteControl(Hub *hub, const Options &options, QObject *parent)
     m_topicTree.setSourceModel(&m_topics);
     m_connections.setObjectName(QStringLiteral("Connections"));
     m_deadLetters.setObjectName(QStringLiteral("DeadLetters"));
+    m_durables.setObjectName(QStringLiteral("Durables"));
     setHubName(hub->objectName());
     setStartedAt(QDateTime::currentMSecsSinceEpoch());
     setSnapshotIntervalMs(m_options.snapshotIntervalMs);
@@ -80,7 +82,7 @@ void RemoteControl::describe(const QString &version, const QString &hubName)
 bool RemoteControl::enableRemoting(QRemoteObjectHostBase *host)
 {
     bool okAll = host->enableRemoting(this, QStringLiteral("Switchboard"));
-    for (SnapshotListModel *m : {&m_channels, &m_connections, &m_deadLetters, &m_requests})
+    for (SnapshotListModel *m : {&m_channels, &m_connections, &m_deadLetters, &m_requests, &m_durables})
         okAll = host->enableRemoting(m, m->objectName(), m->roles()) && okAll;
     okAll = host->enableRemoting(&m_topics, m_topics.objectName(), m_topics.roles()) && okAll;
     okAll = host->enableRemoting(&m_topicTree, m_topicTree.objectName(), m_topicTree.roleNames().keys()) && okAll;
@@ -109,6 +111,7 @@ void RemoteControl::refresh()
     m_topics.refresh(*m_hub->bus()->stats());
     m_connections.setRows(HubSnapshot::connections(*m_hub));
     m_deadLetters.setRows(HubSnapshot::deadLetters(*m_hub, m_options.deadLetterRows));
+    m_durables.setRows(HubSnapshot::durables(*m_hub));
     if (m_requestsDirty) {
         m_requestsDirty = false;
         QList<QVariantMap> rows;
@@ -191,8 +194,7 @@ QVariantMap RemoteControl::list(const QString &collection, const QString &filter
         rows = HubSnapshot::deadLetters(*m_hub, -1);
         keyRole = QStringLiteral("id");
     } else if (collection == QLatin1String("durables")) {
-        for (const QVariant &d : m_hub->bus()->durables())
-            rows.append(d.toMap());
+        rows = HubSnapshot::durables(*m_hub);
         keyRole = QStringLiteral("name");
     } else {
         return failure(Error(ErrorCode::NotFound, QStringLiteral("no collection \"%1\" (expected channels, topics, "

@@ -79,6 +79,7 @@ public:
     SnapshotListModel *connectionsModel() { return &m_connections; }
     SnapshotListModel *deadLettersModel() { return &m_deadLetters; }
     SnapshotListModel *requestsModel() { return &m_requests; }
+    SnapshotListModel *durablesModel() { return &m_durables; }
 
     // Takes a snapshot now (also after every change made through a slot).
     void refresh();
@@ -158,6 +159,7 @@ private:
     SnapshotListModel m_connections;
     SnapshotListModel m_deadLetters;
     SnapshotListModel m_requests;
+    SnapshotListModel m_durables;
     std::deque<RequestRecord> m_requestLog; // newest last, at most Options::requestLogSize
     bool m_requestsDirty = false;
     QTimer m_snapshotTimer;

@@ -122,7 +122,7 @@ QString Sbctl::usage()
         "  reload                                   re-read the hub's configuration file\n"
         "  keys create NAME [--role ROLE]... | keys list | keys revoke ID   API keys (auth.api-keys)\n"
         "  messages [CHANNEL] [--topic PATTERN] [--after-seq N] [--limit N]   stored messages (no CHANNEL: default space)\n"
-        "  durables list | durables delete NAME     durable subscriptions: position, subscribers, waiting for ack\n"
+        "  durables list | durables delete NAME     durable subscriptions: position, waiting for ack, backlog\n"
         "  journal check                            a full check of the journal's database\n"
         "\n"
         "ADDRESS: local:<name or path> or tls://host:port (default: $SWITCHBOARD_HUB, else local:switchboard-control).\n"

@@ -58,8 +58,8 @@ int Sbctl::durables(QStringList args)
             return usageError(QStringLiteral("durables list: takes no arguments"));
         return listRows(QStringLiteral("durables"), QString(), 0,
                         {QStringLiteral("name"), QStringLiteral("channel"), QStringLiteral("pattern"), QStringLiteral("position"),
-                         QStringLiteral("subscribers"), QStringLiteral("waitingForAck"), QStringLiteral("redelivered"),
-                         QStringLiteral("deadLettered")});
+                         QStringLiteral("subscribers"), QStringLiteral("waitingForAck"), QStringLiteral("backlog"),
+                         QStringLiteral("redelivered"), QStringLiteral("deadLettered"), QStringLiteral("expired")});
     }
     if (sub == QLatin1String("delete")) {
         if (args.size() != 1)

@@ -4,6 +4,7 @@
 #include "journalcheckpointer.h"
 #include "sqlitedb.h"
 
+#include <switchboard/message.h>
 #include <switchboard/persistence.h>
 
 #include <QHash>
@@ -79,7 +80,7 @@ public:
     static constexpr int LogHardFrames = 16384;
     // Wall-clock times before this (2025-01-01) are taken for a board that has not set its clock
     // yet: age-based retention never removes what was stored under such a time by itself.
-    static constexpr qint64 MinPlausibleMs = 1735689600000LL;
+    static constexpr qint64 MinPlausibleMs = Message::PlausibleClockMs;
 
     JournalWriter(const QString &path, const QByteArray &vfs, Reporter reporter, JournalClocks clocks = JournalClocks::system());
     ~JournalWriter();

@@ -103,7 +103,10 @@ QString SqliteJournal::databaseFile(const QString &directory)
 }
 
 SqliteJournal::SqliteJournal(const SqliteJournalOptions &options)
-    : m_options(options), m_db(std::make_unique<SqliteDb>()), m_read(std::make_unique<SqliteStatement>())
+    : m_options(options)
+    , m_db(std::make_unique<SqliteDb>())
+    , m_read(std::make_unique<SqliteStatement>())
+    , m_count(std::make_unique<SqliteStatement>())
 {
     m_status.kind = QStringLiteral("sqlite");
     m_status.budgetBytes = options.budgetBytes;
@@ -114,6 +117,7 @@ SqliteJournal::~SqliteJournal()
     if (m_writer)
         m_writer->stop(); // commits what is queued
     m_read.reset();
+    m_count.reset();
     m_db.reset();
 }
 
@@ -206,6 +210,11 @@ Status SqliteJournal::openDatabase(SqliteJournalOpened *opened)
     if (Status st = m_read->prepare(*m_db, "SELECT seq, stored_at, body FROM messages WHERE stream = ?1 AND seq > ?2 "
                                            "AND stored_at >= ?3 AND stored_at <= ?4 "
                                            "AND (?5 = '' OR sb_match(?5, topic)) ORDER BY seq LIMIT ?6");
+        !st)
+        return st;
+    // A count in the index: the topic is read only when a pattern asks for it.
+    if (Status st = m_count->prepare(*m_db, "SELECT count(*) FROM (SELECT 1 FROM messages WHERE stream = ?1 AND seq > ?2 "
+                                            "AND (?3 = '' OR sb_match(?3, topic)) LIMIT ?4)");
         !st)
         return st;
     if (Status st = load(opened); !st)
@@ -435,21 +444,54 @@ void SqliteJournal::setRetention(const QString &stream, const RetentionPolicy &r
     m_writer->setRetention(stream, retention);
 }
 
+Result<qint64> SqliteJournal::streamId(const QString &stream) const
+{
+    auto id = m_streamIds.constFind(stream);
+    if (id != m_streamIds.cend())
+        return id.value();
+    SqliteStatement find;
+    if (Status st = find.prepare(*m_db, "SELECT id FROM streams WHERE name = ?1"); !st)
+        return st.error();
+    find.bind(1, stream);
+    if (find.step() != SQLITE_ROW)
+        return qint64(0);
+    return m_streamIds.insert(stream, find.int64(0)).value();
+}
+
+Result<qint64> SqliteJournal::count(const QString &stream, quint64 afterSeq, const QString &topic, qint64 cap) const
+{
+    if (!topic.isEmpty()) {
+        if (Status st = Topic::validatePattern(topic); !st)
+            return st.error();
+    }
+    const Result<qint64> id = streamId(stream);
+    if (!id)
+        return id.error();
+    if (id.value() == 0 || cap <= 0)
+        return qint64(0);
+    SqliteStatement &st = *m_count;
+    st.bind(1, id.value());
+    st.bind(2, qint64(afterSeq));
+    st.bind(3, topic);
+    st.bind(4, cap);
+    const int rc = st.step();
+    const qint64 n = rc == SQLITE_ROW ? st.int64(0) : 0;
+    st.reset();
+    if (rc != SQLITE_ROW)
+        return m_db->error(QStringLiteral("count stored messages"));
+    return n;
+}
+
 Result<QList<StoredMessage>> SqliteJournal::read(const JournalQuery &query) const
 {
     if (Status st = query.validate(); !st)
         return st.error();
     QList<StoredMessage> out;
-    auto id = m_streamIds.constFind(query.stream);
-    if (id == m_streamIds.cend()) {
-        SqliteStatement find;
-        if (Status st = find.prepare(*m_db, "SELECT id FROM streams WHERE name = ?1"); !st)
-            return st.error();
-        find.bind(1, query.stream);
-        if (find.step() != SQLITE_ROW)
-            return out; // nothing stored in that stream yet
-        id = m_streamIds.insert(query.stream, find.int64(0));
-    }
+    const Result<qint64> id = streamId(query.stream);
+    if (!id)
+        return id.error();
+    if (id.value() == 0)
+        return out; // nothing stored in that stream yet
     SqliteStatement &st = *m_read;
     st.bind(1, id.value());
     st.bind(2, qint64(query.afterSeq));

@@ -80,6 +80,7 @@ public:
     void setRetention(const QString &stream, const RetentionPolicy &retention) override;
     Result<QList<StoredMessage>> read(const JournalQuery &query) const override;
     quint64 lastSeq(const QString &stream) const override;
+    Result<qint64> count(const QString &stream, quint64 afterSeq, const QString &topic, qint64 cap) const override;
     Status savePosition(const QString &subscriber, quint64 seq) override;
     quint64 position(const QString &subscriber) const override;
     Status removePosition(const QString &subscriber) override;
@@ -89,6 +90,7 @@ private:
     explicit SqliteJournal(const SqliteJournalOptions &options);
     Status openDatabase(SqliteJournalOpened *opened);
     Status load(SqliteJournalOpened *opened);
+    Result<qint64> streamId(const QString &stream) const; // 0: nothing stored in it yet
     void onReport(const journal::WriteReport &report);
     void takeCommitted();
     void complete(quint64 upTo);
@@ -108,6 +110,7 @@ private:
     SqliteJournalOpened m_opened;
     std::unique_ptr<journal::SqliteDb> m_db; // the reading connection, bus thread
     std::unique_ptr<journal::SqliteStatement> m_read;
+    std::unique_ptr<journal::SqliteStatement> m_count;
     std::unique_ptr<journal::JournalWriter> m_writer;
     std::deque<Pending> m_pending;
     qint64 m_pendingBytes = 0;

@@ -48,7 +48,8 @@ struct Bus::Durable
     QVector<Subscription *> members;
     quint64 nextMember = 0;
     quint64 delivered = 0, redelivered = 0, acknowledged = 0, deadLettered = 0;
-    // Every stored message up to it is done: acknowledged, dead-lettered, or not for this subscription.
+    quint64 expired = 0; // stored messages whose TTL ran out before this subscription read them
+    // Every stored message up to it is done: acknowledged, dead-lettered, expired, or not for this subscription.
     quint64 position() const { return inFlight.empty() ? cursor : inFlight.begin()->first - 1; }
 };
 

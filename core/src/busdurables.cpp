@@ -8,6 +8,8 @@
 
 #include "bus_p.h"
 
+#include <QDateTime>
+
 #include <QTimer>
 
 #include <chrono>
@@ -116,6 +118,10 @@ bool Bus::deliverDurable(Durable &d, quint64 seq, const Message &stored, int att
         return false;
     Subscription *member = d.members[qsizetype(d.nextMember++ % quint64(d.members.size()))];
     Message m = stored;
+    // The bus judged its TTL when it took it from the journal (by its stored time); a queue
+    // that expired it again would leave the delivery waiting for an ack that cannot come.
+    if (m.ttl() > 0)
+        m.setTtl(0);
     const QString seqText = QString::number(seq);
     if (m.header(seqHeader()) != seqText)
         m.setHeader(seqHeader(), seqText);
@@ -153,8 +159,12 @@ void Bus::pump(Durable &d)
             qWarning("durable subscription \"%s\": %s", qPrintable(d.name), qPrintable(read.error().message));
             return;
         }
+        const qint64 now = QDateTime::currentMSecsSinceEpoch();
         for (const StoredMessage &m : read.value()) {
-            deliverDurable(d, m.seq, m.message, 1);
+            if (m.isExpired(now))
+                ++d.expired; // its TTL ran out while it was stored: done for this subscription
+            else
+                deliverDurable(d, m.seq, m.message, 1);
             d.cursor = m.seq;
         }
         if (read.value().size() < q.limit) {
@@ -252,20 +262,27 @@ void Bus::durableTick()
         m_durableTimer->stop();
 }
 
-QVariantList Bus::durables() const
+QVariantList Bus::durables(bool backlog) const
 {
     QVariantList out;
     for (const auto &[name, d] : m_durables) {
-        out.append(QVariantMap{{QStringLiteral("name"), d->name},
-                               {QStringLiteral("channel"), d->channel},
-                               {QStringLiteral("pattern"), d->pattern},
-                               {QStringLiteral("position"), QString::number(d->position())},
-                               {QStringLiteral("subscribers"), d->members.size()},
-                               {QStringLiteral("waitingForAck"), qint64(d->inFlight.size())},
-                               {QStringLiteral("delivered"), d->delivered},
-                               {QStringLiteral("redelivered"), d->redelivered},
-                               {QStringLiteral("acknowledged"), d->acknowledged},
-                               {QStringLiteral("deadLettered"), d->deadLettered}});
+        QVariantMap row{{QStringLiteral("name"), d->name},
+                        {QStringLiteral("channel"), d->channel},
+                        {QStringLiteral("pattern"), d->pattern},
+                        {QStringLiteral("position"), QString::number(d->position())},
+                        {QStringLiteral("subscribers"), d->members.size()},
+                        {QStringLiteral("waitingForAck"), qint64(d->inFlight.size())},
+                        {QStringLiteral("delivered"), d->delivered},
+                        {QStringLiteral("redelivered"), d->redelivered},
+                        {QStringLiteral("acknowledged"), d->acknowledged},
+                        {QStringLiteral("deadLettered"), d->deadLettered},
+                        {QStringLiteral("expired"), d->expired}};
+        if (backlog && m_journal) {
+            const Result<qint64> n = m_journal->count(d->channel, d->position(), d->pattern, BacklogCountCap);
+            row.insert(QStringLiteral("backlog"), n ? n.value() : qint64(-1));
+            row.insert(QStringLiteral("backlogCapped"), n && n.value() >= BacklogCountCap);
+        }
+        out.append(row);
     }
     return out;
 }

@@ -2,6 +2,8 @@
 #include <switchboard/journal.h>
 #include <switchboard/topic.h>
 
+#include <algorithm>
+
 namespace sb {
 
 Status JournalQuery::validate() const
@@ -16,6 +18,39 @@ Status JournalQuery::validate() const
     if (fromMs < 0 || toMs < 0 || (toMs > 0 && fromMs > toMs))
         return Error(ErrorCode::BadMessage, QStringLiteral("the time range is empty or negative (from %1 to %2)").arg(fromMs).arg(toMs));
     return {};
+}
+
+bool StoredMessage::isExpired(qint64 nowMs) const
+{
+    const qint64 ttl = message.ttl();
+    if (ttl <= 0 || storedAtMs < Message::PlausibleClockMs || nowMs < Message::PlausibleClockMs)
+        return false;
+    qint64 deadline;
+    if (__builtin_add_overflow(storedAtMs, ttl, &deadline))
+        return false;
+    return deadline < nowMs;
+}
+
+Result<qint64> Journal::count(const QString &stream, quint64 afterSeq, const QString &topic, qint64 cap) const
+{
+    JournalQuery q;
+    q.stream = stream;
+    q.topic = topic;
+    q.afterSeq = afterSeq;
+    q.limit = JournalQuery::MaxLimit;
+    qint64 n = 0;
+    while (n < cap) {
+        const Result<QList<StoredMessage>> page = read(q);
+        if (!page)
+            return page.error();
+        if (page.value().isEmpty())
+            break;
+        n += page.value().size();
+        q.afterSeq = page.value().last().seq;
+        if (page.value().size() < q.limit)
+            break;
+    }
+    return std::min(n, cap);
 }
 
 QVariantMap JournalStatus::toVariantMap() const

@@ -217,11 +217,15 @@ bool Message::hasError() const { return d->ext() && d->ext()->error.isError(); }
 /*!
     Both values come from the wire, so the sum must not overflow: a deadline beyond the range of
     qint64 (a huge ttl, or a timestamp near its maximum) means the message never expires. A
-    negative timestamp plus a positive ttl cannot overflow.
+    negative timestamp plus a positive ttl cannot overflow. A clock that was set after the message
+    was stamped (NTP at the boot of a board that started in 1970) would expire everything stamped
+    before: such a message does not expire.
 */
 bool Message::isExpired(qint64 nowMsecs) const
 {
     if (d->ttl <= 0)
+        return false;
+    if (d->timestamp < PlausibleClockMs && nowMsecs >= PlausibleClockMs)
         return false;
     qint64 deadline;
     if (__builtin_add_overflow(d->timestamp, d->ttl, &deadline))

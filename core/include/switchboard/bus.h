@@ -220,8 +220,11 @@ public:
     // be \a via's (or, in-process, \a who's).
     Status acknowledge(SubscriptionId id, quint64 seq, const Principal &who, Connection *via = nullptr);
     // Durable subscriptions: name, channel, pattern, position, subscribers, deliveries waiting for
-    // an ack, redeliveries, dead-lettered (health, the console, sbctl).
-    QVariantList durables() const;
+    // an ack, redeliveries, dead-lettered, expired (health, the console, sbctl). With \a backlog,
+    // also "backlog": the stored messages after the position that the subscription will read,
+    // counted up to BacklogCountCap ("backlogCapped" when it got there).
+    QVariantList durables(bool backlog = false) const;
+    static constexpr qint64 BacklogCountCap = 10000;
     // Forgets a durable subscription and its position ("administer" on its channel); its
     // subscribers, if any, are ended.
     Status deleteDurable(const QString &name, const Principal &who);

@@ -20,6 +20,11 @@ struct SWITCHBOARD_EXPORT StoredMessage
     QString stream;
     qint64 storedAtMs = 0;
     Message message;
+
+    // Whether the message's TTL ran out by \a nowMs, counted from when it was stored: the journal
+    // moves stored times with a stepping clock, so a step neither expires nor revives it. Never
+    // for a message stored, or judged, under a clock before Message::PlausibleClockMs.
+    bool isExpired(qint64 nowMs) const;
 };
 
 // A read of stored messages, in ascending sequence: after \a afterSeq (exclusive), stored from
@@ -79,6 +84,10 @@ public:
     virtual Result<QList<StoredMessage>> read(const JournalQuery &query) const = 0;
     // The highest sequence number stored in \a stream (0: none).
     virtual quint64 lastSeq(const QString &stream) const = 0;
+    // How many messages \a stream holds after \a afterSeq whose topic matches \a topic (empty:
+    // any), counting up to \a cap at most (a durable subscription's backlog, for operators). The
+    // default reads pages of JournalQuery::MaxLimit; an implementation may count in place.
+    virtual Result<qint64> count(const QString &stream, quint64 afterSeq, const QString &topic, qint64 cap) const;
 
     // Durable subscribers: the position each has acknowledged (sequence numbers up to it are done).
     virtual Status savePosition(const QString &subscriber, quint64 seq) = 0;

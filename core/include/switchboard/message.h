@@ -77,8 +77,13 @@ public:
     void setError(const Error &error);
     bool hasError() const;
 
+    // Wall-clock times before this (2025-01-01) are taken for a clock that was not set yet (a
+    // board without a real-time clock boots in 1970): nothing expires or ages by them.
+    static constexpr qint64 PlausibleClockMs = 1735689600000LL;
+
     // True when ttl() is set and timestamp() + ttl() lies before \a nowMsecs (a sum past the range
-    // of qint64 never expires).
+    // of qint64 never expires). A message stamped before PlausibleClockMs never expires once the
+    // clock reads after it: the clock was set in between, and its age is unknown.
     bool isExpired(qint64 nowMsecs) const;
     // Approximate memory/wire size, used for byte limits on queues.
     qint64 byteSize() const;

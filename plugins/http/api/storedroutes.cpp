@@ -106,7 +106,7 @@ void listDurables(RestApi *api, const ApiRequest &request, const ApiResponder &r
     if (Status st = bus->administer(request.principal, QString()); !st)
         return respond(ApiJson::error(st.error()));
     QJsonArray out;
-    for (const QVariant &d : bus->durables())
+    for (const QVariant &d : bus->durables(true))
         out.append(QJsonObject::fromVariantMap(d.toMap()));
     respond(ApiJson::data(out, 200, QJsonObject{{QStringLiteral("total"), out.size()}}));
 }

@@ -15,6 +15,7 @@
 #include <switchboard/outboundwriter.h>
 #include <switchboard/topic.h>
 
+#include <QDateTime>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QTcpSocket>
@@ -202,10 +203,13 @@ void SseHub::replayStored(QByteArray &out, SseStream *stream, quint64 afterSeq, 
     const Principal &who = stream->principal();
     const Authorizer *acl = &m_hub->bus()->accessControl();
     quint64 last = afterSeq;
+    const qint64 now = QDateTime::currentMSecsSinceEpoch();
     for (const StoredMessage &s : stored.value()) {
         if (s.seq > upTo)
             break; // on its way to the live deliveries
         last = s.seq;
+        if (s.isExpired(now))
+            continue; // its TTL ran out while it was stored
         const QString topic = s.message.topic();
         const bool wanted = std::any_of(patterns.begin(), patterns.end(), [&](const QString &p) { return Topic::matches(p, topic); });
         if (!wanted || !filter.matches(FilterInput(s.message)) || !acl->authorize(who, Action::Subscribe, channel, topic))

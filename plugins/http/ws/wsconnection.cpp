@@ -15,6 +15,7 @@
 #include <QJsonDocument>
 #include <QTcpSocket>
 
+
 namespace sb::http {
 
 namespace {
@@ -291,10 +292,19 @@ void WsConnection::handleAck(const QJsonObject &envelope)
 {
     const QString answer = envelope.value(QStringLiteral("messageId")).toString();
     const QString name = envelope.value(QStringLiteral("subscription")).toString();
+    // "seq" as the x-sb-seq header's text, or a JSON number that is a whole number: Qt keeps
+    // JSON integers exactly, and toInteger() refuses fractions and what does not fit (a double
+    // cast to an integer out of range would be undefined behaviour).
     const QJsonValue seqValue = envelope.value(QStringLiteral("seq"));
     bool ok = false;
-    const quint64 seq = seqValue.isString() ? seqValue.toString().toULongLong(&ok)
-                                            : (seqValue.isDouble() && seqValue.toDouble() >= 1 ? (ok = true, quint64(seqValue.toDouble())) : 0);
+    quint64 seq = 0;
+    if (seqValue.isString()) {
+        seq = seqValue.toString().toULongLong(&ok);
+    } else if (const qint64 n = seqValue.toInteger(0); n > 0) {
+        seq = quint64(n);
+        ok = true;
+    }
+    ok = ok && seq > 0;
     const quint32 tag = tagOf(name);
     if (!tag || !ok) {
         countError();

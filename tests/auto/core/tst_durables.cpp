@@ -84,6 +84,7 @@ private Q_SLOTS:
     void leavingMemberHandsOverItsDeliveries();
     void refusals();
     void deleteForgetsThePosition();
+    void storedMessagesPastTheirTtlAreSkipped();
 };
 
 void tst_Durables::resumesFromTheAcknowledgedPosition()
@@ -312,4 +313,39 @@ void tst_Durables::deleteForgetsThePosition()
 }
 
 QTEST_GUILESS_MAIN(tst_Durables)
+// A stored message whose TTL ran out (counted from when it was stored) is not delivered when a
+// durable subscription reads it from the journal; it counts as expired and the position moves
+// past it. What is delivered carries no TTL: the bus judged it, and a queue must not drop a
+// delivery that waits for its ack.
+void tst_Durables::storedMessagesPastTheirTtlAreSkipped()
+{
+    MemoryJournal journal;
+    Bus bus;
+    setUp(bus, journal);
+    const auto withTtl = [](const char *payload, qint64 ttl) {
+        Message m = ev(QStringLiteral("order.1"), payload);
+        m.setTtl(ttl);
+        return m;
+    };
+    QVERIFY(bus.publish(withTtl("short", 20), me()));
+    QVERIFY(bus.publish(withTtl("long", 600000), me()));
+    QVERIFY(bus.publish(withTtl("none", 0), me()));
+    JournalQuery stored;
+    stored.stream = QStringLiteral("orders");
+    QCOMPARE(journal.read(stored).value().size(), 3);
+    QTRY_VERIFY(journal.read(stored).value().first().isExpired(QDateTime::currentMSecsSinceEpoch()));
+    QVERIFY(!journal.read(stored).value().at(1).isExpired(QDateTime::currentMSecsSinceEpoch()));
+    Recorder r;
+    Result<SubscriptionId> id = bus.subscribe(durable(QStringLiteral("late")), me(), this, r.handler());
+    QVERIFY(id);
+    QTRY_COMPARE(r.messages.size(), 2);
+    QCOMPARE(r.payloads(), (QList<QByteArray>{"long", "none"}));
+    QCOMPARE(r.messages[0].ttl(), 0);
+    const QVariantMap info = durableInfo(bus, QStringLiteral("late"));
+    QCOMPARE(info.value(QStringLiteral("expired")).toULongLong(), 1u);
+    QVERIFY(bus.acknowledge(id.value(), r.seq(0), me()));
+    QVERIFY(bus.acknowledge(id.value(), r.seq(1), me()));
+    QCOMPARE(journal.position(QStringLiteral("late")), 3u); // past the expired one too
+}
+
 #include "tst_durables.moc"

@@ -5,6 +5,8 @@
 #include <QSignalSpy>
 #include <QTest>
 
+#include <limits>
+
 using namespace sb;
 
 class tst_MemoryJournal : public QObject
@@ -21,6 +23,9 @@ private Q_SLOTS:
     void failedJournalStoresNothing();
     void positions();
     void lowSpaceWarns();
+    void countsAfterAPosition();
+    void storedTtl_data();
+    void storedTtl();
 };
 
 namespace {
@@ -252,6 +257,51 @@ void tst_MemoryJournal::lowSpaceWarns()
     j.setRetention(QStringLiteral("s"), r);
     QVERIFY(!j.status().lowSpace);
     QCOMPARE(changed.size(), 2);
+}
+
+// Journal::count (the default, over pages of reads): a durable subscription's backlog.
+void tst_MemoryJournal::countsAfterAPosition()
+{
+    MemoryJournal j;
+    for (int i = 1; i <= 2500; ++i)
+        QVERIFY(put(j, QStringLiteral("orders"), ev(i % 2 ? QStringLiteral("odd.x") : QStringLiteral("even.x"), "p")));
+    QCOMPARE(j.count(QStringLiteral("orders"), 0, QString(), 10000).value(), 2500); // three pages
+    QCOMPARE(j.count(QStringLiteral("orders"), 2000, QString(), 10000).value(), 500);
+    QCOMPARE(j.count(QStringLiteral("orders"), 0, QString(), 1200).value(), 1200); // capped
+    QCOMPARE(j.count(QStringLiteral("orders"), 0, QStringLiteral("odd.*"), 10000).value(), 1250);
+    QCOMPARE(j.count(QStringLiteral("none"), 0, QString(), 10000).value(), 0);
+    QCOMPARE(j.count(QStringLiteral("orders"), 0, QStringLiteral("a..b"), 10).error().code, ErrorCode::InvalidTopic);
+}
+
+// A stored message's TTL counts from its stored time (which the SQLite journal moves with a
+// stepping clock), and never under a clock that reads before 2025.
+void tst_MemoryJournal::storedTtl_data()
+{
+    QTest::addColumn<qint64>("storedAt");
+    QTest::addColumn<qint64>("ttl");
+    QTest::addColumn<qint64>("now");
+    QTest::addColumn<bool>("expired");
+    const qint64 t = 1764000000000; // 2025-11-24
+    QTest::addRow("no ttl") << t << qint64(0) << t + 1000000 << false;
+    QTest::addRow("within") << t << qint64(1000) << t + 1000 << false;
+    QTest::addRow("past") << t << qint64(1000) << t + 1001 << true;
+    QTest::addRow("stored in 1970") << qint64(5000) << qint64(1000) << t << false;
+    QTest::addRow("judged in 1970") << qint64(5000) << qint64(1000) << qint64(9000) << false;
+    QTest::addRow("huge ttl") << t << std::numeric_limits<qint64>::max() << t + 1 << false;
+}
+
+void tst_MemoryJournal::storedTtl()
+{
+    QFETCH(qint64, storedAt);
+    QFETCH(qint64, ttl);
+    QFETCH(qint64, now);
+    QFETCH(bool, expired);
+    StoredMessage s;
+    s.storedAtMs = storedAt;
+    s.message = Message(MessageType::Event, QStringLiteral("t"));
+    s.message.setTimestamp(storedAt);
+    s.message.setTtl(ttl);
+    QCOMPARE(s.isExpired(now), expired);
 }
 
 QTEST_GUILESS_MAIN(tst_MemoryJournal)

@@ -43,10 +43,18 @@ void tst_Message::isExpired_data()
     QTest::addRow("now, binary codec's max ttl") << kNow << kMax / 2 << kNow << false;
     QTest::addRow("now, binary codec's max ttl, now max") << kNow << kMax / 2 << kMax << true;
     QTest::addRow("near max, sum just fits") << kMax - 10 << qint64(10) << kMax << false;
-    QTest::addRow("min timestamp, ttl 1") << kMin << qint64(1) << kNow << true;
-    QTest::addRow("min timestamp, max ttl") << kMin << kMax << kNow << true; // deadline -1
+    // Stamped before 2025 and judged after: the clock was set in between (a board that booted in
+    // 1970), the message's age is unknown, and it does not expire.
+    QTest::addRow("min timestamp, ttl 1") << kMin << qint64(1) << kNow << false;
+    QTest::addRow("min timestamp, max ttl") << kMin << kMax << kNow << false;
+    QTest::addRow("min timestamp, ttl 1, now 0") << kMin << qint64(1) << qint64(0) << true;
+    QTest::addRow("min timestamp, max ttl, now 0") << kMin << kMax << qint64(0) << true; // deadline -1
     QTest::addRow("min timestamp, max ttl, now min") << kMin << kMax << kMin << false;
     QTest::addRow("negative timestamp") << qint64(-5) << qint64(3) << qint64(0) << true;
+    QTest::addRow("stamped in 1970, judged in 1970") << qint64(1000) << qint64(60000) << qint64(100000) << true;
+    QTest::addRow("stamped in 1970, judged after the clock was set") << qint64(1000) << qint64(60000) << kNow << false;
+    QTest::addRow("stamped just before 2025, judged after") << Message::PlausibleClockMs - 1 << qint64(1) << kNow << false;
+    QTest::addRow("stamped at 2025, judged later") << Message::PlausibleClockMs << qint64(1) << kNow << true;
 }
 
 void tst_Message::isExpired()

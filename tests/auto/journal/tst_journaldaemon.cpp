@@ -417,6 +417,7 @@ void tst_JournalDaemon::sbctlMessagesDurablesCheck()
     QCOMPARE(rows[0].toObject().value(QStringLiteral("name")).toString(), QStringLiteral("ops-view"));
     QCOMPARE(rows[0].toObject().value(QStringLiteral("waitingForAck")).toInt(), 3);
     QCOMPARE(rows[0].toObject().value(QStringLiteral("subscribers")).toInt(), 1);
+    QCOMPARE(rows[0].toObject().value(QStringLiteral("backlog")).toInt(), 3); // the SQLite journal's count
     QVERIFY(sbctl({QStringLiteral("journal"), QStringLiteral("check")}, &code).contains("journal: ok"));
     QCOMPARE(code, 0);
     QVERIFY(sbctl({QStringLiteral("status")}).contains("journal:      sqlite, "));
@@ -426,6 +427,7 @@ void tst_JournalDaemon::sbctlMessagesDurablesCheck()
     const auto listed = curl(url(QStringLiteral("/api/v1/durables")), bearer);
     QCOMPARE(listed.status, 200);
     QCOMPARE(listed.data().toArray().first().toObject().value(QStringLiteral("name")).toString(), QStringLiteral("ops-view"));
+    QCOMPARE(listed.data().toArray().first().toObject().value(QStringLiteral("backlog")).toInt(), 3);
     QCOMPARE(curl(url(QStringLiteral("/api/v1/durables/nope")), bearer + QStringList{QStringLiteral("-X"), QStringLiteral("DELETE")}).status,
              404);
     QVERIFY(sbctl({QStringLiteral("durables"), QStringLiteral("delete"), QStringLiteral("ops-view")}, &code).contains("deleted"));

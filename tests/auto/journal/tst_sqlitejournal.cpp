@@ -688,6 +688,12 @@ void tst_SqliteJournal::checkpointsKeepTheLogShort()
     QVERIFY2(QFileInfo(SqliteJournal::databaseFile(dir.path())).size() > 256 * 1024,
              "nothing was copied into the database");
     QCOMPARE(j->status().messages, Count);
+    // Counted in place (a durable subscription's backlog), capped, by pattern.
+    QCOMPARE(j->count(QStringLiteral("orders"), 0, QString(), 10000).value(), Count);
+    QCOMPARE(j->count(QStringLiteral("orders"), 2990, QString(), 10000).value(), 10);
+    QCOMPARE(j->count(QStringLiteral("orders"), 0, QString(), 100).value(), 100);
+    QCOMPARE(j->count(QStringLiteral("orders"), 0, QStringLiteral("other.>"), 100).value(), 0);
+    QCOMPARE(j->count(QStringLiteral("nowhere"), 0, QString(), 100).value(), 0);
     // The files hold the publishers' data: the hub's user only.
     for (const QString &f : {SqliteJournal::databaseFile(dir.path()), wal}) {
         const QFile::Permissions p = QFileInfo(f).permissions();

@@ -51,6 +51,15 @@ async def main(url):
         await ws.send(json.dumps({"type": "ack", "messageId": "bad2", "subscription": "wsd"}))
         r = await recv_json(ws)
         expect(r["error"]["code"] == "BAD_MESSAGE", r)
+        # Numbers that are not sequence numbers: fractions, past 64 bits, zero, negative.
+        for i, bad in enumerate(["1e300", "2.5", "18446744073709551616", "0", "-1"]):
+            await ws.send('{"type": "ack", "messageId": "n%d", "subscription": "wsd", "seq": %s}' % (i, bad))
+            r = await recv_json(ws)
+            expect(r.get("correlationId") == "n%d" % i and r["error"]["code"] == "BAD_MESSAGE", (bad, r))
+        # An exact integer past 2^53 is a sequence number (no delivery has it).
+        await ws.send('{"type": "ack", "messageId": "big", "subscription": "wsd", "seq": 9007199254740993}')
+        r = await recv_json(ws)
+        expect(r["error"]["code"] == "NOT_FOUND", r)
     # Back after a disconnect: the one not acknowledged comes again, with a higher attempt.
     async with websockets.connect(url) as ws:
         await subscribe(ws)
