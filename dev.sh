@@ -8,6 +8,7 @@
 #   ./dev.sh bench [sb-bench args]   build and run bench/sb-bench (switchboardd vs nats-server and redis-server)
 #   ./dev.sh bench-http [args]       build and run bench/http-bench (REST publish: switchboardd vs nginx, wrk)
 #   ./dev.sh bench-journal [args]    build and run bench/journal-bench (durable publish: journal vs JetStream, SQLite)
+#   ./dev.sh bench-replay [args]     build and run bench/replay-bench (replay timing at 1x and 10x, max speed)
 #   ./dev.sh bench-ws [args]         build, npm-install bench/ws-broadcast and run it (WebSocket broadcast:
 #                                    switchboardd vs a Node server on npm ws; SSE fan-out); --help lists args
 #   ./dev.sh fuzz [seconds] [name...] build the libFuzzer targets (clang-14, preset "fuzz") and run each
@@ -84,6 +85,11 @@ bench-journal)
     build default
     exec build/default/bin/journal-bench "$@"
     ;;
+bench-replay)
+    # bench/replay-bench: the replay engine's timing against a recording, in process.
+    build default
+    exec build/default/bin/replay-bench "$@"
+    ;;
 bench-ws)
     # bench/ws-broadcast: Node and npm (Debian's nodejs and npm when none is installed), npm's
     # `ws` at the version package-lock.json pins.
@@ -149,7 +155,7 @@ test)
     ctest --preset "$preset"
     ;;
 *)
-    echo "usage: ./dev.sh run [-- args] | ./dev.sh test [--asan] | ./dev.sh bench [args] | ./dev.sh bench-http [args] | ./dev.sh bench-journal [args] | ./dev.sh bench-ws [args] | ./dev.sh fuzz [seconds] [name...]" >&2
+    echo "usage: ./dev.sh run [-- args] | ./dev.sh test [--asan] | ./dev.sh bench [args] | ./dev.sh bench-http [args] | ./dev.sh bench-journal [args] | ./dev.sh bench-replay [args] | ./dev.sh bench-ws [args] | ./dev.sh fuzz [seconds] [name...]" >&2
     exit 64
     ;;
 esac

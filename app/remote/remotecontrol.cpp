@@ -196,9 +196,13 @@ QVariantMap RemoteControl::list(const QString &collection, const QString &filter
     } else if (collection == QLatin1String("durables")) {
         rows = HubSnapshot::durables(*m_hub);
         keyRole = QStringLiteral("name");
+    } else if (collection == QLatin1String("replays")) {
+        for (const QVariant &r : m_hub->replays()->list())
+            rows.append(r.toMap());
+        keyRole = QStringLiteral("id");
     } else {
         return failure(Error(ErrorCode::NotFound, QStringLiteral("no collection \"%1\" (expected channels, topics, "
-                                                                 "connections, deadletters, durables)")
+                                                                 "connections, deadletters, durables, replays)")
                                                       .arg(collection)));
     }
     for (const QVariantMap &row : std::as_const(rows)) {

@@ -112,6 +112,9 @@ public:
     QVariantMap storedMessages(const QString &channel, const QVariantMap &query) override;
     QVariantMap deleteDurable(const QString &name) override;
     QVariantMap checkJournal() override;
+    QVariantMap startReplay(const QVariantMap &options) override; // remotecontrolreplay.cpp
+    QVariantMap replay(const QString &id) override;
+    QVariantMap controlReplay(const QString &id, const QString &action, const QVariantMap &args) override;
     void call(const QString &callId, const QString &method, const QVariantMap &args) override;
     // The answer call() emits: the slot named \a method run with \a args.
     QVariantMap dispatch(const QString &method, const QVariantMap &args);

@@ -86,6 +86,17 @@ QVariantMap RemoteControl::dispatch(const QString &method, const QVariantMap &ar
         run = [=] { return deleteDurable(name); };
     } else if (method == QLatin1String("checkJournal")) {
         run = [=] { return checkJournal(); };
+    } else if (method == QLatin1String("startReplay")) {
+        const QVariantMap options = args.value(QStringLiteral("options")).toMap();
+        run = [=] { return startReplay(options); };
+    } else if (method == QLatin1String("replay")) {
+        const QString id = arg("id").toString();
+        run = [=] { return replay(id); };
+    } else if (method == QLatin1String("controlReplay")) {
+        const QString id = arg("id").toString();
+        const QString action = arg("action").toString();
+        const QVariantMap more = args.value(QStringLiteral("args")).toMap();
+        run = [=] { return controlReplay(id, action, more); };
     } else if (method == QLatin1String("renewWatch") || method == QLatin1String("unwatch")) {
         const QString watchId = arg("watchId").toString();
         run = [=] { return method == QLatin1String("unwatch") ? unwatch(watchId) : renewWatch(watchId); };

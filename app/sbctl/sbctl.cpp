@@ -124,6 +124,10 @@ QString Sbctl::usage()
         "  messages [CHANNEL] [--topic PATTERN] [--after-seq N] [--limit N]   stored messages (no CHANNEL: default space)\n"
         "  durables list | durables delete NAME     durable subscriptions: position, waiting for ack, backlog\n"
         "  journal check                            a full check of the journal's database\n"
+        "  replay start [CHANNEL] [--topic PATTERN] [--from TIME] [--to TIME] [--after-seq N] [--to-seq N]\n"
+        "               [--speed 0.1-100|max] [--remap FROM=TO] [--target-channel NAME] [--subscription ID]\n"
+        "               [--store] [--detach]    replay stored messages; follows with a progress line\n"
+        "  replay list | status ID | follow ID | pause ID | resume ID | stop ID | seek ID --after-seq N|--from TIME\n"
         "\n"
         "ADDRESS: local:<name or path> or tls://host:port (default: $SWITCHBOARD_HUB, else local:switchboard-control).\n"
         "The token comes from --token-file or $SWITCHBOARD_TOKEN; a local socket needs none unless the hub says so.\n"
@@ -221,7 +225,8 @@ int Sbctl::run(const QStringList &arguments)
     static const QStringList commands{QStringLiteral("status"),  QStringLiteral("channels"),    QStringLiteral("topics"),
                                       QStringLiteral("publish"), QStringLiteral("deadletters"), QStringLiteral("connections"),
                                       QStringLiteral("watch"),   QStringLiteral("reload"),      QStringLiteral("keys"),
-                                      QStringLiteral("messages"), QStringLiteral("durables"),  QStringLiteral("journal")};
+                                      QStringLiteral("messages"), QStringLiteral("durables"),  QStringLiteral("journal"),
+                                      QStringLiteral("replay")};
     const QString command = args.takeFirst();
     if (!commands.contains(command))
         return usageError(QStringLiteral("unknown command \"%1\"").arg(command));
@@ -286,6 +291,8 @@ int Sbctl::run(const QStringList &arguments)
         return durables(args);
     if (command == QLatin1String("journal"))
         return journal(args);
+    if (command == QLatin1String("replay"))
+        return replay(args);
     // reload
     return printResult(remote::RemoteClient::await(client.api()->reloadConfig(), m_timeoutMs), [this](const QVariantMap &a) {
         m_out << "reloaded " << a.value(QStringLiteral("config")).toString() << ": created "

@@ -60,6 +60,9 @@ private:
     int messages(QStringList args); // sbctljournal.cpp
     int durables(QStringList args);
     int journal(QStringList args);
+    int replay(QStringList args); // sbctlreplay.cpp
+    int replayStart(QStringList args);
+    int followReplay(const QString &id);
     void printTable(const QVariantList &rows, const QStringList &columns);
 
     QTextStream &m_out;

@@ -275,8 +275,15 @@ Status Bus::takeRate(Connection *via)
                  {{QStringLiteral("retryAfterMs"), via->rateLimiter().retryAfterMs(now)}});
 }
 
+Result<int> Bus::republish(Message message, const Principal &who, bool store, SubscriptionId only)
+{
+    Result<int> r = route(message, who, nullptr, Action::Publish, nullptr, nullptr, store, only);
+    reapGone();
+    return r;
+}
+
 Result<int> Bus::route(Message &message, const Principal &who, Connection *via, Action action, PublishDone *done,
-                       QObject *context)
+                       QObject *context, bool persist, SubscriptionId only)
 {
     const bool isRequest = action == Action::Request;
     StatsEntry &global = m_stats.global();
@@ -351,12 +358,14 @@ Result<int> Bus::route(Message &message, const Principal &who, Connection *via, 
     if (via)
         via->countIn(quint64(bytes));
 
-    if (!isRequest) {
+    if (!isRequest && persist) {
         if (const PersistencePolicy *p = persistenceFor(*sp, topic)) {
             store(channelName, message, p->sync, done, context); // delivered once stored
             return 0;
         }
     }
+    if (only)
+        return offerOnly(*sp, only, message);
     if (cfg.type == ChannelType::Queue && !isRequest) {
         int n = deliverTo(*sp, message);
         if (n == 0) {
@@ -503,6 +512,21 @@ bool Bus::offer(Subscription *sub, const Message &message, const FilterInput *in
         return false;
     }
     return false;
+}
+
+// One subscription of \a sp that takes the message's topic: a replay to one subscriber.
+Result<int> Bus::offerOnly(Space &sp, SubscriptionId id, const Message &message)
+{
+    auto it = m_subscriptions.find(id);
+    Subscription *sub = it == m_subscriptions.end() ? nullptr : it->second.get();
+    if (!sub || sub->space != &sp || (!sub->pattern.isEmpty() && !Topic::matches(sub->pattern, message.topic())))
+        return Error(ErrorCode::NotFound,
+                     QStringLiteral("subscription %1 is not on channel \"%2\" or does not take topic \"%3\"")
+                         .arg(id)
+                         .arg(message.channel(), message.topic()),
+                     {{QStringLiteral("subscription"), QString::number(id)}});
+    const FilterInput input(message);
+    return offer(sub, message, &input) ? 1 : 0;
 }
 
 int Bus::deliverTo(Space &sp, Message &message, const Route *known)

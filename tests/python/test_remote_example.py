@@ -39,6 +39,8 @@ with tempfile.TemporaryDirectory() as tmp:
 auth:
   tokens:
     - {{name: ops, token-sha256: {hashlib.sha256(token).hexdigest()}, roles: [admin]}}
+journal:
+  path: "{tmp}/journal"
 remote:
   local: "{control}"
   local-requires-token: true
@@ -62,6 +64,7 @@ remote:
         check("created channel py-demo" in run.stdout, "demo created its channel")
         check("topic py.demo.hello in=1 last=hello from Python" in run.stdout, "demo saw its topic with the last payload")
         check("deleted channel py-demo" in run.stdout, "demo deleted its channel")
+        check("finished: sent 1 from py-ledger" in run.stdout, f"demo replayed its stored message ({run.stdout!r})")
 
         run = subprocess.run(["/usr/bin/python3", example, "--hub", hub, "--token-file", token_file, "status"],
                              capture_output=True, text=True, timeout=60, env=env)

@@ -63,6 +63,8 @@ const LimitKey kLimitKeys[] = {
     {"durable-ack-timeout-ms", Unit::Duration, kIntMax,
      [](DaemonConfig &c, qint64 n) { c.limits.durables.ackTimeoutMs = int(n); }},
     {"durable-max-deliver", Unit::Count, 1000, [](DaemonConfig &c, qint64 n) { c.limits.durables.maxDeliver = int(n); }},
+    // Replays of stored messages running or paused at once (0: none).
+    {"max-replays", Unit::Count, 1024, [](DaemonConfig &c, qint64 n) { c.limits.maxReplays = int(n); }},
 };
 
 QString expectedKeys()

@@ -80,6 +80,7 @@ struct SWITCHBOARD_EXPORT BusLimits
     // that floods them must not hold the bus thread (it starved well-behaved clients for seconds).
     double connectionErrorsPerSecond = 100;
     DurableLimits durables;
+    int maxReplays = 8; // limits.max-replays: replays running or paused at once (ReplayManager)
 };
 
 // What the bus refused, by cause, for health, the console and /metrics.
@@ -143,6 +144,7 @@ public:
     const BusRefusals &refusals() const { return m_refusals; }
     // The hub counts here the connections it closed for too many errors (Connection::errorCapExceeded).
     void countErrorCapClosed() { ++m_refusals.errorCapClosed; }
+    void countLimitRefused() { ++m_refusals.limits; } // a cap outside the bus (limits.max-replays)
 
     // Channels (the "administer" action).
     Status createChannel(const ChannelConfig &config, const Principal &who);
@@ -182,6 +184,12 @@ public:
     // publish() without it stores such a message too and returns 0 deliveries.
     using PublishDone = std::function<void(const Result<int> &deliveries)>;
     void publish(Message message, const Principal &who, Connection *via, QObject *context, PublishDone done);
+    // A replayed message (ReplayManager): checked and routed like publish(), except that a
+    // persistent channel or topic stores it again only with \a store (otherwise live subscribers
+    // get it and durable subscriptions, which read the journal, do not), and with \a only, it goes
+    // to that one subscription, which must be on the message's channel and take its topic
+    // (NOT_FOUND otherwise).
+    Result<int> republish(Message message, const Principal &who, bool store, SubscriptionId only = 0);
 
     Result<SubscriptionId> subscribe(Subscriber *subscriber, const SubscriptionOptions &options, const Principal &who,
                                      Connection *via = nullptr);
@@ -277,8 +285,10 @@ private:
     // \a done, when given and the message is stored first, is moved into the journal's callback
     // (and left empty); otherwise the caller calls it with the result.
     Result<int> route(Message &message, const Principal &who, Connection *via, Action action,
-                      PublishDone *done = nullptr, QObject *context = nullptr);
+                      PublishDone *done = nullptr, QObject *context = nullptr, bool persist = true,
+                      SubscriptionId only = 0);
     const PersistencePolicy *persistenceFor(const Space &space, const QString &topic) const;
+    Result<int> offerOnly(Space &space, SubscriptionId id, const Message &message);
     void store(const QString &channel, const Message &message, const SyncPolicy &sync, PublishDone *done,
                QObject *context);
     int deliverStored(const QString &channel, Message &message, quint64 seq);

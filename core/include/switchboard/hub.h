@@ -4,6 +4,7 @@
 #include <switchboard/auth.h>
 #include <switchboard/bus.h>
 #include <switchboard/memorybudget.h>
+#include <switchboard/replaymanager.h>
 
 #include <QObject>
 
@@ -51,6 +52,8 @@ public:
     QList<Endpoint *> endpoints() const { return m_endpoints; }
     // What all connections buffer together (limits.max-buffered-bytes).
     MemoryBudget &memoryBudget() { return m_memory; }
+    // The replays of stored messages (limits.max-replays).
+    ReplayManager *replays() { return &m_replays; }
     QVariantMap health() const;
 
 Q_SIGNALS:
@@ -60,6 +63,7 @@ Q_SIGNALS:
 private:
     Bus m_bus;
     MemoryBudget m_memory;
+    ReplayManager m_replays{&m_bus};
     const Authenticator *m_authenticator = nullptr;
     bool m_requireAuth = false;
     QHash<QString, Connection *> m_connections;

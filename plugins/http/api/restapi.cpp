@@ -11,6 +11,7 @@ RestApi::RestApi(Hub *hub, const RestApiOptions &options, QObject *parent)
     addChannelRoutes(m_router, this, v1);
     addAdminRoutes(m_router, this, v1);
     addStoredRoutes(m_router, this, v1);
+    addReplayRoutes(m_router, this, v1);
 }
 
 void RestApi::handle(const ApiRequest &request, ApiResponder respond) const

@@ -51,5 +51,6 @@ void addEventRoutes(ApiRouter &router, RestApi *api, const QString &prefix);
 void addChannelRoutes(ApiRouter &router, RestApi *api, const QString &prefix);
 void addAdminRoutes(ApiRouter &router, RestApi *api, const QString &prefix);
 void addStoredRoutes(ApiRouter &router, RestApi *api, const QString &prefix);
+void addReplayRoutes(ApiRouter &router, RestApi *api, const QString &prefix);
 
 } // namespace sb::http

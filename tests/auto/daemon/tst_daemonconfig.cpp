@@ -74,6 +74,7 @@ limits:
   request-timeout-ms: 1500
   dead-letter-capacity: 77
   connection-errors: 30/minute
+  max-replays: 3
 retry: {max-attempts: 9, initial-backoff-ms: 5}
 auth:
   required: true
@@ -93,6 +94,7 @@ shutdown-drain-ms: 500
     QCOMPARE(c->limits.retry.maxAttempts, 9);
     QCOMPARE(c->deadLetterCapacity, 77);
     QCOMPARE(c->limits.connectionErrorsPerSecond, 0.5);
+    QCOMPARE(c->limits.maxReplays, 3);
     QVERIFY(c->authRequired);
     QCOMPARE(c->tokens.size(), 1);
     QCOMPARE(c->tokens[0].roles, QStringList{QStringLiteral("publisher")});
