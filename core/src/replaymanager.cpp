@@ -41,6 +41,7 @@ Result<QString> ReplayManager::start(const ReplayOptions &options, const Princip
     connect(replay.get(), &Replay::ended, this, &ReplayManager::onEnded);
     Replay *r = replay.get();
     m_replays.emplace(id, std::move(replay));
+    ++m_started;
     r->start();
     Q_EMIT changed();
     return id;
@@ -53,11 +54,20 @@ void ReplayManager::onEnded(const QString &id)
         const QString oldest = m_endedOrder.takeFirst();
         auto it = m_replays.find(oldest);
         if (it != m_replays.end()) {
+            m_sentByForgotten += it->second->sent();
             it->second.release()->deleteLater(); // it may be the one reporting now
             m_replays.erase(it);
         }
     }
     Q_EMIT changed();
+}
+
+quint64 ReplayManager::sentTotal() const
+{
+    quint64 n = m_sentByForgotten;
+    for (const auto &[id, r] : m_replays)
+        n += r->sent();
+    return n;
 }
 
 QVariantList ReplayManager::list() const

@@ -25,6 +25,8 @@ public:
     ~ReplayManager() override;
 
     int activeCount() const; // bounded by the bus's limits().maxReplays
+    quint64 startedTotal() const { return m_started; }
+    quint64 sentTotal() const; // messages every replay since start sent
 
     // The new replay's id. FORBIDDEN / UNAUTHENTICATED when \a who may not read the source or publish
     // to the target, CHANNEL_NOT_FOUND, LIMIT_EXCEEDED at max-replays, BAD_MESSAGE for options that
@@ -48,6 +50,8 @@ private:
 
     Bus *m_bus;
     quint64 m_nextId = 1;
+    quint64 m_started = 0;
+    quint64 m_sentByForgotten = 0; // by replays no longer kept
     std::map<QString, std::unique_ptr<Replay>> m_replays;
     QStringList m_endedOrder; // oldest first
 };

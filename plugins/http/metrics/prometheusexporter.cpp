@@ -8,6 +8,7 @@
 #include <switchboard/deadletterstore.h>
 #include <switchboard/hub.h>
 #include <switchboard/journal.h>
+#include <switchboard/replaymanager.h>
 
 #include <QLocale>
 
@@ -203,6 +204,16 @@ void writeJournal(QByteArray &out, const Journal *journal)
     single(out, "switchboard_journal_expired_total", "counter", "Messages removed by retention.", QByteArray::number(st.expired));
 }
 
+void writeReplays(QByteArray &out, const ReplayManager &replays)
+{
+    single(out, "switchboard_replays_active", "gauge", "Replays running or paused (limits.max-replays).",
+           QByteArray::number(replays.activeCount()));
+    single(out, "switchboard_replays_started_total", "counter", "Replays started since start.",
+           QByteArray::number(replays.startedTotal()));
+    single(out, "switchboard_replayed_messages_total", "counter", "Stored messages published again by replays.",
+           QByteArray::number(replays.sentTotal()));
+}
+
 // A number's text, or empty when \a value is not a number (or a bool, as 0/1).
 QByteArray numericText(const QVariant &value)
 {
@@ -396,6 +407,7 @@ QByteArray PrometheusExporter::render(const Hub &hub, const HttpMetrics *http,
     writeBus(out, bus, stats);
     writeMemory(out, memory);
     writeJournal(out, bus.journalInUse());
+    writeReplays(out, *const_cast<Hub &>(hub).replays());
     writeAuth(out, hub.authenticator());
     writeListeners(out, listeners);
     if (http) {

@@ -120,6 +120,9 @@ void tst_ReplayDaemon::restReplayInOrder()
     QCOMPARE(page.data().toArray().size(), 0);
     const auto list = curl(url(QStringLiteral("/api/v1/replays")), bearer());
     QVERIFY(list.data().toArray().size() >= 1);
+    const auto metrics = curl(url(QStringLiteral("/metrics")));
+    QVERIFY2(metrics.body.contains("\nswitchboard_replays_active 0\n"), metrics.body.constData());
+    QVERIFY2(metrics.body.contains("\nswitchboard_replayed_messages_total 200\n"), metrics.body.constData());
 }
 
 // Slowly (0.1x of gaps that are near 0 ms apart would end at once): a replay of the same messages
