@@ -275,13 +275,6 @@ Status Bus::takeRate(Connection *via)
                  {{QStringLiteral("retryAfterMs"), via->rateLimiter().retryAfterMs(now)}});
 }
 
-Result<int> Bus::republish(Message message, const Principal &who, bool store, SubscriptionId only)
-{
-    Result<int> r = route(message, who, nullptr, Action::Publish, nullptr, nullptr, store, only);
-    reapGone();
-    return r;
-}
-
 Result<int> Bus::route(Message &message, const Principal &who, Connection *via, Action action, PublishDone *done,
                        QObject *context, bool persist, SubscriptionId only)
 {
@@ -512,21 +505,6 @@ bool Bus::offer(Subscription *sub, const Message &message, const FilterInput *in
         return false;
     }
     return false;
-}
-
-// One subscription of \a sp that takes the message's topic: a replay to one subscriber.
-Result<int> Bus::offerOnly(Space &sp, SubscriptionId id, const Message &message)
-{
-    auto it = m_subscriptions.find(id);
-    Subscription *sub = it == m_subscriptions.end() ? nullptr : it->second.get();
-    if (!sub || sub->space != &sp || (!sub->pattern.isEmpty() && !Topic::matches(sub->pattern, message.topic())))
-        return Error(ErrorCode::NotFound,
-                     QStringLiteral("subscription %1 is not on channel \"%2\" or does not take topic \"%3\"")
-                         .arg(id)
-                         .arg(message.channel(), message.topic()),
-                     {{QStringLiteral("subscription"), QString::number(id)}});
-    const FilterInput input(message);
-    return offer(sub, message, &input) ? 1 : 0;
 }
 
 int Bus::deliverTo(Space &sp, Message &message, const Route *known)
