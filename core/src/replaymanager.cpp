@@ -2,6 +2,9 @@
 #include <switchboard/bus.h>
 #include <switchboard/replaymanager.h>
 
+#include <algorithm>
+#include <vector>
+
 namespace sb {
 
 ReplayManager::ReplayManager(Bus *bus, QObject *parent) : QObject(parent), m_bus(bus) {}
@@ -72,8 +75,15 @@ quint64 ReplayManager::sentTotal() const
 
 QVariantList ReplayManager::list() const
 {
-    QVariantList out;
+    // In the order they were started ("r2" before "r10").
+    std::vector<const Replay *> replays;
+    replays.reserve(m_replays.size());
     for (const auto &[id, r] : m_replays)
+        replays.push_back(r.get());
+    std::sort(replays.begin(), replays.end(),
+              [](const Replay *a, const Replay *b) { return a->id().mid(1).toULongLong() < b->id().mid(1).toULongLong(); });
+    QVariantList out;
+    for (const Replay *r : replays)
         out.append(r->status());
     return out;
 }

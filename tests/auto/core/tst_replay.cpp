@@ -275,6 +275,17 @@ void tst_Replay::boundedInNumber()
     QVERIFY(m_replays->stop(first.value(), admin()));
     QCOMPARE(stateOf(*m_replays, first.value()), QStringLiteral("stopped"));
     QVERIFY(m_replays->start(replayOf(QString(), 0), admin()));
+    // Listed in the order they were started, past nine too ("r2" before "r10").
+    l.maxReplays = 100;
+    m_bus->setLimits(l);
+    for (int i = 0; i < 9; ++i)
+        QVERIFY(m_replays->start(replayOf(QString(), 0), admin()));
+    QStringList ids;
+    for (const QVariant &r : m_replays->list())
+        ids << r.toMap().value(QStringLiteral("id")).toString();
+    QCOMPARE(ids.size(), 11);
+    QCOMPARE(ids.mid(0, 3), (QStringList{QStringLiteral("r1"), QStringLiteral("r2"), QStringLiteral("r3")}));
+    QCOMPARE(ids.last(), QStringLiteral("r11"));
 }
 
 void tst_Replay::options_data()
