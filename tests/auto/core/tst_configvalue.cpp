@@ -22,6 +22,21 @@ private Q_SLOTS:
 namespace {
 constexpr qint64 kNoValue = -1; // the row expects an error
 const QString kKey = QStringLiteral("limits.some-key");
+
+// A duration row's outcome: the value, or an INVALID_CONFIG error naming the key and mentioning
+// \a errorMentions.
+void checkWhole(const Result<qint64> &r, qint64 expected, const QString &errorMentions)
+{
+    if (expected == kNoValue) {
+        QVERIFY(!r);
+        QCOMPARE(r.error().code, ErrorCode::InvalidConfig);
+        QVERIFY2(r.error().message.startsWith(kKey + QStringLiteral(": ")), qPrintable(r.error().message));
+        QVERIFY2(r.error().message.contains(errorMentions), qPrintable(r.error().message));
+    } else {
+        QVERIFY2(r, qPrintable(r.errorString()));
+        QCOMPARE(r.value(), expected);
+    }
+}
 } // namespace
 
 void tst_ConfigValue::size_data()
@@ -121,16 +136,7 @@ void tst_ConfigValue::duration()
     QFETCH(qint64, plainUnitMs);
     QFETCH(qint64, expected);
     QFETCH(QString, errorMentions);
-    const Result<qint64> r = config::parseDurationMs(value, kKey, plainUnitMs);
-    if (expected == kNoValue) {
-        QVERIFY(!r);
-        QCOMPARE(r.error().code, ErrorCode::InvalidConfig);
-        QVERIFY2(r.error().message.startsWith(kKey + QStringLiteral(": ")), qPrintable(r.error().message));
-        QVERIFY2(r.error().message.contains(errorMentions), qPrintable(r.error().message));
-    } else {
-        QVERIFY2(r, qPrintable(r.errorString()));
-        QCOMPARE(r.value(), expected);
-    }
+    checkWhole(config::parseDurationMs(value, kKey, plainUnitMs), expected, errorMentions);
 }
 
 void tst_ConfigValue::fineDuration_data()
@@ -154,16 +160,7 @@ void tst_ConfigValue::fineDuration()
     QFETCH(QVariant, value);
     QFETCH(qint64, expected);
     QFETCH(QString, errorMentions);
-    const Result<qint64> r = config::parseDurationUs(value, kKey);
-    if (expected == kNoValue) {
-        QVERIFY(!r);
-        QCOMPARE(r.error().code, ErrorCode::InvalidConfig);
-        QVERIFY2(r.error().message.startsWith(kKey + QStringLiteral(": ")), qPrintable(r.error().message));
-        QVERIFY2(r.error().message.contains(errorMentions), qPrintable(r.error().message));
-    } else {
-        QVERIFY2(r, qPrintable(r.errorString()));
-        QCOMPARE(r.value(), expected);
-    }
+    checkWhole(config::parseDurationUs(value, kKey), expected, errorMentions);
 }
 
 void tst_ConfigValue::rate_data()
