@@ -11,6 +11,8 @@
 #include <QSslSocket>
 #include <QUrl>
 
+#include <algorithm>
+
 namespace sb::remote {
 
 RemoteClient::RemoteClient(QObject *parent)
@@ -42,6 +44,8 @@ void RemoteClient::tearDown()
     m_timeout.stop();
     qDeleteAll(m_models);
     m_models.clear();
+    m_prefetch.clear();
+    m_reacquired.clear();
     m_api.reset();
     m_node.reset();
     if (m_device) {
@@ -180,7 +184,46 @@ QAbstractItemModelReplica *RemoteClient::model(const QString &name, bool prefetc
         m_node->acquireModel(name, prefetch ? QtRemoteObjects::PrefetchData : QtRemoteObjects::FetchRootSize);
     m->setParent(this);
     m_models.insert(name, m);
+    m_prefetch.insert(name, prefetch);
+    connect(m, &QAbstractItemModelReplica::initialized, this, [this, name] { checkModelSize(name, 0); });
     return m;
+}
+
+void RemoteClient::checkModelSize(const QString &name, int strike)
+{
+    // The list() collection each list model shows.
+    static const QHash<QString, QString> collections{{QStringLiteral("Channels"), QStringLiteral("channels")},
+                                                     {QStringLiteral("Connections"), QStringLiteral("connections")},
+                                                     {QStringLiteral("DeadLetters"), QStringLiteral("deadletters")},
+                                                     {QStringLiteral("Durables"), QStringLiteral("durables")}};
+    const QString collection = collections.value(name);
+    if (collection.isEmpty() || !m_api || !m_models.contains(name))
+        return;
+    auto *watcher = new QRemoteObjectPendingCallWatcher(m_api->list(collection, QString(), 0, 1), this);
+    connect(watcher, &QRemoteObjectPendingCallWatcher::finished, this, [this, name, strike](QRemoteObjectPendingCallWatcher *w) {
+        w->deleteLater();
+        const QVariantMap answer = w->returnValue().toMap();
+        QAbstractItemModelReplica *m = m_models.value(name);
+        if (!m || w->error() != QRemoteObjectPendingCall::NoError || !answer.value(QStringLiteral("ok")).toBool()
+            || m->rowCount() == answer.value(QStringLiteral("total")).toInt())
+            return;
+        if (strike == 0) { // rows may have changed since: look again after the next snapshot
+            const int later = m_api ? std::max(100, m_api->snapshotIntervalMs()) + 100 : 1000;
+            QTimer::singleShot(later, this, [this, name] { checkModelSize(name, 1); });
+            return;
+        }
+        if (m_reacquired.value(name) >= MaxReacquires)
+            return;
+        ++m_reacquired[name];
+        qWarning("switchboard.remote: the %s replica shows %d rows, the hub has %d: acquiring it again",
+                 qPrintable(name), m->rowCount(), answer.value(QStringLiteral("total")).toInt());
+        // The node shares one replica implementation between the replicas of a name: the old one
+        // goes first (its views let go of it), so the new one asks for the rows afresh.
+        Q_EMIT modelReplaced(name, nullptr);
+        m_models.remove(name);
+        delete m;
+        Q_EMIT modelReplaced(name, model(name, m_prefetch.value(name, true)));
+    });
 }
 
 bool RemoteClient::waitForReady(int timeoutMs)

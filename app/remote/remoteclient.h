@@ -60,7 +60,16 @@ public:
     SwitchboardReplica *api() const { return m_api.get(); }
     // \a prefetch: fetch every row's data before the model is initialized (fine for short lists);
     // without it only the root's size is fetched and rows come as views ask (large trees).
+    //
+    // Qt 6.4's model replica can start with a wrong size: rows the hub inserts while the
+    // replica's first size is on its way are applied, then overwritten by that older size, and
+    // every later change is applied to the wrong count (found in tst_qml: a channel created as the
+    // console connected left Channels and Connections empty for good). So once a list model is
+    // initialized its row count is checked against the hub's list() total; wrong twice, one
+    // snapshot apart, the model is acquired again (at most MaxReacquires times): modelReplaced()
+    // with nullptr (let go of the old one, it is deleted next), then with the new one.
     QAbstractItemModelReplica *model(const QString &name, bool prefetch = true);
+    static constexpr int MaxReacquires = 3;
 
     // Waits (with a local event loop) until ready or failed; for command-line tools and tests.
     bool waitForReady(int timeoutMs);
@@ -74,6 +83,7 @@ Q_SIGNALS:
     void ready();
     void failed(const sb::Error &error);
     void disconnected();
+    void modelReplaced(const QString &name, QAbstractItemModelReplica *model);
 
 private:
     void setState(State state);
@@ -82,6 +92,7 @@ private:
     void tearDown();
     void onConnected();
     void onAnswer();
+    void checkModelSize(const QString &name, int strike);
 
     State m_state = State::Disconnected;
     Error m_error;
@@ -92,6 +103,8 @@ private:
     std::unique_ptr<QRemoteObjectNode> m_node;
     std::unique_ptr<SwitchboardReplica> m_api;
     QHash<QString, QAbstractItemModelReplica *> m_models;
+    QHash<QString, bool> m_prefetch;
+    QHash<QString, int> m_reacquired;
     QTimer m_timeout;
 };
 

@@ -6,7 +6,9 @@
 #include <consoletypes.h>
 #include <switchboardclient.h>
 
+#include <QFile>
 #include <QQmlEngine>
+#include <QTemporaryDir>
 #include <QQuickWindow>
 #include <QTest>
 #include <QtQml/qqmlextensionplugin.h>
@@ -23,6 +25,9 @@ public Q_SLOTS:
     {
         QQuickWindow::setGraphicsApi(QSGRendererInterface::Software);
         qputenv("SWITCHBOARD_PLUGIN_PATH", SB_PLUGIN_DIR); // the embedded hub's native plugin, from the build tree
+        // The embedded hub keeps its journal under $XDG_DATA_HOME: a directory of this run's, not
+        // the user's (stored messages of an earlier run would be counted again).
+        qputenv("XDG_DATA_HOME", QFile::encodeName(m_data.path()));
         m_hub = new sb::console::ConsoleController(this);
         sb::console::registerConsoleTypes(m_hub);
         m_hub->connectEmbedded();
@@ -51,6 +56,7 @@ public Q_SLOTS:
 private:
     sb::console::ConsoleController *m_hub = nullptr;
     sb::SwitchboardClient *m_device = nullptr;
+    QTemporaryDir m_data;
 };
 
 QUICK_TEST_MAIN_WITH_SETUP(console, Setup)
