@@ -110,6 +110,7 @@ public:
     QVariantMap unwatch(const QString &watchId) override;
     // remotecontroljournal.cpp
     QVariantMap storedMessages(const QString &channel, const QVariantMap &query) override;
+    QVariantMap storedDensity(const QString &channel, const QVariantMap &query) override;
     QVariantMap deleteDurable(const QString &name) override;
     QVariantMap checkJournal() override;
     QVariantMap startReplay(const QVariantMap &options) override; // remotecontrolreplay.cpp

@@ -81,6 +81,9 @@ QVariantMap RemoteControl::dispatch(const QString &method, const QVariantMap &ar
     } else if (method == QLatin1String("storedMessages")) {
         const QVariantMap query = args.value(QStringLiteral("query")).toMap();
         run = [=] { return storedMessages(args.value(QStringLiteral("channel")).toString(), query); };
+    } else if (method == QLatin1String("storedDensity")) {
+        const QVariantMap query = args.value(QStringLiteral("query")).toMap();
+        run = [=] { return storedDensity(args.value(QStringLiteral("channel")).toString(), query); };
     } else if (method == QLatin1String("deleteDurable")) {
         const QString name = arg("name").toString();
         run = [=] { return deleteDurable(name); };

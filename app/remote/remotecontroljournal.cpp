@@ -8,6 +8,8 @@
 #include <switchboard/journal.h>
 #include <switchboard/jsoncodec.h>
 
+#include <algorithm>
+
 namespace sb::remote {
 
 using RemoteResult::failure;
@@ -45,6 +47,57 @@ QVariantMap RemoteControl::storedMessages(const QString &channel, const QVariant
     }
     answer.insert(QStringLiteral("rows"), rows);
     return ok(answer);
+}
+
+namespace {
+
+// A whole number in \a query under \a key (\a fallback when absent), or why it is not one.
+Result<qint64> wholeNumber(const QVariantMap &query, const QString &key, qint64 fallback)
+{
+    const QVariant v = query.value(key);
+    if (!v.isValid() || v.isNull())
+        return fallback;
+    bool ok = false;
+    const qint64 n = v.toLongLong(&ok);
+    if (!ok || (v.typeId() == QMetaType::Double && double(n) != v.toDouble()))
+        return Error(ErrorCode::BadMessage, QStringLiteral("%1 must be a whole number, not \"%2\"").arg(key, v.toString()),
+                     {{QStringLiteral("field"), key}});
+    return n;
+}
+
+} // namespace
+
+QVariantMap RemoteControl::storedDensity(const QString &channel, const QVariantMap &query)
+{
+    DensityQuery q;
+    q.stream = channel;
+    q.topic = query.value(QStringLiteral("topic")).toString();
+    for (const auto &[key, field] : {std::pair{QStringLiteral("from"), &q.fromMs}, std::pair{QStringLiteral("to"), &q.toMs}}) {
+        const Result<qint64> n = wholeNumber(query, key, 0);
+        if (!n)
+            return failure(n.error());
+        *field = n.value();
+    }
+    const Result<qint64> buckets = wholeNumber(query, QStringLiteral("buckets"), 100);
+    if (!buckets)
+        return failure(buckets.error());
+    q.buckets = int(std::clamp<qint64>(buckets.value(), -1, DensityQuery::MaxBuckets + 1)); // validate() names the bounds
+    if (Status st = q.validate(); !st)
+        return failure(st.error());
+    Bus *bus = m_hub->bus();
+    if (!channel.isEmpty() && !bus->channel(channel))
+        return failure(Error(ErrorCode::ChannelNotFound, QStringLiteral("channel \"%1\" does not exist").arg(channel),
+                             {{QStringLiteral("channel"), channel}}));
+    if (Status st = bus->mayAct(m_principal, Action::Subscribe, channel, q.topic.isEmpty() ? QStringLiteral(">") : q.topic); !st)
+        return failure(st.error());
+    const Journal *journal = bus->journalInUse();
+    if (!journal) {
+        StoredDensity none;
+        none.span(q);
+        return ok(none.toVariantMap());
+    }
+    const Result<StoredDensity> density = journal->density(q);
+    return density ? ok(density.value().toVariantMap()) : failure(density.error());
 }
 
 QVariantMap RemoteControl::deleteDurable(const QString &name)

@@ -122,6 +122,7 @@ QString Sbctl::usage()
         "  reload                                   re-read the hub's configuration file\n"
         "  keys create NAME [--role ROLE]... | keys list | keys revoke ID   API keys (auth.api-keys)\n"
         "  messages [CHANNEL] [--topic PATTERN] [--after-seq N] [--limit N]   stored messages (no CHANNEL: default space)\n"
+        "  timeline [CHANNEL] [--topic PATTERN] [--from TIME] [--to TIME] [--buckets N]   stored messages per span of time\n"
         "  durables list | durables delete NAME     durable subscriptions: position, waiting for ack, backlog\n"
         "  journal check                            a full check of the journal's database\n"
         "  replay start [CHANNEL] [--topic PATTERN] [--from TIME] [--to TIME] [--after-seq N] [--to-seq N]\n"
@@ -225,7 +226,7 @@ int Sbctl::run(const QStringList &arguments)
     static const QStringList commands{QStringLiteral("status"),  QStringLiteral("channels"),    QStringLiteral("topics"),
                                       QStringLiteral("publish"), QStringLiteral("deadletters"), QStringLiteral("connections"),
                                       QStringLiteral("watch"),   QStringLiteral("reload"),      QStringLiteral("keys"),
-                                      QStringLiteral("messages"), QStringLiteral("durables"),  QStringLiteral("journal"),
+                                      QStringLiteral("messages"), QStringLiteral("timeline"), QStringLiteral("durables"),  QStringLiteral("journal"),
                                       QStringLiteral("replay")};
     const QString command = args.takeFirst();
     if (!commands.contains(command))
@@ -287,6 +288,8 @@ int Sbctl::run(const QStringList &arguments)
         return keys(args);
     if (command == QLatin1String("messages"))
         return messages(args);
+    if (command == QLatin1String("timeline"))
+        return timeline(args);
     if (command == QLatin1String("durables"))
         return durables(args);
     if (command == QLatin1String("journal"))

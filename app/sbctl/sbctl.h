@@ -58,6 +58,7 @@ private:
     int watch(QStringList args);
     int keys(QStringList args); // sbctlkeys.cpp
     int messages(QStringList args); // sbctljournal.cpp
+    int timeline(QStringList args);
     int durables(QStringList args);
     int journal(QStringList args);
     int replay(QStringList args); // sbctlreplay.cpp

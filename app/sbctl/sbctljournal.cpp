@@ -8,6 +8,8 @@
 #include <QDateTime>
 #include <QTimeZone>
 
+#include <algorithm>
+
 namespace sb::sbctl {
 
 int Sbctl::messages(QStringList args)
@@ -47,6 +49,78 @@ int Sbctl::messages(QStringList args)
                                              QStringLiteral("id"), QStringLiteral("data")});
                            if (a.contains(QStringLiteral("nextAfterSeq")))
                                m_out << "(more: --after-seq " << a.value(QStringLiteral("nextAfterSeq")).toString() << ")\n";
+                       });
+}
+
+namespace {
+
+// TIME: milliseconds since the epoch, or RFC 3339 with a zone; -1 when it is neither.
+qint64 timeArgument(const QString &v)
+{
+    bool ok = false;
+    const qint64 ms = v.toLongLong(&ok);
+    if (ok)
+        return ms >= 0 ? ms : -1;
+    const QDateTime t = QDateTime::fromString(v, Qt::ISODateWithMs);
+    return t.isValid() && t.timeSpec() != Qt::LocalTime ? t.toMSecsSinceEpoch() : -1;
+}
+
+QString utc(qint64 ms)
+{
+    return QDateTime::fromMSecsSinceEpoch(ms, Qt::UTC).toString(Qt::ISODateWithMs);
+}
+
+} // namespace
+
+// A bar per span of time: how many messages the channel stored in it.
+int Sbctl::timeline(QStringList args)
+{
+    QString error;
+    QVariantMap query;
+    bool present = false;
+    const QString topic = takeOption(args, QStringLiteral("--topic"), {}, &present, &error);
+    if (present)
+        query.insert(QStringLiteral("topic"), topic);
+    for (const char *key : {"from", "to"}) {
+        const QString v = takeOption(args, QStringLiteral("--") + QLatin1String(key), {}, &present, &error);
+        if (!present)
+            continue;
+        const qint64 ms = timeArgument(v);
+        if (ms < 0)
+            return usageError(QStringLiteral("timeline: --%1 %2 is not a time (milliseconds since the epoch or RFC 3339 "
+                                             "with a zone, 2026-11-30T12:00:00Z)")
+                                  .arg(QLatin1String(key), v));
+        query.insert(QString::fromLatin1(key), ms);
+    }
+    const QString buckets = takeOption(args, QStringLiteral("--buckets"), {}, &present, &error);
+    if (present)
+        query.insert(QStringLiteral("buckets"), buckets);
+    if (!error.isEmpty())
+        return usageError(error);
+    if (args.size() > 1)
+        return usageError(QStringLiteral("timeline: expected at most one CHANNEL"));
+    return printResult(remote::RemoteClient::await(m_client->api()->storedDensity(args.value(0), query), m_timeoutMs),
+                       [this](const QVariantMap &a) {
+                           const QVariantList counts = a.value(QStringLiteral("counts")).toList();
+                           if (counts.isEmpty()) {
+                               m_out << "nothing stored\n";
+                               return;
+                           }
+                           qint64 most = 1;
+                           for (const QVariant &n : counts)
+                               most = std::max(most, n.toLongLong());
+                           const qint64 from = a.value(QStringLiteral("from")).toLongLong(),
+                                        width = a.value(QStringLiteral("bucketMs")).toLongLong();
+                           for (int i = 0; i < counts.size(); ++i) {
+                               const qint64 n = counts.at(i).toLongLong();
+                               m_out << utc(from + i * width) << "  " << QString::number(n).rightJustified(10) << "  "
+                                     << QString(int((n * 50 + most - 1) / most), u'#') << "\n";
+                           }
+                           m_out << a.value(QStringLiteral("total")).toLongLong() << " messages"
+                                 << (a.value(QStringLiteral("estimated")).toBool() ? " (estimated)" : "") << " from "
+                                 << utc(from) << " to " << utc(a.value(QStringLiteral("to")).toLongLong()) << ", "
+                                 << width << " ms a line; stored from seq " << a.value(QStringLiteral("firstSeq")).toString()
+                                 << " to " << a.value(QStringLiteral("lastSeq")).toString() << "\n";
                        });
 }
 

@@ -1,11 +1,13 @@
 // SPDX-License-Identifier: Apache-2.0
 // journal-bench (issue #15): durable, acknowledged publishes of 128 B to switchboardd's journal
 // against nats-server JetStream with file storage, and against bare SQLite single-row commits,
-// in the same run; and switchboardd's start-up after SIGKILL with 1,000,000 messages stored.
+// in the same run; switchboardd's start-up after SIGKILL with 1,000,000 messages stored; and
+// reading them back as the console does (the timeline, a page far into the stream).
 // Not a test: ctest does not run it. ./dev.sh bench-journal [--repeat N].
 #include "../sb-bench/benchhost.h"
 #include "../sb-bench/serverprocess.h"
 
+#include <sqlitejournal.h>
 #include <switchboardclient.h>
 
 #include <QCommandLineParser>
@@ -202,7 +204,70 @@ qint64 storedAtStart(QProcess &p)
 struct Results
 {
     std::vector<double> sbPlainOne, sbOffAsync, sbOffOne, sbAlwaysAsync, sbAlwaysOne, jsAsync, jsOne, sqlite, startMs, found;
+    // Reading what the start-up row stored (ms): the console's timeline, the naive GROUP BY over
+    // every row, and a page of 100 at the start and near the end.
+    std::vector<double> timeline, timelineTopic, groupBy, firstPage, lastPage;
 };
+
+// The fastest of five runs of \a f, in ms.
+template<typename F>
+double bestOf5(F f)
+{
+    double best = 1e18;
+    for (int i = 0; i < 5; ++i) {
+        QElapsedTimer t;
+        t.start();
+        f();
+        best = std::min(best, t.nsecsElapsed() / 1e6);
+    }
+    return best;
+}
+
+// The journal the start-up row left (the daemon has exited): Journal::density as the console asks
+// for it, against a GROUP BY over every stored row of the stream on the same file; a page of 100
+// messages after the first and after the 900,000th.
+void readingRows(const QString &directory, qint64 stored, Results &r)
+{
+    SqliteJournalOptions o;
+    o.directory = directory;
+    o.budgetBytes = 8LL << 30;
+    Result<std::unique_ptr<SqliteJournal>> opened = SqliteJournal::open(o);
+    if (!opened)
+        qFatal("journal-bench: %s", qPrintable(opened.error().message));
+    const std::unique_ptr<SqliteJournal> j = std::move(opened).value();
+    DensityQuery q;
+    q.stream = QStringLiteral("bench-off");
+    q.buckets = 100;
+    qint64 total = 0;
+    r.timeline.push_back(bestOf5([&] { total = j->density(q).value().total; }));
+    if (total < stored)
+        fprintf(stderr, "journal-bench: the timeline counted %lld of %lld\n", total, stored);
+    q.topic = QStringLiteral("bench.>");
+    r.timelineTopic.push_back(bestOf5([&] { (void)j->density(q); }));
+    const StoredDensity d = j->density(q).value();
+    JournalQuery page;
+    page.stream = q.stream;
+    page.limit = 100;
+    r.firstPage.push_back(bestOf5([&] { (void)j->read(page); }));
+    page.afterSeq = quint64(stored * 9 / 10);
+    r.lastPage.push_back(bestOf5([&] { (void)j->read(page); }));
+
+    sqlite3 *db = nullptr;
+    sqlite3_open_v2(SqliteJournal::databaseFile(directory).toUtf8().constData(), &db, SQLITE_OPEN_READONLY, nullptr);
+    sqlite3_stmt *st = nullptr;
+    if (sqlite3_prepare_v2(db, "SELECT (stored_at - ?1) / ?2, count(*) FROM messages WHERE stream = "
+                               "(SELECT id FROM streams WHERE name = 'bench-off') GROUP BY 1", -1, &st, nullptr) != SQLITE_OK)
+        qFatal("journal-bench: sqlite: %s", sqlite3_errmsg(db));
+    r.groupBy.push_back(bestOf5([&] {
+        sqlite3_bind_int64(st, 1, d.fromMs);
+        sqlite3_bind_int64(st, 2, std::max<qint64>(1, d.bucketMs));
+        while (sqlite3_step(st) == SQLITE_ROW) {
+        }
+        sqlite3_reset(st);
+    }));
+    sqlite3_finalize(st);
+    sqlite3_close(db);
+}
 
 } // namespace
 
@@ -313,6 +378,7 @@ int main(int argc, char **argv)
             again.terminate();
             again.waitForFinished(10000);
             r.found.push_back(double(storedAtStart(again)));
+            readingRows(dir.filePath(QStringLiteral("journal")), startupMessages, r);
         }
     }
     auto ratio = [](const std::vector<double> &a, const std::vector<double> &b) {
@@ -355,6 +421,28 @@ int main(int argc, char **argv)
                qPrintable(QStringLiteral("start-up after SIGKILL, %1 stored (found %2), ms").arg(startupMessages).arg(qint64(median(r.found)))),
                qPrintable(cell(r.startMs)),
                "-", "-", "", qPrintable(v));
+    }
+    if (!r.timeline.empty()) {
+        // The console's timeline must not be a scan: at most half of what reading every row costs.
+        const double tr = median(r.timeline) / std::max(1e-9, median(r.groupBy));
+        const QString v = verdict(tr, 0.5, false);
+        all = all && v == QLatin1String("PASS");
+        const auto ms = [](const std::vector<double> &x) {
+            return x.size() == 1 ? QString::number(x[0], 'f', 2)
+                                 : QStringLiteral("%1 [%2-%3]").arg(median(x), 0, 'f', 2).arg(*std::min_element(x.begin(), x.end()), 0, 'f', 2)
+                                       .arg(*std::max_element(x.begin(), x.end()), 0, 'f', 2);
+        };
+        printf("%-58s | %-22s | %-22s | %-22s | %-5.2f | <= 0.5 %s\n",
+               qPrintable(QStringLiteral("timeline of %1 stored, 100 buckets, ms").arg(startupMessages)), qPrintable(ms(r.timeline)),
+               "-", qPrintable(ms(r.groupBy) + QStringLiteral(" (GROUP BY)")), tr, qPrintable(v));
+        printf("%-58s | %-22s | %-22s | %-22s | %-5s | %s\n", "timeline, topic pattern (sampled), ms", qPrintable(ms(r.timelineTopic)),
+               "-", "-", "", "-");
+        // Paging: a page far into the stream costs what the first does.
+        const double pr = median(r.lastPage) / std::max(1e-9, median(r.firstPage));
+        const QString pv = verdict(pr, 2.0, false);
+        all = all && pv == QLatin1String("PASS");
+        printf("%-58s | %-22s | %-22s | %-22s | %-5.2f | <= 2.0 %s\n", "page of 100 at 90 % of the stream / the first page, ms",
+               qPrintable(ms(r.lastPage) + QStringLiteral(" / ") + ms(r.firstPage)), "-", "-", pr, qPrintable(pv));
     }
     // No bar: what a publish and its acknowledgement cost without the journal (the round trip the
     // one-at-a-time rows pay on top of storing).

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "sqlitejournal.h"
 
+#include "densityreader.h"
 #include "journalschema.h"
 #include "journalwriter.h"
 #include "sqlitedb.h"
@@ -23,6 +24,7 @@
 
 namespace sb {
 
+using journal::DensityReader;
 using journal::JournalWriter;
 namespace Schema = journal::Schema;
 using journal::SqliteDb;
@@ -105,6 +107,7 @@ SqliteJournal::SqliteJournal(const SqliteJournalOptions &options)
     , m_db(std::make_unique<SqliteDb>())
     , m_read(std::make_unique<SqliteStatement>())
     , m_count(std::make_unique<SqliteStatement>())
+    , m_density(std::make_unique<DensityReader>())
 {
     m_status.kind = QStringLiteral("sqlite");
     m_status.budgetBytes = options.budgetBytes;
@@ -116,6 +119,7 @@ SqliteJournal::~SqliteJournal()
         m_writer->stop(); // commits what is queued
     m_read.reset();
     m_count.reset();
+    m_density.reset();
     m_db.reset();
 }
 
@@ -214,6 +218,8 @@ Status SqliteJournal::openDatabase(SqliteJournalOpened *opened)
     if (Status st = m_count->prepare(*m_db, "SELECT count(*) FROM (SELECT 1 FROM messages WHERE stream = ?1 AND seq > ?2 "
                                             "AND (?3 = '' OR sb_match(?3, topic)) LIMIT ?4)");
         !st)
+        return st;
+    if (Status st = m_density->prepare(*m_db); !st)
         return st;
     if (Status st = load(opened); !st)
         return st;
@@ -403,6 +409,16 @@ Result<qint64> SqliteJournal::count(const QString &stream, quint64 afterSeq, con
     if (rc != SQLITE_ROW)
         return m_db->error(QStringLiteral("count stored messages"));
     return n;
+}
+
+Result<StoredDensity> SqliteJournal::density(const DensityQuery &query) const
+{
+    if (Status st = query.validate(); !st)
+        return st.error();
+    const Result<qint64> id = streamId(query.stream);
+    if (!id)
+        return id.error();
+    return m_density->read(id.value(), query);
 }
 
 Result<QList<StoredMessage>> SqliteJournal::read(const JournalQuery &query) const

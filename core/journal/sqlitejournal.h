@@ -17,6 +17,7 @@ class QTimer;
 namespace sb {
 
 namespace journal {
+class DensityReader;
 class JournalWriter;
 class SqliteDb;
 class SqliteStatement;
@@ -81,6 +82,7 @@ public:
     Result<QList<StoredMessage>> read(const JournalQuery &query) const override;
     quint64 lastSeq(const QString &stream) const override;
     Result<qint64> count(const QString &stream, quint64 afterSeq, const QString &topic, qint64 cap) const override;
+    Result<StoredDensity> density(const DensityQuery &query) const override;
     Status savePosition(const QString &subscriber, quint64 seq) override;
     quint64 position(const QString &subscriber) const override;
     Status removePosition(const QString &subscriber) override;
@@ -111,6 +113,7 @@ private:
     std::unique_ptr<journal::SqliteDb> m_db; // the reading connection, bus thread
     std::unique_ptr<journal::SqliteStatement> m_read;
     std::unique_ptr<journal::SqliteStatement> m_count;
+    std::unique_ptr<journal::DensityReader> m_density;
     std::unique_ptr<journal::JournalWriter> m_writer;
     std::deque<Pending> m_pending;
     qint64 m_pendingBytes = 0;

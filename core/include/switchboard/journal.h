@@ -44,6 +44,51 @@ struct SWITCHBOARD_EXPORT JournalQuery
     Status validate() const;
 };
 
+// A timeline of one stream, for operators (the console's Replay page): how many stored messages
+// whose topic matches \a topic fall in each of \a buckets equal spans from \a fromMs to \a toMs
+// (inclusive; 0: the stream's first, or last, stored time).
+struct SWITCHBOARD_EXPORT DensityQuery
+{
+    QString stream;
+    QString topic;
+    qint64 fromMs = 0;
+    qint64 toMs = 0;
+    int buckets = 100;
+
+    static constexpr int MaxBuckets = 1000;
+    static constexpr qint64 MaxTimeMs = 253402300799999; // 9999-12-31T23:59:59.999Z
+    // INVALID_TOPIC for a bad pattern, BAD_MESSAGE for buckets outside 1..MaxBuckets, a time past
+    // MaxTimeMs or from > to.
+    Status validate() const;
+};
+
+// The answer to a DensityQuery. counts[i] holds the messages stored from fromMs + i * bucketMs
+// up to (not including) the next bucket's start; the last bucket ends at toMs. Messages are placed
+// by stored time; a journal may place them by the sequence numbers at the buckets' edges (stored
+// times ascend with the sequence unless the clock stepped back).
+struct SWITCHBOARD_EXPORT StoredDensity
+{
+    qint64 firstMs = 0;    // the stream's first and last stored message, whatever the topic
+    qint64 lastMs = 0;     // (0: nothing stored)
+    quint64 firstSeq = 0;
+    quint64 lastSeq = 0;
+    qint64 fromMs = 0;     // the span counted
+    qint64 toMs = 0;
+    qint64 bucketMs = 0;
+    QList<qint64> counts;
+    qint64 total = 0;
+    // Some counts are not exact: a journal reads only so much to answer (SQLite: in a bucket with
+    // more messages than it reads to match a topic pattern, the count is the share of matches in
+    // what it read times what the bucket holds; the default: the first DensityScanLimit messages).
+    bool estimated = false;
+
+    // Sets fromMs, toMs, bucketMs and empty counts for \a query over the stored range.
+    void span(const DensityQuery &query);
+    // The bucket a message stored at \a ms falls in, or -1 outside [fromMs, toMs].
+    int bucketOf(qint64 ms) const;
+    QVariantMap toVariantMap() const;
+};
+
 // What a journal says of itself, for health, the console, sbctl and /metrics.
 struct SWITCHBOARD_EXPORT JournalStatus
 {
@@ -88,6 +133,10 @@ public:
     // any), counting up to \a cap at most (a durable subscription's backlog, for operators). The
     // default reads pages of JournalQuery::MaxLimit; an implementation may count in place.
     virtual Result<qint64> count(const QString &stream, quint64 afterSeq, const QString &topic, qint64 cap) const;
+    // A timeline of \a query's stream, see DensityQuery. The default reads pages of
+    // JournalQuery::MaxLimit, at most DensityScanLimit messages; an implementation may count in place.
+    virtual Result<StoredDensity> density(const DensityQuery &query) const;
+    static constexpr qint64 DensityScanLimit = 1000000;
 
     // Durable subscribers: the position each has acknowledged (sequence numbers up to it are done).
     virtual Status savePosition(const QString &subscriber, quint64 seq) = 0;

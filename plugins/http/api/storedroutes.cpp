@@ -2,7 +2,7 @@
 // GET /api/v1/channels/{name}/messages and GET /api/v1/messages (the default space): what the
 // journal stored, in ascending sequence. Reading needs the right to subscribe to the topic
 // pattern asked for (">" when none is given) on that channel. GET /api/v1/durables and
-// DELETE /api/v1/durables/{name}: durable subscriptions.
+// DELETE /api/v1/durables/{name}: durable subscriptions. .../messages/density: a timeline of them.
 #include "apijson.h"
 #include "restapi.h"
 
@@ -98,6 +98,60 @@ void listStored(RestApi *api, const ApiRequest &request, const QString &channel,
     respond(ApiJson::data(out, 200, meta));
 }
 
+// A timeline of what a channel stored: ?topic=, ?from=, ?to= (the stored range when absent),
+// ?buckets= (1-1000, default 100).
+void storedDensity(RestApi *api, const ApiRequest &request, const QString &channel, const ApiResponder &respond)
+{
+    Bus *bus = api->hub()->bus();
+    DensityQuery q;
+    q.stream = channel;
+    q.topic = request.query(QStringLiteral("topic"));
+    for (const auto &[name, field] : {std::pair{QStringLiteral("from"), &q.fromMs}, std::pair{QStringLiteral("to"), &q.toMs}}) {
+        const Result<qint64> t = timeParam(request, name);
+        if (!t)
+            return respond(ApiJson::error(t.error()));
+        *field = t.value();
+    }
+    bool present = false;
+    const QString buckets = request.query(QStringLiteral("buckets"), &present);
+    if (present) {
+        bool ok = false;
+        q.buckets = buckets.toInt(&ok);
+        if (!ok)
+            q.buckets = 0; // validate() says what is allowed
+    }
+    if (Status st = q.validate(); !st)
+        return respond(ApiJson::error(st.error()));
+    if (!channel.isEmpty() && !bus->channel(channel))
+        return respond(ApiJson::error(Error(ErrorCode::ChannelNotFound, QStringLiteral("channel \"%1\" does not exist").arg(channel),
+                                            {{QStringLiteral("channel"), channel}})));
+    if (Status st = bus->mayAct(request.principal, Action::Subscribe, channel, q.topic.isEmpty() ? QStringLiteral(">") : q.topic); !st)
+        return respond(ApiJson::error(st.error()));
+    StoredDensity d;
+    if (const Journal *journal = bus->journalInUse()) {
+        const Result<StoredDensity> read = journal->density(q);
+        if (!read)
+            return respond(ApiJson::error(read.error()));
+        d = read.value();
+    } else {
+        d.span(q);
+    }
+    QJsonArray counts;
+    for (qint64 n : d.counts)
+        counts.append(n);
+    respond(ApiJson::data(QJsonObject{{QStringLiteral("firstTime"), d.firstMs ? QJsonValue(JsonCodec::formatTimestamp(d.firstMs)) : QJsonValue()},
+                                      {QStringLiteral("lastTime"), d.lastMs ? QJsonValue(JsonCodec::formatTimestamp(d.lastMs)) : QJsonValue()},
+                                      {QStringLiteral("firstSeq"), qint64(d.firstSeq)},
+                                      {QStringLiteral("lastSeq"), qint64(d.lastSeq)},
+                                      {QStringLiteral("from"), d.fromMs ? QJsonValue(JsonCodec::formatTimestamp(d.fromMs)) : QJsonValue()},
+                                      {QStringLiteral("to"), d.toMs ? QJsonValue(JsonCodec::formatTimestamp(d.toMs)) : QJsonValue()},
+                                      {QStringLiteral("bucketMs"), d.bucketMs},
+                                      {QStringLiteral("counts"), counts},
+                                      {QStringLiteral("total"), d.total},
+                                      {QStringLiteral("estimated"), d.estimated}},
+                          200));
+}
+
 // Durable subscriptions: listing them and deleting one need "administer" (on the hub; on the
 // durable's channel to delete).
 void listDurables(RestApi *api, const ApiRequest &request, const ApiResponder &respond)
@@ -131,6 +185,13 @@ void addStoredRoutes(ApiRouter &router, RestApi *api, const QString &prefix)
     router.add("GET", prefix + QStringLiteral("/channels/{name}/messages"),
                QStringLiteral("Stored messages of a persistent channel (?topic=, ?from=, ?to=, ?after-seq=, ?limit=)"),
                [api](const ApiRequest &rq, const QStringList &p, ApiResponder r) { listStored(api, rq, p.value(0), r); });
+    router.add("GET", prefix + QStringLiteral("/channels/{name}/messages/density"),
+               QStringLiteral("A timeline of a persistent channel's stored messages: counts per bucket of time (?topic=, "
+                              "?from=, ?to=, ?buckets=)"),
+               [api](const ApiRequest &rq, const QStringList &p, ApiResponder r) { storedDensity(api, rq, p.value(0), r); });
+    router.add("GET", prefix + QStringLiteral("/messages/density"),
+               QStringLiteral("A timeline of the default space's stored messages (?topic=, ?from=, ?to=, ?buckets=)"),
+               [api](const ApiRequest &rq, const QStringList &, ApiResponder r) { storedDensity(api, rq, QString(), r); });
     router.add("GET", prefix + QStringLiteral("/messages"),
                QStringLiteral("Stored messages of the default space's persistent topics (?topic=, ?from=, ?to=, "
                               "?after-seq=, ?limit=)"),

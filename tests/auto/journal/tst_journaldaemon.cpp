@@ -42,6 +42,7 @@ private Q_SLOTS:
     void sseResumesFromTheJournal();
     void deadLettersSurviveSigkill();
     void sbctlMessagesDurablesCheck();
+    void timelineOverRestAndSbctl();
 
 private:
     QByteArray sbctl(const QStringList &args, int *exitCode = nullptr);
@@ -434,6 +435,51 @@ void tst_JournalDaemon::sbctlMessagesDurablesCheck()
     QCOMPARE(code, 0);
     sbctl({QStringLiteral("durables"), QStringLiteral("delete"), QStringLiteral("ops-view")}, &code);
     QCOMPARE(code, 1); // NOT_FOUND
+}
+
+// The console's timeline, over REST and sbctl: counts per span of stored time, by topic, with
+// the stored range; what is refused says why.
+void tst_JournalDaemon::timelineOverRestAndSbctl()
+{
+    QVERIFY(startDaemon(QStringLiteral("remote: {local: \"%1\"}\n").arg(m_journal.filePath(QStringLiteral("control.sock")))));
+    SwitchboardClient c;
+    QVERIFY(connectNative(c));
+    for (int i = 1; i <= 5; ++i)
+        QVERIFY(publishNative(c, QStringLiteral("orders"), i % 2 ? QStringLiteral("order.odd") : QStringLiteral("order.even"),
+                              QByteArray::number(i)));
+    const auto one = curl(url(QStringLiteral("/api/v1/channels/orders/messages/density?buckets=1")));
+    QCOMPARE(one.status, 200);
+    const QJsonObject d = one.data().toObject();
+    QCOMPARE(d.value(QStringLiteral("counts")).toArray(), QJsonArray{5});
+    QCOMPARE(d.value(QStringLiteral("total")).toInt(), 5);
+    QCOMPARE(d.value(QStringLiteral("firstSeq")).toInt(), 1);
+    QCOMPARE(d.value(QStringLiteral("lastSeq")).toInt(), 5);
+    QVERIFY(!d.value(QStringLiteral("estimated")).toBool());
+    QVERIFY(d.value(QStringLiteral("firstTime")).toString().endsWith(QLatin1Char('Z')));
+    const auto odd = curl(url(QStringLiteral("/api/v1/channels/orders/messages/density?topic=order.odd&buckets=3")));
+    QCOMPARE(odd.status, 200);
+    QCOMPARE(odd.data().toObject().value(QStringLiteral("total")).toInt(), 3);
+    QVERIFY(odd.data().toObject().value(QStringLiteral("counts")).toArray().size() <= 3);
+    for (const QString &bad : {QStringLiteral("?buckets=0"), QStringLiteral("?buckets=1001"), QStringLiteral("?buckets=many"),
+                               QStringLiteral("?from=yesterday"), QStringLiteral("?topic=a..b"), QStringLiteral("?from=2000&to=1000")}) {
+        const auto r = curl(url(QStringLiteral("/api/v1/channels/orders/messages/density") + bad));
+        QVERIFY2(r.status == 400 && !r.json().value(QStringLiteral("error")).toObject().value(QStringLiteral("message")).toString().isEmpty(),
+                 qPrintable(bad + QLatin1Char(' ') + QString::fromUtf8(r.body)));
+    }
+    QCOMPARE(curl(url(QStringLiteral("/api/v1/channels/nope/messages/density"))).status, 404);
+    QCOMPARE(curl(url(QStringLiteral("/api/v1/messages/density"))).data().toObject().value(QStringLiteral("counts")).toArray().size(), 0);
+
+    int code = -1;
+    const QByteArray bars = sbctl({QStringLiteral("timeline"), QStringLiteral("orders"), QStringLiteral("--buckets"), QStringLiteral("2")}, &code);
+    QCOMPARE(code, 0);
+    QVERIFY2(bars.contains("5 messages from ") && bars.contains("stored from seq 1 to 5") && bars.contains("##########"), bars.constData());
+    QVERIFY(sbctl({QStringLiteral("timeline"), QStringLiteral("orders"), QStringLiteral("--topic"), QStringLiteral("order.even")}, &code)
+                .contains("2 messages from "));
+    QCOMPARE(code, 0);
+    sbctl({QStringLiteral("timeline"), QStringLiteral("orders"), QStringLiteral("--from"), QStringLiteral("yesterday")}, &code);
+    QCOMPARE(code, 64);
+    sbctl({QStringLiteral("timeline"), QStringLiteral("orders"), QStringLiteral("--buckets"), QStringLiteral("0")}, &code);
+    QCOMPARE(code, 1);
 }
 
 QTEST_GUILESS_MAIN(tst_JournalDaemon)
