@@ -51,8 +51,8 @@ ApplicationWindow {
             Layout.fillWidth: true
             Repeater {
                 model: [qsTr("Overview"), qsTr("Topics"), qsTr("Connections"), qsTr("Channels"), qsTr("Dead letters"),
-                        qsTr("Publish"), qsTr("Requests"), qsTr("Durables")]
-                TabButton { text: modelData + "  (Ctrl+" + (index + 1) + ")"; Accessible.name: modelData }
+                        qsTr("Publish"), qsTr("Requests"), qsTr("Durables"), qsTr("Messages"), qsTr("Replay")]
+                TabButton { text: modelData + "  (Ctrl+" + ((index + 1) % 10) + ")"; Accessible.name: modelData }
             }
         }
         StackLayout {
@@ -67,13 +67,15 @@ ApplicationWindow {
             PublishPage {}
             RequestsPage {}
             DurablesPage {}
+            MessagesPage { onReplayRequested: tabs.currentIndex = 9 }
+            ReplayPage {}
         }
     }
 
     Repeater {
-        model: 8
+        model: 10
         Item {
-            Shortcut { sequence: "Ctrl+" + (index + 1); onActivated: tabs.currentIndex = index }
+            Shortcut { sequence: "Ctrl+" + ((index + 1) % 10); onActivated: tabs.currentIndex = index }
         }
     }
     Shortcut { sequence: "Ctrl+K"; onActivated: connectDialog.open() }

@@ -398,6 +398,121 @@
         <source>Durables</source>
         <translation>Dauerhafte Abos</translation>
     </message>
+    <message>
+        <source>Messages</source>
+        <translation>Nachrichten</translation>
+    </message>
+    <message>
+        <source>Replay</source>
+        <translation>Wiedergabe</translation>
+    </message>
+</context>
+<context>
+    <name>MessagesPage</name>
+    <message>
+        <source>Messages</source>
+        <translation>Nachrichten</translation>
+    </message>
+    <message>
+        <source>From: &quot;%1&quot; is not a time (2026-11-30T12:00:00Z or milliseconds since the epoch)</source>
+        <translation>Ab: „%1“ ist keine Zeit (2026-11-30T12:00:00Z oder Millisekunden seit der Epoche)</translation>
+    </message>
+    <message>
+        <source>Published again as replay %1</source>
+        <translation>Erneut veröffentlicht als Wiedergabe %1</translation>
+    </message>
+    <message>
+        <source>Channel (empty: default space)</source>
+        <translation>Kanal (leer: Standardbereich)</translation>
+    </message>
+    <message>
+        <source>Channel</source>
+        <translation>Kanal</translation>
+    </message>
+    <message>
+        <source>Topic pattern, e.g. orders.&gt;</source>
+        <translation>Themenmuster, z. B. orders.&gt;</translation>
+    </message>
+    <message>
+        <source>Topic pattern</source>
+        <translation>Themenmuster</translation>
+    </message>
+    <message>
+        <source>From (2026-11-30T12:00:00Z)</source>
+        <translation>Ab (2026-11-30T12:00:00Z)</translation>
+    </message>
+    <message>
+        <source>Stored from</source>
+        <translation>Gespeichert ab</translation>
+    </message>
+    <message>
+        <source>Messages per page</source>
+        <translation>Nachrichten pro Seite</translation>
+    </message>
+    <message>
+        <source>Show (Ctrl+Enter)</source>
+        <translation>Anzeigen (Strg+Eingabe)</translation>
+    </message>
+    <message>
+        <source>Previous (PgUp)</source>
+        <translation>Zurück (Bild auf)</translation>
+    </message>
+    <message>
+        <source>Page %1</source>
+        <translation>Seite %1</translation>
+    </message>
+    <message>
+        <source>Next (PgDown)</source>
+        <translation>Weiter (Bild ab)</translation>
+    </message>
+    <message>
+        <source>Stored message %1 on %2</source>
+        <translation>Gespeicherte Nachricht %1 zu %2</translation>
+    </message>
+    <message>
+        <source>Nothing stored matches.</source>
+        <translation>Nichts Gespeichertes passt.</translation>
+    </message>
+    <message>
+        <source>Pick a channel and press Show.</source>
+        <translation>Kanal wählen und Anzeigen drücken.</translation>
+    </message>
+    <message>
+        <source>Auto</source>
+        <translation>Automatisch</translation>
+    </message>
+    <message>
+        <source>JSON</source>
+        <translation>JSON</translation>
+    </message>
+    <message>
+        <source>Text</source>
+        <translation>Text</translation>
+    </message>
+    <message>
+        <source>Hex</source>
+        <translation>Hex</translation>
+    </message>
+    <message>
+        <source>#%1 stored %2 · id %3 · %4 · headers: %5</source>
+        <translation>#%1 gespeichert %2 · ID %3 · %4 · Header: %5</translation>
+    </message>
+    <message>
+        <source>no content type</source>
+        <translation>kein Inhaltstyp</translation>
+    </message>
+    <message>
+        <source>Payload</source>
+        <translation>Nutzdaten</translation>
+    </message>
+    <message>
+        <source>Publish again</source>
+        <translation>Erneut veröffentlichen</translation>
+    </message>
+    <message>
+        <source>Replay from here…</source>
+        <translation>Ab hier wiedergeben…</translation>
+    </message>
 </context>
 <context>
     <name>OverviewPage</name>
@@ -569,6 +684,155 @@
     </message>
 </context>
 <context>
+    <name>ReplayPage</name>
+    <message>
+        <source>Replay</source>
+        <translation>Wiedergabe</translation>
+    </message>
+    <message>
+        <source>Channel (empty: default space)</source>
+        <translation>Kanal (leer: Standardbereich)</translation>
+    </message>
+    <message>
+        <source>Channel to replay</source>
+        <translation>Wiederzugebender Kanal</translation>
+    </message>
+    <message>
+        <source>Topic pattern, e.g. orders.&gt;</source>
+        <translation>Themenmuster, z. B. orders.&gt;</translation>
+    </message>
+    <message>
+        <source>Topic pattern to replay</source>
+        <translation>Wiederzugebendes Themenmuster</translation>
+    </message>
+    <message>
+        <source>Show timeline</source>
+        <translation>Zeitleiste anzeigen</translation>
+    </message>
+    <message>
+        <source>Zoom to selection</source>
+        <translation>Auf Auswahl zoomen</translation>
+    </message>
+    <message>
+        <source>No timeline yet</source>
+        <translation>Noch keine Zeitleiste</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n message(s)%1 from %2 to %3, %4 ms a bar</source>
+        <translation>
+            <numerusform>%n Nachricht%1 von %2 bis %3, %4 ms pro Balken</numerusform>
+            <numerusform>%n Nachrichten%1 von %2 bis %3, %4 ms pro Balken</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source> (estimated)</source>
+        <translation> (geschätzt)</translation>
+    </message>
+    <message>
+        <source>Stored messages over time</source>
+        <translation>Gespeicherte Nachrichten über die Zeit</translation>
+    </message>
+    <message>
+        <source>Selected: %1 to %2</source>
+        <translation>Ausgewählt: %1 bis %2</translation>
+    </message>
+    <message>
+        <source>Selected: everything stored (drag over the timeline to choose a range)</source>
+        <translation>Ausgewählt: alles Gespeicherte (über die Zeitleiste ziehen, um einen Bereich zu wählen)</translation>
+    </message>
+    <message>
+        <source>Speed</source>
+        <translation>Geschwindigkeit</translation>
+    </message>
+    <message>
+        <source>max</source>
+        <translation>max</translation>
+    </message>
+    <message>
+        <source>Replay speed</source>
+        <translation>Wiedergabegeschwindigkeit</translation>
+    </message>
+    <message>
+        <source>Target</source>
+        <translation>Ziel</translation>
+    </message>
+    <message>
+        <source>The original topics</source>
+        <translation>Die ursprünglichen Themen</translation>
+    </message>
+    <message>
+        <source>Remapped topics</source>
+        <translation>Umgeschriebene Themen</translation>
+    </message>
+    <message>
+        <source>One subscription</source>
+        <translation>Ein Abonnement</translation>
+    </message>
+    <message>
+        <source>Replay target</source>
+        <translation>Wiedergabeziel</translation>
+    </message>
+    <message>
+        <source>Remap</source>
+        <translation>Umschreiben</translation>
+    </message>
+    <message>
+        <source>Remap from</source>
+        <translation>Umschreiben von</translation>
+    </message>
+    <message>
+        <source>Remap to</source>
+        <translation>Umschreiben nach</translation>
+    </message>
+    <message>
+        <source>Subscription id</source>
+        <translation>Abonnement-ID</translation>
+    </message>
+    <message>
+        <source>Store the replayed messages again</source>
+        <translation>Wiedergegebene Nachrichten erneut speichern</translation>
+    </message>
+    <message>
+        <source>Start (Ctrl+Enter)</source>
+        <translation>Starten (Strg+Eingabe)</translation>
+    </message>
+    <message>
+        <source>Resume (Ctrl+P)</source>
+        <translation>Fortsetzen (Strg+P)</translation>
+    </message>
+    <message>
+        <source>Pause (Ctrl+P)</source>
+        <translation>Anhalten (Strg+P)</translation>
+    </message>
+    <message>
+        <source>Stop (Ctrl+.)</source>
+        <translation>Beenden (Strg+.)</translation>
+    </message>
+    <message>
+        <source>Seek to the selection&apos;s start</source>
+        <translation>Zum Anfang der Auswahl springen</translation>
+    </message>
+    <message>
+        <source>No replay yet.</source>
+        <translation>Noch keine Wiedergabe.</translation>
+    </message>
+    <message numerus="yes">
+        <source>Replay %1: %2 · %n message(s) sent · original time %3</source>
+        <translation>
+            <numerusform>Wiedergabe %1: %2 · %n Nachricht gesendet · Originalzeit %3</numerusform>
+            <numerusform>Wiedergabe %1: %2 · %n Nachrichten gesendet · Originalzeit %3</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Timing error: not measured yet (as fast as possible, or no gap replayed)</source>
+        <translation>Zeitfehler: noch nicht gemessen (so schnell wie möglich, oder noch kein Abstand wiedergegeben)</translation>
+    </message>
+    <message>
+        <source>Timing error over %1 gap(s): p50 %2 µs, p99 %3 µs, max %4 µs; drift %5 ms</source>
+        <translation>Zeitfehler über %1 Abstände: p50 %2 µs, p99 %3 µs, max %4 µs; Drift %5 ms</translation>
+    </message>
+</context>
+<context>
     <name>RequestsPage</name>
     <message>
         <source>Requests</source>
@@ -715,6 +979,10 @@
         <source>The hub did not answer.</source>
         <translation>Der Hub hat nicht geantwortet.</translation>
     </message>
+    <message>
+        <source>&quot;%1&quot; is not a stored message&apos;s sequence number.</source>
+        <translation>„%1“ ist keine Sequenznummer einer gespeicherten Nachricht.</translation>
+    </message>
 </context>
 <context>
     <name>sb::console::HubBook</name>
@@ -733,6 +1001,32 @@
     <message>
         <source>No token is saved for %1.</source>
         <translation>Für %1 ist kein Token gespeichert.</translation>
+    </message>
+</context>
+<context>
+    <name>sb::console::ReplayController</name>
+    <message>
+        <source>The hub did not answer.</source>
+        <translation>Der Hub hat nicht geantwortet.</translation>
+    </message>
+    <message>
+        <source>Not connected to a hub.</source>
+        <translation>Mit keinem Hub verbunden.</translation>
+    </message>
+    <message>
+        <source>No replay to %1: start one first.</source>
+        <translation>Keine Wiedergabe für „%1“: zuerst eine starten.</translation>
+    </message>
+</context>
+<context>
+    <name>sb::console::StoredMessagesModel</name>
+    <message>
+        <source>Not connected to a hub.</source>
+        <translation>Mit keinem Hub verbunden.</translation>
+    </message>
+    <message>
+        <source>The hub did not answer.</source>
+        <translation>Der Hub hat nicht geantwortet.</translation>
     </message>
 </context>
 <context>

@@ -398,6 +398,121 @@
         <source>Durables</source>
         <translation>Durables</translation>
     </message>
+    <message>
+        <source>Messages</source>
+        <translation>Messages</translation>
+    </message>
+    <message>
+        <source>Replay</source>
+        <translation>Replay</translation>
+    </message>
+</context>
+<context>
+    <name>MessagesPage</name>
+    <message>
+        <source>Messages</source>
+        <translation>Messages</translation>
+    </message>
+    <message>
+        <source>From: &quot;%1&quot; is not a time (2026-11-30T12:00:00Z or milliseconds since the epoch)</source>
+        <translation>From: "%1" is not a time (2026-11-30T12:00:00Z or milliseconds since the epoch)</translation>
+    </message>
+    <message>
+        <source>Published again as replay %1</source>
+        <translation>Published again as replay %1</translation>
+    </message>
+    <message>
+        <source>Channel (empty: default space)</source>
+        <translation>Channel (empty: default space)</translation>
+    </message>
+    <message>
+        <source>Channel</source>
+        <translation>Channel</translation>
+    </message>
+    <message>
+        <source>Topic pattern, e.g. orders.&gt;</source>
+        <translation>Topic pattern, e.g. orders.&gt;</translation>
+    </message>
+    <message>
+        <source>Topic pattern</source>
+        <translation>Topic pattern</translation>
+    </message>
+    <message>
+        <source>From (2026-11-30T12:00:00Z)</source>
+        <translation>From (2026-11-30T12:00:00Z)</translation>
+    </message>
+    <message>
+        <source>Stored from</source>
+        <translation>Stored from</translation>
+    </message>
+    <message>
+        <source>Messages per page</source>
+        <translation>Messages per page</translation>
+    </message>
+    <message>
+        <source>Show (Ctrl+Enter)</source>
+        <translation>Show (Ctrl+Enter)</translation>
+    </message>
+    <message>
+        <source>Previous (PgUp)</source>
+        <translation>Previous (PgUp)</translation>
+    </message>
+    <message>
+        <source>Page %1</source>
+        <translation>Page %1</translation>
+    </message>
+    <message>
+        <source>Next (PgDown)</source>
+        <translation>Next (PgDown)</translation>
+    </message>
+    <message>
+        <source>Stored message %1 on %2</source>
+        <translation>Stored message %1 on %2</translation>
+    </message>
+    <message>
+        <source>Nothing stored matches.</source>
+        <translation>Nothing stored matches.</translation>
+    </message>
+    <message>
+        <source>Pick a channel and press Show.</source>
+        <translation>Pick a channel and press Show.</translation>
+    </message>
+    <message>
+        <source>Auto</source>
+        <translation>Auto</translation>
+    </message>
+    <message>
+        <source>JSON</source>
+        <translation>JSON</translation>
+    </message>
+    <message>
+        <source>Text</source>
+        <translation>Text</translation>
+    </message>
+    <message>
+        <source>Hex</source>
+        <translation>Hex</translation>
+    </message>
+    <message>
+        <source>#%1 stored %2 · id %3 · %4 · headers: %5</source>
+        <translation>#%1 stored %2 · id %3 · %4 · headers: %5</translation>
+    </message>
+    <message>
+        <source>no content type</source>
+        <translation>no content type</translation>
+    </message>
+    <message>
+        <source>Payload</source>
+        <translation>Payload</translation>
+    </message>
+    <message>
+        <source>Publish again</source>
+        <translation>Publish again</translation>
+    </message>
+    <message>
+        <source>Replay from here…</source>
+        <translation>Replay from here…</translation>
+    </message>
 </context>
 <context>
     <name>OverviewPage</name>
@@ -569,6 +684,155 @@
     </message>
 </context>
 <context>
+    <name>ReplayPage</name>
+    <message>
+        <source>Replay</source>
+        <translation>Replay</translation>
+    </message>
+    <message>
+        <source>Channel (empty: default space)</source>
+        <translation>Channel (empty: default space)</translation>
+    </message>
+    <message>
+        <source>Channel to replay</source>
+        <translation>Channel to replay</translation>
+    </message>
+    <message>
+        <source>Topic pattern, e.g. orders.&gt;</source>
+        <translation>Topic pattern, e.g. orders.&gt;</translation>
+    </message>
+    <message>
+        <source>Topic pattern to replay</source>
+        <translation>Topic pattern to replay</translation>
+    </message>
+    <message>
+        <source>Show timeline</source>
+        <translation>Show timeline</translation>
+    </message>
+    <message>
+        <source>Zoom to selection</source>
+        <translation>Zoom to selection</translation>
+    </message>
+    <message>
+        <source>No timeline yet</source>
+        <translation>No timeline yet</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n message(s)%1 from %2 to %3, %4 ms a bar</source>
+        <translation>
+            <numerusform>%n message%1 from %2 to %3, %4 ms a bar</numerusform>
+            <numerusform>%n messages%1 from %2 to %3, %4 ms a bar</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source> (estimated)</source>
+        <translation> (estimated)</translation>
+    </message>
+    <message>
+        <source>Stored messages over time</source>
+        <translation>Stored messages over time</translation>
+    </message>
+    <message>
+        <source>Selected: %1 to %2</source>
+        <translation>Selected: %1 to %2</translation>
+    </message>
+    <message>
+        <source>Selected: everything stored (drag over the timeline to choose a range)</source>
+        <translation>Selected: everything stored (drag over the timeline to choose a range)</translation>
+    </message>
+    <message>
+        <source>Speed</source>
+        <translation>Speed</translation>
+    </message>
+    <message>
+        <source>max</source>
+        <translation>max</translation>
+    </message>
+    <message>
+        <source>Replay speed</source>
+        <translation>Replay speed</translation>
+    </message>
+    <message>
+        <source>Target</source>
+        <translation>Target</translation>
+    </message>
+    <message>
+        <source>The original topics</source>
+        <translation>The original topics</translation>
+    </message>
+    <message>
+        <source>Remapped topics</source>
+        <translation>Remapped topics</translation>
+    </message>
+    <message>
+        <source>One subscription</source>
+        <translation>One subscription</translation>
+    </message>
+    <message>
+        <source>Replay target</source>
+        <translation>Replay target</translation>
+    </message>
+    <message>
+        <source>Remap</source>
+        <translation>Remap</translation>
+    </message>
+    <message>
+        <source>Remap from</source>
+        <translation>Remap from</translation>
+    </message>
+    <message>
+        <source>Remap to</source>
+        <translation>Remap to</translation>
+    </message>
+    <message>
+        <source>Subscription id</source>
+        <translation>Subscription id</translation>
+    </message>
+    <message>
+        <source>Store the replayed messages again</source>
+        <translation>Store the replayed messages again</translation>
+    </message>
+    <message>
+        <source>Start (Ctrl+Enter)</source>
+        <translation>Start (Ctrl+Enter)</translation>
+    </message>
+    <message>
+        <source>Resume (Ctrl+P)</source>
+        <translation>Resume (Ctrl+P)</translation>
+    </message>
+    <message>
+        <source>Pause (Ctrl+P)</source>
+        <translation>Pause (Ctrl+P)</translation>
+    </message>
+    <message>
+        <source>Stop (Ctrl+.)</source>
+        <translation>Stop (Ctrl+.)</translation>
+    </message>
+    <message>
+        <source>Seek to the selection&apos;s start</source>
+        <translation>Seek to the selection's start</translation>
+    </message>
+    <message>
+        <source>No replay yet.</source>
+        <translation>No replay yet.</translation>
+    </message>
+    <message numerus="yes">
+        <source>Replay %1: %2 · %n message(s) sent · original time %3</source>
+        <translation>
+            <numerusform>Replay %1: %2 · %n message sent · original time %3</numerusform>
+            <numerusform>Replay %1: %2 · %n messages sent · original time %3</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Timing error: not measured yet (as fast as possible, or no gap replayed)</source>
+        <translation>Timing error: not measured yet (as fast as possible, or no gap replayed)</translation>
+    </message>
+    <message>
+        <source>Timing error over %1 gap(s): p50 %2 µs, p99 %3 µs, max %4 µs; drift %5 ms</source>
+        <translation>Timing error over %1 gap(s): p50 %2 µs, p99 %3 µs, max %4 µs; drift %5 ms</translation>
+    </message>
+</context>
+<context>
     <name>RequestsPage</name>
     <message>
         <source>Requests</source>
@@ -715,6 +979,10 @@
         <source>The hub did not answer.</source>
         <translation>The hub did not answer.</translation>
     </message>
+    <message>
+        <source>&quot;%1&quot; is not a stored message&apos;s sequence number.</source>
+        <translation>"%1" is not a stored message's sequence number.</translation>
+    </message>
 </context>
 <context>
     <name>sb::console::HubBook</name>
@@ -733,6 +1001,32 @@
     <message>
         <source>No token is saved for %1.</source>
         <translation>No token is saved for %1.</translation>
+    </message>
+</context>
+<context>
+    <name>sb::console::ReplayController</name>
+    <message>
+        <source>The hub did not answer.</source>
+        <translation>The hub did not answer.</translation>
+    </message>
+    <message>
+        <source>Not connected to a hub.</source>
+        <translation>Not connected to a hub.</translation>
+    </message>
+    <message>
+        <source>No replay to %1: start one first.</source>
+        <translation>No replay to %1: start one first.</translation>
+    </message>
+</context>
+<context>
+    <name>sb::console::StoredMessagesModel</name>
+    <message>
+        <source>Not connected to a hub.</source>
+        <translation>Not connected to a hub.</translation>
+    </message>
+    <message>
+        <source>The hub did not answer.</source>
+        <translation>The hub did not answer.</translation>
     </message>
 </context>
 <context>

@@ -105,6 +105,8 @@ void ConsoleController::disconnectFromHub()
     m_deadLetters.setSourceModel(nullptr);
     m_requests.setSourceModel(nullptr);
     m_durables.setSourceModel(nullptr);
+    m_storedMessages.setApi(nullptr);
+    m_replay.setApi(nullptr);
     m_client.reset();
     m_embedded.reset();
     m_stats.clear();
@@ -125,6 +127,17 @@ void ConsoleController::onReady()
     m_deadLetters.setSourceModel(m_client->model(QStringLiteral("DeadLetters")));
     m_requests.setSourceModel(m_client->model(QStringLiteral("Requests")));
     m_durables.setSourceModel(m_client->model(QStringLiteral("Durables")));
+    m_storedMessages.setApi(api);
+    m_replay.setApi(api);
+    // A replica acquired again (see RemoteClient::model): the views follow the new one.
+    connect(m_client.get(), &remote::RemoteClient::modelReplaced, this, [this](const QString &name, QAbstractItemModelReplica *model) {
+        const QHash<QString, QSortFilterProxyModel *> proxies{{QStringLiteral("Channels"), &m_channels},
+                                                              {QStringLiteral("Connections"), &m_connections},
+                                                              {QStringLiteral("DeadLetters"), &m_deadLetters},
+                                                              {QStringLiteral("Durables"), &m_durables}};
+        if (QSortFilterProxyModel *proxy = proxies.value(name))
+            proxy->setSourceModel(model);
+    });
     connect(api, &SwitchboardReplica::statsChanged, this, &ConsoleController::onStats);
     connect(api, &SwitchboardReplica::pluginsChanged, this, &ConsoleController::statsChanged);
     // The answer to a request this console sent: the Publish page shows it.
@@ -269,6 +282,23 @@ void ConsoleController::closeConnection(const QString &id, const QString &reason
 void ConsoleController::deleteDurable(const QString &name)
 {
     SB_CONSOLE_CALL("deleteDurable", deleteDurable(name), {});
+}
+
+void ConsoleController::republishStored(const QString &channel, const QString &seq)
+{
+    bool ok = false;
+    const quint64 n = seq.toULongLong(&ok);
+    if (!ok || n == 0) {
+        finish(QStringLiteral("republish"),
+               remote::RemoteResult::failure(Error(ErrorCode::BadMessage, tr("\"%1\" is not a stored message's sequence number.").arg(seq))),
+               {});
+        return;
+    }
+    const QVariantMap options{{QStringLiteral("channel"), channel},
+                              {QStringLiteral("after-seq"), QString::number(n - 1)},
+                              {QStringLiteral("to-seq"), QString::number(n)},
+                              {QStringLiteral("speed"), QStringLiteral("max")}};
+    SB_CONSOLE_CALL("republish", startReplay(options), options);
 }
 
 #undef SB_CONSOLE_CALL

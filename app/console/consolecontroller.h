@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 
+#include "replaycontroller.h"
+#include "storedmessagesmodel.h"
 #include "topicfiltermodel.h"
 #include "topictreeproxy.h"
 
@@ -48,6 +50,9 @@ class ConsoleController : public QObject
     Q_PROPERTY(QAbstractItemModel *deadLetters READ deadLetters CONSTANT)
     Q_PROPERTY(QAbstractItemModel *requests READ requests CONSTANT)
     Q_PROPERTY(QAbstractItemModel *durables READ durables CONSTANT)
+    // The Messages view's page of stored messages, and the Replay page's timeline and replay.
+    Q_PROPERTY(sb::console::StoredMessagesModel *storedMessages READ storedMessages CONSTANT)
+    Q_PROPERTY(sb::console::ReplayController *replay READ replay CONSTANT)
     // The topic the Topics page shows: its counters, rates and last message, read from the hub at
     // every snapshot (one row, whatever the number of topics).
     Q_PROPERTY(QString selectedTopic READ selectedTopic WRITE setSelectedTopic NOTIFY selectedTopicChanged)
@@ -75,6 +80,8 @@ public:
     QAbstractItemModel *deadLetters() { return &m_deadLetters; }
     QAbstractItemModel *requests() { return &m_requests; }
     QAbstractItemModel *durables() { return &m_durables; }
+    StoredMessagesModel *storedMessages() { return &m_storedMessages; }
+    ReplayController *replay() { return &m_replay; }
     remote::RemoteClient *client() const { return m_client.get(); }
     QString selectedTopic() const { return m_selectedTopic; }
     void setSelectedTopic(const QString &topic);
@@ -96,6 +103,9 @@ public:
     Q_INVOKABLE void closeConnection(const QString &id, const QString &reason);
     // Forgets a durable subscription and its position (its subscribers are ended).
     Q_INVOKABLE void deleteDurable(const QString &name);
+    // Publishes stored message \a seq of \a channel again, to its own topic, as a replay of that
+    // one message at once (it carries the x-sb-replay headers; it is not stored again).
+    Q_INVOKABLE void republishStored(const QString &channel, const QString &seq);
     // Sorts the Connections view by a role ("id", "peer", "inRate", ...).
     Q_INVOKABLE void sortConnections(const QString &role, bool ascending);
     // The value of \a role in \a row of one of the views, for QML delegates and tests.
@@ -130,6 +140,8 @@ private:
     QSortFilterProxyModel m_deadLetters;
     QSortFilterProxyModel m_requests;
     QSortFilterProxyModel m_durables;
+    StoredMessagesModel m_storedMessages;
+    ReplayController m_replay;
     QString m_selectedTopic;
     QVariantMap m_selectedTopicRow;
 };

@@ -5,6 +5,8 @@
 #include "hubbook.h"
 #include "payloadformatter.h"
 #include "ratechart.h"
+#include "replaycontroller.h"
+#include "storedmessagesmodel.h"
 #include "topicfiltermodel.h"
 #include "topictreeproxy.h"
 
@@ -21,6 +23,8 @@ void registerConsoleTypes(ConsoleController *controller)
     qmlRegisterType<RateChart>(uri, 1, 0, "RateChart");
     qmlRegisterType<HubBook>(uri, 1, 0, "HubBook");
     qmlRegisterUncreatableType<TopicTreeProxy>(uri, 1, 0, "TopicTreeProxy", QStringLiteral("the console creates it"));
+    qmlRegisterUncreatableType<StoredMessagesModel>(uri, 1, 0, "StoredMessagesModel", QStringLiteral("the console creates it"));
+    qmlRegisterUncreatableType<ReplayController>(uri, 1, 0, "ReplayController", QStringLiteral("the console creates it"));
     qmlRegisterUncreatableType<TopicFilterModel>(uri, 1, 0, "TopicFilterModel", QStringLiteral("the console creates it"));
 }
 

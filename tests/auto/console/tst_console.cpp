@@ -4,6 +4,7 @@
 // content: a non-blank image and the known names in the model the page shows.
 #include <consolecontroller.h>
 #include <consoletypes.h>
+#include <payloadformatter.h>
 
 #include <remoteclient.h>
 #include <switchboardclient.h>
@@ -51,10 +52,12 @@ private Q_SLOTS:
     void pages_data();
     void pages();
     void durablesPage();
+    void storedMessagesPaging();
     void remoteRefusalIsShown();
 
 private:
     QVariantMap act(const std::function<void()> &action, const QString &name);
+    bool showStored(QQuickWindow *window, int page);
 
     ConsoleController m_hub;
     SwitchboardClient m_device;
@@ -305,6 +308,9 @@ void tst_Console::pages_data()
                               << QStringLiteral("svc.echo");
     QTest::addRow("durables") << 7 << QStringLiteral("durables") << QStringLiteral("durableList") << QStringLiteral("name")
                               << QStringLiteral("audit");
+    QTest::addRow("messages") << 8 << QStringLiteral("messages") << QStringLiteral("storedList") << QStringLiteral("topic")
+                              << QStringLiteral("entry.2");
+    QTest::addRow("replay") << 9 << QStringLiteral("replay") << QString() << QString() << QString();
 }
 
 void tst_Console::pages()
@@ -325,6 +331,8 @@ void tst_Console::pages()
     QVERIFY(QTest::qWaitForWindowExposed(window));
     QTest::qWait(300); // one snapshot interval of the embedded hub, then a frame
 
+    if (page == 8 || page == 9)
+        QVERIFY(showStored(window, page));
     if (!listObject.isEmpty()) {
         QObject *view = window->findChild<QObject *>(listObject);
         QVERIFY2(view, qPrintable(listObject));
@@ -380,6 +388,72 @@ void tst_Console::pages()
         for (int x = 0; x < image.width(); x += 4)
             colours.insert(image.pixel(x, y));
     QVERIFY2(colours.size() > 8, qPrintable(QStringLiteral("%1 has only %2 colours").arg(file).arg(colours.size())));
+}
+
+// The Messages view and the Replay page show what the persistent channel "ledger" stored, as an
+// operator gets there: the channel typed in, Show (Messages); Show timeline, then a replay at 1x
+// into replayed.entry.> (Replay), followed to its end.
+bool tst_Console::showStored(QQuickWindow *window, int page)
+{
+    QObject *item = window->findChild<QObject *>(page == 8 ? QStringLiteral("messagesPage") : QStringLiteral("replayPage"));
+    QObject *channel = window->findChild<QObject *>(page == 8 ? QStringLiteral("messagesChannel") : QStringLiteral("replayChannel"));
+    if (!item || !channel)
+        return false;
+    channel->setProperty("text", QStringLiteral("ledger"));
+    if (page == 8) {
+        QMetaObject::invokeMethod(item, "load");
+        return QTest::qWaitFor([this] { return m_hub.storedMessages()->rowCount() == 3; }, 5000);
+    }
+    QMetaObject::invokeMethod(item, "loadTimeline");
+    if (!QTest::qWaitFor([this] { return m_hub.replay()->total() == 3; }, 5000))
+        return false;
+    window->findChild<QObject *>(QStringLiteral("replayTarget"))->setProperty("currentIndex", 1);
+    window->findChild<QObject *>(QStringLiteral("remapFrom"))->setProperty("text", QStringLiteral("entry.>"));
+    window->findChild<QObject *>(QStringLiteral("remapTo"))->setProperty("text", QStringLiteral("replayed.entry.>"));
+    QMetaObject::invokeMethod(window->findChild<QObject *>(QStringLiteral("replayStart")), "clicked");
+    return QTest::qWaitFor([this] { return m_hub.replay()->replay().value(QStringLiteral("state")) == QLatin1String("finished"); },
+                           10000)
+        && m_hub.replay()->replay().value(QStringLiteral("sent")).toInt() == 3;
+}
+
+// The Messages view's model, page by page: what it asks the hub, where it keeps the pages it
+// showed, and that a refusal leaves the page as it was.
+void tst_Console::storedMessagesPaging()
+{
+    console::StoredMessagesModel *model = m_hub.storedMessages();
+    model->setChannel(QStringLiteral("ledger"));
+    model->setTopic(QString());
+    model->setFromMs(0);
+    model->setPageSize(2);
+    model->reload();
+    QTRY_COMPARE_WITH_TIMEOUT(model->rowCount(), 2, 5000);
+    QCOMPARE(model->page(), 1);
+    QVERIFY(model->hasNext());
+    QVERIFY(!model->hasPrevious());
+    QCOMPARE(model->messageAt(0).value(QStringLiteral("message")).toMap().value(QStringLiteral("topic")).toString(),
+             QStringLiteral("entry.1"));
+    QCOMPARE(model->payloadText(0, console::PayloadFormatter::Text), QStringLiteral("kept"));
+    QCOMPARE(model->index(1, 0).data(console::StoredMessagesModel::TopicRole).toString(), QStringLiteral("entry.2"));
+    model->nextPage();
+    QTRY_COMPARE_WITH_TIMEOUT(model->page(), 2, 5000);
+    QCOMPARE(model->rowCount(), 1);
+    QCOMPARE(model->index(0, 0).data(console::StoredMessagesModel::TopicRole).toString(), QStringLiteral("entry.3"));
+    QVERIFY(!model->hasNext());
+    model->previousPage();
+    QTRY_COMPARE_WITH_TIMEOUT(model->page(), 1, 5000);
+    QCOMPARE(model->rowCount(), 2);
+    // Refused: the error says why, the page stays.
+    model->setChannel(QStringLiteral("nope"));
+    model->reload();
+    QTRY_COMPARE_WITH_TIMEOUT(model->errorCode(), QStringLiteral("CHANNEL_NOT_FOUND"), 5000);
+    QVERIFY(!model->errorText().isEmpty());
+    QCOMPARE(model->rowCount(), 2);
+    QCOMPARE(model->page(), 1);
+    model->setChannel(QStringLiteral("ledger"));
+    model->setTopic(QStringLiteral("entry.3"));
+    model->reload();
+    QTRY_COMPARE_WITH_TIMEOUT(model->rowCount(), 1, 5000);
+    QVERIFY(model->errorCode().isEmpty());
 }
 
 // The Durables page's model: a durable subscription that has not acknowledged anything shows its
