@@ -342,6 +342,8 @@ void tst_HttpDaemon::healthMetricsOpenApi()
         {QStringLiteral("/api/v1/channels/{name}"), QStringLiteral("delete")},
         {QStringLiteral("/api/v1/channels/{name}/messages"), QStringLiteral("get")},
         {QStringLiteral("/api/v1/messages"), QStringLiteral("get")},
+        {QStringLiteral("/api/v1/channels/{name}/messages/density"), QStringLiteral("get")},
+        {QStringLiteral("/api/v1/messages/density"), QStringLiteral("get")},
         {QStringLiteral("/api/v1/durables"), QStringLiteral("get")},
         {QStringLiteral("/api/v1/durables/{name}"), QStringLiteral("delete")},
         {QStringLiteral("/api/v1/replays"), QStringLiteral("post")},
