@@ -69,11 +69,10 @@ Page {
         spacing: Theme.spacing
         RowLayout {
             Layout.fillWidth: true
-            TextField {
+            ChannelField {
                 id: channelField
                 objectName: "messagesChannel"
                 Layout.preferredWidth: 200
-                placeholderText: qsTr("Channel (empty: default space)")
                 Accessible.name: qsTr("Channel")
                 onAccepted: page.load()
             }

@@ -51,6 +51,19 @@ Page {
         if (storeBox.checked) o.store = true
         return o
     }
+    // About how many messages the selection holds, from the timeline's bars it overlaps.
+    readonly property real expected: {
+        const counts = replay.counts
+        if (selTo <= selFrom)
+            return replay.total
+        let n = 0
+        for (let i = 0; i < counts.length; ++i) {
+            const start = replay.timelineFrom + i * replay.bucketMs
+            if (start + replay.bucketMs > selFrom && start <= selTo)
+                n += counts[i]
+        }
+        return n
+    }
     // How far the replay is through the selected range of original time, 0 to 1.
     readonly property real progress: {
         if (!status.id)
@@ -76,12 +89,11 @@ Page {
         spacing: Theme.spacing
         RowLayout {
             Layout.fillWidth: true
-            TextField {
+            ChannelField {
                 id: channelField
                 objectName: "replayChannel"
                 Layout.preferredWidth: 180
                 text: page.replay.channel
-                placeholderText: qsTr("Channel (empty: default space)")
                 Accessible.name: qsTr("Channel to replay")
                 onAccepted: page.loadTimeline()
             }
@@ -246,8 +258,8 @@ Page {
             wrapMode: Text.Wrap
             color: Theme.text
             text: !page.status.id ? qsTr("No replay yet.")
-                  : qsTr("Replay %1: %2 · %n message(s) sent · original time %3", "", page.status.sent)
-                    .arg(page.status.id).arg(page.status.state).arg(page.timeText(page.status.originalTime))
+                  : qsTr("Replay %1: %2 · %n message(s) sent of about %3 · original time %4", "", page.status.sent)
+                    .arg(page.status.id).arg(page.status.state).arg(page.expected).arg(page.timeText(page.status.originalTime))
         }
         Label {
             objectName: "replayTiming"

@@ -2,6 +2,21 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="de_DE">
 <context>
+    <name>ChannelField</name>
+    <message>
+        <source>Channel</source>
+        <translation>Kanal</translation>
+    </message>
+    <message>
+        <source>Channel (empty: default space)</source>
+        <translation>Kanal (leer: Standardbereich)</translation>
+    </message>
+    <message>
+        <source>Pick a channel</source>
+        <translation>Kanal wählen</translation>
+    </message>
+</context>
+<context>
     <name>ChannelsPage</name>
     <message>
         <source>Channels</source>
@@ -422,10 +437,6 @@
         <translation>Erneut veröffentlicht als Wiedergabe %1</translation>
     </message>
     <message>
-        <source>Channel (empty: default space)</source>
-        <translation>Kanal (leer: Standardbereich)</translation>
-    </message>
-    <message>
         <source>Channel</source>
         <translation>Kanal</translation>
     </message>
@@ -690,10 +701,6 @@
         <translation>Wiedergabe</translation>
     </message>
     <message>
-        <source>Channel (empty: default space)</source>
-        <translation>Kanal (leer: Standardbereich)</translation>
-    </message>
-    <message>
         <source>Channel to replay</source>
         <translation>Wiederzugebender Kanal</translation>
     </message>
@@ -816,13 +823,6 @@
         <source>No replay yet.</source>
         <translation>Noch keine Wiedergabe.</translation>
     </message>
-    <message numerus="yes">
-        <source>Replay %1: %2 · %n message(s) sent · original time %3</source>
-        <translation>
-            <numerusform>Wiedergabe %1: %2 · %n Nachricht gesendet · Originalzeit %3</numerusform>
-            <numerusform>Wiedergabe %1: %2 · %n Nachrichten gesendet · Originalzeit %3</numerusform>
-        </translation>
-    </message>
     <message>
         <source>Timing error: not measured yet (as fast as possible, or no gap replayed)</source>
         <translation>Zeitfehler: noch nicht gemessen (so schnell wie möglich, oder noch kein Abstand wiedergegeben)</translation>
@@ -830,6 +830,13 @@
     <message>
         <source>Timing error over %1 gap(s): p50 %2 µs, p99 %3 µs, max %4 µs; drift %5 ms</source>
         <translation>Zeitfehler über %1 Abstände: p50 %2 µs, p99 %3 µs, max %4 µs; Drift %5 ms</translation>
+    </message>
+    <message numerus="yes">
+        <source>Replay %1: %2 · %n message(s) sent of about %3 · original time %4</source>
+        <translation>
+            <numerusform>Wiedergabe %1: %2 · %n Nachricht von etwa %3 gesendet · Originalzeit %4</numerusform>
+            <numerusform>Wiedergabe %1: %2 · %n Nachrichten von etwa %3 gesendet · Originalzeit %4</numerusform>
+        </translation>
     </message>
 </context>
 <context>

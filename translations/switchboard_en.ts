@@ -2,6 +2,21 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="en_US">
 <context>
+    <name>ChannelField</name>
+    <message>
+        <source>Channel</source>
+        <translation>Channel</translation>
+    </message>
+    <message>
+        <source>Channel (empty: default space)</source>
+        <translation>Channel (empty: default space)</translation>
+    </message>
+    <message>
+        <source>Pick a channel</source>
+        <translation>Pick a channel</translation>
+    </message>
+</context>
+<context>
     <name>ChannelsPage</name>
     <message>
         <source>Channels</source>
@@ -415,15 +430,11 @@
     </message>
     <message>
         <source>From: &quot;%1&quot; is not a time (2026-11-30T12:00:00Z or milliseconds since the epoch)</source>
-        <translation>From: "%1" is not a time (2026-11-30T12:00:00Z or milliseconds since the epoch)</translation>
+        <translation>From: &quot;%1&quot; is not a time (2026-11-30T12:00:00Z or milliseconds since the epoch)</translation>
     </message>
     <message>
         <source>Published again as replay %1</source>
         <translation>Published again as replay %1</translation>
-    </message>
-    <message>
-        <source>Channel (empty: default space)</source>
-        <translation>Channel (empty: default space)</translation>
     </message>
     <message>
         <source>Channel</source>
@@ -690,10 +701,6 @@
         <translation>Replay</translation>
     </message>
     <message>
-        <source>Channel (empty: default space)</source>
-        <translation>Channel (empty: default space)</translation>
-    </message>
-    <message>
         <source>Channel to replay</source>
         <translation>Channel to replay</translation>
     </message>
@@ -810,18 +817,11 @@
     </message>
     <message>
         <source>Seek to the selection&apos;s start</source>
-        <translation>Seek to the selection's start</translation>
+        <translation>Seek to the selection&apos;s start</translation>
     </message>
     <message>
         <source>No replay yet.</source>
         <translation>No replay yet.</translation>
-    </message>
-    <message numerus="yes">
-        <source>Replay %1: %2 · %n message(s) sent · original time %3</source>
-        <translation>
-            <numerusform>Replay %1: %2 · %n message sent · original time %3</numerusform>
-            <numerusform>Replay %1: %2 · %n messages sent · original time %3</numerusform>
-        </translation>
     </message>
     <message>
         <source>Timing error: not measured yet (as fast as possible, or no gap replayed)</source>
@@ -830,6 +830,13 @@
     <message>
         <source>Timing error over %1 gap(s): p50 %2 µs, p99 %3 µs, max %4 µs; drift %5 ms</source>
         <translation>Timing error over %1 gap(s): p50 %2 µs, p99 %3 µs, max %4 µs; drift %5 ms</translation>
+    </message>
+    <message numerus="yes">
+        <source>Replay %1: %2 · %n message(s) sent of about %3 · original time %4</source>
+        <translation>
+            <numerusform>Replay %1: %2 · %n message sent of about %3 · original time %4</numerusform>
+            <numerusform>Replay %1: %2 · %n messages sent of about %3 · original time %4</numerusform>
+        </translation>
     </message>
 </context>
 <context>
@@ -981,7 +988,7 @@
     </message>
     <message>
         <source>&quot;%1&quot; is not a stored message&apos;s sequence number.</source>
-        <translation>"%1" is not a stored message's sequence number.</translation>
+        <translation>&quot;%1&quot; is not a stored message&apos;s sequence number.</translation>
     </message>
 </context>
 <context>

@@ -236,6 +236,21 @@ Item {
             verify(findChild(page, "storedHeader").text.indexOf("application/json") >= 0)
         }
 
+        // The button beside the channel field lists the hub's channels; picking one shows it.
+        function test_pickAChannel() {
+            const page = createTemporaryObject(messagesPage, root)
+            tryVerify(() => Hub.channels.rowCount() === 1, 5000) // qml-ledger (the Channels case runs later)
+            const field = findChild(page, "messagesChannel")
+            field.text = ""
+            mouseClick(findChild(field, "channelPicker"))
+            wait(200) // the menu opens
+            keyClick(Qt.Key_Down)
+            keyClick(Qt.Key_Return)
+            tryCompare(field, "text", "qml-ledger", 2000)
+            tryVerify(() => !Hub.storedMessages.busy && Hub.storedMessages.channel === "qml-ledger"
+                      && findChild(page, "storedList").count === 100, 5000)
+        }
+
         function test_errorsSayWhy() {
             const page = createTemporaryObject(messagesPage, root)
             findChild(page, "messagesChannel").text = "no-such-channel"
@@ -305,6 +320,7 @@ Item {
             verify(page.selFrom > Hub.replay.timelineFrom && page.selTo < Hub.replay.timelineTo && page.selFrom < page.selTo)
             verify(findChild(page, "timelineSelection").visible)
             compare(page.options().from, Math.round(page.selFrom))
+            verify(page.expected <= root.ledgerStored)
             // A click without a drag: everything again.
             mouseClick(chart, 10, 10)
             compare(page.selTo, 0)
@@ -322,7 +338,9 @@ Item {
             tryVerify(() => Hub.replay.replay.state === "finished", 10000, JSON.stringify(Hub.replay.replay))
             compare(Hub.replay.replay.sent, root.ledgerStored)
             compare(findChild(page, "replayProgress").value, 1)
-            verify(findChild(page, "replayStatus").text.indexOf("finished") >= 0)
+            compare(page.expected, root.ledgerStored) // no selection: everything on the timeline
+            const line = findChild(page, "replayStatus").text
+            verify(line.indexOf("finished") >= 0 && line.indexOf(" sent of about " + root.ledgerStored) >= 0, line)
             verify(!findChild(page, "replayError").visible)
         }
 
