@@ -3,6 +3,11 @@
 #include "daemon.h"
 #include "jsonlog.h"
 #include "signalwatcher.h"
+#include "systemdnotifier.h"
+
+#include <switchboard/hub.h>
+#include <switchboard/bus.h>
+#include <switchboard/stats.h>
 
 #include <QCommandLineParser>
 #include <QCoreApplication>
@@ -94,21 +99,38 @@ int main(int argc, char *argv[])
         return ExitOk;
     }
 
+    // Under systemd (Type=notify): ready, reloading, stopping, a status line, the watchdog.
+    SystemdNotifier systemd;
+    systemd.setStatusSource([&daemon] {
+        const QVariantMap s = daemon.hub()->bus()->stats()->globalSnapshot();
+        return QStringLiteral("%1 connection(s), %2 msg/s in, %3 msg/s out")
+            .arg(daemon.hub()->connections().size())
+            .arg(s.value(QStringLiteral("inRate")).toDouble(), 0, 'f', 0)
+            .arg(s.value(QStringLiteral("outRate")).toDouble(), 0, 'f', 0);
+    });
     SignalWatcher signalWatcher;
-    QObject::connect(&signalWatcher, &SignalWatcher::terminateRequested, &daemon, &Daemon::shutdown);
+    QObject::connect(&signalWatcher, &SignalWatcher::terminateRequested, &daemon, [&daemon, &systemd] {
+        systemd.stopping();
+        daemon.shutdown();
+    });
     QObject::connect(&daemon, &Daemon::finished, &app, &QCoreApplication::exit);
     // SIGHUP (systemctl reload) re-reads the file; a bad file is refused and changes nothing.
-    QObject::connect(&signalWatcher, &SignalWatcher::reloadRequested, &daemon, [&daemon] {
+    QObject::connect(&signalWatcher, &SignalWatcher::reloadRequested, &daemon, [&daemon, &systemd] {
+        systemd.reloading();
         const sb::Result<QVariantMap> r = daemon.reload();
         if (!r)
             JsonLog::event("error", QStringLiteral("reload refused"),
                            {{QStringLiteral("code"), r.error().codeName()}, {QStringLiteral("reason"), r.error().message}});
+        systemd.ready();
     });
     if (const sb::Status st = daemon.start(); !st) {
         JsonLog::event("error", QStringLiteral("cannot start"),
                        {{QStringLiteral("code"), st.error().codeName()}, {QStringLiteral("reason"), st.error().message}});
         return exitCodeFor(st.error());
     }
+    systemd.ready();
     JsonLog::event("info", QStringLiteral("memory allocator"), {{QStringLiteral("allocator"), allocatorName()}});
+    if (systemd.active())
+        JsonLog::event("info", QStringLiteral("systemd notified"), {{QStringLiteral("watchdogUsec"), systemd.watchdogUsec()}});
     return app.exec();
 }

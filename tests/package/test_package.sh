@@ -48,7 +48,24 @@ grep -qx 'User=switchboard' "$unit" || fail "the unit does not run as its own us
 grep -qx 'Restart=on-failure' "$unit" || fail "the unit does not restart on failure"
 grep -qx 'ExecStart=/usr/bin/switchboardd --config /etc/switchboard/switchboardd.yaml' "$unit" || fail "ExecStart: $(grep ExecStart "$unit")"
 grep -qx 'RuntimeDirectory=switchboard' "$unit" || fail "the unit does not create /run/switchboard"
+grep -qx 'Type=notify' "$unit" || fail "the unit is not Type=notify"
+grep -q '^WatchdogSec=' "$unit" || fail "the unit has no watchdog"
 pass "conffiles, postinst and systemd unit"
+
+# The unit's hardening, as systemd scores it (0 is locked down, 10 exposed); docs/CONTRACTS.md
+# records the score.
+if command -v systemd-analyze >/dev/null && systemd-analyze security --help 2>/dev/null | grep -q -- '--offline'; then
+    # Offline analysis reads the unit from a root where its ExecStart exists.
+    score=$(systemd-analyze security --offline=true --root="$root" switchboardd.service 2>/dev/null \
+            | sed -n 's/.*Overall exposure level for switchboardd.service: \([0-9.]*\).*/\1/p')
+    [ -n "$score" ] || score=$(systemd-analyze security --offline=true "$unit" 2>/dev/null \
+            | sed -n 's/.*Overall exposure level for switchboardd.service: \([0-9.]*\).*/\1/p')
+    [ -n "$score" ] || fail "systemd-analyze security did not score the unit"
+    awk -v s="$score" 'BEGIN { exit !(s <= 2.0) }' || fail "systemd-analyze security: exposure $score (at most 2.0)"
+    pass "systemd-analyze security: exposure $score"
+else
+    echo "SKIP   : systemd-analyze security --offline is not available here"
+fi
 
 contents=$(tar -tzf "$tgz")
 grep -q '/bin/switchboardd$' <<<"$contents" || fail "the TGZ lacks bin/switchboardd"
