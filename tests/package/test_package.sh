@@ -20,6 +20,16 @@ console_deb=$(ls "$out"/switchboard-console_*.deb)
 tgz=$(ls "$out"/*.tar.gz)
 pass "cpack made $(basename "$deb"), $(basename "$console_deb") and $(basename "$tgz")"
 
+# Stripped binaries, debug information in -dbgsym, and an installed size a board can afford: at
+# most nats-server's (12.7 MB installed, Debian 12).
+dbgsym=$(ls "$out"/switchboard-dbgsym_*.ddeb 2>/dev/null) || fail "no switchboard-dbgsym package: $(ls "$out")"
+ls "$out"/switchboard-console-dbgsym_*.ddeb >/dev/null 2>&1 || fail "no switchboard-console-dbgsym package"
+size_kb=$(dpkg-deb -f "$deb" Installed-Size)
+[ "$size_kb" -le 12700 ] || fail "switchboard installs $size_kb kB (at most 12,700: nats-server's)"
+dbg_files=$(dpkg-deb -c "$dbgsym")
+grep -q '/usr/lib/debug/.build-id/.*\.debug$' <<<"$dbg_files" || fail "the dbgsym package has no .build-id debug files"
+pass "stripped: switchboard installs $size_kb kB, debug information in $(basename "$dbgsym") ($(du -k "$dbgsym" | cut -f1) kB)"
+
 info=$(dpkg-deb -I "$deb")
 grep -q '^ Package: switchboard$' <<<"$info" || fail "package name"
 grep -Eq '^ Depends:.*libqt6core6' <<<"$info" || fail "shlibdeps: no Qt dependency in: $(grep Depends <<<"$info")"
@@ -40,7 +50,10 @@ for f in usr/bin/switchboardd usr/bin/sbctl etc/switchboard/switchboardd.yaml us
          "usr/lib/$libdir/libswitchboard.so.0" "usr/lib/$libdir/switchboard/plugins/switchboard_native.so"; do
     [ -e "$root/$f" ] || fail "the package lacks /$f (it has: $(cd "$root" && find . -type f | sort | tr '\n' ' '))"
 done
-pass "files: daemon, sbctl, library, native plugin, config, unit"
+for f in usr/bin/switchboardd usr/bin/sbctl "usr/lib/$libdir/libswitchboard.so.0"; do
+    file -L "$root/$f" | grep -q ', stripped' || fail "/$f is not stripped: $(file -L "$root/$f")"
+done
+pass "files: daemon, sbctl, library, native plugin, config, unit (stripped)"
 grep -qx /etc/switchboard/switchboardd.yaml "$root/DEBIAN/conffiles" || fail "the config is not a conffile"
 grep -q 'adduser --system' "$root/DEBIAN/postinst" || fail "postinst does not create the service user"
 unit="$root/usr/lib/systemd/system/switchboardd.service"
@@ -71,7 +84,9 @@ contents=$(tar -tzf "$tgz")
 grep -q '/bin/switchboardd$' <<<"$contents" || fail "the TGZ lacks bin/switchboardd"
 grep -q '/bin/sbctl$' <<<"$contents" || fail "the TGZ lacks bin/sbctl"
 grep -q '/bin/switchboard$' <<<"$contents" || fail "the TGZ lacks bin/switchboard"
-pass "TGZ contents"
+mkdir -p "$out/tgz" && tar -xzf "$tgz" -C "$out/tgz" --wildcards '*/bin/switchboardd'
+file -L "$out"/tgz/*/bin/switchboardd | grep -q ', stripped' || fail "the TGZ's switchboardd is not stripped"
+pass "TGZ contents (stripped)"
 
 "$root/usr/bin/switchboardd" --config "$root/etc/switchboard/switchboardd.yaml" --check-config >"$out/check.txt" 2>&1 \
     || { cat "$out/check.txt"; fail "the shipped config does not pass --check-config with the packaged plugins"; }
