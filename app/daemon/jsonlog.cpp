@@ -13,6 +13,7 @@ namespace sb::daemon::JsonLog {
 namespace {
 int g_minLevel = 1; // 0 debug, 1 info, 2 warning, 3 error
 QMutex g_mutex;
+Sink g_sink = nullptr;
 
 int levelRank(QtMsgType type)
 {
@@ -35,6 +36,8 @@ const char *levelName(int rank)
 void write(int rank, const char *category, const QString &msg, const QVariantMap &fields)
 {
     if (rank < g_minLevel)
+        return;
+    if (g_sink && g_sink(rank, category ? category : "default", msg, fields))
         return;
     QJsonObject o = QJsonObject::fromVariantMap(fields);
     o.insert(QStringLiteral("ts"), QDateTime::currentDateTimeUtc().toString(Qt::ISODateWithMs));
@@ -61,6 +64,11 @@ void install(const QString &minLevel)
                                     QStringLiteral("error")};
     g_minLevel = qMax(0, int(levels.indexOf(minLevel)));
     qInstallMessageHandler(handler);
+}
+
+void setSink(Sink sink)
+{
+    g_sink = sink;
 }
 
 void event(const char *level, const QString &msg, const QVariantMap &fields)

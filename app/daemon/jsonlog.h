@@ -14,6 +14,11 @@ namespace JsonLog {
 void install(const QString &minLevel);
 // An event with fields, e.g. event("info", "listening", {{"tcp", "127.0.0.1:7400"}}).
 void event(const char *level, const QString &msg, const QVariantMap &fields = {});
+// Where entries go instead of stderr (switchboardd under systemd: journald's native protocol).
+// \a rank: 0 debug, 1 info, 2 warning, 3 error. A sink that returns false (its receiver is gone)
+// has the entry written as a JSON line after all. Install before logging starts.
+using Sink = bool (*)(int rank, const char *category, const QString &msg, const QVariantMap &fields);
+void setSink(Sink sink);
 } // namespace JsonLog
 
 } // namespace sb::daemon

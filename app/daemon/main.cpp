@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // switchboardd: the headless hub.
 #include "daemon.h"
+#include "journaldlog.h"
 #include "jsonlog.h"
 #include "signalwatcher.h"
 #include "systemdnotifier.h"
@@ -79,6 +80,9 @@ int main(int argc, char *argv[])
     sb::Result<DaemonConfig> config = configPath.isEmpty() ? sb::Result<DaemonConfig>(DaemonConfig::defaults())
                                                            : DaemonConfig::fromFile(configPath);
     const QString level = parser.isSet(logOpt) ? parser.value(logOpt) : (config ? config->logLevel : QStringLiteral("info"));
+    // Run by systemd with stderr to the journal: entries with fields (SB_*), not JSON lines.
+    if (JournaldLog::stderrIsJournal())
+        JsonLog::setSink(&JournaldLog::send);
     JsonLog::install(level);
     if (!config) {
         JsonLog::event("error", QStringLiteral("invalid configuration"),
