@@ -133,8 +133,10 @@ void tst_DaemonCli::idleFootprintWithoutTls()
     // Remote control on a local socket only (the shipped default) and native without TLS: the
     // hub must not load the TLS backend and OpenSSL, 4 MB of resident memory on a small board.
     // Without API keys, JWT or client certificates it must not load libcrypto either (1.4 MB).
+    // A plugin not named in protocols (http: its server, parser, schema code) is never loaded:
+    // the scan reads the plugins' metadata from the files without loading them.
     QProcess p;
-    const QString config = write("communication:\n  native: {tcp: \"127.0.0.1:0\"}\n"
+    const QString config = write("communication:\n  protocols: [native]\n  native: {tcp: \"127.0.0.1:0\"}\n"
                                  "remote: {local: \"" + m_dir.filePath(QStringLiteral("rc.sock")).toUtf8() + "\"}\n");
     p.start(QStringLiteral(SB_DAEMON_PATH), {QStringLiteral("--config"), config});
     QVERIFY(p.waitForStarted());
@@ -148,6 +150,9 @@ void tst_DaemonCli::idleFootprintWithoutTls()
     QVERIFY2(!mapped.contains("libssl.so") && !mapped.contains("libqopensslbackend"),
              "switchboardd loaded the TLS backend without any TLS configured");
     QVERIFY2(!mapped.contains("/libcrypto.so"), "switchboardd loaded libcrypto without any authentication configured");
+    QVERIFY2(mapped.contains("switchboard_native"), "the native plugin is not mapped: is this /proc/<pid>/maps?");
+    QVERIFY2(!mapped.contains("switchboard_http") && !mapped.contains("libhttp_parser"),
+             "switchboardd loaded the http plugin without http in protocols");
     ::kill(pid_t(p.processId()), SIGTERM);
     QVERIFY(p.waitForFinished(10000));
     QCOMPARE(p.exitCode(), 0);
