@@ -14,6 +14,7 @@ namespace faultyvfs {
 std::atomic<bool> failSync{false};
 std::atomic<bool> holdUnsynced{false};
 std::atomic<int> syncs{0};
+std::atomic<int> cutAtWrite{-1};
 
 namespace {
 
@@ -92,6 +93,10 @@ int xWrite(sqlite3_file *f, const void *b, int n, sqlite3_int64 o)
         return SQLITE_OK;
     if (!holdUnsynced)
         return real(f)->pMethods->xWrite(real(f), b, n, o);
+    if (cutAtWrite.load() > 0 && cutAtWrite.fetch_sub(1) == 1) {
+        powerCut(); // in the middle of whatever the writer was doing
+        return SQLITE_OK;
+    }
     std::lock_guard<std::mutex> lock(g_mutex);
     auto &pending = g_pending[f];
     pending[o].assign(static_cast<const char *>(b), static_cast<const char *>(b) + n);
@@ -188,10 +193,16 @@ void powerCut()
     g_pending.clear();
 }
 
+bool isCut()
+{
+    return g_dead;
+}
+
 void reset()
 {
     std::lock_guard<std::mutex> lock(g_mutex);
     g_dead = false;
+    cutAtWrite = -1;
     holdUnsynced = false;
     failSync = false;
     g_pending.clear();

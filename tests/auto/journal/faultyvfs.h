@@ -13,6 +13,10 @@ inline constexpr const char *Name = "sbtest-faulty";
 extern std::atomic<bool> failSync;
 extern std::atomic<bool> holdUnsynced;
 extern std::atomic<int> syncs; // fsyncs asked for (journal and WAL files)
+// With holdUnsynced: the power is cut during the Nth write from now (that write is lost too), at
+// whatever point the writer is; -1: never.
+extern std::atomic<int> cutAtWrite;
+bool isCut();
 void install();
 void powerCut();
 void reset();
