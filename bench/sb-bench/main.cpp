@@ -133,7 +133,7 @@ int main(int argc, char *argv[])
     auto wanted = [&targetFilter](const QString &key) { return targetFilter.isEmpty() || targetFilter.contains(key); };
     raiseFdLimit();
 
-    std::vector<Row> rows(14);
+    std::vector<Row> rows(15);
     rows[0] = {QStringLiteral("W1 fan-out 1->%1, delivered msg/s").arg(subscribers), Better::Higher, 2.0, false, {}};
     rows[1] = {QStringLiteral("W1 lost messages"), Better::Lower, 0, false, {}};
     rows[2] = {QStringLiteral("W2 latency p50 us"), Better::Lower, 1.0, false, {}};
@@ -148,6 +148,8 @@ int main(int argc, char *argv[])
     rows[11] = {QStringLiteral("idle RSS kB"), Better::Lower, 1.5, true, {}};
     rows[12] = {QStringLiteral("peak RSS after W1 kB"), Better::Lower, 0, true, {}};
     rows[13] = {QStringLiteral("RSS per idle connection B (%1 clients)").arg(idleClients), Better::Lower, 1.0, true, {}};
+    // Issue #17: from exec to the first accepted connection; the goal is absolute (100 ms here).
+    rows[14] = {QStringLiteral("start-up to serving ms (goal <= 100)"), Better::Lower, 0, true, {}};
 
     for (int r = 0; r < repeat; ++r) {
         fprintf(stderr, "sb-bench: run %d of %d\n", r + 1, repeat);
@@ -202,8 +204,10 @@ int main(int argc, char *argv[])
                                                   {QStringLiteral("nats"), &natsT}, {QStringLiteral("redis"), &redisT}};
         const std::map<QString, ServerProcess *> servers{{QStringLiteral("sb-tcp"), &sb}, {QStringLiteral("nats"), &nats},
                                                          {QStringLiteral("redis"), &redis}};
-        for (const auto &[key, server] : servers)
+        for (const auto &[key, server] : servers) {
             rows[11].values[key].push_back(double(server->rssKb()));
+            rows[14].values[key].push_back(server->startupMs());
+        }
 
         std::map<QString, double> lost;
         for (const auto &[key, t] : targets) {

@@ -3,6 +3,7 @@
 
 #include "benchhost.h"
 
+#include <QElapsedTimer>
 #include <QFile>
 #include <QTcpServer>
 #include <QTcpSocket>
@@ -38,19 +39,23 @@ bool ServerProcess::start(QString *error)
     m_process.setStandardOutputFile(QProcess::nullDevice());
     // A crashed test or bench must not leave a server behind holding its port.
     m_process.setChildProcessModifier([] { ::prctl(PR_SET_PDEATHSIG, SIGKILL); });
+    QElapsedTimer clock;
+    clock.start();
     m_process.start();
     if (!m_process.waitForStarted(10000)) {
         *error = QStringLiteral("%1: %2").arg(m_program, m_process.errorString());
         return false;
     }
-    for (int i = 0; i < 200; ++i) {
+    while (clock.elapsed() < 10000) {
         QTcpSocket probe;
         probe.connectToHost(QHostAddress::LocalHost, m_port);
-        if (probe.waitForConnected(100))
+        if (probe.waitForConnected(100)) {
+            m_startupMs = clock.nsecsElapsed() / 1e6;
             return true;
+        }
         if (m_process.state() == QProcess::NotRunning)
             break;
-        QThread::msleep(50);
+        QThread::msleep(1); // refused at once while nothing listens: probe again soon
     }
     *error = QStringLiteral("%1 did not accept connections on port %2").arg(m_name).arg(m_port);
     return false;

@@ -21,6 +21,8 @@ public:
     quint16 port() const { return m_port; }
     qint64 rssKb() const { return statusKb("VmRSS:"); }
     qint64 peakRssKb() const { return statusKb("VmHWM:"); }
+    // From exec to the first accepted connection on port(), in ms (probed every millisecond).
+    double startupMs() const { return m_startupMs; }
 
 private:
     qint64 statusKb(const char *field) const;
@@ -30,6 +32,7 @@ private:
     QStringList m_args;
     quint16 m_port;
     QProcess m_process;
+    double m_startupMs = -1;
 };
 
 } // namespace bench
