@@ -101,7 +101,7 @@ void tst_SqliteJournal::syncModesAndOrder()
     // A batch-only append waits for its window, then is committed without anything else.
     Appender b;
     b.put(*j, QStringLiteral("s"), ev(QStringLiteral("t"), "late"), batch);
-    QVERIFY(b.waitFor(1, 2000));
+    QVERIFY(b.waitFor(1, 10000)); // returns as soon as it is done
     QCOMPARE(b.results[0].value(), 301u);
 }
 
@@ -185,7 +185,7 @@ void tst_SqliteJournal::retentionByAge()
     a.put(*j, QStringLiteral("s"), ev(QStringLiteral("t"), "old"));
     a.put(*j, QStringLiteral("other"), ev(QStringLiteral("t"), "kept"));
     QVERIFY(a.waitFor(2));
-    QCOMPARE(j->read(all(QStringLiteral("s"))).value().size(), 1);
+    QVERIFY(a.results[0]); // stored (a read here could already miss it on a loaded machine)
     // The writer's housekeeping (every second) removes it once it is older than 500 ms.
     QTRY_COMPARE_WITH_TIMEOUT(j->read(all(QStringLiteral("s"))).value().size(), 0, 5000);
     QCOMPARE(j->read(all(QStringLiteral("other"))).value().size(), 1);
