@@ -15,6 +15,34 @@ namespace sb::remote {
 using RemoteResult::failure;
 using RemoteResult::ok;
 
+namespace {
+
+// Reading what \a channel stored (messages, its timeline): the channel exists ("" is the default
+// space), and \a who may subscribe to \a topic there (">" when empty).
+Status mayReadStored(Bus &bus, const Principal &who, const QString &channel, const QString &topic)
+{
+    if (!channel.isEmpty() && !bus.channel(channel))
+        return Error(ErrorCode::ChannelNotFound, QStringLiteral("channel \"%1\" does not exist").arg(channel),
+                     {{QStringLiteral("channel"), channel}});
+    return bus.mayAct(who, Action::Subscribe, channel, topic.isEmpty() ? QStringLiteral(">") : topic);
+}
+
+// A whole number in \a query under \a key (\a fallback when absent), or why it is not one.
+Result<qint64> wholeNumber(const QVariantMap &query, const QString &key, qint64 fallback)
+{
+    const QVariant v = query.value(key);
+    if (!v.isValid() || v.isNull())
+        return fallback;
+    bool ok = false;
+    const qint64 n = v.toLongLong(&ok);
+    if (!ok || (v.typeId() == QMetaType::Double && double(n) != v.toDouble()))
+        return Error(ErrorCode::BadMessage, QStringLiteral("%1 must be a whole number, not \"%2\"").arg(key, v.toString()),
+                     {{QStringLiteral("field"), key}});
+    return n;
+}
+
+} // namespace
+
 QVariantMap RemoteControl::storedMessages(const QString &channel, const QVariantMap &query)
 {
     JournalQuery q;
@@ -27,10 +55,7 @@ QVariantMap RemoteControl::storedMessages(const QString &channel, const QVariant
     if (Status st = q.validate(); !st)
         return failure(st.error());
     Bus *bus = m_hub->bus();
-    if (!channel.isEmpty() && !bus->channel(channel))
-        return failure(Error(ErrorCode::ChannelNotFound, QStringLiteral("channel \"%1\" does not exist").arg(channel),
-                             {{QStringLiteral("channel"), channel}}));
-    if (Status st = bus->mayAct(m_principal, Action::Subscribe, channel, q.topic.isEmpty() ? QStringLiteral(">") : q.topic); !st)
+    if (Status st = mayReadStored(*bus, m_principal, channel, q.topic); !st)
         return failure(st.error());
     QVariantList rows;
     QVariantMap answer;
@@ -48,24 +73,6 @@ QVariantMap RemoteControl::storedMessages(const QString &channel, const QVariant
     answer.insert(QStringLiteral("rows"), rows);
     return ok(answer);
 }
-
-namespace {
-
-// A whole number in \a query under \a key (\a fallback when absent), or why it is not one.
-Result<qint64> wholeNumber(const QVariantMap &query, const QString &key, qint64 fallback)
-{
-    const QVariant v = query.value(key);
-    if (!v.isValid() || v.isNull())
-        return fallback;
-    bool ok = false;
-    const qint64 n = v.toLongLong(&ok);
-    if (!ok || (v.typeId() == QMetaType::Double && double(n) != v.toDouble()))
-        return Error(ErrorCode::BadMessage, QStringLiteral("%1 must be a whole number, not \"%2\"").arg(key, v.toString()),
-                     {{QStringLiteral("field"), key}});
-    return n;
-}
-
-} // namespace
 
 QVariantMap RemoteControl::storedDensity(const QString &channel, const QVariantMap &query)
 {
@@ -85,10 +92,7 @@ QVariantMap RemoteControl::storedDensity(const QString &channel, const QVariantM
     if (Status st = q.validate(); !st)
         return failure(st.error());
     Bus *bus = m_hub->bus();
-    if (!channel.isEmpty() && !bus->channel(channel))
-        return failure(Error(ErrorCode::ChannelNotFound, QStringLiteral("channel \"%1\" does not exist").arg(channel),
-                             {{QStringLiteral("channel"), channel}}));
-    if (Status st = bus->mayAct(m_principal, Action::Subscribe, channel, q.topic.isEmpty() ? QStringLiteral(">") : q.topic); !st)
+    if (Status st = mayReadStored(*bus, m_principal, channel, q.topic); !st)
         return failure(st.error());
     const Journal *journal = bus->journalInUse();
     if (!journal) {
