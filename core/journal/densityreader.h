@@ -14,7 +14,7 @@ namespace sb::journal {
 class DensityReader
 {
 public:
-    static constexpr qint64 SampleRows = 500000;
+    static constexpr qint64 SampleRows = 100000;
 
     Status prepare(SqliteDb &db);
     Result<StoredDensity> read(qint64 streamId, const DensityQuery &query);

@@ -186,7 +186,7 @@ void tst_JournalDensity::refused()
     }
 }
 
-// A topic pattern is matched on a sample of each bucket's rows (500,000 shared out between the
+// A topic pattern is matched on a sample of each bucket's rows (100,000 shared out between the
 // buckets, at least 1,000 each): past it the count is the share matched, times the bucket's
 // messages, and the answer says estimated.
 void tst_JournalDensity::estimatedPastTheSample()
