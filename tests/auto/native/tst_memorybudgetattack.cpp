@@ -237,7 +237,9 @@ void tst_MemoryBudgetAttack::attack(Cap cap)
     // tiny frames parsed and answered (1.8-3 s on two shared cores). Cap::On: the flooders are cut
     // off within their first turns (84 ms measured). The longest wait is printed, not asserted: a
     // timing bound on a shared machine would make this test flaky either way.
-    QTRY_COMPARE_WITH_TIMEOUT(received, published, 10000);
+    // Nothing lost is the claim, not how soon: under ASan on two shared cores the last one once
+    // took 13.4 s to come back (CI, session 14), so the wait is long; it ends as soon as they match.
+    QTRY_COMPARE_WITH_TIMEOUT(received, published, 30000);
     QVERIFY(good.isConnected());
 
     // Every non-reading attacker was closed: with OVERFLOW without the error cap, with RATE_LIMITED
