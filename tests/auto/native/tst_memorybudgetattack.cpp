@@ -35,7 +35,13 @@ constexpr qint64 kMaxOutbound = 256 * KiB;
 constexpr int kAttackers = 40;
 constexpr int kPreAuthPeers = 10;
 constexpr int kPreAuthReconnects = 20;
+#if defined(__SANITIZE_ADDRESS__)
+// Under ASan the hub runs several times slower: in 5 s on two shared cores it once cut off no
+// pre-auth peer at all (CI, session 14).
+constexpr int kAttackMs = 10000;
+#else
 constexpr int kAttackMs = 5000;
+#endif
 
 qint64 rssBytes(qint64 pid)
 {
@@ -252,12 +258,12 @@ void tst_MemoryBudgetAttack::attack(Cap cap)
     };
     const QString closedBy = cap == Cap::Off ? QStringLiteral("closed: OVERFLOW")
                                              : QStringLiteral("closed: RATE_LIMITED: more than 100 errors a second");
-    QTRY_VERIFY_WITH_TIMEOUT(logCount(closedBy) >= kAttackers, 10000);
+    QTRY_VERIFY_WITH_TIMEOUT(logCount(closedBy) >= kAttackers, 30000); // ends as soon as they are all logged
     qInfo() << "closes logged:" << logCount(closedBy) << closedBy;
     if (cap == Cap::On)
         QCOMPARE(std::count(attackerOpen.begin(), attackerOpen.end(), false), kAttackers); // seen closed during the attack
     QVERIFY(preAuthClosed > 0);
-    QTRY_VERIFY_WITH_TIMEOUT(logCount(QStringLiteral("closed: UNAUTHENTICATED: more than")) >= preAuthClosed, 10000);
+    QTRY_VERIFY_WITH_TIMEOUT(logCount(QStringLiteral("closed: UNAUTHENTICATED: more than")) >= preAuthClosed, 30000);
     for (int fd : attackers)
         ::close(fd);
     for (int fd : preAuth)
