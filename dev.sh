@@ -4,7 +4,13 @@
 # then runs the daemon (`./dev.sh run`) or every test (`./dev.sh test`).
 #   ./dev.sh run  [-- args]          build (preset "default"), then the console where there is a display
 #                                    (its own embedded hub), else switchboardd on its built-in defaults
-#   ./dev.sh test [--asan]           build and run ctest (preset "default", or "asan": ASan + UBSan)
+#   ./dev.sh test [--asan]           build and run ctest (preset "default", or "asan": ASan + UBSan);
+#                                    the plain run then builds the arm64 packages and smoke-tests them
+#                                    under qemu-user (SWITCHBOARD_CROSS_SMOKE=0: not)
+#   ./dev.sh test --arch ARCH [ctest args]  cross-build for arm64 or armhf and run the core, daemon,
+#                                    native, journal, remote and sbctl suites under qemu-user
+#   ./dev.sh package [--arch ARCH]   the .debs (switchboard, switchboard-console, -dbgsym), natively or
+#                                    cross-built for arm64 / armhf boards, into build/<preset>/
 #   ./dev.sh bench [sb-bench args]   build and run bench/sb-bench (switchboardd vs nats-server and redis-server)
 #   ./dev.sh bench-http [args]       build and run bench/http-bench (REST publish: switchboardd vs nginx, wrk)
 #   ./dev.sh bench-journal [args]    build and run bench/journal-bench (durable publish: journal vs JetStream, SQLite)
@@ -33,6 +39,9 @@ FUZZ_PACKAGES=(clang-14 libclang-rt-14-dev)
 # instances on free loopback ports. Not in PACKAGES: run and test must not install nginx (on a
 # real machine Debian's postinst may start a system nginx on port 80; see bench/README.md).
 BENCH_PACKAGES=(wrk nginx-light)
+# Only for the board builds (--arch): Debian's cross toolchain is added per architecture
+# (crossbuild-essential-arm64 / -armhf), mmdebstrap makes the sysroot, qemu-user runs the tests.
+CROSS_PACKAGES=(mmdebstrap qemu-user curl)
 
 install_missing() {
     local missing=()
@@ -53,6 +62,30 @@ build() {
     local preset=$1
     cmake --preset "$preset"
     cmake --build --preset "$preset"
+}
+
+# cross_build ARCH TESTS: the sysroot and the cross build of preset cross-ARCH (tests ON or OFF).
+cross_build() {
+    local arch=$1 tests=$2 set=hub
+    case "$arch" in
+    arm64) set=console ;; # arm64 builds the console too
+    armhf) ;;
+    *) echo "dev.sh: unknown architecture \"$arch\" (arm64 or armhf)" >&2; exit 64 ;;
+    esac
+    install_missing "${CROSS_PACKAGES[@]}" "crossbuild-essential-$arch"
+    cmake/cross/sysroot.sh "$arch" "$set"
+    cmake --preset "cross-$arch" -DSWITCHBOARD_BUILD_TESTS="$tests"
+    cmake --build --preset "cross-$arch"
+}
+
+# package_debs PRESET: the .debs of a build directory, listed with their sizes.
+package_debs() {
+    local dir=build/$1
+    rm -f "$dir"/*.deb "$dir"/*.ddeb
+    (cd "$dir" && cpack -G DEB >/dev/null)
+    for f in "$dir"/*.deb "$dir"/*.ddeb; do
+        printf '%-70s %6s KiB, installs %6s KiB\n' "$f" "$(($(stat -c %s "$f") / 1024))" "$(dpkg-deb -f "$f" Installed-Size)"
+    done
 }
 
 cmd=${1:-run}
@@ -148,14 +181,40 @@ fuzz)
     echo "dev.sh fuzz: no findings in ${names[*]}"
     ;;
 test)
+    if [ "${1:-}" = "--arch" ]; then
+        arch=${2:?./dev.sh test --arch arm64|armhf}
+        shift 2
+        # The suites a board's hub runs on, emulated: timeouts x5 (preset cross-ARCH); the
+        # exceptions and their reasons are in docs/BOARDS.md.
+        install_missing "${TEST_PACKAGES[@]}"
+        cross_build "$arch" ON
+        ctest --preset "cross-$arch" -L '^(core|daemon|native|journal|remote|sbctl)$' "$@"
+        exit
+    fi
     preset=default
     if [ "${1:-}" = "--asan" ]; then preset=asan; fi
     install_missing "${TEST_PACKAGES[@]}"
     build "$preset"
     ctest --preset "$preset"
+    if [ "$preset" = default ] && [ "${SWITCHBOARD_CROSS_SMOKE:-1}" != 0 ]; then
+        # The board build (issue #17): the arm64 packages, their daemon and sbctl under qemu-user.
+        cross_build arm64 OFF
+        package_debs cross-arm64
+        tests/cross/smoke.sh arm64 build/cross-arm64
+    fi
+    ;;
+package)
+    if [ "${1:-}" = "--arch" ]; then
+        arch=${2:?./dev.sh package --arch arm64|armhf}
+        cross_build "$arch" OFF
+        package_debs "cross-$arch"
+    else
+        build default
+        package_debs default
+    fi
     ;;
 *)
-    echo "usage: ./dev.sh run [-- args] | ./dev.sh test [--asan] | ./dev.sh bench [args] | ./dev.sh bench-http [args] | ./dev.sh bench-journal [args] | ./dev.sh bench-replay [args] | ./dev.sh bench-ws [args] | ./dev.sh fuzz [seconds] [name...]" >&2
+    echo "usage: ./dev.sh run [-- args] | ./dev.sh test [--asan | --arch ARCH [ctest args]] | ./dev.sh package [--arch ARCH] | ./dev.sh bench [args] | ./dev.sh bench-http [args] | ./dev.sh bench-journal [args] | ./dev.sh bench-replay [args] | ./dev.sh bench-ws [args] | ./dev.sh fuzz [seconds] [name...]" >&2
     exit 64
     ;;
 esac

@@ -4,3 +4,9 @@
 if(CPACK_GENERATOR STREQUAL "TGZ")
     set(CPACK_STRIP_FILES ON)
 endif()
+# A cross build's packages: dpkg-shlibdeps (the Depends: of the .debs) looks the sysroot's
+# libraries up in the sysroot's own dpkg database and reads them with the board's objdump.
+if(CPACK_SWITCHBOARD_SYSROOT)
+    set(ENV{DPKG_ADMINDIR} "${CPACK_SWITCHBOARD_SYSROOT}/var/lib/dpkg")
+    set(ENV{DEB_HOST_ARCH} "${CPACK_SWITCHBOARD_CROSS_ARCH}")
+endif()
