@@ -2,10 +2,12 @@
 // journal-bench (issue #15): durable, acknowledged publishes of 128 B to switchboardd's journal
 // against nats-server JetStream with file storage, and against bare SQLite single-row commits,
 // in the same run; switchboardd's start-up after SIGKILL with 1,000,000 messages stored; and
-// reading them back as the console does (the timeline, a page far into the stream).
-// Not a test: ctest does not run it. ./dev.sh bench-journal [--repeat N].
+// reading them back as the console does (the timeline, a page far into the stream); the journal's
+// write amplification and the hub's writes in steady state (issue #17, diskwrites.cpp).
+// Not a test: ctest does not run it. ./dev.sh bench-journal [--repeat N] [--only publish|writes].
 #include "../sb-bench/benchhost.h"
 #include "../sb-bench/serverprocess.h"
+#include "diskwrites.h"
 
 #include <sqlitejournal.h>
 #include <switchboardclient.h>
@@ -31,6 +33,7 @@
 
 using namespace sb;
 using bench::ServerProcess;
+using bench::journal::connectClient;
 
 namespace {
 
@@ -57,39 +60,10 @@ QString cell(const std::vector<double> &v)
 
 // --- switchboardd --------------------------------------------------------------------------------
 
-bool connectClient(SwitchboardClient &c, quint16 port)
-{
-    SwitchboardClient::Options o = c.options();
-    o.autoReconnect = false;
-    c.setOptions(o);
-    c.connectToHub(QStringLiteral("tcp://127.0.0.1:%1").arg(port));
-    QElapsedTimer t;
-    t.start();
-    while (!c.isConnected() && t.elapsed() < 10000)
-        QCoreApplication::processEvents(QEventLoop::WaitForMoreEvents);
-    return c.isConnected();
-}
-
-// Acknowledged publishes to \a channel: \a window in flight at most (1: one at a time). msg/s.
+// Acknowledged publishes of 128 B to \a channel: \a window in flight at most (1: one at a time). msg/s.
 double sbPublish(SwitchboardClient &c, const QString &channel, int count, int window)
 {
-    int sent = 0, acked = 0, failed = 0;
-    QElapsedTimer t;
-    t.start();
-    while (acked + failed < count) {
-        while (sent < count && sent - acked - failed < window) {
-            Message m(MessageType::Event, QStringLiteral("bench.durable"), kPayload);
-            m.setChannel(channel);
-            c.publish(m, [&](const Status &st) { st ? ++acked : ++failed; });
-            ++sent;
-        }
-        c.flush();
-        QCoreApplication::processEvents(QEventLoop::WaitForMoreEvents); // blocks until the acks come (the overload with a time spins)
-    }
-    const double rate = acked * 1000.0 / std::max<qint64>(1, t.elapsed());
-    if (failed)
-        fprintf(stderr, "journal-bench: %d publishes to %s refused\n", failed, qPrintable(channel));
-    return rate;
+    return bench::journal::publishAcked(c, channel, kPayload, count, window);
 }
 
 QString writeConfig(const QTemporaryDir &dir, quint16 port)
@@ -269,118 +243,97 @@ void readingRows(const QString &directory, qint64 stored, Results &r)
     sqlite3_close(db);
 }
 
-} // namespace
-
-int main(int argc, char **argv)
+struct Settings
 {
-    // The clients' event loop: Qt's own UNIX dispatcher, as switchboardd uses (app/daemon/main.cpp),
-    // not GLib's, whose locking per turn cost the publisher more than the hub's work.
-    if (!qEnvironmentVariableIsSet("QT_NO_GLIB"))
-        qputenv("QT_NO_GLIB", "1");
-    QCoreApplication app(argc, argv);
-    QCommandLineParser p;
-    p.setApplicationDescription(QStringLiteral("Durable publishes: switchboardd's journal against JetStream and SQLite."));
-    p.addHelpOption();
-    auto opt = [&](const char *name, const char *help, const char *def) {
-        QCommandLineOption o(QString::fromLatin1(name), QString::fromLatin1(help), QStringLiteral("n"), QString::fromLatin1(def));
-        p.addOption(o);
-        return o;
-    };
-    const auto repeatO = opt("repeat", "Runs; the table shows median [min-max].", "1");
-    const auto asyncO = opt("async-count", "Publishes in the async-window rows.", "50000");
-    const auto oneO = opt("one-count", "Publishes in the one-at-a-time rows.", "3000");
-    const auto startO = opt("startup-messages", "Messages stored before the SIGKILL of the start-up row.", "1000000");
-    QCommandLineOption daemonO(QStringLiteral("switchboardd"), QStringLiteral("Path of switchboardd."), QStringLiteral("path"),
-                               QDir(QCoreApplication::applicationDirPath()).filePath(QStringLiteral("switchboardd")));
-    p.addOption(daemonO);
-    p.process(app);
-    const int repeat = std::max(1, p.value(repeatO).toInt());
-    const int asyncCount = p.value(asyncO).toInt(), oneCount = p.value(oneO).toInt();
-    const int startupMessages = p.value(startO).toInt();
-    Results r;
-    for (int run = 0; run < repeat; ++run) {
-        fprintf(stderr, "journal-bench: run %d of %d\n", run + 1, repeat);
-        // switchboardd
-        {
-            QTemporaryDir dir;
-            const quint16 port = ServerProcess::freePort();
-            ServerProcess sb(QStringLiteral("switchboardd"), p.value(daemonO), {QStringLiteral("--config"), writeConfig(dir, port)}, port);
-            QString error;
-            if (!sb.start(&error))
-                qFatal("journal-bench: %s", qPrintable(error));
-            SwitchboardClient c;
-            if (!connectClient(c, port))
-                qFatal("journal-bench: cannot connect to switchboardd");
-            r.sbPlainOne.push_back(sbPublish(c, QStringLiteral("bench-plain"), oneCount, 1));
-            r.sbOffAsync.push_back(sbPublish(c, QStringLiteral("bench-off"), asyncCount, 1000));
-            r.sbOffOne.push_back(sbPublish(c, QStringLiteral("bench-off"), oneCount, 1));
-            r.sbAlwaysAsync.push_back(sbPublish(c, QStringLiteral("bench-always"), asyncCount, 1000));
-            r.sbAlwaysOne.push_back(sbPublish(c, QStringLiteral("bench-always"), oneCount, 1));
-        }
-        // nats-server JetStream, file storage
-        {
-            QTemporaryDir dir;
-            const quint16 port = ServerProcess::freePort();
-            ServerProcess nats(QStringLiteral("nats-server"), QStringLiteral("nats-server"),
-                               {QStringLiteral("-a"), QStringLiteral("127.0.0.1"), QStringLiteral("-p"), QString::number(port),
-                                QStringLiteral("-js"), QStringLiteral("-sd"), dir.path(), QStringLiteral("-l"),
-                                dir.filePath(QStringLiteral("nats.log"))},
-                               port);
-            QString error;
-            if (!nats.start(&error))
-                qFatal("journal-bench: %s", qPrintable(error));
-            natsConnection *nc = nullptr;
-            const QByteArray url = "nats://127.0.0.1:" + QByteArray::number(port);
-            natsCheck(natsConnection_ConnectTo(&nc, url.constData()), "connect");
-            jsOptions jo;
-            jsOptions_Init(&jo);
-            jo.PublishAsync.MaxPending = 1000;
-            jo.PublishAsync.StallWait = 60000;
-            jsCtx *js = nullptr;
-            natsCheck(natsConnection_JetStream(&js, nc, &jo), "JetStream");
-            jsStreamConfig sc;
-            jsStreamConfig_Init(&sc);
-            sc.Name = "BENCH";
-            const char *subjects[] = {"bench.>"};
-            sc.Subjects = subjects;
-            sc.SubjectsLen = 1;
-            sc.Storage = js_FileStorage;
-            jsStreamInfo *si = nullptr;
-            natsCheck(js_AddStream(&si, js, &sc, nullptr, nullptr), "js_AddStream");
-            jsStreamInfo_Destroy(si);
-            r.jsAsync.push_back(jsPublish(js, asyncCount, true));
-            r.jsOne.push_back(jsPublish(js, oneCount, false));
-            jsCtx_Destroy(js);
-            natsConnection_Destroy(nc);
-        }
-        // bare SQLite: one row per commit, WAL, synchronous=FULL
-        {
-            QTemporaryDir dir;
-            r.sqlite.push_back(sqliteCommits(dir.filePath(QStringLiteral("bare.db")), oneCount));
-        }
-        // start-up after SIGKILL with startupMessages stored
-        if (startupMessages > 0) {
-            QTemporaryDir dir;
-            const quint16 port = ServerProcess::freePort();
-            const QString config = writeConfig(dir, port);
-            QProcess daemon;
-            if (timeToServe(p.value(daemonO), config, port, daemon) < 0)
-                qFatal("journal-bench: switchboardd did not start");
-            {
-                SwitchboardClient c;
-                connectClient(c, port);
-                sbPublish(c, QStringLiteral("bench-off"), startupMessages, 1000);
-            }
-            ::kill(pid_t(daemon.processId()), SIGKILL);
-            daemon.waitForFinished(10000);
-            QProcess again;
-            r.startMs.push_back(double(timeToServe(p.value(daemonO), config, port, again)));
-            again.terminate();
-            again.waitForFinished(10000);
-            r.found.push_back(double(storedAtStart(again)));
-            readingRows(dir.filePath(QStringLiteral("journal")), startupMessages, r);
-        }
+    QString daemon;
+    int repeat = 1, asyncCount = 0, oneCount = 0, startupMessages = 0;
+};
+
+// Durable publishes to switchboardd, and the reference without the journal.
+void switchboardRows(const Settings &s, Results &r)
+{
+    QTemporaryDir dir;
+    const quint16 port = ServerProcess::freePort();
+    ServerProcess sb(QStringLiteral("switchboardd"), s.daemon, {QStringLiteral("--config"), writeConfig(dir, port)}, port);
+    QString error;
+    if (!sb.start(&error))
+        qFatal("journal-bench: %s", qPrintable(error));
+    SwitchboardClient c;
+    if (!connectClient(c, port))
+        qFatal("journal-bench: cannot connect to switchboardd");
+    r.sbPlainOne.push_back(sbPublish(c, QStringLiteral("bench-plain"), s.oneCount, 1));
+    r.sbOffAsync.push_back(sbPublish(c, QStringLiteral("bench-off"), s.asyncCount, 1000));
+    r.sbOffOne.push_back(sbPublish(c, QStringLiteral("bench-off"), s.oneCount, 1));
+    r.sbAlwaysAsync.push_back(sbPublish(c, QStringLiteral("bench-always"), s.asyncCount, 1000));
+    r.sbAlwaysOne.push_back(sbPublish(c, QStringLiteral("bench-always"), s.oneCount, 1));
+}
+
+// nats-server JetStream, file storage.
+void jetStreamRows(const Settings &s, Results &r)
+{
+    QTemporaryDir dir;
+    const quint16 port = ServerProcess::freePort();
+    ServerProcess nats(QStringLiteral("nats-server"), QStringLiteral("nats-server"),
+                       {QStringLiteral("-a"), QStringLiteral("127.0.0.1"), QStringLiteral("-p"), QString::number(port),
+                        QStringLiteral("-js"), QStringLiteral("-sd"), dir.path(), QStringLiteral("-l"),
+                        dir.filePath(QStringLiteral("nats.log"))},
+                       port);
+    QString error;
+    if (!nats.start(&error))
+        qFatal("journal-bench: %s", qPrintable(error));
+    natsConnection *nc = nullptr;
+    const QByteArray url = "nats://127.0.0.1:" + QByteArray::number(port);
+    natsCheck(natsConnection_ConnectTo(&nc, url.constData()), "connect");
+    jsOptions jo;
+    jsOptions_Init(&jo);
+    jo.PublishAsync.MaxPending = 1000;
+    jo.PublishAsync.StallWait = 60000;
+    jsCtx *js = nullptr;
+    natsCheck(natsConnection_JetStream(&js, nc, &jo), "JetStream");
+    jsStreamConfig sc;
+    jsStreamConfig_Init(&sc);
+    sc.Name = "BENCH";
+    const char *subjects[] = {"bench.>"};
+    sc.Subjects = subjects;
+    sc.SubjectsLen = 1;
+    sc.Storage = js_FileStorage;
+    jsStreamInfo *si = nullptr;
+    natsCheck(js_AddStream(&si, js, &sc, nullptr, nullptr), "js_AddStream");
+    jsStreamInfo_Destroy(si);
+    r.jsAsync.push_back(jsPublish(js, s.asyncCount, true));
+    r.jsOne.push_back(jsPublish(js, s.oneCount, false));
+    jsCtx_Destroy(js);
+    natsConnection_Destroy(nc);
+}
+
+// start-up after SIGKILL with s.startupMessages stored, then reading them back.
+void startupRows(const Settings &s, Results &r)
+{
+    QTemporaryDir dir;
+    const quint16 port = ServerProcess::freePort();
+    const QString config = writeConfig(dir, port);
+    QProcess daemon;
+    if (timeToServe(s.daemon, config, port, daemon) < 0)
+        qFatal("journal-bench: switchboardd did not start");
+    {
+        SwitchboardClient c;
+        connectClient(c, port);
+        sbPublish(c, QStringLiteral("bench-off"), s.startupMessages, 1000);
     }
+    ::kill(pid_t(daemon.processId()), SIGKILL);
+    daemon.waitForFinished(10000);
+    QProcess again;
+    r.startMs.push_back(double(timeToServe(s.daemon, config, port, again)));
+    again.terminate();
+    again.waitForFinished(10000);
+    r.found.push_back(double(storedAtStart(again)));
+    readingRows(dir.filePath(QStringLiteral("journal")), s.startupMessages, r);
+}
+
+// The table of the rows above; false when a bar is not met.
+bool printPublishRows(const Settings &s, const Results &r)
+{
+    const int repeat = s.repeat;
     auto ratio = [](const std::vector<double> &a, const std::vector<double> &b) {
         return b.empty() || median(b) == 0 ? QStringLiteral("-") : QString::number(median(a) / median(b), 'f', 2);
     };
@@ -389,7 +342,7 @@ int main(int argc, char **argv)
     };
     printf("journal-bench: %d run(s); %d cores, %s; %s; payload 128 B; %d (async) / %d (one at a time) publishes\n",
            repeat, QThread::idealThreadCount(), qPrintable(bench::host::cpuModel()), qPrintable(QSysInfo::prettyProductName()),
-           asyncCount, oneCount);
+           s.asyncCount, s.oneCount);
     printf("%-58s | %-22s | %-22s | %-22s | %-5s | %s\n", "metric", "switchboard", "nats JetStream (file)", "bare SQLite",
            "ratio", "bar");
     struct Line {
@@ -418,7 +371,7 @@ int main(int argc, char **argv)
         const QString v = verdict(median(r.startMs), 1000, false);
         all = all && v == QLatin1String("PASS");
         printf("%-58s | %-22s | %-22s | %-22s | %-5s | <= 1000 %s\n",
-               qPrintable(QStringLiteral("start-up after SIGKILL, %1 stored (found %2), ms").arg(startupMessages).arg(qint64(median(r.found)))),
+               qPrintable(QStringLiteral("start-up after SIGKILL, %1 stored (found %2), ms").arg(s.startupMessages).arg(qint64(median(r.found)))),
                qPrintable(cell(r.startMs)),
                "-", "-", "", qPrintable(v));
     }
@@ -433,7 +386,7 @@ int main(int argc, char **argv)
                                        .arg(*std::max_element(x.begin(), x.end()), 0, 'f', 2);
         };
         printf("%-58s | %-22s | %-22s | %-22s | %-5.2f | <= 0.5 %s\n",
-               qPrintable(QStringLiteral("timeline of %1 stored, 100 buckets, ms").arg(startupMessages)), qPrintable(ms(r.timeline)),
+               qPrintable(QStringLiteral("timeline of %1 stored, 100 buckets, ms").arg(s.startupMessages)), qPrintable(ms(r.timeline)),
                "-", qPrintable(ms(r.groupBy) + QStringLiteral(" (GROUP BY)")), tr, qPrintable(v));
         printf("%-58s | %-22s | %-22s | %-22s | %-5s | %s\n", "timeline, topic pattern (sampled), ms", qPrintable(ms(r.timelineTopic)),
                "-", "-", "", "-");
@@ -448,6 +401,78 @@ int main(int argc, char **argv)
     // one-at-a-time rows pay on top of storing).
     printf("%-58s | %-22s | %-22s | %-22s | %-5s | %s\n", "reference: not persistent, one at a time, msg/s",
            qPrintable(cell(r.sbPlainOne)), "-", "-", "", "-");
+    return all;
+}
+
+} // namespace
+
+int main(int argc, char **argv)
+{
+    // The clients' event loop: Qt's own UNIX dispatcher, as switchboardd uses (app/daemon/main.cpp),
+    // not GLib's, whose locking per turn cost the publisher more than the hub's work.
+    if (!qEnvironmentVariableIsSet("QT_NO_GLIB"))
+        qputenv("QT_NO_GLIB", "1");
+    QCoreApplication app(argc, argv);
+    QCommandLineParser p;
+    p.setApplicationDescription(QStringLiteral("Durable publishes: switchboardd's journal against JetStream and SQLite, "
+                                               "and the bytes it writes to disk per byte of payload."));
+    p.addHelpOption();
+    auto opt = [&](const char *name, const char *help, const char *def) {
+        QCommandLineOption o(QString::fromLatin1(name), QString::fromLatin1(help), QStringLiteral("n"), QString::fromLatin1(def));
+        p.addOption(o);
+        return o;
+    };
+    const auto repeatO = opt("repeat", "Runs; the table shows median [min-max].", "1");
+    const auto asyncO = opt("async-count", "Publishes in the async-window rows.", "50000");
+    const auto oneO = opt("one-count", "Publishes in the one-at-a-time rows.", "3000");
+    const auto startO = opt("startup-messages", "Messages stored before the SIGKILL of the start-up row.", "1000000");
+    const auto writeAsyncO = opt("write-async-count", "Publishes per async-window row of the write-amplification table.", "20000");
+    const auto writeOneO = opt("write-one-count", "Publishes per one-at-a-time row of the write-amplification table.", "2000");
+    const auto idleO = opt("idle-seconds", "How long the idle row leaves switchboardd alone.", "5");
+    const QCommandLineOption onlyO(QStringLiteral("only"),
+                                   QStringLiteral("Run only these rows: publish (issues #15, #16: against JetStream and SQLite, "
+                                                  "start-up, reading) or writes (issue #17: bytes written to disk)."),
+                                   QStringLiteral("rows"));
+    p.addOption(onlyO);
+    QCommandLineOption daemonO(QStringLiteral("switchboardd"), QStringLiteral("Path of switchboardd."), QStringLiteral("path"),
+                               QDir(QCoreApplication::applicationDirPath()).filePath(QStringLiteral("switchboardd")));
+    p.addOption(daemonO);
+    p.process(app);
+    Settings s;
+    s.daemon = p.value(daemonO);
+    s.repeat = std::max(1, p.value(repeatO).toInt());
+    s.asyncCount = p.value(asyncO).toInt();
+    s.oneCount = p.value(oneO).toInt();
+    s.startupMessages = p.value(startO).toInt();
+    const QString only = p.value(onlyO);
+    if (!only.isEmpty() && only != QLatin1String("publish") && only != QLatin1String("writes")) {
+        fprintf(stderr, "journal-bench: --only takes publish or writes\n");
+        return 64;
+    }
+    bool all = true;
+    if (only != QLatin1String("writes")) {
+        Results r;
+        for (int run = 0; run < s.repeat; ++run) {
+            fprintf(stderr, "journal-bench: run %d of %d\n", run + 1, s.repeat);
+            switchboardRows(s, r);
+            jetStreamRows(s, r);
+            // bare SQLite: one row per commit, WAL, synchronous=FULL
+            QTemporaryDir dir;
+            r.sqlite.push_back(sqliteCommits(dir.filePath(QStringLiteral("bare.db")), s.oneCount));
+            if (s.startupMessages > 0)
+                startupRows(s, r);
+        }
+        all = printPublishRows(s, r);
+    }
+    if (only != QLatin1String("publish")) {
+        bench::journal::DiskWriteOptions w;
+        w.daemon = s.daemon;
+        w.repeat = s.repeat;
+        w.asyncCount = p.value(writeAsyncO).toInt();
+        w.oneCount = p.value(writeOneO).toInt();
+        w.idleSeconds = p.value(idleO).toInt();
+        all = bench::journal::runDiskWriteRows(w) && all;
+    }
     printf("bar: %s\n", all ? "all rows pass" : "NOT MET");
     return 0;
 }
