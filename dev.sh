@@ -74,6 +74,7 @@ cross_build() {
     esac
     install_missing "${CROSS_PACKAGES[@]}" "crossbuild-essential-$arch"
     cmake/cross/sysroot.sh "$arch" "$set"
+    cmake/cross/qemu.sh
     cmake --preset "cross-$arch" -DSWITCHBOARD_BUILD_TESTS="$tests"
     cmake --build --preset "cross-$arch"
 }

@@ -67,7 +67,10 @@ execute_process(COMMAND dpkg-architecture -qDEB_BUILD_MULTIARCH OUTPUT_VARIABLE 
                 OUTPUT_STRIP_TRAILING_WHITESPACE)
 set(QT_HOST_PATH_CMAKE_DIR "/usr/lib/${_build_triplet}/cmake" CACHE PATH "The build machine's Qt CMake packages")
 
-find_program(_qemu_path ${_qemu})
+# qemu-user 10 from bookworm-backports when cmake/cross/qemu.sh fetched it (bookworm's 7.2 cannot
+# run a test that starts a process: see qemu.sh), else the machine's.
+get_filename_component(_cache "${SWITCHBOARD_SYSROOT}" DIRECTORY)
+find_program(_qemu_path ${_qemu} HINTS "${_cache}/qemu-bookworm-backports/usr/bin" NO_CACHE)
 if(_qemu_path)
     set(CMAKE_CROSSCOMPILING_EMULATOR "${_qemu_path};-L;${SWITCHBOARD_SYSROOT}")
 endif()

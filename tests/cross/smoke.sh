@@ -16,6 +16,9 @@ arm64) qemu=qemu-aarch64 triplet=aarch64-linux-gnu ;;
 armhf) qemu=qemu-arm triplet=arm-linux-gnueabihf ;;
 *) echo "smoke.sh: unknown architecture \"$arch\"" >&2; exit 64 ;;
 esac
+# The emulator cmake/cross/qemu.sh fetched (qemu-user 10), else the machine's.
+[ -x "$(dirname "$sysroot")/qemu-bookworm-backports/usr/bin/$qemu" ] &&
+    qemu="$(dirname "$sysroot")/qemu-bookworm-backports/usr/bin/$qemu"
 fail() { echo "FAIL!  : $*" >&2; [ -f "$work/daemon.log" ] && tail -20 "$work/daemon.log" >&2; exit 1; }
 pass() { echo "PASS   : $*"; }
 
