@@ -4,19 +4,43 @@
 #include "consoletypes.h"
 
 #include <QCommandLineParser>
+#include <QElapsedTimer>
 #include <QFile>
 #include <QGuiApplication>
 #include <QLibraryInfo>
 #include <QLocale>
 #include <QQmlApplicationEngine>
 #include <QQuickStyle>
+#include <QQuickWindow>
 #include <QTranslator>
 #include <QtQml/qqmlextensionplugin.h>
 
+#include <memory>
+#include <utility>
+
 Q_IMPORT_QML_PLUGIN(Switchboard_ConsolePlugin)
+
+namespace {
+
+// One line on stderr when the window first reaches the screen: the console's start-up time, which
+// an operator on a slow board (and console-bench --startup) can read without a profiler.
+void reportFirstFrame(QQuickWindow *window, const QElapsedTimer &sinceMain)
+{
+    auto done = std::make_shared<bool>(false);
+    // frameSwapped comes from the render thread where there is one: queued to the GUI thread.
+    QObject::connect(window, &QQuickWindow::frameSwapped, window, [done, sinceMain] {
+        if (std::exchange(*done, true))
+            return;
+        qInfo("switchboard: first frame %lld ms after start", static_cast<long long>(sinceMain.elapsed()));
+    }, Qt::QueuedConnection);
+}
+
+} // namespace
 
 int main(int argc, char *argv[])
 {
+    QElapsedTimer sinceMain;
+    sinceMain.start();
     QGuiApplication app(argc, argv);
     QGuiApplication::setApplicationName(QStringLiteral("switchboard"));
     QGuiApplication::setOrganizationName(QStringLiteral("Switchboard"));
@@ -66,5 +90,7 @@ int main(int argc, char *argv[])
     engine.load(QUrl(QStringLiteral("qrc:/qt/qml/Switchboard/Console/Main.qml")));
     if (engine.rootObjects().isEmpty())
         return 70;
+    if (auto *window = qobject_cast<QQuickWindow *>(engine.rootObjects().constFirst()))
+        reportFirstFrame(window, sinceMain);
     return app.exec();
 }

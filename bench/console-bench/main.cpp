@@ -5,6 +5,7 @@
 // thread was blocked, the console's RSS and what the hub saw. A benchmark, not a test: no console
 // of the peers exists to compare with, so it prints the absolute figures and the targets.
 #include "../sb-bench/serverprocess.h"
+#include "startuprows.h"
 
 #include <consolecontroller.h>
 #include <consoletypes.h>
@@ -146,8 +147,15 @@ int main(int argc, char *argv[])
     const QCommandLineOption secondsO(QStringLiteral("seconds"), QStringLiteral("Measured seconds."), QStringLiteral("n"), QStringLiteral("20"));
     const QCommandLineOption daemonO(QStringLiteral("switchboardd"), QStringLiteral("Path of switchboardd."), QStringLiteral("path"),
                                      QCoreApplication::applicationDirPath() + QStringLiteral("/switchboardd"));
-    p.addOptions({topicsO, rateO, secondsO, daemonO});
+    const QCommandLineOption startupO(QStringLiteral("startup"),
+                                      QStringLiteral("Only the console's start-up rows: the switchboard binary started --repeat times."));
+    const QCommandLineOption repeatO(QStringLiteral("repeat"), QStringLiteral("Starts per start-up row."), QStringLiteral("n"), QStringLiteral("5"));
+    const QCommandLineOption consoleO(QStringLiteral("console"), QStringLiteral("Path of the switchboard console."), QStringLiteral("path"),
+                                      QCoreApplication::applicationDirPath() + QStringLiteral("/switchboard"));
+    p.addOptions({topicsO, rateO, secondsO, daemonO, startupO, repeatO, consoleO});
     p.process(app);
+    if (p.isSet(startupO))
+        return bench::console::runStartupRows(p.value(daemonO), p.value(consoleO), qMax(1, p.value(repeatO).toInt()), 2000);
     const int topics = p.value(topicsO).toInt(), rate = p.value(rateO).toInt(), seconds = p.value(secondsO).toInt();
 
     QTemporaryDir dir;

@@ -34,6 +34,15 @@ trap cleanup EXIT
 dpkg-deb -x "$deb" "$work/root"
 [ "$(dpkg-deb -f "$deb" Architecture)" = "$arch" ] || fail "$deb is not built for $arch"
 file -L "$work/root/usr/bin/switchboardd" | grep -q "ELF" || fail "no switchboardd in $deb"
+depends=$(dpkg-deb -f "$deb" Depends)
+if grep -Eq 'libqt6(gui|qml|quick)|libgl|libx11|libxcb|keychain' <<<"$depends"; then
+    fail "the hub package pulls a GUI library: $depends"
+fi
+file -L "$work/root/usr/bin/switchboardd" | grep -q "not stripped" && fail "switchboardd in $deb is not stripped"
+size=$(dpkg-deb -f "$deb" Installed-Size)
+# nats-server's package installs 12.7 MB (issue #17's goal: the hub's at most that).
+[ "$size" -le 12400 ] || fail "$deb installs $size KiB, over nats-server's 12.7 MB"
+pass "$(basename "$deb"): $arch, stripped, installs $size KiB (nats-server: 12,400 KiB), no GUI library in Depends"
 
 # The package's own library and plugins, the sysroot's everything else.
 export QEMU_LD_PREFIX=$sysroot
