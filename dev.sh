@@ -8,7 +8,7 @@
 #                                    the plain run then builds the arm64 packages and smoke-tests them
 #                                    under qemu-user (SWITCHBOARD_CROSS_SMOKE=0: not)
 #   ./dev.sh test --arch ARCH [ctest args]  cross-build for arm64 or armhf and run the core, daemon,
-#                                    native, journal, remote and sbctl suites under qemu-user
+#                                    native, journal, remote, sbctl (and on arm64 console) suites under qemu-user
 #   ./dev.sh package [--arch ARCH]   the .debs (switchboard, switchboard-console, -dbgsym), natively or
 #                                    cross-built for arm64 / armhf boards, into build/<preset>/
 #   ./dev.sh bench [sb-bench args]   build and run bench/sb-bench (switchboardd vs nats-server and redis-server)
@@ -189,7 +189,7 @@ test)
         # exceptions and their reasons are in docs/BOARDS.md.
         install_missing "${TEST_PACKAGES[@]}"
         cross_build "$arch" ON
-        ctest --preset "cross-$arch" -L '^(core|daemon|native|journal|remote|sbctl)$' "$@"
+        ctest --preset "cross-$arch" -L '^(core|daemon|native|journal|remote|sbctl|console)$' "$@"
         exit
     fi
     preset=default
