@@ -5,6 +5,7 @@
 #include <QSocketNotifier>
 
 #include <cerrno>
+#include <cstring>
 
 #include <netinet/in.h>
 #include <sys/ioctl.h>
@@ -84,7 +85,9 @@ qint64 DirectSocket::readData(char *data, qint64 maxSize)
         m_readNotifier->setEnabled(true);
         return 0;
     }
-    fail(); // 0: the peer closed its side; < 0: the connection failed
+    // 0: the peer closed its side; < 0: the connection failed
+    setErrorString(n == 0 ? QStringLiteral("the peer closed the connection") : QString::fromLocal8Bit(std::strerror(errno)));
+    fail();
     return -1;
 }
 
@@ -99,8 +102,10 @@ qint64 DirectSocket::sendNow(const char *data, qint64 size)
             continue;
         else if (n < 0 && wouldBlock(errno))
             break;
-        else
+        else {
+            setErrorString(QString::fromLocal8Bit(std::strerror(errno)));
             return -1;
+        }
     }
     return sent;
 }

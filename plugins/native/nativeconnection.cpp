@@ -4,11 +4,11 @@
 #include "flushscheduler.h"
 #include "nativeendpoint.h"
 
+#include <switchboard/directsocket.h>
 #include <switchboard/hub.h>
 #include <switchboard/topic.h>
 
 #include <QJsonObject>
-#include <QLocalSocket>
 #include <QLoggingCategory>
 #include <QSslSocket>
 #include <QTcpSocket>
@@ -60,9 +60,11 @@ NativeConnection::NativeConnection(Hub *hub, QIODevice *socket, const QString &p
         // than 16 kB once it is read; a 16 kB bound avoids that but measured slower here: four
         // times the writes to every subscriber per byte published.)
         tcp->setReadBufferSize(kReadPerTurn);
-    } else if (auto *local = qobject_cast<QLocalSocket *>(socket)) {
-        connect(local, &QLocalSocket::disconnected, this, &NativeConnection::onDisconnected);
-        local->setReadBufferSize(kReadPerTurn);
+    } else if (auto *direct = qobject_cast<DirectSocket *>(socket)) {
+        // Local sockets (DirectLocalServer): read only when asked, so nothing to bound here, and
+        // no ring buffer to take from.
+        connect(direct, &DirectSocket::disconnected, this, &NativeConnection::onDisconnected);
+        m_directSocket = true;
     }
     hub->registerConnection(this);
     // Bytes may already be waiting (e.g. sent together with the TLS handshake).
@@ -86,8 +88,9 @@ void NativeConnection::onReadyRead()
     m_pingSent = false;
     m_readPosted = false;
     // Plain TCP is opened unbuffered (UnbufferedTcpServer: see there for what that does and does
-    // not do): read a chunk at a time until less than a chunk comes; a peer that is gone may show
-    // as read() < 0 rather than as a signal.
+    // not do), local connections are DirectSockets (DirectLocalServer): read a chunk at a time
+    // until less than a chunk comes; a peer that is gone may show as read() < 0 rather than as a
+    // signal.
     const bool direct = m_socket->openMode().testFlag(QIODevice::Unbuffered);
     qint64 budget = kReadPerTurn;
     while (true) {
@@ -111,7 +114,7 @@ void NativeConnection::onReadyRead()
         // makes a socket read unbuffered) and keeps the ring's 16 KiB block once it has read
         // anything. Taking all it holds as a QByteArray hands the block over (it is freed below)
         // instead of leaving 16 KiB on every idle connection.
-        if (const qint64 held = m_socket->bytesAvailable(); held > 0 && held <= want) {
+        if (const qint64 held = m_directSocket ? 0 : m_socket->bytesAvailable(); held > 0 && held <= want) {
             const QByteArray chunk = m_socket->read(held);
             std::memcpy(dst, chunk.constData(), size_t(chunk.size()));
             got = chunk.size();
@@ -353,8 +356,8 @@ void NativeConnection::close(const sb::Error &reason)
     }
     if (auto *tcp = qobject_cast<QAbstractSocket *>(m_socket.data()))
         tcp->disconnectFromHost(); // writes what is buffered first
-    else if (auto *local = qobject_cast<QLocalSocket *>(m_socket.data()))
-        local->disconnectFromServer();
+    else if (auto *direct = qobject_cast<DirectSocket *>(m_socket.data()))
+        direct->close(); // writes what waits first
     // Never wait for a peer that does not read: abort after a grace period.
     QTimer::singleShot(2000, this, &NativeConnection::abortSocket);
 }
@@ -367,8 +370,8 @@ qint64 NativeConnection::unsentBytes() const
     qintptr fd = -1;
     if (auto *tcp = qobject_cast<QAbstractSocket *>(m_socket.data()))
         fd = tcp->socketDescriptor();
-    else if (auto *local = qobject_cast<QLocalSocket *>(m_socket.data()))
-        fd = local->socketDescriptor();
+    else if (auto *direct = qobject_cast<DirectSocket *>(m_socket.data()))
+        fd = direct->descriptor();
     int queued = 0;
     if (fd >= 0 && ::ioctl(int(fd), TIOCOUTQ, &queued) == 0)
         unsent += queued;

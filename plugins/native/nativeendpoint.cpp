@@ -159,6 +159,11 @@ Result<NativeEndpointConfig> NativeEndpointConfig::fromVariantMap(const QVariant
                                     &c.settings.idleTimeoutMs);
                 !st)
                 return st.error();
+        } else if (key == QLatin1String("local-send-buffer")) {
+            if (Status st = parseBytes(v, key, 0, &c.localSendBuffer); !st)
+                return st.error();
+            if (c.localSendBuffer > 256 * 1024 * 1024)
+                return badKey(key, QStringLiteral("must be at most 256MiB (the kernel caps it at twice net.core.wmem_max)"));
         } else if (key == QLatin1String("high-water-bytes")) {
             if (Status st = parseBytes(v, key, 1024, &c.settings.outbound.highWaterBytes); !st)
                 return st.error();
@@ -252,8 +257,9 @@ Status NativeEndpoint::start()
             }
             QLocalServer::removeServer(m_config.localName);
         }
-        m_local = new QLocalServer(this);
+        m_local = new DirectLocalServer(this);
         m_local->setSocketOptions(QLocalServer::UserAccessOption);
+        m_local->setSendBufferBytes(m_config.localSendBuffer);
         m_local->listen(m_config.localName);
         if (!m_local->isListening()) {
             const Error e(m_local->serverError() == QAbstractSocket::AddressInUseError ? ErrorCode::PortInUse
@@ -304,12 +310,11 @@ bool NativeEndpoint::admit(QIODevice *socket, const QString &address)
     QByteArray out;
     appendError(out, 0, refusal, true);
     socket->write(out);
-    if (auto *tcp = qobject_cast<QAbstractSocket *>(socket)) {
+    if (auto *direct = qobject_cast<DirectSocket *>(socket)) {
+        direct->abort(); // the ERROR frame went to the kernel with the write above
+    } else if (auto *tcp = qobject_cast<QAbstractSocket *>(socket)) {
         tcp->flush();
         tcp->abort();
-    } else if (auto *local = qobject_cast<QLocalSocket *>(socket)) {
-        local->flush();
-        local->abort();
     }
     socket->deleteLater();
     return false;
@@ -335,7 +340,7 @@ void NativeEndpoint::acceptTcp()
 
 void NativeEndpoint::acceptLocal()
 {
-    while (QLocalSocket *socket = m_local->nextPendingConnection()) {
+    while (DirectSocket *socket = m_local->nextDirectConnection()) {
         if (!admit(socket, QString()))
             continue; // local peers share one address: only the endpoint's total applies
         new NativeConnection(m_hub, socket, QStringLiteral("native+local"), m_local->fullServerName(),
@@ -396,6 +401,8 @@ QVariantMap NativeEndpoint::health() const
     h.insert(QStringLiteral("tcp"), tcpAddress());
     h.insert(QStringLiteral("tls"), !m_config.tlsCert.isEmpty());
     h.insert(QStringLiteral("local"), localAddress());
+    if (m_local && m_local->effectiveSendBufferBytes() >= 0)
+        h.insert(QStringLiteral("localSendBuffer"), double(m_local->effectiveSendBufferBytes()));
     h.insert(QStringLiteral("connections"), liveConnections().size());
     h.insert(QStringLiteral("maxConnections"), m_config.maxConnections);
     h.insert(QStringLiteral("maxConnectionsPerPeer"), m_config.maxConnectionsPerPeer);

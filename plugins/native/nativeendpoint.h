@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 
+#include "directlocalserver.h"
 #include "flushscheduler.h"
 #include "nativeconnection.h"
 
@@ -9,7 +10,6 @@
 #include <QSslConfiguration>
 #include <QTimer>
 
-class QLocalServer;
 class QTcpServer;
 
 namespace sb::native {
@@ -24,12 +24,13 @@ struct NativeEndpointConfig
     NativeSettings settings;
     int maxConnections = 512;        // per endpoint (TCP and local together)
     int maxConnectionsPerPeer = 128; // per peer IP address (TCP)
+    qint64 localSendBuffer = 4 * 1024 * 1024; // SO_SNDBUF of local connections; 0: the kernel's default
 
     // Keys: tcp ("host:port"), local (name or path), tls {cert, key}, max-frame-size (size),
     // handshake-timeout-ms, idle-timeout-ms (durations), high-water-bytes (size), queue {...},
     // rate-limit ("100/second" or {messages-per-second, burst}), max-connections,
     // max-connections-per-peer, max-outbound-bytes (size), pre-auth-bytes (size), nack-window
-    // {max-messages, max-bytes (size)}. Units: switchboard/configvalue.h.
+    // {max-messages, max-bytes (size)}, local-send-buffer (size). Units: switchboard/configvalue.h.
     static Result<NativeEndpointConfig> fromVariantMap(const QVariantMap &map);
 };
 
@@ -61,7 +62,7 @@ private:
     NativeEndpointConfig m_config;
     Hub *m_hub;
     QTcpServer *m_tcp = nullptr;
-    QLocalServer *m_local = nullptr;
+    DirectLocalServer *m_local = nullptr;
     QTimer m_sweep;
     QHash<QString, int> m_perPeer; // live TCP connections per peer address
     quint64 m_refused = 0;

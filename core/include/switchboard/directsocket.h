@@ -11,9 +11,9 @@ class QSocketNotifier;
 
 namespace sb {
 
-// A connected plain TCP socket for the hub's server side (native connections, SSE and WebSocket
-// streams): the descriptor, a read notifier and, only while the kernel does not take
-// everything, a write notifier. A QTcpSocket costs a connection about 1.5 kB more (its private
+// A connected stream socket, plain TCP or local (AF_UNIX), for the hub's server side (native local
+// connections, SSE and WebSocket streams): the descriptor, a read notifier and, only while the
+// kernel does not take everything, a write notifier. A QTcpSocket costs a connection about 1.5 kB more (its private
 // data, the socket engine), and it reads into a ring buffer whatever its open mode: only
 // connectToHost() makes a QAbstractSocket unbuffered, setSocketDescriptor() does not, and the
 // ring keeps a 16 KiB block once it has read anything. Here reads go from the kernel straight
@@ -30,7 +30,7 @@ class SWITCHBOARD_EXPORT DirectSocket : public QIODevice
 {
     Q_OBJECT
 public:
-    // Takes \a fd: a connected, non-blocking TCP socket; closed when this is destroyed.
+    // Takes \a fd: a connected stream socket (TCP or AF_UNIX); closed when this is destroyed.
     explicit DirectSocket(int fd, QObject *parent = nullptr);
     ~DirectSocket() override;
 

@@ -67,6 +67,9 @@ void tst_DaemonCli::checkConfig_data()
     QTest::addRow("native bad timeout") << QByteArray("communication:\n  native:\n    tcp: \"127.0.0.1:0\"\n"
                                                       "    idle-timeout-ms: forever\n")
                                         << 78 << "c11.yaml:4: native.idle-timeout-ms: \"forever\" is not a duration";
+    QTest::addRow("native local send buffer too large")
+        << QByteArray("communication:\n  native:\n    local: \"sb-check\"\n    local-send-buffer: 1GiB\n")
+        << 78 << "c12.yaml:4: native.local-send-buffer: must be at most 256MiB";
 }
 
 void tst_DaemonCli::checkConfig()
