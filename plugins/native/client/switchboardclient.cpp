@@ -3,6 +3,7 @@
 
 #include "protocol/nativeprotocol.h"
 
+#include <switchboard/directsocket.h>
 #include <switchboard/tls.h>
 #include <switchboard/topic.h>
 
@@ -17,7 +18,11 @@
 #include <QTcpSocket>
 #include <QUrl>
 
+#include <cerrno>
+#include <cstring>
 #include <limits>
+
+#include <fcntl.h>
 
 namespace sb {
 
@@ -117,8 +122,17 @@ Status SwitchboardClient::connectToHub(const QString &address)
     return {};
 }
 
+void SwitchboardClient::noteSocketGone(const QString &why)
+{
+    // The hub's own verdict (a fatal ERROR before it closed: UNAUTHENTICATED, LIMIT_EXCEEDED,
+    // OVERFLOW, ...) or a TLS refusal says more than the closed socket.
+    if (!m_hubEnded && m_lastError.code != ErrorCode::Unauthenticated)
+        m_lastError = Error(ErrorCode::NotConnected, why);
+}
+
 void SwitchboardClient::openSocket()
 {
+    m_hubEnded = false;
     if (d->socket) {
         d->socket->disconnect(this);
         d->socket->deleteLater();
@@ -126,13 +140,14 @@ void SwitchboardClient::openSocket()
     d->reader = FrameReader(m_options.maxFrameSize);
     m_out.clear();
     if (d->kind == Private::Kind::Local) {
+        // Qt resolves the name and connects; adoptLocalSocket() then moves the connected
+        // descriptor to a DirectSocket, as plain TCP reads and writes without a Qt buffer.
         auto *s = new QLocalSocket(this);
         d->socket = s;
-        connect(s, &QLocalSocket::connected, this, &SwitchboardClient::onSocketConnected);
+        connect(s, &QLocalSocket::connected, this, &SwitchboardClient::adoptLocalSocket);
         connect(s, &QLocalSocket::disconnected, this, &SwitchboardClient::onSocketDisconnected);
         connect(s, &QLocalSocket::errorOccurred, this, [this, s](QLocalSocket::LocalSocketError) {
-            if (m_lastError.code != ErrorCode::Unauthenticated) // keep the hub's verdict, it says more
-                m_lastError = Error(ErrorCode::NotConnected, s->errorString());
+            noteSocketGone(s->errorString());
             if (s->state() == QLocalSocket::UnconnectedState)
                 onSocketDisconnected();
         });
@@ -168,8 +183,7 @@ void SwitchboardClient::openSocket()
     d->socket = s;
     connect(s, &QTcpSocket::disconnected, this, &SwitchboardClient::onSocketDisconnected);
     connect(s, &QTcpSocket::errorOccurred, this, [this, s](QAbstractSocket::SocketError) {
-        if (m_lastError.code != ErrorCode::Unauthenticated) // keep the TLS verdict, it says more
-            m_lastError = Error(ErrorCode::NotConnected, s->errorString());
+        noteSocketGone(s->errorString());
         if (s->state() == QAbstractSocket::UnconnectedState)
             onSocketDisconnected();
     });
@@ -178,6 +192,40 @@ void SwitchboardClient::openSocket()
         ssl->connectToHostEncrypted(d->host, d->port);
     else
         s->connectToHost(d->host, d->port, QIODevice::ReadWrite | QIODevice::Unbuffered);
+}
+
+void SwitchboardClient::adoptLocalSocket()
+{
+    auto *local = qobject_cast<QLocalSocket *>(d->socket.data());
+    if (!local)
+        return;
+    // QLocalSocket wraps a buffered QAbstractSocket: every read went through two Qt buffers and
+    // every write through a third, and a subscriber fed faster than that kept the hub's queue for
+    // it growing (sb-bench W3: 100x the hub's page faults of the same load over TCP). A duplicate
+    // of the connected descriptor keeps the connection when Qt's own is closed.
+    const int fd = ::fcntl(int(local->socketDescriptor()), F_DUPFD_CLOEXEC, 0);
+    if (fd < 0) {
+        qWarning("SwitchboardClient: cannot duplicate the local socket's descriptor (%s); reading through QLocalSocket",
+                 std::strerror(errno));
+        onSocketConnected();
+        return;
+    }
+    const QByteArray early = local->bytesAvailable() > 0 ? local->readAll() : QByteArray();
+    local->disconnect(this);
+    local->abort(); // closes Qt's descriptor only: the duplicate holds the connection
+    local->deleteLater();
+    auto *direct = new DirectSocket(fd, this);
+    d->socket = direct;
+    connect(direct, &DirectSocket::disconnected, this, [this, direct] {
+        noteSocketGone(direct->errorString());
+        onSocketDisconnected();
+    });
+    connect(direct, &QIODevice::readyRead, this, &SwitchboardClient::onReadyRead);
+    if (!early.isEmpty()) {
+        std::memcpy(d->reader.reserve(early.size()), early.constData(), size_t(early.size()));
+        d->reader.commit(early.size());
+    }
+    onSocketConnected();
 }
 
 void SwitchboardClient::onSocketConnected()
@@ -260,6 +308,9 @@ void SwitchboardClient::disconnectFromHub()
     } else if (auto *local = qobject_cast<QLocalSocket *>(d->socket.data())) {
         flush();
         local->disconnectFromServer();
+    } else if (auto *direct = qobject_cast<DirectSocket *>(d->socket.data())) {
+        flush();
+        direct->close(); // what waits goes out first; disconnected() follows
     } else {
         setState(State::Disconnected);
     }
@@ -280,8 +331,7 @@ void SwitchboardClient::onReadyRead()
         const qint64 got = socket->read(dst, want);
         d->reader.commit(qMax<qint64>(0, got));
         if (got < 0 && direct) {
-            if (m_lastError.code != ErrorCode::Unauthenticated) // the hub's refusal says more
-                m_lastError = Error(ErrorCode::NotConnected, socket->errorString());
+            noteSocketGone(socket->errorString());
             onSocketDisconnected();
             return;
         }
@@ -423,6 +473,7 @@ void SwitchboardClient::handleFrame(quint8 type, QByteArrayView body)
             }
         }
         m_lastError = error;
+        m_hubEnded = m_hubEnded || fatal; // the hub closes the connection after this frame
         Q_EMIT errorOccurred(error);
         return;
     }
@@ -639,6 +690,8 @@ void SwitchboardClient::flush()
     if (auto *tcp = qobject_cast<QAbstractSocket *>(d->socket.data()); tcp && tcp->state() != QAbstractSocket::ConnectedState)
         return;
     if (auto *local = qobject_cast<QLocalSocket *>(d->socket.data()); local && local->state() != QLocalSocket::ConnectedState)
+        return;
+    if (auto *direct = qobject_cast<DirectSocket *>(d->socket.data()); direct && !direct->isConnected())
         return;
     writeNow(d->socket.data(), m_out);
 }

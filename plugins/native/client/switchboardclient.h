@@ -147,6 +147,8 @@ private:
 
     void setState(State s);
     void openSocket();
+    void adoptLocalSocket();
+    void noteSocketGone(const QString &why);
     void onSocketConnected();
     void onSocketDisconnected();
     void onReadyRead();
@@ -162,6 +164,7 @@ private:
     State m_state = State::Disconnected;
     QString m_connectionId;
     Error m_lastError;
+    bool m_hubEnded = false; // a fatal ERROR came: the hub closes this connection
     QString m_identity;
     QByteArray m_out;
     BinaryCodec::StringCache m_strings; // deliveries mostly repeat their topic and source

@@ -14,6 +14,7 @@
 #include "../childenv.h"
 #include "daemonprocess.h"
 #include "rawclient.h"
+#include "sbctlstatus.h"
 
 #include <switchboard/binarycodec.h>
 #include <switchboard/tokenauthenticator.h>
@@ -262,26 +263,12 @@ QString tst_Security::firstAndOnly(RawClient &c, quint32 sid, const QByteArray &
 
 QJsonObject tst_Security::status()
 {
-    QProcess p;
-    p.setProcessEnvironment(sbtest::childEnvironment());
-    p.start(QStringLiteral(SB_SBCTL_PATH), {QStringLiteral("--hub"), QStringLiteral("local:") + controlPath(),
-                                            QStringLiteral("--json"), QStringLiteral("status")});
-    if (!p.waitForFinished(20000) || p.exitCode() != 0) {
-        qWarning() << "sbctl status failed:" << p.readAllStandardError();
-        return {};
-    }
-    return QJsonDocument::fromJson(p.readAllStandardOutput()).object();
+    return sbtest::sbctlStatus(QStringLiteral(SB_SBCTL_PATH), controlPath());
 }
 
 double tst_Security::endpointCounter(const QString &key)
 {
-    const QJsonArray plugins = status().value(QStringLiteral("plugins")).toArray();
-    for (const QJsonValue &p : plugins) {
-        const QJsonObject plugin = p.toObject();
-        if (plugin.value(QStringLiteral("id")).toString() == QLatin1String("native"))
-            return plugin.value(QStringLiteral("endpoints")).toArray().at(0).toObject().value(key).toDouble(-1);
-    }
-    return -1;
+    return sbtest::nativeEndpointValue(status(), key);
 }
 
 int tst_Security::logCount(const QString &needle)
