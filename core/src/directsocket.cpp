@@ -72,16 +72,21 @@ void DirectSocket::readable()
 
 qint64 DirectSocket::readData(char *data, qint64 maxSize)
 {
-    if (m_fd < 0 || m_failed)
+    // After a failed write the descriptor is still open until close(): what the peer sent before
+    // it left (a last error frame) can still be read, then the end shows as -1.
+    if (m_fd < 0)
         return -1;
     if (maxSize <= 0)
         return 0;
     const ssize_t n = ::recv(m_fd, data, size_t(maxSize), MSG_DONTWAIT);
     if (n > 0) {
-        m_readNotifier->setEnabled(true);
+        if (!m_failed)
+            m_readNotifier->setEnabled(true);
         return qint64(n);
     }
     if (n < 0 && wouldBlock(errno)) {
+        if (m_failed)
+            return -1; // nothing more will come: disconnected() is on its way
         m_readNotifier->setEnabled(true);
         return 0;
     }

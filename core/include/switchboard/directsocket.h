@@ -25,7 +25,8 @@ namespace sb {
 // which may run under a subscriber's lock), when the peer is gone (read() < 0 too), a write
 // failed, or close() (once what waited went out) or abort() closed the descriptor.
 // Writes go to the kernel at once; what it does not take waits here (bytesToWrite()) and goes
-// out as the socket becomes writable, each step reported by bytesWritten().
+// out as the socket becomes writable, each step reported by bytesWritten(). After a failed write
+// (the peer is gone), read() still returns what the peer sent before it left, then -1.
 class SWITCHBOARD_EXPORT DirectSocket : public QIODevice
 {
     Q_OBJECT

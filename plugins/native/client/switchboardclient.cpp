@@ -23,6 +23,7 @@
 #include <limits>
 
 #include <fcntl.h>
+#include <sys/socket.h>
 
 namespace sb {
 
@@ -144,7 +145,13 @@ void SwitchboardClient::openSocket()
         // descriptor to a DirectSocket, as plain TCP reads and writes without a Qt buffer.
         auto *s = new QLocalSocket(this);
         d->socket = s;
-        connect(s, &QLocalSocket::connected, this, &SwitchboardClient::adoptLocalSocket);
+        connect(s, &QLocalSocket::connected, this, [this, s] {
+            // Not inside connected(): QLocalSocket emits it before it forgets its connecting
+            // descriptor and would close that number a second time after an abort() here (in a
+            // process with other threads, maybe someone else's new socket by then).
+            QMetaObject::invokeMethod(this, [this, local = QPointer<QLocalSocket>(s)] { adoptLocalSocket(local); },
+                                      Qt::QueuedConnection);
+        });
         connect(s, &QLocalSocket::disconnected, this, &SwitchboardClient::onSocketDisconnected);
         connect(s, &QLocalSocket::errorOccurred, this, [this, s](QLocalSocket::LocalSocketError) {
             noteSocketGone(s->errorString());
@@ -194,37 +201,42 @@ void SwitchboardClient::openSocket()
         s->connectToHost(d->host, d->port, QIODevice::ReadWrite | QIODevice::Unbuffered);
 }
 
-void SwitchboardClient::adoptLocalSocket()
+void SwitchboardClient::adoptLocalSocket(QLocalSocket *local)
 {
-    auto *local = qobject_cast<QLocalSocket *>(d->socket.data());
-    if (!local)
+    // Gone or replaced meanwhile (the hub refused and closed, a reconnect, disconnectFromHub()).
+    if (!local || d->socket.data() != local || local->state() != QLocalSocket::ConnectedState)
         return;
     // QLocalSocket wraps a buffered QAbstractSocket: every read went through two Qt buffers and
-    // every write through a third, and a subscriber fed faster than that kept the hub's queue for
-    // it growing (sb-bench W3: 100x the hub's page faults of the same load over TCP). A duplicate
-    // of the connected descriptor keeps the connection when Qt's own is closed.
-    const int fd = ::fcntl(int(local->socketDescriptor()), F_DUPFD_CLOEXEC, 0);
+    // every write through a third. A duplicate of the connected descriptor keeps the connection
+    // when Qt's own is closed. Nothing has been sent yet (CONNECT goes out below); if the hub
+    // already said something (a refusal), this connection stays on QLocalSocket, which read it.
+    const int fd = local->bytesAvailable() > 0 ? -1 : ::fcntl(int(local->socketDescriptor()), F_DUPFD_CLOEXEC, 0);
     if (fd < 0) {
-        qWarning("SwitchboardClient: cannot duplicate the local socket's descriptor (%s); reading through QLocalSocket",
-                 std::strerror(errno));
+        if (local->bytesAvailable() == 0)
+            qWarning("SwitchboardClient: cannot duplicate the local socket's descriptor (%s); reading through QLocalSocket",
+                     std::strerror(errno));
         onSocketConnected();
         return;
     }
-    const QByteArray early = local->bytesAvailable() > 0 ? local->readAll() : QByteArray();
     local->disconnect(this);
     local->abort(); // closes Qt's descriptor only: the duplicate holds the connection
     local->deleteLater();
+    if (m_options.localSendBuffer > 0) {
+        const int wanted = int(qMin<qint64>(m_options.localSendBuffer, 256 * 1024 * 1024));
+        ::setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &wanted, sizeof wanted);
+    }
     auto *direct = new DirectSocket(fd, this);
     d->socket = direct;
     connect(direct, &DirectSocket::disconnected, this, [this, direct] {
+        // What the hub sent before it closed comes first: a refusal written as it accepted (a
+        // full endpoint) is still unread when CONNECT's write finds the connection closed.
+        onReadyRead();
+        if (d->socket.data() != direct)
+            return; // the read saw the end and handled it
         noteSocketGone(direct->errorString());
         onSocketDisconnected();
     });
     connect(direct, &QIODevice::readyRead, this, &SwitchboardClient::onReadyRead);
-    if (!early.isEmpty()) {
-        std::memcpy(d->reader.reserve(early.size()), early.constData(), size_t(early.size()));
-        d->reader.commit(early.size());
-    }
     onSocketConnected();
 }
 

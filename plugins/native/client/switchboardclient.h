@@ -22,6 +22,8 @@
 
 class QIODevice;
 
+class QLocalSocket;
+
 namespace sb {
 
 // Client of the hub's native protocol over TCP, TLS or a local socket. Lives in one thread; every
@@ -49,6 +51,9 @@ public:
         QString tlsCertFile;            // mutual TLS: this client's certificate (PEM) ...
         QString tlsKeyFile;             // ... and its private key (PEM, RSA or EC)
         qint64 maxPendingBytes = 64 * 1024 * 1024; // unsent bytes before publish() says QUEUE_FULL
+        // Local sockets: the kernel send buffer (SO_SNDBUF) asked for; 0 keeps the kernel's
+        // 208 KiB. The kernel caps it at net.core.wmem_max. As the hub's native.local-send-buffer.
+        qint64 localSendBuffer = 4 * 1024 * 1024;
         // This client may nack() deliveries (CONNECT "nack"): the hub keeps a window of what it
         // delivered to check and retry them. Off, the hub keeps none (cheaper per delivery) and
         // refuses NACKs with NOT_FOUND.
@@ -147,7 +152,7 @@ private:
 
     void setState(State s);
     void openSocket();
-    void adoptLocalSocket();
+    void adoptLocalSocket(QLocalSocket *local);
     void noteSocketGone(const QString &why);
     void onSocketConnected();
     void onSocketDisconnected();
