@@ -230,7 +230,8 @@ void SwitchboardClient::adoptLocalSocket(QLocalSocket *local)
     connect(direct, &DirectSocket::disconnected, this, [this, direct] {
         // What the hub sent before it closed comes first: a refusal written as it accepted (a
         // full endpoint) is still unread when CONNECT's write finds the connection closed.
-        onReadyRead();
+        if (direct->isOpen()) // not after our own close()
+            onReadyRead();
         if (d->socket.data() != direct)
             return; // the read saw the end and handled it
         noteSocketGone(direct->errorString());
