@@ -69,7 +69,7 @@ struct JournalConfig
     qint64 diskBudget = 1024LL * 1024 * 1024;
     qint64 maxPendingBytes = 16 * 1024 * 1024;
     bool moveAsideCorrupt = false; // on-corrupt: move-aside (default refuse)
-    qint64 spinWaitUs = 200;       // spin-wait: the bus thread looks for a commit this long before it sleeps
+    qint64 spinWaitUs = 1000;      // spin-wait: the bus thread looks for a commit this long before it sleeps
     QStringList topicPatterns;     // topics.patterns: default-space topics stored like a persistent channel's
     PersistencePolicy topicPolicy; // topics.fsync, topics.retention
 

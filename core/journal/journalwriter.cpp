@@ -7,6 +7,7 @@
 #include <sqlite3.h>
 #include <sys/statvfs.h>
 
+#include <algorithm>
 #include <chrono>
 
 namespace sb::journal {
@@ -160,12 +161,13 @@ void JournalWriter::changeLetters(LetterOp op)
 void JournalWriter::run()
 {
     qint64 nextHousekeeping = monoMs() + HousekeepingMs;
+    bool spinNext = false; // the last batch had an item a publisher waits for
     for (;;) {
         // A publisher that waits for each acknowledgement sends its next message a round trip
         // after the last commit: look for it a little while before sleeping, since waking a
         // sleeping thread (an idle core, on a VM a halted one) costs more than the commit.
-        for (int spin = 0; spin < SpinChecks && m_urgent.load(std::memory_order_acquire) == 0; ++spin)
-            std::this_thread::yield();
+        if (spinNext)
+            spinForUrgent();
         std::vector<WriteItem> batch;
         QHash<QString, RetentionPolicy> retention;
         QHash<QString, quint64> positions;
@@ -206,7 +208,12 @@ void JournalWriter::run()
         }
         if (!batch.empty() || !positions.isEmpty() || !retention.isEmpty() || !letters.empty()) {
             const quint64 last = batch.empty() ? 0 : batch.back().seq;
+            spinNext = std::any_of(batch.cbegin(), batch.cend(),
+                                   [](const WriteItem &i) { return i.mode != SyncPolicy::Mode::Batch; });
+            const auto began = std::chrono::steady_clock::now();
             Status st = m_failure.code == ErrorCode::None ? commit(batch, positions, letters) : Status(m_failure);
+            if (st && m_fullSync)
+                noteSyncedCommit(std::chrono::steady_clock::now() - began);
             if (!st && m_failure.code == ErrorCode::None)
                 m_failure = st.error(); // from now on nothing is stored or acknowledged
             if (last)
@@ -240,6 +247,22 @@ void JournalWriter::run()
     if (m_failure.code == ErrorCode::None)
         flushTotals(); // a clean stop leaves nothing to recount
     m_db.close();
+}
+
+void JournalWriter::spinForUrgent()
+{
+    using namespace std::chrono;
+    const auto until = steady_clock::now() + microseconds(m_spinWaitUs);
+    while (m_urgent.load(std::memory_order_acquire) == 0 && steady_clock::now() < until)
+        std::this_thread::yield();
+}
+
+// A moving average over about the last eight commits that synced.
+void JournalWriter::noteSyncedCommit(std::chrono::steady_clock::duration took)
+{
+    const qint64 us = std::chrono::duration_cast<std::chrono::microseconds>(took).count();
+    const qint64 was = m_syncedCommitUs.load(std::memory_order_relaxed);
+    m_syncedCommitUs.store(was == 0 ? us : was + (us - was) / 8, std::memory_order_relaxed);
 }
 
 Status JournalWriter::writeTotals(StreamState &s)

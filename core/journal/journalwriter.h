@@ -10,6 +10,7 @@
 #include <QHash>
 
 #include <atomic>
+#include <chrono>
 #include <map>
 #include <condition_variable>
 #include <functional>
@@ -71,8 +72,6 @@ class JournalWriter
 public:
     using Reporter = std::function<void(const WriteReport &)>;
     static constexpr qint64 HousekeepingMs = 1000;
-    // Turns (sched_yield) the writer looks for an urgent item before it sleeps on its condition.
-    static constexpr int SpinChecks = 200;
     // Frames (pages) added to the write-ahead log after which the checkpointer is asked to copy
     // it into the database; past LogHardFrames (64 MiB of 4 KiB pages, journal_size_limit) the
     // writer checkpoints itself, so a log that never catches up still has a bound.
@@ -90,6 +89,14 @@ public:
     Status start(quint64 firstSeq);
     // Commits what is queued, then ends the thread.
     void stop();
+
+    // How long the writer, after a commit with an item a publisher waits for, looks for the next
+    // such item (sched_yield turns) before it sleeps on its condition: a publisher that waits for
+    // each acknowledgement sends its next message a round trip later, and waking a sleeping
+    // thread costs more than the commit. 0: it sleeps at once. Set before start().
+    void setSpinWaitUs(qint64 us) { m_spinWaitUs = us; }
+    // The time its recent commits with an fsync took (a moving average, µs; 0 before the first).
+    qint64 typicalSyncedCommitUs() const { return m_syncedCommitUs.load(std::memory_order_relaxed); }
 
     void enqueue(WriteItem item);
     void setRetention(const QString &stream, const RetentionPolicy &retention);
@@ -113,6 +120,8 @@ private:
         RetentionPolicy retention;
     };
     void run();
+    void spinForUrgent();
+    void noteSyncedCommit(std::chrono::steady_clock::duration took);
     Status commit(std::vector<WriteItem> &batch, QHash<QString, quint64> &positions, std::vector<LetterOp> &letters);
     Status writeLetters(std::vector<LetterOp> &letters);
     Status streamFor(const QString &name, StreamState **out);
@@ -157,12 +166,14 @@ private:
     qint64 m_clockOffset = 0; // wall - monotonic at the last check
     int m_logFrames = 0;       // the write-ahead log's length after the last commit
     int m_requestedAt = 0;     // ... when the checkpointer was last asked
+    qint64 m_spinWaitUs = 0;
 
     std::atomic<int> m_urgent{0}; // items that do not wait for a batch window, queued since the last take
     std::atomic<qint64> m_storedBytes{0};
     std::atomic<qint64> m_storedMessages{0};
     std::atomic<quint64> m_expired{0};
     std::atomic<qint64> m_freeDisk{-1};
+    std::atomic<qint64> m_syncedCommitUs{0};
 };
 
 } // namespace sb::journal

@@ -242,6 +242,7 @@ Status SqliteJournal::openDatabase(SqliteJournalOpened *opened)
                 QMetaObject::invokeMethod(this, &SqliteJournal::takeCommitted, Qt::QueuedConnection);
         },
         clocks);
+    m_writer->setSpinWaitUs(m_options.spinWaitUs);
     if (Status st = m_writer->start(m_nextSeq); !st) {
         m_writer.reset();
         return st;

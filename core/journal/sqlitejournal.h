@@ -33,8 +33,10 @@ struct SqliteJournalOptions
     qint64 maxPendingBytes = 16 * 1024 * 1024; // journal.max-pending-bytes: written, not yet committed
     OnCorrupt onCorrupt = OnCorrupt::Refuse;   // journal.on-corrupt
     // journal.spin-wait: how long the bus thread, with nothing else to do, looks for the commit of
-    // a message whose publisher waits, before its event loop sleeps (0: it sleeps at once).
-    qint64 spinWaitUs = 200;
+    // a message whose publisher waits, before its event loop sleeps (0: it sleeps at once; it does
+    // not look when commits with an fsync usually take longer), and how long the writer looks for
+    // the next such message after committing one.
+    qint64 spinWaitUs = 1000;
     QByteArray vfs;                            // a registered SQLite VFS (tests); empty: the default
     // The wall and monotonic clocks the journal reads (tests: a board whose clock steps); empty:
     // the system's.

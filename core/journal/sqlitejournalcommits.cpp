@@ -39,9 +39,12 @@ void SqliteJournal::takeCommitted()
 
 // The bus thread is about to sleep while a publisher waits for a commit: waking it again costs
 // more than the commit itself (more still on a VM), so it looks for the commit a little while.
+// When the commits that sync usually take longer than the spin-wait (a board's SD card: several
+// ms), it does not look at all: the commit would not come in time, and waking up is cheap next to
+// the fsync.
 void SqliteJournal::awaitCommit()
 {
-    if (m_urgentPending == 0 || m_status.failed)
+    if (m_urgentPending == 0 || m_status.failed || m_writer->typicalSyncedCommitUs() > m_options.spinWaitUs)
         return;
     const quint64 want = m_pending.front().seq;
     using namespace std::chrono;

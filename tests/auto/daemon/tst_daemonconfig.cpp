@@ -382,7 +382,7 @@ void tst_DaemonConfig::journal()
     QVERIFY(d->journal.enabled);
     QCOMPARE(d->journal.diskBudget, 1024LL * 1024 * 1024);
     QVERIFY(!d->journal.moveAsideCorrupt);
-    QCOMPARE(d->journal.spinWaitUs, qint64(200));
+    QCOMPARE(d->journal.spinWaitUs, qint64(1000));
     QVERIFY(!d->journal.topicPolicy.persistent);
     qputenv("STATE_DIRECTORY", "/var/lib/switchboard");
     QCOMPARE(d->journal.resolvedPath(), QStringLiteral("/var/lib/switchboard/journal"));

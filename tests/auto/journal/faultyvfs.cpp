@@ -3,10 +3,12 @@
 
 #include <sqlite3.h>
 
+#include <chrono>
 #include <cstring>
 #include <map>
 #include <mutex>
 #include <set>
+#include <thread>
 #include <vector>
 
 namespace faultyvfs {
@@ -14,6 +16,7 @@ namespace faultyvfs {
 std::atomic<bool> failSync{false};
 std::atomic<bool> holdUnsynced{false};
 std::atomic<int> syncs{0};
+std::atomic<int> syncDelayUs{0};
 std::atomic<int> cutAtWrite{-1};
 
 namespace {
@@ -118,6 +121,8 @@ int xSync(sqlite3_file *f, int flags)
         return SQLITE_OK;
     if (failSync)
         return SQLITE_IOERR_FSYNC;
+    if (const int us = syncDelayUs.load(); us > 0)
+        std::this_thread::sleep_for(std::chrono::microseconds(us));
     std::lock_guard<std::mutex> lock(g_mutex);
     if (const int rc = flush(f); rc != SQLITE_OK)
         return rc;
@@ -205,6 +210,7 @@ void reset()
     cutAtWrite = -1;
     holdUnsynced = false;
     failSync = false;
+    syncDelayUs = 0;
     g_pending.clear();
 }
 

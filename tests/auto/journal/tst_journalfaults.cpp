@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // The SQLite journal when the disk or the clock goes wrong: a torn tail, a corrupt file, a newer
 // schema, an fsync that fails, a power cut (a VFS that loses what was not synced), the totals
-// after a crash, and a board's clock stepping from 1970.
+// after a crash, a board's clock stepping from 1970, and a disk whose fsyncs are slow.
 #include "faultyvfs.h"
 #include "journaltest.h"
 
@@ -14,7 +14,11 @@
 #include <QTemporaryDir>
 #include <QTest>
 
+#include <QEventLoop>
+
 #include <sqlite3.h>
+
+#include <ctime>
 
 using namespace sb;
 using namespace sbtest::journal;
@@ -33,6 +37,7 @@ private Q_SLOTS:
     void powerCutAtRandomPoints_data();
     void powerCutAtRandomPoints();
     void clockStepsDeleteNothing();
+    void slowSyncsAreNotSpunFor();
 };
 
 // A crash in the middle of a commit leaves the WAL with a torn last frame: opening keeps every
@@ -338,6 +343,44 @@ void tst_JournalFaults::clockStepsDeleteNothing()
     wall += 3700000;
     mono += 3700000;
     QTRY_COMPARE_WITH_TIMEOUT(j->status().messages, 0, 5000);
+}
+
+// journal.spin-wait on a disk whose fsyncs take longer than it (a board's SD card): the bus thread
+// does not look for the commit at all, it sleeps until the writer posts it. One at a time, with
+// 1 ms of spin-wait and 5 ms fsyncs, looking would cost the bus thread about a millisecond of CPU
+// per publish; sleeping costs a fraction of that.
+void tst_JournalFaults::slowSyncsAreNotSpunFor()
+{
+    QTemporaryDir dir;
+    SqliteJournalOptions o = options(dir.path());
+    o.vfs = faultyvfs::Name;
+    o.spinWaitUs = 1000;
+    auto j = openOk(o);
+    QVERIFY(j);
+    faultyvfs::syncDelayUs = 5000;
+    auto oneAtATime = [&](int n) {
+        int done = 0;
+        for (int i = 0; i < n; ++i) {
+            QEventLoop loop; // blocks between events: the dispatcher's aboutToBlock runs awaitCommit()
+            j->append(QStringLiteral("s"), ev(QStringLiteral("t"), QByteArray::number(i)), SyncPolicy{},
+                      [&](const Result<quint64> &r) {
+                          done += r ? 1 : 0;
+                          loop.quit();
+                      });
+            loop.exec();
+        }
+        return done;
+    };
+    QCOMPARE(oneAtATime(3), 3); // the writer learns how long its commits take
+    timespec before {}, after {};
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &before);
+    const int n = 30;
+    QCOMPARE(oneAtATime(n), n);
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &after);
+    faultyvfs::reset();
+    const double cpuUs = (after.tv_sec - before.tv_sec) * 1e6 + (after.tv_nsec - before.tv_nsec) / 1e3;
+    qInfo("bus thread CPU per publish: %.0f us (spin-wait 1000 us, fsync over 5000 us)", cpuUs / n);
+    QVERIFY2(cpuUs < n * o.spinWaitUs / 2, qPrintable(QStringLiteral("%1 us of CPU for %2 publishes").arg(cpuUs).arg(n)));
 }
 
 QTEST_GUILESS_MAIN(tst_JournalFaults)
