@@ -23,7 +23,7 @@ set -euo pipefail
 cd "$(dirname "$0")"
 
 PACKAGES=(cmake ninja-build g++ ccache pkg-config qt6-base-dev qt6-base-dev-tools zlib1g-dev libyaml-cpp-dev openssl libssl-dev
-          libnats-dev libhiredis-dev nats-server redis-server libhttp-parser-dev libvalijson-dev nlohmann-json3-dev libjemalloc-dev libsystemd-dev
+          libnats-dev libhiredis-dev nats-server redis-server libhttp-parser-dev libvalijson-dev nlohmann-json3-dev libjemalloc-dev
           qt6-remoteobjects-dev python3-pyqt6.qtremoteobjects dpkg-dev file iproute2 util-linux
           qt6-declarative-dev qml6-module-qtquick qml6-module-qtquick-controls qml6-module-qtquick-layouts
           qml6-module-qtquick-templates qml6-module-qtquick-window qml6-module-qtqml-workerscript

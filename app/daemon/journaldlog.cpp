@@ -6,12 +6,14 @@
 #include <QJsonObject>
 #include <QJsonValue>
 
-#include <systemd/sd-journal.h>
-
+#include <cerrno>
+#include <cstring>
+#include <fcntl.h>
+#include <sys/mman.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
-#include <sys/uio.h>
-
-#include <vector>
+#include <sys/un.h>
+#include <unistd.h>
 
 namespace sb::daemon::JournaldLog {
 
@@ -43,7 +45,90 @@ QByteArray fieldValue(const QVariant &v)
     return v.toString().toUtf8();
 }
 
+// journald's native protocol (systemd.io/JOURNAL_NATIVE_PROTOCOL), as sd_journal_sendv() speaks
+// it; the hub does not link libsystemd. Each field is "NAME=value\n", or, when the value holds a
+// newline, "NAME\n" + its length (64-bit little endian) + the value + "\n".
+QByteArray serialize(const QList<QByteArray> &fields)
+{
+    QByteArray out;
+    for (const QByteArray &f : fields) {
+        const qsizetype eq = f.indexOf('=');
+        if (eq <= 0)
+            continue;
+        if (f.indexOf('\n', eq + 1) < 0) {
+            out += f;
+            out += '\n';
+            continue;
+        }
+        const quint64 length = quint64(f.size() - eq - 1);
+        char le[8];
+        for (int i = 0; i < 8; ++i)
+            le[i] = char((length >> (8 * i)) & 0xff);
+        out += f.left(eq);
+        out += '\n';
+        out.append(le, 8);
+        out.append(f.constData() + eq + 1, qsizetype(length));
+        out += '\n';
+    }
+    return out;
+}
+
+constexpr char JournalSocket[] = "/run/systemd/journal/socket";
+
+int journalSocket()
+{
+    static const int fd = ::socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0); // shared by every thread that logs
+    return fd;
+}
+
+sockaddr_un journalAddress()
+{
+    sockaddr_un addr{};
+    addr.sun_family = AF_UNIX;
+    memcpy(addr.sun_path, JournalSocket, sizeof JournalSocket);
+    return addr;
+}
+
+// An entry too large for one datagram goes in a sealed memfd whose descriptor is the datagram.
+bool sendAsMemfd(int socket, const sockaddr_un &addr, const QByteArray &entry)
+{
+    const int memfd = ::memfd_create("switchboardd-journal", MFD_CLOEXEC | MFD_ALLOW_SEALING);
+    if (memfd < 0)
+        return false;
+    bool ok = ::write(memfd, entry.constData(), size_t(entry.size())) == entry.size()
+              && ::fcntl(memfd, F_ADD_SEALS, F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_WRITE | F_SEAL_SEAL) == 0;
+    if (ok) {
+        alignas(cmsghdr) char control[CMSG_SPACE(sizeof(int))] = {};
+        msghdr msg{};
+        msg.msg_name = const_cast<sockaddr_un *>(&addr);
+        msg.msg_namelen = sizeof addr;
+        msg.msg_control = control;
+        msg.msg_controllen = sizeof control;
+        cmsghdr *c = CMSG_FIRSTHDR(&msg);
+        c->cmsg_level = SOL_SOCKET;
+        c->cmsg_type = SCM_RIGHTS;
+        c->cmsg_len = CMSG_LEN(sizeof(int));
+        memcpy(CMSG_DATA(c), &memfd, sizeof(int));
+        ok = ::sendmsg(socket, &msg, MSG_NOSIGNAL) >= 0;
+    }
+    ::close(memfd);
+    return ok;
+}
+
 } // namespace
+
+bool sendFields(const QList<QByteArray> &fields)
+{
+    const int socket = journalSocket();
+    if (socket < 0)
+        return false;
+    const QByteArray entry = serialize(fields);
+    const sockaddr_un addr = journalAddress();
+    if (::sendto(socket, entry.constData(), size_t(entry.size()), MSG_NOSIGNAL, reinterpret_cast<const sockaddr *>(&addr),
+                 sizeof addr) == entry.size())
+        return true;
+    return errno == EMSGSIZE && sendAsMemfd(socket, addr, entry);
+}
 
 bool stderrIsJournal()
 {
@@ -73,12 +158,7 @@ QList<QByteArray> entry(int rank, const char *category, const QString &msg, cons
 
 bool send(int rank, const char *category, const QString &msg, const QVariantMap &fields)
 {
-    const QList<QByteArray> e = entry(rank, category, msg, fields);
-    std::vector<iovec> iov;
-    iov.reserve(size_t(e.size()));
-    for (const QByteArray &f : e)
-        iov.push_back({const_cast<char *>(f.constData()), size_t(f.size())});
-    return sd_journal_sendv(iov.data(), int(iov.size())) == 0;
+    return sendFields(entry(rank, category, msg, fields));
 }
 
 } // namespace sb::daemon::JournaldLog

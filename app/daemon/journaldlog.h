@@ -8,7 +8,7 @@
 
 namespace sb::daemon {
 
-// Log entries for journald, in its native protocol (sd_journal_sendv): MESSAGE, PRIORITY (syslog:
+// Log entries for journald, in its native protocol (as sd_journal_sendv() sends it): MESSAGE, PRIORITY (syslog:
 // 7 debug, 6 info, 4 warning, 3 error), SYSLOG_IDENTIFIER=switchboardd, SB_CATEGORY, and every
 // field of the entry as SB_<NAME> (camelCase to upper snake case: watchdogUsec -> SB_WATCHDOG_USEC;
 // lists and maps as JSON). `journalctl -u switchboardd SB_CODE=PORT_IN_USE` finds them.
@@ -20,6 +20,9 @@ bool stderrIsJournal();
 QList<QByteArray> entry(int rank, const char *category, const QString &msg, const QVariantMap &fields);
 // Sends one entry; false when journald could not take it (the caller writes a JSON line instead).
 bool send(int rank, const char *category, const QString &msg, const QVariantMap &fields);
+// Sends fields ("NAME=value" each) as one entry in journald's native protocol: one datagram to
+// /run/systemd/journal/socket, or a sealed memfd passed in one when the entry is too large.
+bool sendFields(const QList<QByteArray> &fields);
 } // namespace JournaldLog
 
 } // namespace sb::daemon

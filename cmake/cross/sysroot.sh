@@ -14,7 +14,7 @@ dir=${3:-${XDG_CACHE_HOME:-$HOME/.cache}/switchboard/sysroot-bookworm-$arch}
 
 # What the hub, its plugins and its tests build against (PACKAGES in dev.sh, target side).
 hub=(libc6-dev libstdc++-12-dev qt6-base-dev qt6-remoteobjects-dev libyaml-cpp-dev libssl-dev
-     libhttp-parser-dev libvalijson-dev nlohmann-json3-dev libjemalloc-dev libsystemd-dev libsqlite3-dev
+     libhttp-parser-dev libvalijson-dev nlohmann-json3-dev libjemalloc-dev libsqlite3-dev
      zlib1g-dev)
 # The console adds Qt Quick, its QML modules (run time, for its tests), QtKeychain and GL headers.
 console=(qt6-declarative-dev qtkeychain-qt6-dev libgl-dev qml6-module-qtquick qml6-module-qtquick-controls
