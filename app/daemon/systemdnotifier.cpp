@@ -4,6 +4,7 @@
 #include <QFile>
 
 #include <algorithm>
+#include <cstddef>
 #include <cstring>
 #include <sys/socket.h>
 #include <sys/un.h>

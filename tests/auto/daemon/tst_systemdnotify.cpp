@@ -4,7 +4,8 @@
 // STATUS= line; WATCHDOG=1 every half of $WATCHDOG_USEC from the event loop, and none while the
 // process is stopped (SIGSTOP: a stuck loop), so systemd would restart it; RELOADING=1 then
 // READY=1 around SIGHUP; STOPPING=1 on SIGTERM. Without $NOTIFY_SOCKET, or with a WATCHDOG_PID
-// that is not the daemon's, nothing is sent or pinged.
+// that is not the daemon's, nothing is sent or pinged. $NOTIFY_SOCKET may also name a socket in the
+// abstract namespace ("@name"), as systemd allows.
 #include "daemonprocess.h"
 
 #include <QElapsedTimer>
@@ -14,6 +15,7 @@
 #include <QTest>
 
 #include <csignal>
+#include <cstddef>
 #include <sys/socket.h>
 #include <sys/un.h>
 #include <unistd.h>
@@ -24,6 +26,7 @@ namespace {
 class NotifySocket
 {
 public:
+    // \a path: a file, or "@name" for a name in the abstract namespace.
     explicit NotifySocket(const QString &path) : m_path(path)
     {
         m_fd = ::socket(AF_UNIX, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
@@ -33,7 +36,12 @@ public:
         if (m_fd < 0 || size_t(p.size()) >= sizeof addr.sun_path)
             return;
         memcpy(addr.sun_path, p.constData(), size_t(p.size()));
-        m_bound = ::bind(m_fd, reinterpret_cast<sockaddr *>(&addr), sizeof addr) == 0;
+        socklen_t length = sizeof addr;
+        if (p.startsWith('@')) {
+            addr.sun_path[0] = '\0';
+            length = socklen_t(offsetof(sockaddr_un, sun_path) + size_t(p.size()));
+        }
+        m_bound = ::bind(m_fd, reinterpret_cast<sockaddr *>(&addr), length) == 0;
     }
     ~NotifySocket()
     {
@@ -112,6 +120,7 @@ private Q_SLOTS:
     void readyWatchdogReloadStop();
     void nothingWithoutNotifySocket();
     void watchdogOfAnotherProcessIsNotPinged();
+    void abstractNotifySocket();
 };
 
 void tst_SystemdNotify::readyWatchdogReloadStop()
@@ -196,6 +205,22 @@ void tst_SystemdNotify::watchdogOfAnotherProcessIsNotPinged()
     QCOMPARE(notify.count("WATCHDOG=1"), 0);
     QCOMPARE(daemon.waitForLog(QStringLiteral("systemd notified")).value(QStringLiteral("watchdogUsec")).toInteger(), 0);
     QCOMPARE(daemon.stop(), 0);
+}
+
+// "@name": the abstract namespace (no file), which systemd may hand a service too.
+void tst_SystemdNotify::abstractNotifySocket()
+{
+    const QByteArray name = "@sbtest-notify-" + QByteArray::number(qint64(::getpid()));
+    NotifySocket notify(QString::fromLatin1(name));
+    QVERIFY(notify.isBound());
+    DaemonProcess daemon;
+    {
+        Env env{{"NOTIFY_SOCKET", name}, {"WATCHDOG_USEC", {}}, {"WATCHDOG_PID", {}}};
+        QVERIFY2(daemon.start({}), qPrintable(daemon.errorString()));
+    }
+    QTRY_COMPARE(notify.count("READY=1"), 1);
+    QCOMPARE(daemon.stop(), 0);
+    QCOMPARE(notify.count("STOPPING=1"), 1);
 }
 
 QTEST_GUILESS_MAIN(tst_SystemdNotify)
