@@ -17,6 +17,8 @@
 #   ./dev.sh bench-replay [args]     build and run bench/replay-bench (replay timing at 1x and 10x, max speed)
 #   ./dev.sh bench-ws [args]         build, npm-install bench/ws-broadcast and run it (WebSocket broadcast:
 #                                    switchboardd vs a Node server on npm ws; SSE fan-out); --help lists args
+#   ./dev.sh startup-order           rewrite cmake/startup-order/*.txt: what switchboardd runs while it
+#                                    starts and idles (valgrind's callgrind), packed first by the linker
 #   ./dev.sh fuzz [seconds] [name...] build the libFuzzer targets (clang-14, preset "fuzz") and run each
 #                                    (default: all of tests/fuzz, 60 s each); findings in build/fuzz/artifacts
 set -euo pipefail
@@ -28,7 +30,7 @@ PACKAGES=(cmake ninja-build g++ ccache pkg-config qt6-base-dev qt6-base-dev-tool
           qt6-declarative-dev qml6-module-qtquick qml6-module-qtquick-controls qml6-module-qtquick-layouts
           qml6-module-qtquick-templates qml6-module-qtquick-window qml6-module-qtqml-workerscript
           qt6-tools-dev qt6-l10n-tools libgl-dev qtkeychain-qt6-dev qml6-module-qttest
-          libsqlite3-dev gdb)
+          libsqlite3-dev gdb lld)
 # Only for ./dev.sh test: curl, chromium (headless: EventSource and CORS from a page on another
 # origin) and promtool (Debian's prometheus package; on a machine with systemd it also starts a
 # Prometheus server on :9090, so the run command does not install it).
@@ -118,6 +120,12 @@ bench-journal)
     # bench/journal-bench: durable publishes against nats-server JetStream and bare SQLite.
     build default
     exec build/default/bin/journal-bench "$@"
+    ;;
+startup-order)
+    # cmake/startup-order/generate.sh: callgrind runs the daemon of the default build; rebuild after.
+    install_missing valgrind python3
+    build default
+    cmake/startup-order/generate.sh build/default
     ;;
 bench-replay)
     # bench/replay-bench: the replay engine's timing against a recording, in process.

@@ -19,6 +19,7 @@ function(sb_set_target_defaults target)
         QT_USE_QSTRINGBUILDER
         QT_NO_FOREACH
         QT_DISABLE_DEPRECATED_BEFORE=0x060400)
+    sb_startup_order(${target})
     if(SWITCHBOARD_SANITIZE)
         # GCC's "undefined" leaves out float-cast-overflow: a double from the wire cast to an
         # integer type out of its range (quint32(json.toDouble())) would pass unseen.
@@ -31,6 +32,31 @@ function(sb_set_target_defaults target)
         # Coverage feedback for libFuzzer from every library the fuzz targets link.
         target_compile_options(${target} PRIVATE -fsanitize=fuzzer-no-link)
     endif()
+endfunction()
+
+# sb_startup_order(<target>): when cmake/startup-order/<target>.txt exists (switchboardd,
+# libswitchboard, the native and HTTP plugins), lld places the functions it lists, those the
+# daemon runs while it starts and sits idle (cmake/startup-order/generate.sh), together at the
+# start of .text. The kernel maps a library's pages 64 KiB around each page fault, so start-up code
+# spread over the whole text kept nearly all of it resident: idle RSS 18.0 -> 16.7 MB (issue #11,
+# bench/README.md session 17). Off under the sanitizers and fuzzing, in cross builds, with
+# -DSWITCHBOARD_STARTUP_ORDER=OFF, and where the compiler cannot link with lld (Debian's lld).
+function(sb_startup_order target)
+    set(file "${PROJECT_SOURCE_DIR}/cmake/startup-order/${target}.txt")
+    if(NOT EXISTS "${file}" OR NOT SWITCHBOARD_STARTUP_ORDER OR SWITCHBOARD_SANITIZE OR SWITCHBOARD_FUZZ_ENGINE
+       OR CMAKE_CROSSCOMPILING)
+        return()
+    endif()
+    include(CheckLinkerFlag)
+    check_linker_flag(CXX "-fuse-ld=lld" SWITCHBOARD_LINKER_LLD)
+    if(NOT SWITCHBOARD_LINKER_LLD)
+        message(STATUS "${target}: lld not found, start-up functions not packed (install lld)")
+        return()
+    endif()
+    target_link_options(${target} PRIVATE -fuse-ld=lld "LINKER:--symbol-ordering-file,${file}"
+                                          "LINKER:--no-warn-symbol-ordering")
+    set_property(TARGET ${target} APPEND PROPERTY LINK_DEPENDS "${file}")
+    set_property(GLOBAL APPEND PROPERTY SWITCHBOARD_STARTUP_ORDERED ${target}) # tests/build checks them
 endfunction()
 
 # sb_hide_symbols(<target>): export nothing but what is marked for export. A plugin needs only
