@@ -2,12 +2,14 @@
 # SPDX-License-Identifier: Apache-2.0
 # Writes the start-up order files next to this script: the functions of switchboardd,
 # libswitchboard and the native and HTTP plugins that run while the daemon starts on the shipped
-# configuration, is probed once (a TCP connection, GET /health, sbctl status) and sits idle. sb_startup_order() (SwitchboardMacros.cmake)
-# hands them to the linker (lld's --symbol-ordering-file), which packs those functions at the start
-# of .text: the kernel maps a library's pages 64 KiB around each page fault, so start-up code spread
-# over the whole text made all of it resident (bench/README.md, session 17).
-# A stale file is harmless (a renamed function is only left in place); regenerate after start-up
-# code changes. Needs valgrind and python3. Usage: generate.sh <build dir>   (./dev.sh startup-order)
+# configuration, is probed once (a TCP connection, GET /health, sbctl status) and sits idle.
+# sb_startup_order() (SwitchboardMacros.cmake) hands them to the linker (lld's
+# --symbol-ordering-file), which packs those functions at the start of .text: the kernel maps a
+# library's pages 64 KiB around each page fault, so start-up code spread over the whole text made
+# all of it resident (bench/README.md, session 17). The files are sorted (the order within the
+# packed code matters little), so a new run differs only where start-up did. A stale file is
+# harmless (a renamed function is only left in place); regenerate after start-up code changes.
+# Needs valgrind and python3. Usage: generate.sh <build dir>   (./dev.sh startup-order)
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 build=$(cd "${1:?usage: generate.sh <build dir>}" && pwd)
@@ -77,6 +79,6 @@ for target, fns in order.items():
     if not fns:
         sys.exit("generate.sh: callgrind saw nothing of " + target)
     with open(f"{sys.argv[2]}/{target}.txt", "w") as f:
-        f.write("".join(fn + "\n" for fn in fns))
+        f.write("".join(fn + "\n" for fn in sorted(fns)))  # sorted: a new run differs only where start-up did
     print(f"{target}: {len(fns)} functions")
 PY
