@@ -199,6 +199,8 @@ void JournalWriter::run()
             positions.swap(m_positions);
             letters.swap(m_letters);
         }
+        // Only after a batch a publisher waits for (a housekeeping turn does not look again).
+        spinNext = std::any_of(batch.cbegin(), batch.cend(), [](const WriteItem &i) { return i.mode != SyncPolicy::Mode::Batch; });
         for (auto it = retention.cbegin(); it != retention.cend(); ++it) {
             StreamState *s = nullptr;
             if (m_failure.code == ErrorCode::None && streamFor(it.key(), &s)) {
@@ -208,8 +210,6 @@ void JournalWriter::run()
         }
         if (!batch.empty() || !positions.isEmpty() || !retention.isEmpty() || !letters.empty()) {
             const quint64 last = batch.empty() ? 0 : batch.back().seq;
-            spinNext = std::any_of(batch.cbegin(), batch.cend(),
-                                   [](const WriteItem &i) { return i.mode != SyncPolicy::Mode::Batch; });
             const auto began = std::chrono::steady_clock::now();
             Status st = m_failure.code == ErrorCode::None ? commit(batch, positions, letters) : Status(m_failure);
             if (st && m_fullSync)
