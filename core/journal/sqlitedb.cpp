@@ -121,4 +121,13 @@ QByteArray SqliteStatement::blob(int column) const
     return QByteArray(static_cast<const char *>(sqlite3_column_blob(m_stmt, column)), sqlite3_column_bytes(m_stmt, column));
 }
 
+Status stepDone(SqliteDb &db, SqliteStatement &st, const char *what)
+{
+    const int rc = st.step();
+    st.reset();
+    if (rc != SQLITE_DONE && rc != SQLITE_ROW)
+        return db.error(QString::fromLatin1(what));
+    return {};
+}
+
 } // namespace sb::journal

@@ -64,4 +64,7 @@ private:
     sqlite3_stmt *m_stmt = nullptr;
 };
 
+// Steps \a st once and resets it: an error (what failed, in \a what) unless it gave a row or was done.
+Status stepDone(SqliteDb &db, SqliteStatement &st, const char *what);
+
 } // namespace sb::journal
