@@ -102,7 +102,7 @@ bool AccessControl::fastAllow(const Principal &who, Action action, const QString
     if (action == Action::Subscribe)
         return false; // patterns need the pattern algebra
     quint8 allowAll = 0, deny = 0;
-    const bool reserved = topic.startsWith(QLatin1String("$sb."));
+    const bool reserved = Topic::isReserved(topic);
     bool known = false;
     if (who.authenticated) {
         for (const QString &r : who.roles) {

@@ -6,6 +6,7 @@
 #include "binarycodec_p.h"
 
 #include <QVarLengthArray>
+#include <QtEndian>
 
 #include <limits>
 
@@ -153,12 +154,58 @@ bool fieldExtent(const QByteArray &wire, quint16 mask, quint16 bit, qsizetype po
 
 } // namespace
 
+namespace {
+
+// \a text in UTF-8 in \a out (ASCII narrowed without a conversion); an empty view for empty text.
+QByteArrayView utf8Of(QStringView text, QVarLengthArray<char, 128> &out)
+{
+    if (text.isEmpty())
+        return {};
+    out.resize(text.size());
+    char *p = out.data();
+    for (const QChar c : text) {
+        if (c.unicode() >= 0x80) {
+            const QByteArray utf8 = text.toUtf8();
+            out.resize(utf8.size());
+            memcpy(out.data(), utf8.constData(), size_t(utf8.size()));
+            return QByteArrayView(out.constData(), out.size());
+        }
+        *p++ = char(c.unicode());
+    }
+    return QByteArrayView(out.constData(), out.size());
+}
+
+qsizetype varintSize(quint64 v)
+{
+    qsizetype n = 1;
+    while (v >= 0x80) {
+        v >>= 7;
+        ++n;
+    }
+    return n;
+}
+
+void writeBytesField(char *p, QByteArrayView bytes)
+{
+    writeVarint(p, quint64(bytes.size()));
+    memcpy(p, bytes.data(), size_t(bytes.size()));
+}
+
+} // namespace
+
 bool BinaryCodec::stamp(QByteArray &wire, QStringView id, qint64 timestamp, QStringView source)
+{
+    QVarLengthArray<char, 128> idBytes, sourceBytes;
+    return stampUtf8(wire, utf8Of(id, idBytes), timestamp, utf8Of(source, sourceBytes));
+}
+
+bool BinaryCodec::stampUtf8(QByteArray &wire, QByteArrayView id, qint64 timestamp, QByteArrayView source)
 {
     if (!wireHeaderOk(wire))
         return false;
     const quint16 mask = wireMask(wire);
-    // Old layout: header [0,4) | id [4,idEnd) | fields 1..6 [idEnd,srcPos) | source [srcPos,srcEnd) | rest
+    // Layout: header [0,4) | id [4,idEnd) | fields 1..6 [idEnd,srcPos) | source [srcPos,srcEnd) |
+    // rest (timestamp first, the payload last).
     qsizetype idEnd = 0, srcEnd = 0;
     if (!fieldExtent(wire, mask, FId, 4, &idEnd))
         return false;
@@ -171,61 +218,56 @@ bool BinaryCodec::stamp(QByteArray &wire, QStringView id, qint64 timestamp, QStr
     }
     if (!fieldExtent(wire, mask, FSource, srcPos, &srcEnd) || srcEnd + 8 > wire.size())
         return false;
-    // New fields are written straight into the new buffer (ASCII narrowed in place).
-    auto varintSize = [](quint64 v) {
-        qsizetype n = 1;
-        while (v >= 0x80) {
-            v >>= 7;
-            ++n;
+    const qsizetype idLen = id.isEmpty() ? idEnd - 4 : varintSize(quint64(id.size())) + id.size();
+    const qsizetype srcLen = source.isEmpty() ? srcEnd - srcPos : varintSize(quint64(source.size())) + source.size();
+    const qsizetype midLen = srcPos - idEnd, restLen = wire.size() - srcEnd;
+    const qsizetype size = 4 + idLen + midLen + srcLen + restLen;
+    const qsizetype newMid = 4 + idLen, newSrc = newMid + midLen, newRest = newSrc + srcLen;
+    char *p = nullptr;
+    if (wire.isDetached() && wire.capacity() >= size) {
+        // In place (a decoded message's bytes keep WireHeadroom for this): the two runs that stay
+        // move first, in the order that never overwrites what is still to be moved.
+        if (size > wire.size())
+            wire.resize(size);
+        p = wire.data();
+        if (newMid >= idEnd) {
+            memmove(p + newRest, p + srcEnd, size_t(restLen));
+            memmove(p + newMid, p + idEnd, size_t(midLen));
+        } else {
+            memmove(p + newMid, p + idEnd, size_t(midLen));
+            memmove(p + newRest, p + srcEnd, size_t(restLen));
         }
-        return n;
-    };
-    EncodedField idField{id}, srcField{source};
-    qsizetype idLen = idEnd - 4, srcLen = srcEnd - srcPos;
-    if (!id.isEmpty()) {
-        idField.prepare();
-        idLen = varintSize(quint64(idField.size())) + idField.size();
-    }
-    if (!source.isEmpty()) {
-        srcField.prepare();
-        srcLen = varintSize(quint64(srcField.size())) + srcField.size();
-    }
-    // A fresh buffer (with headroom for later patches) in one pass: no shifting.
-    const qsizetype size = 4 + idLen + (srcPos - idEnd) + srcLen + (wire.size() - srcEnd);
-    QByteArray out(size + WireHeadroom, Qt::Uninitialized);
-    char *p = out.data();
-    const char *w = wire.constData();
-    memcpy(p, w, 4);
-    p += 4;
-    if (id.isEmpty()) {
-        memcpy(p, w + 4, size_t(idLen));
-        p += idLen;
+        if (size < wire.size())
+            wire.resize(size);
+        p = wire.data();
     } else {
-        writeField(p, idField);
+        // A fresh buffer (with headroom for later patches), filled in one pass.
+        QByteArray out(size + WireHeadroom, Qt::Uninitialized);
+        out.resize(size);
+        p = out.data();
+        const char *w = wire.constData();
+        memcpy(p, w, 4);
+        if (id.isEmpty())
+            memcpy(p + 4, w + 4, size_t(idLen));
+        memcpy(p + newMid, w + idEnd, size_t(midLen));
+        if (source.isEmpty())
+            memcpy(p + newSrc, w + srcPos, size_t(srcLen));
+        memcpy(p + newRest, w + srcEnd, size_t(restLen));
+        wire = std::move(out);
     }
-    memcpy(p, w + idEnd, size_t(srcPos - idEnd));
-    p += srcPos - idEnd;
-    if (source.isEmpty()) {
-        memcpy(p, w + srcPos, size_t(srcLen));
-        p += srcLen;
-    } else {
-        writeField(p, srcField);
-    }
-    char *ts = p;
-    memcpy(p, w + srcEnd, size_t(wire.size() - srcEnd));
+    if (!id.isEmpty())
+        writeBytesField(p + 4, id);
+    if (!source.isEmpty())
+        writeBytesField(p + newSrc, source);
     if (timestamp != 0) {
-        const quint64 v = quint64(timestamp);
-        for (int i = 0; i < 8; ++i)
-            ts[i] = char((v >> (56 - 8 * i)) & 0xff);
+        qToBigEndian(quint64(timestamp), p + newRest);
     }
-    out.resize(size);
     quint16 newMask = mask;
     if (!id.isEmpty())
         newMask |= FId;
     if (!source.isEmpty())
         newMask |= FSource;
-    setWireMask(out, newMask);
-    wire = std::move(out);
+    setWireMask(wire, newMask);
     return true;
 }
 

@@ -237,7 +237,7 @@ Status Bus::administer(const Principal &who, const QString &channel)
 Status Bus::check(const ChannelConfig &cfg, const QString &channel, const Principal &who, Action action,
                   const QString &topic)
 {
-    if (action != Action::Subscribe && topic.startsWith(QLatin1String("$sb."))) {
+    if (action != Action::Subscribe && Topic::isReserved(topic)) {
         ++m_refusals.forbidden;
         return Error(ErrorCode::Forbidden, QStringLiteral("topics under \"$sb.\" are reserved for the hub's advisories"),
                      {{QStringLiteral("topic"), topic}});
@@ -317,11 +317,17 @@ Result<int> Bus::route(Message &message, const Principal &who, Connection *via, 
     // left them empty, the source always (the hub's stamp of the principal; a requeue keeps the
     // stamp the hub gave the original). Before anything is dead-lettered: no letter keeps a
     // source the client made up.
-    const qint64 now = QDateTime::currentMSecsSinceEpoch();
-    QString source;
-    if (!m_keepSource && message.source() != (via ? via->sourceStamp() : who.stamp()))
-        source = via ? via->sourceStamp() : who.stamp();
-    message.stamp(message.hasId() ? QString() : Message::newId(), message.timestamp() == 0 ? now : 0, source);
+    // A protocol that read a batch gives its time: one clock reading per batch, not per message.
+    const qint64 now = via && via->arrivalTime() != 0 ? via->arrivalTime() : QDateTime::currentMSecsSinceEpoch();
+    const qint64 stampTime = message.timestamp() == 0 ? now : 0;
+    if (m_keepSource || message.source() == (via ? via->sourceStamp() : who.stamp())) {
+        message.stampRouted(!message.hasId(), stampTime, QString(), {});
+    } else if (via) {
+        message.stampRouted(!message.hasId(), stampTime, via->sourceStamp(), via->sourceStampUtf8());
+    } else {
+        const QString source = who.stamp();
+        message.stampRouted(!message.hasId(), stampTime, source, source.toUtf8());
+    }
     const qint64 maxSize = cfg.maxMessageSize > 0 ? cfg.maxMessageSize : m_limits.maxMessageSize;
     if (message.payloadSize() > maxSize) {
         const QString dest = channelName.isEmpty() ? topic : channelName;

@@ -19,6 +19,7 @@ void Connection::setIdentity(const Identity &identity)
     const QString base = m_protocol.section(QLatin1Char('+'), 0, 0);
     m_principal = Principal::fromIdentity(identity, base, m_peer, id());
     m_source = m_principal.stamp();
+    m_sourceUtf8 = m_source.toUtf8();
     armExpiry();
 }
 

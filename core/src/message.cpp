@@ -65,24 +65,37 @@ Message Message::create(MessageType type, const QString &topic, const QByteArray
 */
 QString Message::newId()
 {
-    static const QString prefix = QUuid::createUuid().toString(QUuid::Id128).left(16) + QLatin1Char('-');
+    char id[MaxNewIdSize];
+    return QString::fromLatin1(id, newIdInto(id));
+}
+
+qsizetype Message::newIdInto(char *out)
+{
+    struct Prefix
+    {
+        char text[17];
+        Prefix()
+        {
+            const QByteArray hex = QUuid::createUuid().toByteArray(QUuid::Id128).left(16);
+            memcpy(text, hex.constData(), 16);
+            text[16] = '-';
+        }
+    };
+    static const Prefix prefix;
     static std::atomic<quint64> counter{0};
     quint64 n = counter.fetch_add(1, std::memory_order_relaxed) + 1;
-    // One allocation: the prefix and the counter in base 36, written straight into the string.
-    char digits[13];
+    char digits[13]; // 2^64 has 13 digits in base 36
     int len = 0;
     do {
         const int d36 = int(n % 36);
         digits[len++] = char(d36 < 10 ? '0' + d36 : 'a' + d36 - 10);
         n /= 36;
     } while (n);
-    QString id(prefix.size() + len, Qt::Uninitialized);
-    QChar *p = id.data();
-    memcpy(p, prefix.constData(), size_t(prefix.size()) * sizeof(QChar));
-    p += prefix.size();
+    memcpy(out, prefix.text, sizeof prefix.text);
+    char *p = out + sizeof prefix.text;
     while (len)
-        *p++ = QLatin1Char(digits[--len]);
-    return id;
+        *p++ = digits[--len];
+    return qsizetype(p - out);
 }
 
 #define SB_SETTER(field, value)                                                                                \
@@ -106,6 +119,8 @@ void Message::setId(const QString &id)
 }
 void Message::stamp(const QString &id, qint64 timestamp, const QString &source)
 {
+    if (id.isEmpty() && timestamp == 0 && source.isEmpty())
+        return;
     if (!id.isEmpty()) {
         d->id = id;
         d->idLength = 0;
@@ -119,6 +134,33 @@ void Message::stamp(const QString &id, qint64 timestamp, const QString &source)
     // The payload stays the wire's tail, and a lazily kept id keeps its offset (it is the first
     // field and the rewrite starts after it unless it replaces it, which ends the laziness above).
     if (!BinaryCodec::stamp(d->wire, id, timestamp, source))
+        dropWire();
+}
+void Message::stampRouted(bool newId, qint64 timestamp, const QString &source, QByteArrayView sourceUtf8)
+{
+    if (!newId && timestamp == 0 && source.isEmpty())
+        return;
+    char id[MaxNewIdSize];
+    const qsizetype idSize = newId ? newIdInto(id) : 0;
+    if (timestamp != 0)
+        d->timestamp = timestamp;
+    if (!source.isEmpty())
+        d->source = source;
+    if (!d->wire.isEmpty() && BinaryCodec::stampUtf8(d->wire, QByteArrayView(id, idSize), timestamp, sourceUtf8)) {
+        if (newId) {
+            // The id stays in the wire bytes (after the 4-byte header and its one-byte length)
+            // until someone asks for it.
+            d->id = QString();
+            d->idOffset = 5;
+            d->idLength = qint32(idSize);
+        }
+        return;
+    }
+    if (newId) {
+        d->id = QString::fromLatin1(id, idSize);
+        d->idLength = 0;
+    }
+    if (!d->wire.isEmpty())
         dropWire();
 }
 MessageType Message::type() const { return d->type; }

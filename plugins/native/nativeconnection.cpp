@@ -93,6 +93,11 @@ void NativeConnection::onReadyRead()
     // signal.
     const bool direct = m_socket->openMode().testFlag(QIODevice::Unbuffered);
     qint64 budget = kReadPerTurn;
+    // The bus stamps a chunk's messages with the time it was read (set below, per chunk).
+    struct Arrival {
+        Connection &c;
+        ~Arrival() { c.setArrivalTime(0); }
+    } arrival{*this};
     while (true) {
         const qint64 avail = direct ? m_readSize : m_socket->bytesAvailable();
         if (avail <= 0)
@@ -128,6 +133,7 @@ void NativeConnection::onReadyRead()
         }
         if (got <= 0)
             break;
+        setArrivalTime(QDateTime::currentMSecsSinceEpoch());
         if (!m_handshakeDone && (m_readBeforeConnect += got) > m_settings.preAuthBytes) {
             countError();
             close(sb::Error(ErrorCode::Unauthenticated,

@@ -53,6 +53,10 @@ public:
     // Sets id, timestamp and source in one pass (an empty string or a 0 timestamp leaves that
     // field as it is): what the hub stamps on every routed message.
     static bool stamp(QByteArray &wire, QStringView id, qint64 timestamp, QStringView source);
+    // The same with id and source already in UTF-8. In place when nobody shares \a wire and its
+    // capacity holds the result (a decoded message keeps WireHeadroom for this), else in a new
+    // buffer.
+    static bool stampUtf8(QByteArray &wire, QByteArrayView id, qint64 timestamp, QByteArrayView source);
     static constexpr qsizetype WireHeadroom = 64;
 
     static void appendFrameHeader(QByteArray &out, quint8 frameType, quint8 flags, quint32 bodyLength);

@@ -43,6 +43,13 @@ public:
     void setMetadata(const ConnectionMetadata &metadata) { m_metadata = metadata; }
     // What the hub stamps as the source of this connection's messages (principal().stamp()).
     const QString &sourceStamp() const { return m_source; }
+    // The same in UTF-8, as the hub writes it into a message's wire bytes.
+    const QByteArray &sourceStampUtf8() const { return m_sourceUtf8; }
+    // When the bytes now being handled were read from the peer (ms since the epoch; 0: nothing
+    // is being handled). A protocol sets it around a batch it read, so the bus stamps the
+    // batch's messages with one clock reading instead of one per message.
+    qint64 arrivalTime() const { return m_arrivalMs; }
+    void setArrivalTime(qint64 msecsSinceEpoch) { m_arrivalMs = msecsSinceEpoch; }
     RateLimiter &rateLimiter() { return m_rateLimiter; }
     // This connection's counters and rates; the hub also adds them up per plugin.
     const StatCounters &counters() const { return m_stats.total; }
@@ -87,6 +94,8 @@ private:
     Principal m_principal;
     ConnectionMetadata m_metadata;
     QString m_source;
+    QByteArray m_sourceUtf8;
+    qint64 m_arrivalMs = 0;
     DeliveryWindow m_deliveries;
     RateLimiter m_rateLimiter;
     RateLimiter m_errorLimiter;

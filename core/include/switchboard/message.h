@@ -37,6 +37,9 @@ public:
     // A new message with a fresh id and the current time.
     static Message create(MessageType type, const QString &topic, const QByteArray &payload = {});
     static QString newId();
+    // Writes a new id (ASCII, at most MaxNewIdSize bytes) to \a out; returns its length.
+    static qsizetype newIdInto(char *out);
+    static constexpr qsizetype MaxNewIdSize = 32;
 
     QString id() const;
     bool hasId() const; // !id().isEmpty(), without converting a decoded id
@@ -44,6 +47,10 @@ public:
     // setId(), setTimestamp() and setSource() at once, skipping empty / 0 arguments; cached wire
     // bytes are rewritten in one pass. The hub stamps every routed message this way.
     void stamp(const QString &id, qint64 timestamp, const QString &source);
+    // What the hub stamps on every message it routes, in one pass over the wire bytes: a new id
+    // when \a newId, the time when not 0, the source when not empty (\a sourceUtf8: the same in
+    // UTF-8). A new id written into the wire bytes is converted only when id() asks for it.
+    void stampRouted(bool newId, qint64 timestamp, const QString &source, QByteArrayView sourceUtf8);
     MessageType type() const;
     void setType(MessageType type);
     QString channel() const;

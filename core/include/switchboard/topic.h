@@ -16,6 +16,12 @@ SWITCHBOARD_EXPORT Status validateTopic(const QString &topic);
 // A subscription pattern: like a topic, plus "*" segments and a final ">".
 SWITCHBOARD_EXPORT Status validatePattern(const QString &pattern);
 SWITCHBOARD_EXPORT bool isWildcard(const QString &pattern);
+// A topic under "$sb.", reserved for the hub's advisories (checked on every publish: no call
+// into QString's comparison).
+inline bool isReserved(QStringView topic)
+{
+    return topic.size() >= 4 && topic[0] == u'$' && topic[1] == u's' && topic[2] == u'b' && topic[3] == u'.';
+}
 // Does \a pattern match \a topic? Both assumed valid. Used by clients to dispatch locally;
 // the hub uses TopicTrie.
 SWITCHBOARD_EXPORT bool matches(QStringView pattern, QStringView topic);

@@ -126,6 +126,15 @@ void tst_BinaryCodec::patchedWireEqualsFreshEncoding_data()
         {"stamp time only", [](Message &m) { m.stamp(QString(), -3, QString()); }},
         {"stamp non-ASCII", [](Message &m) { m.stamp(QStringLiteral("ïd"), 5, QStringLiteral("sœurce")); }},
         {"stamp long", [longText](Message &m) { m.stamp(longText, 9, longText); }},
+        {"stamp: id shorter, source longer", [](Message &m) { m.stamp(QStringLiteral("x"), 0, QStringLiteral("native-12345678901234567890")); }},
+        {"stamp: id longer, source shorter", [](Message &m) { m.stamp(QStringLiteral("id-0123456789012345678901234567890123456789"), 3, QStringLiteral("n")); }},
+        {"routed: new id, time, source", [](Message &m) { m.stampRouted(!m.hasId(), 1764000000123, QStringLiteral("native-3"), "native-3"); }},
+        {"routed: source shorter", [](Message &m) { m.stampRouted(false, 0, QStringLiteral("n"), "n"); }},
+        {"routed: source longer", [](Message &m) { m.stampRouted(false, 0, QStringLiteral("jwt:someone@example.org/native"), "jwt:someone@example.org/native"); }},
+        {"routed: source past the headroom", [longText](Message &m) { m.stampRouted(!m.hasId(), 0, longText, longText.toUtf8()); }},
+        {"routed: non-ASCII source", [](Message &m) { m.stampRouted(false, 0, QStringLiteral("sœurce"), QStringLiteral("sœurce").toUtf8()); }},
+        {"routed: time only", [](Message &m) { m.stampRouted(false, 9, QString(), {}); }},
+        {"routed: nothing", [](Message &m) { m.stampRouted(false, 0, QString(), {}); }},
         {"hub stamps", [](Message &m) {
              m.setId(Message::newId());
              m.setTimestamp(42);
@@ -168,6 +177,11 @@ void tst_BinaryCodec::patchNeverTouchesSharedCopies()
     copy.setTimestamp(1);
     QCOMPARE(original.wireBytes().toHex(), bytes.toHex());
     QCOMPARE(BinaryCodec::decodeMessage(copy.wireBytes())->source(), QStringLiteral("elsewhere"));
+    // The hub's stamps rewrite in place only bytes nobody else holds.
+    Message routed = original;
+    routed.stampRouted(false, 5, QStringLiteral("hub"), "hub");
+    QCOMPARE(original.wireBytes().toHex(), bytes.toHex());
+    QCOMPARE(BinaryCodec::decodeMessage(routed.wireBytes())->source(), QStringLiteral("hub"));
     // The payload of a decoded message lives in its wire bytes; views of it survive every edit.
     Message decoded = BinaryCodec::decodeMessage(bytes, true).value();
     const QByteArray view = decoded.payload();

@@ -2,6 +2,7 @@
 #include <switchboard/binarycodec.h>
 #include <switchboard/message.h>
 
+#include <QRegularExpression>
 #include <QTest>
 
 #include <limits>
@@ -16,6 +17,7 @@ private Q_SLOTS:
     void isExpired();
     void setPayloadKeepsDecodedId();
     void sharesDataWith();
+    void routedIdStaysInWire();
 };
 
 namespace {
@@ -104,6 +106,33 @@ void tst_Message::sharesDataWith()
     Message d(MessageType::Event, QStringLiteral("t"), "x");
     d.setId(a.id());
     QVERIFY(!a.sharesDataWith(d));
+}
+
+// The hub's stamp writes a new id straight into the wire bytes; id() converts it when asked.
+void tst_Message::routedIdStaysInWire()
+{
+    Message sent(MessageType::Event, QStringLiteral("t"), "x"); // no id, no time: as clients send
+    Result<Message> decoded = BinaryCodec::decodeMessage(BinaryCodec::encodeMessage(sent), true);
+    QVERIFY(decoded);
+    Message m = decoded.value();
+    QVERIFY(!m.hasId());
+    m.stampRouted(true, 1764000000123, QStringLiteral("native-5"), "native-5");
+    QVERIFY(m.hasId());
+    const QString id = m.id();
+    QVERIFY2(QRegularExpression(QStringLiteral("^[0-9a-f]{16}-[0-9a-z]+$")).match(id).hasMatch(), qPrintable(id));
+    QCOMPARE(m.timestamp(), 1764000000123);
+    QCOMPARE(m.source(), QStringLiteral("native-5"));
+    Result<Message> back = BinaryCodec::decodeMessage(m.wireBytes());
+    QVERIFY(back);
+    QCOMPARE(back->id(), id);
+    QCOMPARE(back->source(), QStringLiteral("native-5"));
+    QCOMPARE(back->timestamp(), 1764000000123);
+    // Ids are unique; the id of a message built in memory (no wire bytes) is set directly.
+    Message built(MessageType::Event, QStringLiteral("t"), "x");
+    built.stampRouted(true, 0, QString(), {});
+    QVERIFY(built.hasId());
+    QVERIFY(built.id() != id);
+    QCOMPARE(Message::newId().left(17), id.left(17)); // one prefix per process
 }
 
 QTEST_GUILESS_MAIN(tst_Message)

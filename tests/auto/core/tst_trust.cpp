@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // The bus's trust rules, whatever the protocol: principals, the ACL, reply and NACK spoofing, the
 // hub's source stamp, advisories, and the per-connection bounds.
+#include <switchboard/binarycodec.h>
 #include <switchboard/bus.h>
 #include <switchboard/connection.h>
 #include <switchboard/deadletterstore.h>
@@ -87,6 +88,25 @@ void tst_Trust::sourceIsStamped()
     QVERIFY(bus.publish(ev(QStringLiteral("t")), ops()));
     QTRY_COMPARE(sub.received.size(), 2);
     QCOMPARE(sub.received[1].message.source(), QStringLiteral("ops"));
+    // A message as a protocol hands it over (decoded, its wire bytes kept, no id, no time): the
+    // stamps go into those bytes too, with the time the protocol read it.
+    Message sent = ev(QStringLiteral("t"));
+    sent.setSource(QStringLiteral("a-made-up-source-longer-than-the-stamp@native-12345"));
+    Message decoded = BinaryCodec::decodeMessage(BinaryCodec::encodeMessage(sent), true).value();
+    QVERIFY(!decoded.hasId());
+    pub.setArrivalTime(1764000000123);
+    QVERIFY(bus.publish(decoded, &pub));
+    pub.setArrivalTime(0);
+    QTRY_COMPARE(sub.received.size(), 3);
+    const Message got = sub.received[2].message;
+    QCOMPARE(got.source(), QStringLiteral("alice@native-1"));
+    QCOMPARE(got.timestamp(), 1764000000123);
+    QVERIFY(got.hasId());
+    const Result<Message> onWire = BinaryCodec::decodeMessage(got.wireBytes());
+    QVERIFY(onWire);
+    QCOMPARE(onWire->source(), QStringLiteral("alice@native-1"));
+    QCOMPARE(onWire->id(), got.id());
+    QCOMPARE(onWire->timestamp(), 1764000000123);
 }
 
 void tst_Trust::replyOnlyFromResponder()
