@@ -299,11 +299,8 @@ Result<int> Bus::route(Message &message, const Principal &who, Connection *via, 
     // Topic rules per route type. A topic already in the route cache was validated before, and its
     // route is used below without a second lookup.
     const Route *cached = nullptr;
-    if (cfg.type == ChannelType::Topic) {
-        auto it = sp->cache.find(topic);
-        if (it != sp->cache.end())
-            cached = &it->second;
-    }
+    if (cfg.type == ChannelType::Topic)
+        cached = sp->cachedRoute(topic);
     const bool needsTopic = cfg.type == ChannelType::Topic || cfg.type == ChannelType::PointToPoint;
     if ((needsTopic || !topic.isEmpty()) && !cached) {
         if (Status st = Topic::validateTopic(topic); !st)
@@ -414,7 +411,7 @@ const Bus::Route &Bus::routeFor(Space &sp, const QString &topic)
     if (it != sp.cache.end())
         return it->second;
     if (int(sp.cache.size()) >= m_limits.matchCacheSize)
-        sp.cache.clear();
+        sp.invalidate();
 
     Route r;
     QVector<Subscription *> candidates;

@@ -75,8 +75,38 @@ struct Bus::Space
     std::deque<Message> backlog; // queue channels while no consumer is attached
     qint64 backlogBytes = 0;
     StatsEntry *stats = nullptr;
+    // The last topic found in the cache and its route. Publishers send runs of one topic, and a
+    // connection hands over one shared string while the topic repeats (BinaryCodec::StringCache):
+    // the same string data is the same topic, found without hashing it (see cachedRoute()).
+    QString lastTopic;
+    const Route *lastRoute = nullptr;
 
-    void invalidate() { cache.clear(); }
+    void invalidate()
+    {
+        cache.clear();
+        forgetLastRoute();
+    }
+    void forgetLastRoute()
+    {
+        lastTopic = QString();
+        lastRoute = nullptr;
+    }
+    const Route *cachedRoute(const QString &topic)
+    {
+        // Holding lastTopic keeps its data alive and unchanged (shared data is copied before any
+        // change), so equal data pointers and sizes mean equal text.
+        // (Qt 6.4 has no const d_ptr(); nothing is changed.) Raw data (no header) never matches.
+        const auto *header = const_cast<QString &>(topic).data_ptr().d_ptr();
+        if (lastRoute && header && header == lastTopic.data_ptr().d_ptr() && topic.constData() == lastTopic.constData()
+            && topic.size() == lastTopic.size())
+            return lastRoute;
+        const auto it = cache.find(topic);
+        if (it == cache.end())
+            return nullptr;
+        lastTopic = topic;
+        lastRoute = &it->second;
+        return lastRoute;
+    }
 };
 
 inline Error channelNotFound(const QString &name)

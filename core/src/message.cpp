@@ -83,19 +83,46 @@ qsizetype Message::newIdInto(char *out)
     };
     static const Prefix prefix;
     static std::atomic<quint64> counter{0};
-    quint64 n = counter.fetch_add(1, std::memory_order_relaxed) + 1;
-    char digits[13]; // 2^64 has 13 digits in base 36
-    int len = 0;
-    do {
-        const int d36 = int(n % 36);
-        digits[len++] = char(d36 < 10 ? '0' + d36 : 'a' + d36 - 10);
-        n /= 36;
-    } while (n);
+    // Each thread takes counters in blocks (one atomic operation per block) and keeps the last
+    // one's base-36 digits, counting up in them: no division per id.
+    constexpr quint64 Block = 1024;
+    struct Ids
+    {
+        quint64 next = 0, end = 0;
+        char digits[13] = {}; // 2^64 has 13 digits in base 36; right-aligned
+        int len = 0;
+    };
+    thread_local Ids ids;
+    if (ids.next == ids.end) {
+        ids.next = counter.fetch_add(Block, std::memory_order_relaxed) + 1;
+        ids.end = ids.next + Block;
+        quint64 n = ids.next;
+        ids.len = 0;
+        do {
+            const int d36 = int(n % 36);
+            ids.digits[12 - ids.len++] = char(d36 < 10 ? '0' + d36 : 'a' + d36 - 10);
+            n /= 36;
+        } while (n);
+    } else {
+        for (int i = 12;; --i) {
+            if (i < 13 - ids.len) { // carried past the first digit
+                ids.digits[i] = '1';
+                ++ids.len;
+                break;
+            }
+            char &c = ids.digits[i];
+            if (c == 'z') {
+                c = '0';
+                continue;
+            }
+            c = c == '9' ? 'a' : char(c + 1);
+            break;
+        }
+    }
+    ++ids.next;
     memcpy(out, prefix.text, sizeof prefix.text);
-    char *p = out + sizeof prefix.text;
-    while (len)
-        *p++ = digits[--len];
-    return qsizetype(p - out);
+    memcpy(out + sizeof prefix.text, ids.digits + 13 - ids.len, size_t(ids.len));
+    return qsizetype(sizeof prefix.text) + ids.len;
 }
 
 #define SB_SETTER(field, value)                                                                                \

@@ -18,6 +18,7 @@ private Q_SLOTS:
     void setPayloadKeepsDecodedId();
     void sharesDataWith();
     void routedIdStaysInWire();
+    void newIdsCount();
 };
 
 namespace {
@@ -133,6 +134,27 @@ void tst_Message::routedIdStaysInWire()
     QVERIFY(built.hasId());
     QVERIFY(built.id() != id);
     QCOMPARE(Message::newId().left(17), id.left(17)); // one prefix per process
+}
+
+// New ids: the process's prefix and a base-36 counter that each thread counts up in blocks.
+void tst_Message::newIdsCount()
+{
+    const QString first = Message::newId();
+    const QString prefix = first.left(17);
+    quint64 last = first.mid(17).toULongLong(nullptr, 36);
+    int steps = 0;
+    for (int i = 0; i < 5000; ++i) { // several blocks: carries past 'z' and across blocks
+        const QString id = Message::newId();
+        QCOMPARE(id.left(17), prefix);
+        bool ok = false;
+        const quint64 n = id.mid(17).toULongLong(&ok, 36);
+        QVERIFY2(ok, qPrintable(id));
+        QCOMPARE(id.mid(17), QString::number(n, 36)); // no leading zeros, lower case
+        QVERIFY2(n > last, qPrintable(id));
+        steps += n == last + 1 ? 1 : 0;
+        last = n;
+    }
+    QVERIFY(steps >= 4990); // one jump per block of another thread's ids at most
 }
 
 QTEST_GUILESS_MAIN(tst_Message)
