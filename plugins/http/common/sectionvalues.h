@@ -39,6 +39,15 @@ inline Result<qint64> duration(const QVariant &v, const QString &key, qint64 min
     return n;
 }
 
+// A stream's stall-timeout: 0 (off) or at least 100 ms.
+inline Result<qint64> stallTimeout(const QVariant &v, const QString &key)
+{
+    Result<qint64> n = config::parseDurationMs(v, key);
+    if (n && n.value() != 0 && n.value() < 100)
+        return bad(key, QStringLiteral("must be 0 (off) or at least 100 ms"));
+    return n;
+}
+
 inline Result<bool> boolean(const QVariant &v, const QString &key)
 {
     if (v.typeId() == QMetaType::Bool)

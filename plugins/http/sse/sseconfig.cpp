@@ -23,7 +23,8 @@ Result<SseConfig> SseConfig::fromVariant(const QVariant &value, const QString &k
     const QStringList known{QStringLiteral("enabled"), QStringLiteral("max-streams"), QStringLiteral("max-streams-per-address"),
                             QStringLiteral("max-topics"), QStringLiteral("heartbeat"), QStringLiteral("retry"),
                             QStringLiteral("high-water-bytes"), QStringLiteral("max-outbound-bytes"),
-                            QStringLiteral("attach-timeout"), QStringLiteral("resume-buffer")};
+                            QStringLiteral("attach-timeout"), QStringLiteral("stall-timeout"),
+                            QStringLiteral("resume-buffer")};
     for (auto it = map.cbegin(); it != map.cend(); ++it) {
         const QString k = key + QLatin1Char('.') + it.key();
         const QVariant &v = it.value();
@@ -58,6 +59,9 @@ Result<SseConfig> SseConfig::fromVariant(const QVariant &value, const QString &k
         } else if (it.key() == QLatin1String("attach-timeout")) {
             if ((n = duration(v, k, 100)))
                 c.attachTimeoutMs = n.value();
+        } else if (it.key() == QLatin1String("stall-timeout")) {
+            if ((n = SectionValues::stallTimeout(v, k)))
+                c.stallTimeoutMs = n.value();
         } else if (it.key() == QLatin1String("resume-buffer")) {
             if (v.typeId() != QMetaType::QVariantMap)
                 return bad(k, QStringLiteral("must be a map {max-messages, max-bytes}"));

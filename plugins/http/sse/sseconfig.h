@@ -19,6 +19,7 @@ struct SseConfig {
     qint64 highWaterBytes = 256 * 1024;  // unsent bytes above which deliveries wait in the queue
     qint64 maxOutboundBytes = 1024 * 1024; // unsent bytes past which the stream is closed (OVERFLOW)
     qint64 attachTimeoutMs = 10000;  // from an accepted stream request to its socket
+    qint64 stallTimeoutMs = 30000;   // unsent bytes and none taken this long: closed (OVERFLOW); 0 off
     int resumeMessages = 1000;       // the Last-Event-ID ring (0: no resume)
     qint64 resumeBytes = 1024 * 1024;
 

@@ -27,7 +27,7 @@ QByteArray errorJson(const Error &e)
 
 SseStream::SseStream(Hub *hub, const SseConfig &config, const QString &id, const QString &protocol, const QString &peer,
                      QObject *parent)
-    : StreamConnection(hub, {config.highWaterBytes, config.maxOutboundBytes, config.attachTimeoutMs}, id, protocol, peer, parent),
+    : StreamConnection(hub, {config.highWaterBytes, config.maxOutboundBytes, config.attachTimeoutMs, config.stallTimeoutMs}, id, protocol, peer, parent),
       m_config(config)
 {
 }
@@ -112,6 +112,15 @@ void SseStream::overflowDisconnect()
                                            .arg(writer().unsent())
                                            .arg(m_config.maxOutboundBytes));
     close(e);
+}
+
+void SseStream::stalled(qint64 unsent, qint64 forMs)
+{
+    close(Error(ErrorCode::Overflow, QStringLiteral("the client took none of its event stream for %1 ms (%2 bytes "
+                                                    "unsent, sse.stall-timeout); closed, the undelivered messages are "
+                                                    "in the dead letters")
+                                         .arg(forMs)
+                                         .arg(unsent)));
 }
 
 void SseStream::subscriptionEnded(quint32 tag, const Error &reason)

@@ -36,6 +36,7 @@ protected:
     void attached(const QByteArray &readAhead) override;
     void readable() override;
     void overflowDisconnect() override;
+    void stalled(qint64 unsent, qint64 forMs) override;
     void subscriptionEnded(quint32 tag, const Error &reason) override;
 
 public:

@@ -25,7 +25,7 @@ constexpr qsizetype kKeptWriteCapacity = 512; // bytes an idle stream's write bu
 
 StreamConnection::StreamConnection(Hub *hub, const Limits &limits, const QString &id, const QString &protocol,
                                    const QString &peer, QObject *parent)
-    : Connection(id, protocol, peer, parent), m_hub(hub)
+    : Connection(id, protocol, peer, parent), m_hub(hub), m_stallTimeoutMs(limits.stallTimeoutMs)
 {
     setQueueLimits(hub->bus()->limits().subscriberQueue);
     m_writer.setLimits({limits.highWaterBytes, limits.maxOutboundBytes});
@@ -37,6 +37,10 @@ StreamConnection::StreamConnection(Hub *hub, const Limits &limits, const QString
 
 void StreamConnection::timerEvent(QTimerEvent *event)
 {
+    if (event->timerId() == m_stallTimer && m_stallTimer) {
+        checkStall();
+        return;
+    }
     if (event->timerId() != m_attachTimer) {
         Connection::timerEvent(event);
         return;
@@ -44,6 +48,37 @@ void StreamConnection::timerEvent(QTimerEvent *event)
     stopAttachTimer();
     if (!m_socket) // the client left before its turn came, or its connection was closed
         finish(ErrorCode::Timeout, false);
+}
+
+void StreamConnection::watchStall()
+{
+    if (m_stallTimer || m_stallTimeoutMs <= 0 || m_finished)
+        return;
+    m_stallSinceMs = m_progressMs = RateLimiter::monotonicMsecs();
+    // A quarter of the timeout between looks (at least 50 ms): a stream closes within 1.25 of it.
+    m_stallTimer = startTimer(int(qBound(qint64(50), m_stallTimeoutMs / 4, qint64(3600) * 1000)));
+}
+
+void StreamConnection::checkStall()
+{
+    if (m_finished || !m_socket || m_writer.unsent() == 0) {
+        killTimer(m_stallTimer);
+        m_stallTimer = 0;
+        return;
+    }
+    const qint64 now = RateLimiter::monotonicMsecs();
+    if (now - qMax(m_stallSinceMs, m_progressMs) < m_stallTimeoutMs)
+        return;
+    killTimer(m_stallTimer);
+    m_stallTimer = 0;
+    stalled(m_writer.unsent(), now - qMax(m_stallSinceMs, m_progressMs));
+}
+
+void StreamConnection::stalled(qint64 unsent, qint64 forMs)
+{
+    Q_UNUSED(unsent)
+    Q_UNUSED(forMs)
+    overflowDisconnect();
 }
 
 void StreamConnection::stopAttachTimer()
@@ -135,6 +170,8 @@ void StreamConnection::attach(QTcpSocket *given, const QByteArray &readAheadGive
     else
         connect(given, &QAbstractSocket::disconnected, this, [this] { finish(ErrorCode::NotConnected, false); });
     connect(socket, &QIODevice::bytesWritten, this, [this] {
+        if (m_stallTimer)
+            m_progressMs = RateLimiter::monotonicMsecs();
         if (pendingCount() > 0 && m_writer.acceptsDeliveries())
             scheduleDrain();
     });
@@ -194,8 +231,11 @@ void StreamConnection::scheduleFlush()
 void StreamConnection::flushNow()
 {
     m_flushScheduled = false;
-    if (m_socket && !m_writer.isEmpty())
+    if (m_socket && !m_writer.isEmpty()) {
         m_writer.flush();
+        if (m_writer.unsent() > 0)
+            watchStall();
+    }
     // All written. A buffer that grew past about one frame goes back: a hub has thousands of
     // streams, most of them idle between messages. One frame's worth stays: a broadcast fills
     // every stream's buffer before the one flush that writes them all, and buffers freed after
@@ -219,6 +259,10 @@ void StreamConnection::finish(ErrorCode cause, bool reset)
         return;
     m_finished = true;
     stopAttachTimer();
+    if (m_stallTimer) {
+        killTimer(m_stallTimer);
+        m_stallTimer = 0;
+    }
     flushPendingToDeadLetters(DeadLetterReason::SubscriberGone, QStringLiteral("the %1 connection ended").arg(protocol()));
     if (m_socket) {
         m_socket->disconnect(this);

@@ -34,6 +34,10 @@ public:
         qint64 highWaterBytes = 256 * 1024;
         qint64 maxOutboundBytes = 1024 * 1024;
         qint64 attachTimeoutMs = 10000;
+        // Unsent bytes and none taken by the peer for this long: closed like a peer past
+        // maxOutboundBytes (OVERFLOW, reset). Deliveries above the high-water mark wait in the
+        // subscriber queue, whose drop policies never close a stream: this does. 0: off.
+        qint64 stallTimeoutMs = 30000;
     };
     StreamConnection(Hub *hub, const Limits &limits, const QString &id, const QString &protocol, const QString &peer,
                      QObject *parent = nullptr);
@@ -56,6 +60,9 @@ protected:
     virtual void attached(const QByteArray &readAhead) { Q_UNUSED(readAhead) }
     // The socket has bytes.
     virtual void readable() = 0;
+    // The peer took none of \a unsent bytes for \a forMs (Limits::stallTimeoutMs): closed as a
+    // peer that does not read (by default overflowDisconnect(): OVERFLOW, reset).
+    virtual void stalled(qint64 unsent, qint64 forMs);
     // Whether deliveries may be written now (besides the high-water mark).
     virtual bool open() const { return !m_finished; }
 
@@ -85,11 +92,18 @@ protected:
 private:
     QIODevice *direct(QTcpSocket *socket, QByteArray *readAhead);
     void stopAttachTimer();
+    // Unsent bytes after a flush: watches for a peer that takes none of them (stallTimeoutMs).
+    void watchStall();
+    void checkStall();
 
     Hub *m_hub;
     QPointer<QIODevice> m_socket;
     OutboundWriter m_writer;
     int m_attachTimer = 0; // until the socket is attached
+    qint64 m_stallTimeoutMs = 0;
+    int m_stallTimer = 0;       // while bytes are unsent
+    qint64 m_stallSinceMs = 0;  // when unsent bytes were first seen (monotonic)
+    qint64 m_progressMs = 0;    // when the peer last took some (monotonic)
     DeliveryQueue m_batch;
     QPointer<StreamFlusher> m_flusher;
     bool m_flushScheduled = false;

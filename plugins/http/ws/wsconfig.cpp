@@ -88,10 +88,13 @@ Result<WsConfig> WsConfig::fromVariant(const QVariant &value, const QString &key
         } else if (name == QLatin1String("attach-timeout")) {
             if ((n = duration(v, k, 100)))
                 c.attachTimeoutMs = n.value();
+        } else if (name == QLatin1String("stall-timeout")) {
+            if ((n = SectionValues::stallTimeout(v, k)))
+                c.stallTimeoutMs = n.value();
         } else {
             return bad(k, QStringLiteral("unknown key (expected enabled, origins, max-connections, max-connections-per-address, "
                                          "max-frame-bytes, max-message-bytes, ping-interval, pong-timeout, high-water-bytes, "
-                                         "max-outbound-bytes, attach-timeout, permessage-deflate)"));
+                                         "max-outbound-bytes, attach-timeout, stall-timeout, permessage-deflate)"));
         }
         if (!n)
             return n.error();

@@ -23,6 +23,7 @@ struct WsConfig {
     qint64 highWaterBytes = 256 * 1024;
     qint64 maxOutboundBytes = 1024 * 1024; // unsent bytes past which the connection is reset (OVERFLOW)
     qint64 attachTimeoutMs = 10000;
+    qint64 stallTimeoutMs = 30000; // unsent bytes and none taken this long: reset (OVERFLOW); 0 off
     // Origins a browser's upgrade may come from ("*": any). Empty: the listener's cors.origins.
     // An upgrade without Origin (not a browser) is not checked.
     QStringList origins;

@@ -49,7 +49,7 @@ quint16 closeCodeFor(ErrorCode code)
 WsConnection::WsConnection(Hub *hub, const WsConfig &config, const Timeouts &timeouts,
                            std::optional<WsDeflateParams> deflate, const QString &id, const QString &protocol,
                            const QString &peer, QObject *parent)
-    : StreamConnection(hub, {config.highWaterBytes, config.maxOutboundBytes, config.attachTimeoutMs}, id, protocol, peer, parent),
+    : StreamConnection(hub, {config.highWaterBytes, config.maxOutboundBytes, config.attachTimeoutMs, config.stallTimeoutMs}, id, protocol, peer, parent),
       m_config(config), m_timeouts(timeouts), m_reader(config.frames)
 {
     deliveries().setLimits({0, 0}); // no NACKs over WebSocket: nothing to keep

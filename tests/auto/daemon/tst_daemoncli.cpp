@@ -70,6 +70,14 @@ void tst_DaemonCli::checkConfig_data()
     QTest::addRow("native local send buffer too large")
         << QByteArray("communication:\n  native:\n    local: \"sb-check\"\n    local-send-buffer: 1GiB\n")
         << 78 << "c12.yaml:4: native.local-send-buffer: must be at most 256MiB";
+    QTest::addRow("stream stall timeouts")
+        << QByteArray("communication:\n  protocols: [http]\n  http:\n    listeners: [{address: \"127.0.0.1:0\"}]\n"
+                      "    sse: {stall-timeout: 5s}\n    ws: {stall-timeout: 0}\n")
+        << 0 << "configuration OK";
+    QTest::addRow("stream stall timeout too short")
+        << QByteArray("communication:\n  protocols: [http]\n  http:\n    listeners: [{address: \"127.0.0.1:0\"}]\n"
+                      "    sse: {stall-timeout: 20ms}\n")
+        << 78 << "http.sse.stall-timeout: must be 0 (off) or at least 100 ms";
 }
 
 void tst_DaemonCli::checkConfig()

@@ -63,7 +63,7 @@ private Q_SLOTS:
         o.httpSection = QStringLiteral("    listeners: [{address: \"127.0.0.1:0\"}]\n"
                                        "    io-threads: 1\n"
                                        "    sse: {heartbeat: 300ms, max-streams-per-address: 8, high-water-bytes: 16KiB,\n"
-                                       "          max-outbound-bytes: 64KiB, resume-buffer: {max-messages: 50}}\n");
+                                       "          max-outbound-bytes: 64KiB, stall-timeout: 1s, resume-buffer: {max-messages: 50}}\n");
         o.topLevelExtra = sbtest::streamAuthYaml(m_daemon.filePath(QStringLiteral("hmac.secret")), QStringLiteral("subscribe"))
                           + QStringLiteral("limits: {subscriber-queue: {max-messages: 200, max-bytes: 1MiB, overflow: drop-oldest}}\n");
         QVERIFY2(m_daemon.start(o), qPrintable(m_daemon.errorString()));
@@ -216,7 +216,9 @@ private Q_SLOTS:
     }
 
     // A reader that never reads: its stream is closed (OVERFLOW) once the unsent bytes pass
-    // max-outbound-bytes, the daemon's memory stays bounded, and others are served.
+    // max-outbound-bytes or it takes none of them for stall-timeout (deliveries above high-water
+    // wait in the subscriber queue, whose drop-oldest never closes a stream), the daemon's memory
+    // stays bounded, and others are served.
     void peerThatNeverReads()
     {
         SseClient stuck;
