@@ -140,13 +140,24 @@ bool BinaryCodec::patchStringField(QByteArray &wire, int index, QStringView valu
 namespace {
 
 // Encoded extent [pos, end) of string field \a bit at \a pos (empty when the field is absent).
-bool fieldExtent(const QByteArray &wire, quint16 mask, quint16 bit, qsizetype pos, qsizetype *end)
+// Inline, with a one-byte length (text under 128 bytes) first: the hub walks the leading fields
+// of every message it stamps.
+inline bool fieldExtent(const QByteArray &wire, quint16 mask, quint16 bit, qsizetype pos, qsizetype *end)
 {
     *end = pos;
     if (!(mask & bit))
         return true;
-    const qint64 len = skipVarint(wire.constData(), wire.size(), *end);
-    if (len < 0 || len > wire.size() - *end)
+    const qsizetype size = wire.size();
+    const char *data = wire.constData();
+    if (pos < size && quint8(data[pos]) < 0x80) {
+        const qsizetype len = quint8(data[pos]);
+        if (len > size - pos - 1)
+            return false;
+        *end = pos + 1 + len;
+        return true;
+    }
+    const qint64 len = skipVarint(data, size, *end);
+    if (len < 0 || len > size - *end)
         return false;
     *end += qsizetype(len);
     return true;
@@ -210,11 +221,11 @@ bool BinaryCodec::stampUtf8(QByteArray &wire, QByteArrayView id, qint64 timestam
     if (!fieldExtent(wire, mask, FId, 4, &idEnd))
         return false;
     qsizetype srcPos = idEnd;
-    for (int i = 1; i < 7; ++i) {
-        qsizetype e = 0;
-        if (!fieldExtent(wire, mask, quint16(1u << i), srcPos, &e))
+    for (quint16 bit = 1u << 1; bit < FSource; bit <<= 1) {
+        if (!(mask & bit))
+            continue;
+        if (!fieldExtent(wire, mask, bit, srcPos, &srcPos))
             return false;
-        srcPos = e;
     }
     if (!fieldExtent(wire, mask, FSource, srcPos, &srcEnd) || srcEnd + 8 > wire.size())
         return false;

@@ -92,7 +92,9 @@ qsizetype Message::newIdInto(char *out)
         char digits[13] = {}; // 2^64 has 13 digits in base 36; right-aligned
         int len = 0;
     };
-    thread_local Ids ids;
+    // initial-exec: libswitchboard is loaded with the program (or early enough for glibc's spare
+    // static TLS), and the id needs no __tls_get_addr call per message.
+    static thread_local Ids ids __attribute__((tls_model("initial-exec")));
     if (ids.next == ids.end) {
         ids.next = counter.fetch_add(Block, std::memory_order_relaxed) + 1;
         ids.end = ids.next + Block;
