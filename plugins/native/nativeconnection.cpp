@@ -61,8 +61,8 @@ NativeConnection::NativeConnection(Hub *hub, QIODevice *socket, const QString &p
         // times the writes to every subscriber per byte published.)
         tcp->setReadBufferSize(kReadPerTurn);
     } else if (auto *direct = qobject_cast<DirectSocket *>(socket)) {
-        // Plain TCP and local sockets (DirectTcpServer, DirectLocalServer): read only when
-        // asked, so nothing to bound here, and no ring buffer to take from.
+        // Local sockets (DirectLocalServer): read only when asked, so nothing to bound here, and
+        // no ring buffer to take from.
         connect(direct, &DirectSocket::disconnected, this, &NativeConnection::onDisconnected);
         m_directSocket = true;
     }
@@ -87,9 +87,10 @@ void NativeConnection::onReadyRead()
     m_lastActivity = RateLimiter::monotonicMsecs();
     m_pingSent = false;
     m_readPosted = false;
-    // Plain TCP and local connections are DirectSockets (DirectTcpServer, DirectLocalServer),
-    // opened unbuffered: read a chunk at a time until less than a chunk comes; a peer that is
-    // gone may show as read() < 0 rather than as a signal. TLS (QSslSocket) reads what Qt holds.
+    // Plain TCP is opened unbuffered (UnbufferedTcpServer: see there for what that does and does
+    // not do), local connections are DirectSockets (DirectLocalServer): read a chunk at a time
+    // until less than a chunk comes; a peer that is gone may show as read() < 0 rather than as a
+    // signal.
     const bool direct = m_socket->openMode().testFlag(QIODevice::Unbuffered);
     qint64 budget = kReadPerTurn;
     // The bus stamps a chunk's messages with the time it was read (set below, per chunk).
@@ -114,9 +115,10 @@ void NativeConnection::onReadyRead()
         const qint64 want = qMin(avail, kReadChunk);
         char *dst = m_reader.reserve(want);
         qint64 got = 0;
-        // TLS: QSslSocket keeps what it decrypted in its ring buffer, which holds a 16 KiB block
-        // once it has read anything. Taking all it holds as a QByteArray hands the block over (it
-        // is freed below) instead of leaving 16 KiB on every idle connection.
+        // QAbstractSocket reads into its own ring buffer in every open mode (only connectToHost()
+        // makes a socket read unbuffered) and keeps the ring's 16 KiB block once it has read
+        // anything. Taking all it holds as a QByteArray hands the block over (it is freed below)
+        // instead of leaving 16 KiB on every idle connection.
         if (const qint64 held = m_directSocket ? 0 : m_socket->bytesAvailable(); held > 0 && held <= want) {
             const QByteArray chunk = m_socket->read(held);
             std::memcpy(dst, chunk.constData(), size_t(chunk.size()));
@@ -324,8 +326,6 @@ QString NativeConnection::peerAddress() const
 {
     if (const auto *tcp = qobject_cast<const QAbstractSocket *>(m_socket.data()))
         return tcp->peerAddress().toString();
-    if (const auto *direct = qobject_cast<const DirectSocket *>(m_socket.data()))
-        return direct->peerAddress().toString(); // null, so empty, on a local socket
     return {};
 }
 
@@ -362,16 +362,8 @@ void NativeConnection::close(const sb::Error &reason)
     }
     if (auto *tcp = qobject_cast<QAbstractSocket *>(m_socket.data()))
         tcp->disconnectFromHost(); // writes what is buffered first
-    else if (auto *direct = qobject_cast<DirectSocket *>(m_socket.data())) {
+    else if (auto *direct = qobject_cast<DirectSocket *>(m_socket.data()))
         direct->close(); // writes what waits first
-        if (direct->descriptor() < 0) {
-            // Nothing waited: closed now. Gone now too (as QTcpSocket::disconnectFromHost() says
-            // at once), not a turn later with DirectSocket's queued disconnected(): the endpoint's
-            // per-peer count must not hold a peer that reconnects at once against its bound.
-            onDisconnected();
-            return;
-        }
-    }
     // Never wait for a peer that does not read: abort after a grace period.
     QTimer::singleShot(2000, this, &NativeConnection::abortSocket);
 }

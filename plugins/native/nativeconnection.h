@@ -119,7 +119,7 @@ private:
     bool m_closing = false;
     bool m_draining = false;
     bool m_gone = false;
-    bool m_directSocket = false; // a DirectSocket (plain TCP, local): no Qt ring buffer
+    bool m_directSocket = false; // a DirectSocket (local connections): no Qt ring buffer
 };
 
 } // namespace sb::native

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "nativeendpoint.h"
 
+#include "unbufferedtcpserver.h"
 
 #include <switchboard/configvalue.h>
 #include <switchboard/hub.h>
@@ -220,7 +221,7 @@ Status NativeEndpoint::start()
             server->setSslConfiguration(ssl.value());
             m_tcp = server;
         } else {
-            m_tcp = m_directTcp = new DirectTcpServer(this);
+            m_tcp = new UnbufferedTcpServer(this);
         }
         const QHostAddress address = m_config.tcpHost == QLatin1String("localhost") ? QHostAddress(QHostAddress::LocalHost)
                                                                                     : QHostAddress(m_config.tcpHost);
@@ -233,14 +234,10 @@ Status NativeEndpoint::start()
                               .arg(m_tcp->errorString()));
             delete m_tcp;
             m_tcp = nullptr;
-            m_directTcp = nullptr;
             setError(e);
             return e;
         }
-        if (m_directTcp)
-            connect(m_directTcp, &QTcpServer::newConnection, this, &NativeEndpoint::acceptTcp);
-        else
-            connect(m_tcp, &QTcpServer::pendingConnectionAvailable, this, &NativeEndpoint::acceptTcp); // after the TLS handshake
+        connect(m_tcp, &QTcpServer::pendingConnectionAvailable, this, &NativeEndpoint::acceptTcp);
     }
     if (!m_config.localName.isEmpty()) {
         // A live hub on the socket is never displaced (QLocalServer would silently replace the file
@@ -314,7 +311,7 @@ bool NativeEndpoint::admit(QIODevice *socket, const QString &address)
     appendError(out, 0, refusal, true);
     socket->write(out);
     if (auto *direct = qobject_cast<DirectSocket *>(socket)) {
-        direct->close(); // the ERROR frame went to the kernel with the write above; then FIN
+        direct->abort(); // the ERROR frame went to the kernel with the write above
     } else if (auto *tcp = qobject_cast<QAbstractSocket *>(socket)) {
         tcp->flush();
         tcp->abort();
@@ -325,32 +322,13 @@ bool NativeEndpoint::admit(QIODevice *socket, const QString &address)
 
 void NativeEndpoint::acceptTcp()
 {
-    while (true) {
-        QIODevice *socket = nullptr;
-        QHostAddress peerAddress;
-        quint16 peerPort = 0;
-        QString protocol;
-        if (m_directTcp) {
-            DirectSocket *direct = m_directTcp->nextDirectConnection();
-            if (!direct)
-                return;
-            socket = direct;
-            peerAddress = direct->peerAddress();
-            peerPort = direct->peerPort();
-            protocol = QStringLiteral("native+tcp");
-        } else {
-            QTcpSocket *tcp = m_tcp->nextPendingConnection();
-            if (!tcp)
-                return;
-            socket = tcp;
-            peerAddress = tcp->peerAddress();
-            peerPort = tcp->peerPort();
-            protocol = qobject_cast<QSslSocket *>(tcp) ? QStringLiteral("native+tls") : QStringLiteral("native+tcp");
-        }
-        const QString address = peerAddress.toString();
+    while (QTcpSocket *socket = m_tcp->nextPendingConnection()) {
+        const QString address = socket->peerAddress().toString();
         if (!admit(socket, address))
             continue;
-        const QString peer = address + QLatin1Char(':') + QString::number(peerPort);
+        const QString peer = address + QLatin1Char(':') + QString::number(socket->peerPort());
+        const QString protocol = qobject_cast<QSslSocket *>(socket) ? QStringLiteral("native+tls")
+                                                                     : QStringLiteral("native+tcp");
         auto *c = new NativeConnection(m_hub, socket, protocol, peer, m_config.settings, m_flusher, this);
         ++m_perPeer[address];
         connect(c, &QObject::destroyed, this, [this, address] {

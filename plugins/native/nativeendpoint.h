@@ -2,7 +2,6 @@
 #pragma once
 
 #include "directlocalserver.h"
-#include "directtcpserver.h"
 #include "flushscheduler.h"
 #include "nativeconnection.h"
 
@@ -62,8 +61,7 @@ private:
 
     NativeEndpointConfig m_config;
     Hub *m_hub;
-    QTcpServer *m_tcp = nullptr;         // TLS: a QSslServer; plain TCP: m_directTcp
-    DirectTcpServer *m_directTcp = nullptr;
+    QTcpServer *m_tcp = nullptr;
     DirectLocalServer *m_local = nullptr;
     QTimer m_sweep;
     QHash<QString, int> m_perPeer; // live TCP connections per peer address
